@@ -1,0 +1,110 @@
+//! Builds the application: state, routes, middleware. `main.rs` and the tests both use it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App};
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::KnownRoutes;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub keys: JwtKeys,
+    pub login_throttle: LoginThrottle,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, jwt_secret: &[u8]) -> AppState {
+        let window = Duration::from_secs(config.login_window_secs);
+        AppState {
+            login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
+            keys: JwtKeys::new(jwt_secret),
+            config: Arc::new(config),
+            db,
+        }
+    }
+}
+
+/// Registers every API route on a utoipa app, so the document and the router come from one list.
+fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(
+        scope::scope("/api/v1")
+            .configure(crate::auth::routes::configure)
+            .configure(crate::users::routes::configure)
+            .configure(crate::units::routes::configure)
+            .configure(crate::api_clients::routes::configure)
+            .configure(crate::audit::routes::configure)
+            .configure(crate::meta::routes::configure),
+    )
+    .service(crate::health::healthz)
+    .service(crate::health::readyz)
+}
+
+/// The OpenAPI document the server serves and `hoagiai openapi` prints.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let (_, mut doc) = routes(App::new().into_utoipa_app().openapi(crate::openapi::ApiDoc::openapi())).split_for_parts();
+    crate::openapi::apply_conventions(&mut doc);
+    doc
+}
+
+/// Everything one HTTP worker needs, computed once.
+#[derive(Clone)]
+pub struct Shared {
+    pub state: web::Data<AppState>,
+    pub doc: Arc<utoipa::openapi::OpenApi>,
+    pub known_routes: web::Data<KnownRoutes>,
+}
+
+impl Shared {
+    pub fn new(state: AppState) -> Shared {
+        let doc = openapi_document();
+        Shared { known_routes: web::Data::new(KnownRoutes::from_openapi(&doc)), doc: Arc::new(doc), state: web::Data::new(state) }
+    }
+}
+
+pub fn build(
+    shared: &Shared,
+) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+    let config = shared.state.config.clone();
+    let (app, _) = routes(App::new().into_utoipa_app()).split_for_parts();
+    app.app_data(shared.state.clone())
+        .app_data(shared.known_routes.clone())
+        // Bodies read by actix's own extractors (the token form) are capped like JSON bodies.
+        .app_data(web::PayloadConfig::new(config.body_limit))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(crate::http::fallback))
+        // Inner first: problems are re-rendered before the headers every response gets are added.
+        .wrap(from_fn(crate::middleware::localize_problems))
+        .wrap(from_fn(crate::middleware::security_headers))
+        .wrap(cors(&config.cors_origins))
+        .wrap(from_fn(crate::middleware::request_id_and_log))
+        .wrap(Compress::default())
+}
+
+/// CORS for the configured dashboard origins; with none configured, no cross-origin access.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "if-match", "if-none-match", "idempotency-key", "accept-language"])
+        .expose_headers(["etag", "location", "retry-after", "x-request-id", "idempotency-replayed"])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}

@@ -1,0 +1,119 @@
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::auth::{Actor, PrincipalKind, Scope};
+use crate::db::schema::audit_log;
+use crate::db::{new_id, now, DbConn};
+use crate::error::ApiError;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub at: chrono::NaiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub unit_path: Option<String>,
+    pub request_id: Option<String>,
+    pub old_values: Option<String>,
+    pub new_values: Option<String>,
+}
+
+/// Who did it: a person, a machine client, or the system itself (CLI commands, demo seeding).
+pub struct Who<'a> {
+    pub kind: &'a str,
+    pub id: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+}
+
+impl<'a> From<&'a Actor> for Who<'a> {
+    fn from(a: &'a Actor) -> Self {
+        Who {
+            kind: match a.kind {
+                PrincipalKind::User => "user",
+                PrincipalKind::Client => "client",
+            },
+            id: Some(&a.id),
+            request_id: a.request_id.as_deref(),
+        }
+    }
+}
+
+impl Who<'static> {
+    pub const SYSTEM: Who<'static> = Who { kind: "system", id: None, request_id: None };
+}
+
+/// What changed. `old`/`new` are the record's API representation, never secrets.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub unit_path: Option<&'a str>,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+/// Appends one audit row. Every write of every resource goes through here.
+pub fn record(conn: &mut DbConn, who: &Who<'_>, change: Change<'_>) -> Result<(), ApiError> {
+    // Keep only the fields that changed, so a row says what happened without repeating the record.
+    let (old, new) = match (change.old, change.new) {
+        (Some(Value::Object(mut old)), Some(Value::Object(mut new))) => {
+            let same: Vec<String> = old.iter().filter(|(k, v)| new.get(*k) == Some(v)).map(|(k, _)| k.clone()).collect();
+            for k in same {
+                old.remove(&k);
+                new.remove(&k);
+            }
+            (Some(Value::Object(old)), Some(Value::Object(new)))
+        }
+        other => other,
+    };
+    let row = AuditRow {
+        id: new_id(),
+        at: now(),
+        actor_kind: who.kind.to_string(),
+        actor_id: who.id.map(str::to_string),
+        action: change.action.to_string(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id.to_string(),
+        unit_path: change.unit_path.map(str::to_string),
+        request_id: who.request_id.map(str::to_string),
+        old_values: old.map(|v| v.to_string()),
+        new_values: new.map(|v| v.to_string()),
+    };
+    diesel::insert_into(audit_log::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<String>,
+    /// Newest first: the cursor is the last id seen.
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Audit rows inside the scope, newest first. Rows of national records (no unit) are for
+/// national scope only.
+pub fn list(conn: &mut DbConn, scope: &Scope, f: &AuditFilter) -> Result<Vec<AuditRow>, ApiError> {
+    let mut q = audit_log::table.select(AuditRow::as_select()).into_boxed();
+    if let Some(pattern) = scope.like_pattern() {
+        q = q.filter(audit_log::unit_path.like(pattern));
+    }
+    if let Some(e) = &f.entity {
+        q = q.filter(audit_log::entity.eq(e.clone()));
+    }
+    if let Some(e) = &f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(e.clone()));
+    }
+    if let Some(a) = &f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(a.clone()));
+    }
+    if let Some(b) = &f.before_id {
+        q = q.filter(audit_log::id.lt(b.clone()));
+    }
+    Ok(q.order(audit_log::id.desc()).limit(f.limit + 1).load(conn)?)
+}

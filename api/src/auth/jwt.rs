@@ -1,0 +1,80 @@
+//! Access tokens: short-lived HS256 JWTs carrying the role and the scope, so a request is
+//! authorised without a database read. Refresh tokens are opaque and live in the database.
+
+use chrono::Utc;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use super::{PrincipalKind, Role};
+use crate::error::ApiError;
+
+const ISSUER: &str = "hoagiai";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    /// User id or API client id.
+    pub sub: String,
+    pub kind: PrincipalKind,
+    pub role: Role,
+    /// The scope unit's id and path; absent for national scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+/// What a token is issued for.
+pub struct Subject<'a> {
+    pub id: &'a str,
+    pub kind: PrincipalKind,
+    pub role: Role,
+    pub unit_id: Option<&'a str>,
+    pub unit_path: Option<&'a str>,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> JwtKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = 5;
+        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+    }
+
+    pub fn issue(&self, subject: &Subject<'_>, ttl_secs: i64) -> Result<String, ApiError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            sub: subject.id.to_string(),
+            kind: subject.kind,
+            role: subject.role,
+            unit: subject.unit_id.map(str::to_string),
+            path: subject.unit_path.map(str::to_string),
+            iat: now,
+            exp: now + ttl_secs,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| ApiError::internal())
+    }
+
+    pub fn decode(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| {
+            match e.kind() {
+                ErrorKind::ExpiredSignature => ApiError::unauthorized("token_expired"),
+                _ => ApiError::unauthorized("invalid_token"),
+            }
+        })
+    }
+}

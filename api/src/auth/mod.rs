@@ -1,0 +1,157 @@
+//! Who is calling and what they may do: roles, tokens, passwords, the `Actor` extractor that
+//! every protected handler takes, the policy table, and the unit scope that store queries filter by.
+
+pub mod dto;
+pub mod jwt;
+pub mod password;
+pub mod policy;
+pub mod routes;
+pub mod session;
+pub mod throttle;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+pub use policy::Action;
+
+/// A user's role (`role`). One per account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Quản trị hệ thống
+    Admin,
+    /// Cán bộ quản lý (Tư pháp)
+    Officer,
+    /// Tổ trưởng tổ hòa giải
+    TeamLeader,
+    /// Hòa giải viên
+    Mediator,
+    /// Người xem
+    Viewer,
+    /// Khai thác số liệu thống kê
+    Stats,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Officer, Role::TeamLeader, Role::Mediator, Role::Viewer, Role::Stats];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Officer => "officer",
+            Role::TeamLeader => "team_leader",
+            Role::Mediator => "mediator",
+            Role::Viewer => "viewer",
+            Role::Stats => "stats",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles that may hold the whole country as scope (no unit).
+    pub fn may_be_national(self) -> bool {
+        matches!(self, Role::Admin | Role::Viewer | Role::Stats)
+    }
+}
+
+/// A place in the unit tree and everything below it. `None` is the whole country.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub path: Option<String>,
+}
+
+impl Scope {
+    pub fn national() -> Scope {
+        Scope { path: None }
+    }
+
+    /// Whether a record kept at `path` (None: a national record) lies inside this scope.
+    pub fn covers(&self, path: Option<&str>) -> bool {
+        match (&self.path, path) {
+            (None, _) => true,
+            (Some(own), Some(p)) => p.starts_with(own.as_str()),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The `LIKE` pattern for store queries; `None` means no filter. Paths hold only UUID text and
+    /// slashes, so no wildcard can sneak in.
+    pub fn like_pattern(&self) -> Option<String> {
+        self.path.as_ref().map(|p| format!("{p}%"))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    User,
+    Client,
+}
+
+/// The authenticated caller, from a valid bearer token. Taking it as a handler argument is what
+/// makes a route protected; `require` checks the policy table.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: String,
+    pub kind: PrincipalKind,
+    pub role: Role,
+    pub unit_id: Option<String>,
+    pub scope: Scope,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if policy::allows(self.role, action) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// The request id set by the request-id middleware, for audit rows.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(actor_from_request(req))
+    }
+}
+
+fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
+    let claims = state.keys.decode(token)?;
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    Ok(Actor {
+        id: claims.sub,
+        kind: claims.kind,
+        role: claims.role,
+        unit_id: claims.unit,
+        scope: Scope { path: claims.path },
+        request_id,
+    })
+}

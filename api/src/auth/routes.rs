@@ -1,0 +1,162 @@
+use actix_web::http::{header, StatusCode};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use base64::Engine as _;
+
+use super::dto::{ClientTokenRequest, LoginRequest, RefreshRequest, TokenResponse};
+use super::jwt::Subject;
+use super::session::{self, Refreshed};
+use super::{password, PrincipalKind, Role};
+use crate::app::AppState;
+use crate::audit::store::{self as audit, Change, Who};
+use crate::error::ApiError;
+use crate::http::JsonBody;
+use crate::users::store as users;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login).service(refresh).service(logout).service(token);
+}
+
+/// Token answers must never be cached (RFC 6749 §5.1).
+fn token_answer(body: &TokenResponse) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::PRAGMA, "no-cache")).json(body)
+}
+
+/// The caller's address for throttling: the socket peer, or the proxy's `X-Forwarded-For` when
+/// the operator said a trusted proxy sits in front.
+fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_string();
+        }
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Signs a person in: a short-lived access token and a refresh token (OAuth2 token response).
+/// Repeated failures for one username or from one address answer 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Signed in", body = TokenResponse))
+)]
+#[post("/auth/login")]
+async fn login(req: HttpRequest, body: JsonBody<LoginRequest>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { username, password: secret } = body.0;
+    let username = crate::users::rules::normalise_username(&username);
+    let address = client_address(&req, st.config.trust_proxy);
+    if let Some(wait) = st.login_throttle.check(&username, &address) {
+        return Err(ApiError::too_many_requests(wait));
+    }
+    let state = st.clone();
+    let name = username.clone();
+    let outcome = st
+        .db
+        .write(move |c| {
+            let Some(user) = users::find_by_username(c, &name)? else {
+                password::verify_dummy(&secret);
+                return Err(ApiError::unauthorized("invalid_credentials"));
+            };
+            if !password::verify(&secret, &user.password_hash) {
+                return Err(ApiError::unauthorized("invalid_credentials"));
+            }
+            // Said only after the right password, so it reveals nothing to a guesser.
+            if !user.active {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "account_inactive"));
+            }
+            let tokens = session::issue(c, &state.keys, &state.config, &user, &crate::db::new_id())?;
+            audit::record(
+                c,
+                &Who { kind: "user", id: Some(&user.id), request_id: None },
+                Change { action: "login", entity: "user", entity_id: &user.id, unit_path: user.unit_path.as_deref(), old: None, new: None },
+            )?;
+            Ok(tokens)
+        })
+        .await;
+    match outcome {
+        Ok(tokens) => {
+            st.login_throttle.succeeded(&username);
+            Ok(token_answer(&tokens))
+        }
+        Err(e) => {
+            if e.code == "invalid_credentials" {
+                st.login_throttle.failed(&username, &address);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one
+/// revokes every token of that sign-in (`refresh_token_reused`).
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 200, body = TokenResponse)))]
+#[post("/auth/refresh")]
+async fn refresh(body: JsonBody<RefreshRequest>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let state = st.clone();
+    let presented = body.0.refresh_token;
+    match st.db.write(move |c| session::refresh(c, &state.keys, &state.config, &presented)).await? {
+        Refreshed::Tokens(t) => Ok(token_answer(&t)),
+        Refreshed::Refused(e) => Err(e),
+    }
+}
+
+/// Signs out: the refresh token and every token of its sign-in stop working.
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
+#[post("/auth/logout")]
+async fn logout(body: JsonBody<RefreshRequest>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let presented = body.0.refresh_token;
+    st.db.write(move |c| session::logout(c, &presented)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// OAuth2 client-credentials grant for machine clients: `grant_type=client_credentials` with
+/// `client_id` and `client_secret` in the form body or as HTTP Basic credentials. Answers a
+/// `stats` token scoped to the client's unit.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = TokenResponse))
+)]
+#[post("/auth/token")]
+async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let oauth = |code: &'static str, error: &str| ApiError::new(StatusCode::BAD_REQUEST, code).with_extension("error", error.into());
+    let form: ClientTokenRequest = serde_urlencoded::from_bytes(&body).map_err(|_| oauth("malformed_query", "invalid_request"))?;
+    if form.grant_type != "client_credentials" {
+        return Err(oauth("unsupported_grant_type", "unsupported_grant_type"));
+    }
+    let basic = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
+    let (client_id, secret) = match (basic, form.client_id, form.client_secret) {
+        (Some(pair), _, _) => pair,
+        (None, Some(id), Some(secret)) => (id, secret),
+        _ => return Err(oauth("invalid_client", "invalid_client")),
+    };
+    let address = client_address(&req, st.config.trust_proxy);
+    let throttle_key = format!("client:{client_id}");
+    if let Some(wait) = st.login_throttle.check(&throttle_key, &address) {
+        return Err(ApiError::too_many_requests(wait));
+    }
+    let id = client_id.clone();
+    let client = st.db.write(move |c| crate::api_clients::store::authenticate(c, &id, &secret)).await?;
+    let Some(client) = client else {
+        st.login_throttle.failed(&throttle_key, &address);
+        return Err(ApiError::unauthorized("invalid_client").with_extension("error", "invalid_client".into()));
+    };
+    let ttl = st.config.client_token_ttl;
+    let access_token = st.keys.issue(
+        &Subject {
+            id: &client.id,
+            kind: PrincipalKind::Client,
+            role: Role::Stats,
+            unit_id: client.unit_id.as_deref(),
+            unit_path: client.unit_path.as_deref(),
+        },
+        ttl,
+    )?;
+    Ok(token_answer(&TokenResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, refresh_token: None }))
+}

@@ -1,0 +1,204 @@
+//! The `hoagiai` command line: serve (the default), migrate, openapi, admin, units, backup.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{AppState, Shared};
+use crate::config::{Config, LogFormat};
+use crate::db::{migrations, Db};
+
+#[derive(Parser)]
+#[command(name = "hoagiai", version, about = "The system of record for grassroots mediation (hòa giải ở cơ sở)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (the default). Migrations are applied first.
+    Serve {
+        /// Seed the demo commune (Đoàn Kết, Thanh Miện, Hải Dương) on first run and print its logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Manage administrative units.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Write a consistent copy of the SQLite database into <data_dir>/backups, keeping the newest N.
+    Backup {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create an administrator. The password is read from standard input when it is piped;
+    /// otherwise one is generated and printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UnitsCommand {
+    /// Import units from a CSV file with the columns code,name,level,parent_code
+    /// (optional: valid_from, ethnic_minority_area).
+    Import { file: PathBuf },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOAGIAI_LOG").unwrap_or_else(|_| "info,actix_server=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn open_db(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(config.database_url.clone(), config.sqlite_synchronous, config.db_pool_size)?;
+    let mut conn = db.get().map_err(|_| format!("cannot connect to {}", config.database_url.display()))?;
+    let applied = migrations::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied database migrations");
+    }
+    drop(conn);
+    Ok(db)
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    if let Command::Openapi { output } = &command {
+        let text = serde_json::to_string_pretty(&crate::app::openapi_document()).map_err(|e| e.to_string())? + "\n";
+        return match output {
+            Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                print!("{text}");
+                Ok(())
+            }
+        };
+    }
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    init_logging(config.log_format);
+    match command {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => {
+            open_db(&config)?;
+            println!("migrations applied: {}", config.database_url.display());
+            Ok(())
+        }
+        Command::Openapi { .. } => unreachable!("handled above"),
+        Command::Admin { command: AdminCommand::Create { username, display_name } } => {
+            let db = open_db(&config)?;
+            let piped = !std::io::stdin().is_terminal();
+            let password = if piped {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+                Some(s.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                None
+            };
+            let (user, generated) = create_admin(&db, &username, &display_name, password)?;
+            println!("created admin '{}' (id {})", user, db.url.display());
+            if let Some(p) = generated {
+                println!("password (shown once): {p}");
+            }
+            Ok(())
+        }
+        Command::Units { command: UnitsCommand::Import { file } } => {
+            let db = open_db(&config)?;
+            let reader = std::fs::File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
+            let report = crate::units::import::import(&mut conn, reader)?;
+            println!("units imported: {} new, {} already present", report.created, report.existing);
+            Ok(())
+        }
+        Command::Backup { dir, keep } => {
+            let db = open_db(&config)?;
+            let dir = dir.unwrap_or_else(|| config.data_dir.join("backups"));
+            let path = crate::backup::sqlite_backup(&db, &dir, keep.unwrap_or(config.backup_keep))?;
+            println!("backup written: {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Creates an administrator with national scope; returns its username and the generated password.
+pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Option<String>) -> Result<(String, Option<String>), String> {
+    use crate::auth::{Actor, PrincipalKind, Role, Scope};
+    let system = Actor { id: "system".into(), kind: PrincipalKind::User, role: Role::Admin, unit_id: None, scope: Scope::national(), request_id: None };
+    let input = crate::users::dto::CreateUser {
+        id: None,
+        username: username.into(),
+        display_name: display_name.into(),
+        phone: None,
+        role: Role::Admin,
+        unit_id: None,
+        password,
+    };
+    validator::Validate::validate(&input).map_err(|e| {
+        let e = crate::error::ApiError::from(e);
+        let fields: Vec<String> = e.errors.iter().map(|f| format!("{}: {}", f.field, crate::error::field_message(&f.code, &f.params, crate::error::Lang::En))).collect();
+        fields.join("; ")
+    })?;
+    let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
+    let (user, generated) = crate::db::write_transaction(&mut conn, |c| crate::users::store::create(c, &system, input))
+        .map_err(|e| crate::error::title(e.code, e.status, crate::error::Lang::En).to_string())?;
+    Ok((user.username, generated))
+}
+
+fn serve(mut config: Config, demo: bool) -> Result<(), String> {
+    let secret = config.resolve_jwt_secret().map_err(|e| e.to_string())?;
+    let db = open_db(&config)?;
+    let logins = if demo {
+        let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
+        Some(crate::demo::seed(&mut conn, &config.data_dir)?)
+    } else {
+        None
+    };
+    let bind = config.bind;
+    let workers = config.workers;
+    let data = db.url.display();
+    let shared = Shared::new(AppState::new(db, config, &secret));
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let server = actix_web::HttpServer::new(move || crate::app::build(&shared))
+            .workers(workers)
+            .shutdown_timeout(10)
+            .bind(bind)
+            .map_err(|e| format!("HOAGIAI_BIND: cannot listen on {bind}: {e}"))?;
+        let url = format!("http://{bind}");
+        tracing::info!("hoagiai {} listening on {url} — API docs {url}/docs — data: {data}", env!("CARGO_PKG_VERSION"));
+        if let Some(logins) = logins {
+            println!("\nDemo: Đoàn Kết commune, Thanh Miện district, Hải Dương province. Sign in at {url}/api/v1/auth/login with:");
+            for l in logins {
+                println!("  {:<16} {:<20} {:<12} {}", l.username, l.password, l.role.as_str(), l.where_);
+            }
+            println!();
+        }
+        server.run().await.map_err(|e| e.to_string())
+    })
+}

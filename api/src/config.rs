@@ -1,0 +1,262 @@
+//! Configuration: defaults that just work, overridden by an optional TOML file, overridden by
+//! `HOAGIAI_*` environment variables. A bad value stops startup with a message naming the setting.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::db::{DbUrl, SqliteSync};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: DbUrl,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None` until resolved: then read from (or generated into) the data directory.
+    pub jwt_secret: Option<Vec<u8>>,
+    pub access_token_ttl: i64,
+    pub refresh_token_ttl: i64,
+    pub client_token_ttl: i64,
+    pub cors_origins: Vec<String>,
+    pub body_limit: usize,
+    pub sqlite_synchronous: SqliteSync,
+    pub db_pool_size: u32,
+    pub workers: usize,
+    pub backup_keep: usize,
+    pub trust_proxy: bool,
+    pub login_max_failures_per_username: usize,
+    pub login_max_failures_per_address: usize,
+    pub login_window_secs: u64,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every setting: (name in the file, environment variable, default, meaning). The README's
+/// configuration table is this list.
+pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
+    ("database_url", "HOAGIAI_DATABASE_URL", "sqlite://<data_dir>/hoagiai.db", "sqlite://PATH (or a plain path) or postgres://USER@HOST/DB"),
+    ("bind", "HOAGIAI_BIND", "127.0.0.1:8080", "host:port to listen on"),
+    ("data_dir", "HOAGIAI_DATA_DIR", "./data", "SQLite database, JWT secret, backups"),
+    ("jwt_secret", "HOAGIAI_JWT_SECRET", "generated into <data_dir>/jwt-secret", "at least 32 characters; the same on every instance"),
+    ("access_token_ttl", "HOAGIAI_ACCESS_TOKEN_TTL", "900", "seconds a person's access token lives"),
+    ("refresh_token_ttl", "HOAGIAI_REFRESH_TOKEN_TTL", "2592000", "seconds a refresh token lives (30 days; each refresh renews it)"),
+    ("client_token_ttl", "HOAGIAI_CLIENT_TOKEN_TTL", "3600", "seconds a machine client's token lives"),
+    ("cors_origins", "HOAGIAI_CORS_ORIGINS", "(none: CORS off)", "comma-separated origins allowed to call the API from a browser"),
+    ("body_limit", "HOAGIAI_BODY_LIMIT", "262144", "largest JSON request body, in bytes"),
+    ("sqlite_synchronous", "HOAGIAI_SQLITE_SYNCHRONOUS", "full", "full (an acknowledged write survives a power cut) or normal (faster)"),
+    ("db_pool_size", "HOAGIAI_DB_POOL_SIZE", "8", "database connections"),
+    ("workers", "HOAGIAI_WORKERS", "(number of cores)", "HTTP worker threads"),
+    ("backup_keep", "HOAGIAI_BACKUP_KEEP", "7", "SQLite backups kept by `hoagiai backup`"),
+    ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
+    ("login_max_failures_per_username", "HOAGIAI_LOGIN_MAX_FAILURES_PER_USERNAME", "5", "failed logins per username in the window before 429"),
+    ("login_max_failures_per_address", "HOAGIAI_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "failed logins per client address in the window before 429"),
+    ("login_window_secs", "HOAGIAI_LOGIN_WINDOW_SECS", "900", "the login throttling window, in seconds"),
+    ("log_format", "HOAGIAI_LOG_FORMAT", "text", "text or json"),
+];
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads the file named by `HOAGIAI_CONFIG` (or `./hoagiai.toml` when it exists), then the
+    /// environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let file = std::env::var("HOAGIAI_CONFIG").ok().map(PathBuf::from).or_else(|| {
+            let default = PathBuf::from("hoagiai.toml");
+            default.exists().then_some(default)
+        });
+        let mut raw = match &file {
+            Some(path) => read_file(path)?,
+            None => BTreeMap::new(),
+        };
+        for (key, env, _, _) in SETTINGS {
+            if let Ok(value) = std::env::var(env) {
+                raw.insert((*key).to_string(), (value, (*env).to_string()));
+            }
+        }
+        Config::from_raw(raw)
+    }
+
+    /// Settings from (name → (value, where it came from)); used by tests too.
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let raw = pairs.iter().map(|(k, v)| ((*k).to_string(), ((*v).to_string(), (*k).to_string()))).collect();
+        Config::from_raw(raw)
+    }
+
+    fn from_raw(raw: BTreeMap<String, (String, String)>) -> Result<Config, ConfigError> {
+        for key in raw.keys() {
+            if !SETTINGS.iter().any(|(k, ..)| k == key) {
+                return Err(ConfigError(format!("unknown setting '{key}'")));
+            }
+        }
+        let get = |key: &str| raw.get(key).map(|(v, source)| (v.trim().to_string(), source.clone()));
+        fn bad(source: &str, value: &str, why: &str) -> ConfigError {
+            ConfigError(format!("{source}: '{value}' {why}"))
+        }
+        fn number<T: std::str::FromStr>(v: Option<(String, String)>, default: T, min: T) -> Result<T, ConfigError>
+        where
+            T: PartialOrd + std::fmt::Display + Copy,
+        {
+            match v {
+                None => Ok(default),
+                Some((value, source)) => match value.parse::<T>() {
+                    Ok(n) if n >= min => Ok(n),
+                    Ok(_) => Err(bad(&source, &value, &format!("must be at least {min}"))),
+                    Err(_) => Err(bad(&source, &value, "is not a whole number")),
+                },
+            }
+        }
+        fn boolean(v: Option<(String, String)>) -> Result<bool, ConfigError> {
+            match v {
+                None => Ok(false),
+                Some((value, source)) => match value.to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Ok(true),
+                    "0" | "false" | "no" | "off" | "" => Ok(false),
+                    _ => Err(bad(&source, &value, "is not true or false")),
+                },
+            }
+        }
+
+        let data_dir = get("data_dir").map(|(v, _)| PathBuf::from(v)).unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = match get("database_url") {
+            Some((value, source)) => DbUrl::parse(&value).map_err(|why| bad(&source, "…", &why))?,
+            None => DbUrl::parse(&format!("sqlite://{}", data_dir.join("hoagiai.db").display())).map_err(ConfigError)?,
+        };
+        let bind = match get("bind") {
+            Some((value, source)) => value.parse::<SocketAddr>().map_err(|_| bad(&source, &value, "is not host:port (e.g. 127.0.0.1:8080)"))?,
+            None => "127.0.0.1:8080".parse().expect("default bind address"),
+        };
+        let jwt_secret = match get("jwt_secret") {
+            Some((value, source)) if value.len() < 32 => {
+                return Err(ConfigError(format!("{source}: must be at least 32 characters long")))
+            }
+            Some((value, _)) => Some(value.into_bytes()),
+            None => None,
+        };
+        let cors_origins = get("cors_origins")
+            .map(|(v, source)| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(|o| {
+                        if o.starts_with("http://") || o.starts_with("https://") {
+                            Ok(o.trim_end_matches('/').to_string())
+                        } else {
+                            Err(bad(&source, o, "is not an origin like https://dashboard.example"))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let sqlite_synchronous = match get("sqlite_synchronous") {
+            None => SqliteSync::Full,
+            Some((v, source)) => match v.to_ascii_lowercase().as_str() {
+                "full" => SqliteSync::Full,
+                "normal" => SqliteSync::Normal,
+                _ => return Err(bad(&source, &v, "must be full or normal")),
+            },
+        };
+        let log_format = match get("log_format") {
+            None => LogFormat::Text,
+            Some((v, source)) => match v.to_ascii_lowercase().as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(bad(&source, &v, "must be text or json")),
+            },
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Config {
+            database_url,
+            bind,
+            data_dir,
+            jwt_secret,
+            access_token_ttl: number(get("access_token_ttl"), 900, 30)?,
+            refresh_token_ttl: number(get("refresh_token_ttl"), 30 * 24 * 3600, 60)?,
+            client_token_ttl: number(get("client_token_ttl"), 3600, 30)?,
+            cors_origins,
+            body_limit: number(get("body_limit"), crate::http::DEFAULT_BODY_LIMIT, 1024)?,
+            sqlite_synchronous,
+            db_pool_size: number(get("db_pool_size"), 8, 1)?,
+            workers: number(get("workers"), cores, 1)?,
+            backup_keep: number(get("backup_keep"), 7, 1)?,
+            trust_proxy: boolean(get("trust_proxy"))?,
+            login_max_failures_per_username: number(get("login_max_failures_per_username"), 5, 1)?,
+            login_max_failures_per_address: number(get("login_max_failures_per_address"), 20, 1)?,
+            login_window_secs: number(get("login_window_secs"), 900, 1)?,
+            log_format,
+        })
+    }
+
+    /// The JWT secret: configured, or read from the data directory, or generated there (0600) on
+    /// first run so tokens survive a restart.
+    pub fn resolve_jwt_secret(&mut self) -> Result<Vec<u8>, ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok(secret.clone());
+        }
+        let path = self.data_dir.join("jwt-secret");
+        let secret = if path.exists() {
+            let s = std::fs::read_to_string(&path).map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+            let s = s.trim().to_string();
+            if s.len() < 32 {
+                return Err(ConfigError(format!("{}: the secret must be at least 32 characters long", path.display())));
+            }
+            s
+        } else {
+            std::fs::create_dir_all(&self.data_dir)
+                .map_err(|e| ConfigError(format!("HOAGIAI_DATA_DIR: cannot create {}: {e}", self.data_dir.display())))?;
+            let s = crate::auth::password::random_secret(48);
+            write_private(&path, &s).map_err(|e| ConfigError(format!("cannot write {}: {e}", path.display())))?;
+            s
+        };
+        self.jwt_secret = Some(secret.clone().into_bytes());
+        Ok(secret.into_bytes())
+    }
+}
+
+fn read_file(path: &Path) -> Result<BTreeMap<String, (String, String)>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("HOAGIAI_CONFIG: cannot read {}: {e}", path.display())))?;
+    let table: toml::Table = text.parse().map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+    let mut out = BTreeMap::new();
+    for (key, value) in table {
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Array(items) => {
+                items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(",")
+            }
+            other => other.to_string(),
+        };
+        let source = format!("{} ({key})", path.display());
+        out.insert(key, (value, source));
+    }
+    Ok(out)
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())
+}

@@ -1,0 +1,243 @@
+//! The database: one connection type over SQLite and PostgreSQL, chosen at run time by the URL,
+//! a pool, and the single helper through which handlers run database work off the async workers.
+
+pub mod migrations;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
+
+use crate::error::ApiError;
+
+/// A connection to either backend. Store functions take `&mut DbConn` and are written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Runs the same diesel body against the concrete connection, for the few statements that the
+/// `MultiConnection` enum cannot express (upserts, `BEGIN IMMEDIATE`).
+#[macro_export]
+macro_rules! dispatch {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How hard SQLite pushes each commit to disk. `Full` (the default) means an acknowledged write
+/// survives a power cut; `Normal` in WAL mode can lose the last commits on power loss, never corrupt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    Full,
+    Normal,
+}
+
+/// A parsed database URL. diesel's own `establish` would take any string as a SQLite path, so a
+/// mistyped PostgreSQL URL would silently create a file; here the scheme decides.
+#[derive(Clone, Debug)]
+pub struct DbUrl {
+    pub backend: Backend,
+    /// For SQLite the file path; for PostgreSQL the URL as given.
+    pub target: String,
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("is empty".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl { backend: Backend::Postgres, target: url.to_string() });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.contains("://") {
+            return Err(format!("unsupported scheme in '{}': use postgres://… or sqlite://…", redact_url(url)));
+        }
+        if path.is_empty() {
+            return Err("has no SQLite file path".into());
+        }
+        Ok(DbUrl { backend: Backend::Sqlite, target: path.to_string() })
+    }
+
+    /// The URL for logs: a PostgreSQL password never reaches them.
+    pub fn display(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("SQLite file {}", self.target),
+            Backend::Postgres => format!("PostgreSQL {}", redact_url(&self.target)),
+        }
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens one connection of the right backend, with SQLite's per-connection settings.
+pub fn establish(url: &DbUrl, sync: SqliteSync) -> ConnectionResult<DbConn> {
+    match url.backend {
+        Backend::Postgres => diesel::PgConnection::establish(&url.target).map(DbConn::Pg),
+        Backend::Sqlite => {
+            let mut conn = diesel::SqliteConnection::establish(&url.target)?;
+            let sync = match sync {
+                SqliteSync::Full => "FULL",
+                SqliteSync::Normal => "NORMAL",
+            };
+            // WAL lets readers go on while one writer commits; the busy timeout makes writers
+            // queue instead of failing; foreign keys are off by default in SQLite.
+            conn.batch_execute(&format!(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; \
+                 PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+            ))
+            .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+pub struct ConnManager {
+    url: DbUrl,
+    sync: SqliteSync,
+}
+
+impl r2d2::ManageConnection for ConnManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        establish(&self.url, self.sync).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnManager>;
+
+/// The database handle kept in the application state.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    pub url: DbUrl,
+}
+
+impl Db {
+    pub fn connect(url: DbUrl, sync: SqliteSync, max_size: u32) -> Result<Db, String> {
+        // SQLite: first make sure the file can be opened (and its folder exists), so the error names it.
+        if url.backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&url.target).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .test_on_check_out(false)
+            .build(ConnManager { url: url.clone(), sync })
+            .map_err(|e| format!("cannot connect to {}: {e}", url.display()))?;
+        Ok(Db { pool, url })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend
+    }
+
+    /// A connection for work outside a request (CLI commands, migrations at start).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnManager>, ApiError> {
+        self.pool.get().map_err(|_| ApiError::unavailable())
+    }
+
+    /// Runs a unit of read work on the blocking pool. Handlers never touch the pool directly.
+    pub async fn run<F, T>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|_| ApiError::unavailable())?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| ApiError::unavailable())?
+    }
+
+    /// Runs a unit of write work in one transaction: everything it writes (the record, its audit
+    /// row, counters) commits together or not at all.
+    pub async fn write<F, T>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
+    }
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
+/// front: a deferred transaction that reads and then writes can fail with SQLITE_BUSY on the lock
+/// upgrade, which the busy timeout does not cover.
+pub fn write_transaction<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    type Manager = <DbConn as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = Manager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            Manager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Now, in UTC, cut to microseconds: PostgreSQL keeps microseconds and SQLite would keep
+/// nanoseconds, and an echoed timestamp or a cursor must not differ between backends.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new time-ordered id (UUIDv7) as lowercase text: ids sort by creation, which gives keyset
+/// pagination a stable order for free.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

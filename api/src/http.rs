@@ -1,0 +1,297 @@
+//! HTTP plumbing shared by every resource: the JSON body and query extractors (parse, then
+//! validate, with per-field errors), `If-Match`, ETags, keyset pages, and the 404/405 fallback.
+
+use std::collections::BTreeSet;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use base64::Engine as _;
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt as _;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest JSON body accepted when no configuration is present.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// A JSON request body, parsed (400 on broken JSON, 422 naming the field on wrong types, missing
+/// fields, unknown fields or enum values) and then validated (422 with per-field errors).
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<web::Data<crate::app::AppState>>().map_or(DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(payload_too_large(limit));
+            }
+            if !content_type_ok {
+                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+                    .with_detail("Hãy gửi nội dung dạng application/json", "Send the body as application/json"));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::bad_request("malformed_json"))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(payload_too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value: T = parse_json(&body)?;
+            value.validate()?;
+            Ok(JsonBody(value))
+        })
+    }
+}
+
+fn payload_too_large(limit: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        .with_detail(format!("Tối đa {limit} byte"), format!("At most {limit} bytes"))
+        .with_extension("limit", Value::from(limit))
+}
+
+/// Parses JSON, turning serde's messages into a field path and a stable code.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::validation(vec![serde_field_error(&path, &inner.to_string())]),
+            _ => ApiError::bad_request("malformed_json").with_detail(
+                format!("Lỗi cú pháp ở dòng {}, cột {}", inner.line(), inner.column()),
+                format!("Syntax error at line {}, column {}", inner.line(), inner.column()),
+            ),
+        }
+    })?;
+    de.end().map_err(|_| {
+        ApiError::bad_request("malformed_json").with_detail("Có dữ liệu thừa sau JSON", "Trailing data after the JSON value")
+    })?;
+    Ok(value)
+}
+
+/// Reads serde's data-error message (the only place it says what was wrong) into a field error.
+fn serde_field_error(path: &str, message: &str) -> FieldError {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    let join = |field: Option<String>| match (path, field) {
+        (".", Some(f)) | ("", Some(f)) => f,
+        (p, Some(f)) => format!("{p}.{f}"),
+        (p, None) if p == "." => String::new(),
+        (p, None) => p.to_string(),
+    };
+    let mut params = Map::new();
+    let (field, code) = if message.starts_with("missing field") {
+        (join(quoted(message)), "required")
+    } else if message.starts_with("unknown field") {
+        (join(quoted(message)), "unknown_field")
+    } else if message.starts_with("unknown variant") {
+        let allowed: Vec<String> =
+            message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
+        params.insert("allowed".into(), Value::String(allowed.join(", ")));
+        (join(None), "unknown_variant")
+    } else if message.starts_with("invalid type") {
+        let expected = message.split("expected ").nth(1).unwrap_or("").to_string();
+        params.insert("expected".into(), Value::String(expected));
+        (join(None), "invalid_type")
+    } else {
+        params.insert("reason".into(), Value::String(message.to_string()));
+        (join(None), "invalid_value")
+    };
+    FieldError { field, code: code.to_string(), params }
+}
+
+/// Query parameters, parsed and validated like a body (422 names the parameter).
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(QueryParams))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let mut err = serde_field_error(&path, &message);
+        if err.code == "invalid_value" && err.field.is_empty() {
+            err.field = "query".into();
+        }
+        ApiError::validation(vec![err])
+    })?;
+    value.validate()?;
+    Ok(value)
+}
+
+/// The version a client says it edits, from `If-Match`. Missing → 428; unreadable → a version no
+/// record has, so the write is refused as stale and the client gets the current record.
+pub struct IfMatch(pub i32);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+            None => Err(ApiError::precondition_required()),
+            Some(v) => Ok(IfMatch(parse_etag_version(v).unwrap_or(-1))),
+        };
+        std::future::ready(result)
+    }
+}
+
+pub fn parse_etag_version(v: &str) -> Option<i32> {
+    let v = v.trim();
+    let v = v.strip_prefix("W/").unwrap_or(v);
+    v.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+}
+
+pub fn etag_for_version(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// A record with its version: answered with an `ETag` header.
+pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag_for_version(version))).json(body)
+}
+
+/// One page of a keyset-paginated list. `next_cursor` is absent on the last page.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams, Validate, Default, Clone)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1–100 (default 50).
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[validate(length(max = 512))]
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50)
+    }
+    /// The sort key the cursor stands for.
+    pub fn after(&self) -> Result<Option<String>, ApiError> {
+        self.cursor.as_deref().map(decode_cursor).transpose()
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))
+}
+
+/// Cuts a fetched `limit + 1` rows to a page, with the cursor of its last item.
+pub fn page_of<R, T: ToSchema>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, to_dto: impl Fn(R) -> T) -> Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
+    Page { items: rows.into_iter().map(to_dto).collect(), next_cursor }
+}
+
+/// The routes the API serves (path template → methods), read from the OpenAPI document, so that
+/// the fallback can tell "no such route" (404) from "wrong method" (405 with `Allow`).
+#[derive(Default)]
+pub struct KnownRoutes(Vec<(Vec<String>, BTreeSet<String>)>);
+
+impl KnownRoutes {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let mut routes = Vec::new();
+        for (path, item) in doc.paths.paths.iter() {
+            let segments = path.trim_matches('/').split('/').map(str::to_string).collect();
+            let mut methods = BTreeSet::new();
+            let ops = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            for (m, present) in ops {
+                if present {
+                    methods.insert(m.to_string());
+                }
+            }
+            routes.push((segments, methods));
+        }
+        KnownRoutes(routes)
+    }
+
+    fn allowed_methods(&self, path: &str) -> Option<BTreeSet<String>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut found: Option<BTreeSet<String>> = None;
+        for (segments, methods) in &self.0 {
+            let matches = segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
+            if matches {
+                found.get_or_insert_with(BTreeSet::new).extend(methods.iter().cloned());
+            }
+        }
+        found
+    }
+}
+
+/// The default service: 405 with `Allow` when the path exists under another method, else 404.
+pub async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed_methods(req.path()) {
+        Some(methods) if !methods.contains(req.method().as_str()) && req.method() != Method::OPTIONS => {
+            let allow = methods.into_iter().collect::<Vec<_>>().join(", ");
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").with_header(header::ALLOW, allow)
+        }
+        _ => ApiError::new(StatusCode::NOT_FOUND, "route_not_found"),
+    })
+}
+
+/// For PATCH fields that may be cleared: absent → `None` (leave as is), `null` → `Some(None)`
+/// (clear), a value → `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "…")]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

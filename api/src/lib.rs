@@ -1,0 +1,20 @@
+//! hoagiai: the system of record for grassroots mediation (hòa giải ở cơ sở) in Vietnam.
+
+pub mod api_clients;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod meta;
+pub mod middleware;
+pub mod openapi;
+pub mod text;
+pub mod units;
+pub mod users;

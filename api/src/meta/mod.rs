@@ -1,0 +1,3 @@
+//! Reference data for clients: every enumeration code with its Vietnamese and English label.
+
+pub mod routes;

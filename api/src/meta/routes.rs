@@ -1,0 +1,47 @@
+use std::collections::BTreeMap;
+
+use actix_web::{get, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_enums);
+}
+
+/// One code with its labels.
+#[derive(Serialize, ToSchema)]
+pub struct EnumLabel {
+    pub code: &'static str,
+    /// Tiếng Việt, as the law and the paper forms word it.
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+/// (enumeration, code, Tiếng Việt, English). The glossary's wording; extend it with each resource.
+pub const LABELS: &[(&str, &str, &str, &str)] = &[
+    ("role", "admin", "Quản trị hệ thống", "Administrator"),
+    ("role", "officer", "Cán bộ quản lý (Tư pháp)", "Justice officer"),
+    ("role", "team_leader", "Tổ trưởng tổ hòa giải", "Team leader"),
+    ("role", "mediator", "Hòa giải viên", "Mediator"),
+    ("role", "viewer", "Người xem", "Viewer"),
+    ("role", "stats", "Khai thác số liệu thống kê", "Statistics reader"),
+    ("unit_level", "province", "Tỉnh / thành phố trực thuộc trung ương", "Province / city"),
+    ("unit_level", "district", "Huyện / quận / thị xã / thành phố thuộc tỉnh", "District"),
+    ("unit_level", "commune", "Xã / phường / đặc khu", "Commune / ward / special zone"),
+    ("unit_level", "village", "Thôn / tổ dân phố", "Village / residential group"),
+    ("succession_kind", "merge", "Hợp nhất, sáp nhập", "Merge"),
+    ("succession_kind", "split", "Chia tách", "Split"),
+    ("succession_kind", "rename", "Đổi tên", "Rename"),
+    ("succession_kind", "transfer", "Điều chỉnh địa giới", "Boundary transfer"),
+];
+
+/// Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
+#[utoipa::path(tag = "meta", responses((status = 200, body = BTreeMap<String, Vec<EnumLabel>>)))]
+#[get("/meta/enums")]
+async fn list_enums() -> HttpResponse {
+    let mut out: BTreeMap<&str, Vec<EnumLabel>> = BTreeMap::new();
+    for (name, code, vi, en) in LABELS {
+        out.entry(name).or_default().push(EnumLabel { code, vi, en });
+    }
+    HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=3600")).json(out)
+}

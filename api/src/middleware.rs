@@ -1,0 +1,80 @@
+//! Middleware for every response: request id and access log, problems in the caller's language,
+//! and security headers.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+
+use crate::auth::RequestId;
+use crate::error::{ApiError, Lang};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives each request an id (the caller's `X-Request-Id` when it is short and plain, else a new
+/// one), echoes it, and logs one line per request. The log holds the path without the query
+/// string: search text may be a person's name.
+pub async fn request_id_and_log(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let started = std::time::Instant::now();
+    let mut res = next.call(req).await?;
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(request_id = %id, %method, %path, status, ms, "request");
+    } else {
+        tracing::info!(request_id = %id, %method, %path, status, ms, "request");
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, v);
+    }
+    Ok(res)
+}
+
+/// Re-renders problem responses in the language of `Accept-Language`, with the request path as
+/// `instance` and the request id, which `ResponseError` cannot see.
+pub async fn localize_problems(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let lang = Lang::of_request(req.headers());
+    let res = next.call(req).await?;
+    let Some(problem) = res.response().error().and_then(|e| e.as_error::<ApiError>()).cloned() else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let (req, _) = res.into_parts();
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let response = problem.render(lang, Some(req.path()), request_id.as_deref());
+    Ok(ServiceResponse::new(req, response))
+}
+
+/// The documentation page loads its own scripts and styles; everything else is JSON or files
+/// that need nothing from elsewhere.
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let csp = if req.path().starts_with("/docs") { DOCS_CSP } else { API_CSP };
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let defaults: [(HeaderName, &'static str); 5] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    Ok(res)
+}

@@ -1,0 +1,43 @@
+//! The shape of the tree, as plain functions.
+
+use super::dto::UnitLevel;
+
+/// Which levels may sit directly above a unit. Districts are optional (there are none after the
+/// 2025 reform), so a commune may hang from a province; nothing ever requires a district.
+pub fn allowed_parents(level: UnitLevel) -> &'static [UnitLevel] {
+    match level {
+        UnitLevel::Province => &[],
+        UnitLevel::District => &[UnitLevel::Province],
+        UnitLevel::Commune => &[UnitLevel::District, UnitLevel::Province],
+        UnitLevel::Village => &[UnitLevel::Commune],
+    }
+}
+
+/// The materialised path of a unit: its parent's path and its own id.
+pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
+    format!("{}{id}/", parent_path.unwrap_or("/"))
+}
+
+/// Official codes are digits (GSO: 2 for a province, 3 for a district, 5 for a commune).
+pub fn valid_code(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 10 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn communes_need_no_district() {
+        assert!(allowed_parents(UnitLevel::Commune).contains(&UnitLevel::Province));
+        assert!(allowed_parents(UnitLevel::Province).is_empty());
+        assert!(!allowed_parents(UnitLevel::Village).contains(&UnitLevel::District));
+    }
+
+    #[test]
+    fn paths_nest() {
+        let p = child_path(None, "a");
+        assert_eq!(p, "/a/");
+        assert_eq!(child_path(Some(&p), "b"), "/a/b/");
+    }
+}

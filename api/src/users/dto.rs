@@ -1,0 +1,129 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::model::User;
+use super::rules::username_format;
+use crate::auth::Role;
+use crate::text::clean_text;
+
+/// An account. The password hash never leaves the server.
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    /// The unit the account sees and manages (with everything below it); absent: the whole country.
+    pub unit_id: Option<String>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserDto {
+    fn from(u: User) -> Self {
+        UserDto {
+            role: Role::parse(&u.role).unwrap_or(Role::Viewer),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            phone: u.phone,
+            unit_id: u.unit_id,
+            active: u.active,
+            version: u.version,
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Optional id chosen by the client.
+    pub id: Option<Uuid>,
+    /// 3–64 characters: lower-case letters, digits, '.', '_' or '-' (folded to lower case).
+    #[validate(length(min = 3, max = 64), custom(function = "username_format"))]
+    pub username: String,
+    #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    pub display_name: String,
+    #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    pub phone: Option<String>,
+    pub role: Role,
+    /// Required except for national admins, viewers and statistics readers.
+    pub unit_id: Option<Uuid>,
+    /// 10–128 characters. When absent a password is generated and returned once.
+    #[validate(length(min = 10, max = 128))]
+    pub password: Option<String>,
+}
+
+/// A new account, with the generated password when none was given (shown this once).
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUser {
+    #[serde(flatten)]
+    pub user: UserDto,
+    pub generated_password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    pub display_name: Option<String>,
+    /// `null` clears the phone.
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(value_type = Option<String>, nullable)]
+    pub phone: Option<Option<String>>,
+    pub role: Option<Role>,
+    /// `null` gives national scope (admins, viewers, statistics readers only).
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub unit_id: Option<Option<Uuid>>,
+    /// `false` deactivates the account: it can no longer sign in or refresh its tokens.
+    pub active: Option<bool>,
+}
+
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// 10–128 characters; when absent a password is generated and returned once.
+    #[validate(length(min = 10, max = 128))]
+    pub new_password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PasswordReset {
+    pub generated_password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: String,
+    #[validate(length(min = 10, max = 128))]
+    pub new_password: String,
+}
+
+#[derive(Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Accounts at this unit or below it.
+    pub within: Option<Uuid>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Text in the username or display name (case-insensitive).
+    #[validate(length(min = 1, max = 100))]
+    pub q: Option<String>,
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<i64>,
+    #[validate(length(max = 512))]
+    pub cursor: Option<String>,
+}
