@@ -1,1 +1,14 @@
+//! The integration tests: the real app over real HTTP on a fresh database per test — SQLite
+//! always, and PostgreSQL too when `TEST_DATABASE_URL` names a server (CI sets it).
 
+#[macro_use]
+mod common;
+
+mod auth;
+mod backup;
+mod bad_input;
+mod migrations;
+mod openapi;
+mod ops;
+mod units;
+mod users;

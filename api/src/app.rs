@@ -85,6 +85,8 @@ pub fn build(
         .app_data(shared.known_routes.clone())
         // Bodies read by actix's own extractors (the token form) are capped like JSON bodies.
         .app_data(web::PayloadConfig::new(config.body_limit))
+        // An id that cannot be an id names no record.
+        .app_data(web::PathConfig::default().error_handler(|_, _| crate::error::ApiError::not_found().into()))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(crate::http::fallback))

@@ -100,6 +100,8 @@ fn serde_field_error(path: &str, message: &str) -> FieldError {
     let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
     let join = |field: Option<String>| match (path, field) {
         (".", Some(f)) | ("", Some(f)) => f,
+        // Some deserializers already put the field in the path.
+        (p, Some(f)) if p == f || p.ends_with(&format!(".{f}")) => p.to_string(),
         (p, Some(f)) => format!("{p}.{f}"),
         (p, None) if p == "." => String::new(),
         (p, None) => p.to_string(),

@@ -1,0 +1,79 @@
+//! The committed OpenAPI document is what the code generates and what the server serves, and it
+//! is valid OpenAPI 3.
+
+use std::path::PathBuf;
+
+use crate::common::TestApp;
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json")
+}
+
+fn generated() -> String {
+    serde_json::to_string_pretty(&hoagiai::app::openapi_document()).unwrap() + "\n"
+}
+
+/// Fails when `openapi/openapi.json` is not what the code generates. Run with
+/// `UPDATE_OPENAPI=1` (or `cargo run -- openapi --output openapi/openapi.json`) to refresh it.
+#[test]
+fn committed_document_matches_the_code() {
+    let generated = generated();
+    let path = committed_path();
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test --test integration openapi` and commit it"
+    );
+}
+
+#[actix_web::test]
+async fn served_document_is_the_generated_one() {
+    let app = TestApp::sqlite().await;
+    let served = app.anon().get("/openapi.json").await;
+    assert_eq!(served.status.as_u16(), 200);
+    let generated: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+    assert_eq!(served.body, generated);
+    let docs = app.anon().get("/docs/").await;
+    assert_eq!(docs.status.as_u16(), 200);
+    assert!(docs.text.contains("swagger"), "the docs page is served");
+}
+
+#[test]
+fn every_operation_declares_security_and_problem_responses() {
+    let doc = serde_json::to_value(hoagiai::app::openapi_document()).unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(ids.insert(id.to_string()), "operationId {id} is used twice");
+            assert!(op["security"].is_array(), "{method} {path} declares no security");
+            let responses = op["responses"].as_object().unwrap();
+            for code in ["400", "500"] {
+                assert!(responses.contains_key(code), "{method} {path} lacks a {code} response");
+            }
+            assert!(responses.keys().any(|c| c.starts_with('2')), "{method} {path} has no success response");
+            assert!(op["description"].is_string() || op["summary"].is_string(), "{method} {path} is not described");
+        }
+    }
+}
+
+/// Validates the committed document with openapi-spec-validator (installed by CI). Outside CI
+/// it is skipped, with a message, when the validator is not installed.
+#[test]
+fn committed_document_is_valid_openapi() {
+    let path = committed_path();
+    let out = std::process::Command::new("python3").args(["-m", "openapi_spec_validator"]).arg(&path).output();
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match out {
+        Ok(o) if o.status.success() => {}
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named") && !in_ci => {
+            eprintln!("skipped: install openapi-spec-validator (pip install openapi-spec-validator) to validate the document");
+        }
+        Ok(o) => panic!("openapi/openapi.json is not valid: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        Err(e) if !in_ci => eprintln!("skipped: python3 not found ({e})"),
+        Err(e) => panic!("python3 is needed in CI: {e}"),
+    }
+}

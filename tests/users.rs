@@ -1,0 +1,169 @@
+//! Accounts: the role × scope rules, optimistic concurrency, audit.
+
+use actix_web::http::StatusCode;
+use hoagiai::auth::Role;
+use serde_json::json;
+
+use crate::common::{unique_name, TestApp};
+
+on_both_backends!(
+    role_matrix_for_units_users_and_audit,
+    officer_stays_inside_their_commune,
+    updates_need_the_current_version,
+    nobody_changes_their_own_role_or_locks_themselves_out,
+    generated_password_is_shown_once_and_works,
+    writes_are_audited_within_scope,
+);
+
+/// Every role against the account and unit operations: who may do what.
+async fn role_matrix_for_units_users_and_audit(app: TestApp) {
+    let tree = app.tree().await;
+    for role in Role::ALL {
+        let unit = if role == Role::Admin { None } else { Some(tree.commune_a.as_str()) };
+        let (client, _) = app.user(role, unit).await;
+        let can_manage = matches!(role, Role::Admin | Role::Officer);
+        let expect = |ok: bool, status: u16| if ok { status } else { 403 };
+
+        let res = client.get("/api/v1/units").await;
+        assert_eq!(res.status.as_u16(), 200, "{role:?} lists units");
+
+        let res = client.post("/api/v1/units", &json!({"name": "Thôn Mới", "level": "village", "parent_id": tree.commune_a})).await;
+        assert_eq!(res.status.as_u16(), expect(role == Role::Admin, 201), "{role:?} creates a unit: {}", res.text);
+
+        let res = client.get("/api/v1/users").await;
+        assert_eq!(res.status.as_u16(), expect(matches!(role, Role::Admin | Role::Officer | Role::Viewer), 200), "{role:?} lists users");
+
+        let body = json!({"username": unique_name("u"), "display_name": "Nguyễn Văn A", "role": "viewer", "unit_id": tree.village_a, "password": "mat khau dai du"});
+        let res = client.post("/api/v1/users", &body).await;
+        assert_eq!(res.status.as_u16(), expect(can_manage, 201), "{role:?} creates a user: {}", res.text);
+
+        let res = client.get("/api/v1/audit-log").await;
+        assert_eq!(res.status.as_u16(), expect(can_manage, 200), "{role:?} reads the audit log");
+
+        let res = client.get("/api/v1/api-clients").await;
+        assert_eq!(res.status.as_u16(), expect(can_manage, 200), "{role:?} lists API clients");
+    }
+}
+
+async fn officer_stays_inside_their_commune(app: TestApp) {
+    let tree = app.tree().await;
+    let (officer, _) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let other_id = app.create_user("o.b", Role::Officer, Some(&tree.commune_b), "mat khau dai du").await;
+
+    // Cannot see, change or reset an account of commune B: it does not exist for them.
+    officer.get(&format!("/api/v1/users/{other_id}")).await.assert_problem(404, "not_found");
+    officer.patch(&format!("/api/v1/users/{other_id}"), "\"1\"", &json!({"display_name": "x"})).await.assert_problem(404, "not_found");
+    officer.post(&format!("/api/v1/users/{other_id}/password"), &json!({})).await.assert_problem(404, "not_found");
+    let listed = officer.get("/api/v1/users").await;
+    assert!(listed.body["items"].as_array().unwrap().iter().all(|u| u["username"] != "o.b"));
+
+    // Cannot create an account in commune B, nor an admin, nor one with national scope.
+    let make = |role: &str, unit: Option<&str>| json!({"username": unique_name("x"), "display_name": "Trần Thị B", "role": role, "unit_id": unit, "password": "mat khau dai du"});
+    let res = officer.post("/api/v1/users", &make("team_leader", Some(&tree.village_b))).await;
+    res.assert_problem(422, "validation_failed");
+    assert_eq!(res.body["errors"][0]["field"], "unit_id");
+    let res = officer.post("/api/v1/users", &make("admin", Some(&tree.commune_a))).await;
+    res.assert_problem(422, "validation_failed");
+    assert_eq!(res.body["errors"][0]["field"], "role");
+    officer.post("/api/v1/users", &make("viewer", None)).await.assert_problem(422, "validation_failed");
+
+    // Cannot move one of their own accounts to commune B, nor promote it to admin.
+    let res = officer.post("/api/v1/users", &make("team_leader", Some(&tree.village_a))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.body["id"].as_str().unwrap();
+    let etag = res.etag();
+    officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"unit_id": tree.commune_b})).await.assert_problem(422, "validation_failed");
+    officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"role": "admin"})).await.assert_problem(422, "validation_failed");
+    let ok = officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"role": "mediator", "phone": "0912 345 678"})).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["role"], "mediator");
+
+    // Units of commune B are invisible too.
+    officer.get(&format!("/api/v1/units/{}", tree.commune_b)).await.assert_problem(404, "not_found");
+    let units = officer.get("/api/v1/units").await;
+    let ids: Vec<&str> = units.body["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![tree.commune_a.as_str(), tree.village_a.as_str()]);
+}
+
+async fn updates_need_the_current_version(app: TestApp) {
+    let tree = app.tree().await;
+    let id = app.create_user("b.an", Role::Viewer, Some(&tree.commune_a), "mat khau dai du").await;
+    let first = tree.admin.get(&format!("/api/v1/users/{id}")).await;
+    let etag = first.etag();
+
+    let res = tree.admin.send("PATCH", &format!("/api/v1/users/{id}"), &[], Some(("application/json", b"{\"display_name\":\"X\"}".to_vec()))).await;
+    res.assert_problem(428, "if_match_required");
+
+    let res = tree.admin.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"display_name": "Bùi Văn An"})).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_ne!(res.etag(), etag);
+
+    // A second editor still holding the old version is refused, and told what is there now.
+    let stale = tree.admin.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"display_name": "Bùi An"})).await;
+    stale.assert_problem(412, "version_mismatch");
+    assert_eq!(stale.body["current"]["display_name"], "Bùi Văn An");
+    assert_eq!(stale.header("etag"), Some(res.etag()));
+    let now = tree.admin.get(&format!("/api/v1/users/{id}")).await;
+    assert_eq!(now.body["display_name"], "Bùi Văn An", "the stale write changed nothing");
+}
+
+async fn nobody_changes_their_own_role_or_locks_themselves_out(app: TestApp) {
+    let tree = app.tree().await;
+    let (officer, me) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let id = me["id"].as_str().unwrap();
+    let etag = format!("\"{}\"", me["version"]);
+    officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"active": false})).await.assert_problem(403, "self_change_forbidden");
+    officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"unit_id": tree.province})).await.assert_problem(422, "validation_failed");
+    let res = officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"display_name": "Tên mới"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+}
+
+async fn generated_password_is_shown_once_and_works(app: TestApp) {
+    let tree = app.tree().await;
+    let res = tree.admin.post("/api/v1/users", &json!({"username": "Thanh.Tam", "display_name": "Đỗ Thanh Tâm", "role": "officer", "unit_id": tree.commune_a})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["username"], "thanh.tam");
+    let password = res.body["generated_password"].as_str().unwrap().to_string();
+    assert_eq!(res.header("location"), Some(format!("/api/v1/users/{}", res.body["id"].as_str().unwrap())));
+    let officer = app.login("thanh.tam", &password).await;
+    let again = tree.admin.get(&format!("/api/v1/users/{}", res.body["id"].as_str().unwrap())).await;
+    assert!(again.body.get("generated_password").is_none());
+    // The same username again, in any case, is taken.
+    tree.admin
+        .post("/api/v1/users", &json!({"username": "THANH.TAM", "display_name": "X", "role": "viewer", "unit_id": tree.commune_a}))
+        .await
+        .assert_problem(409, "username_taken");
+    // A reset ends the old password.
+    let id = res.body["id"].as_str().unwrap();
+    let reset = tree.admin.post(&format!("/api/v1/users/{id}/password"), &json!({"new_password": "mat khau moi 789"})).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+    app.anon().post("/api/v1/auth/login", &json!({"username": "thanh.tam", "password": password})).await.assert_problem(401, "invalid_credentials");
+    drop(officer);
+    app.login("thanh.tam", "mat khau moi 789").await;
+}
+
+async fn writes_are_audited_within_scope(app: TestApp) {
+    let tree = app.tree().await;
+    let (officer_a, _) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let res = officer_a
+        .post("/api/v1/users", &json!({"username": "tl.a", "display_name": "Tổ trưởng A", "role": "team_leader", "unit_id": tree.village_a, "password": "mat khau dai du"}))
+        .await;
+    let id = res.body["id"].as_str().unwrap().to_string();
+    let res = officer_a.patch(&format!("/api/v1/users/{id}"), &res.etag(), &json!({"display_name": "Tổ trưởng Hội Yên"})).await;
+    assert_eq!(res.status, StatusCode::OK);
+
+    let log = officer_a.get(&format!("/api/v1/audit-log?entity=user&entity_id={id}")).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.text);
+    let items = log.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["action"], "update");
+    assert_eq!(items[0]["old_values"]["display_name"], "Tổ trưởng A");
+    assert_eq!(items[0]["new_values"]["display_name"], "Tổ trưởng Hội Yên");
+    assert!(items[0]["new_values"].get("username").is_none(), "only changed fields are kept");
+    assert_eq!(items[1]["action"], "create");
+    assert!(!log.text.contains("password_hash") && !log.text.contains("argon2"));
+
+    let (officer_b, _) = app.user(Role::Officer, Some(&tree.commune_b)).await;
+    let log_b = officer_b.get(&format!("/api/v1/audit-log?entity_id={id}")).await;
+    assert_eq!(log_b.body["items"].as_array().unwrap().len(), 0, "commune B does not see commune A's audit");
+}
