@@ -54,7 +54,10 @@ async fn login_is_throttled_per_username_and_address() {
 
     // The address limit counts failures across usernames.
     for n in 0..2 {
-        app.anon().post("/api/v1/auth/login", &json!({"username": format!("other{n}"), "password": "x"})).await.assert_problem(401, "invalid_credentials");
+        app.anon()
+            .post("/api/v1/auth/login", &json!({"username": format!("other{n}"), "password": "x"}))
+            .await
+            .assert_problem(401, "invalid_credentials");
     }
     let res = app.anon().post("/api/v1/auth/login", &json!({"username": "someone.else", "password": "x"})).await;
     res.assert_problem(429, "too_many_requests");
@@ -145,10 +148,17 @@ async fn password_change_ends_other_sessions(app: TestApp) {
     let res = laptop.post("/api/v1/me/password", &json!({"current_password": "mat khau dung 123", "new_password": "ngan"})).await;
     res.assert_problem(422, "validation_failed");
     assert_eq!(res.body["errors"][0]["field"], "new_password");
-    let res = laptop.post("/api/v1/me/password", &json!({"current_password": "mat khau dung 123", "new_password": "mat khau moi 456"})).await;
+    let res =
+        laptop.post("/api/v1/me/password", &json!({"current_password": "mat khau dung 123", "new_password": "mat khau moi 456"})).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
-    app.anon().post("/api/v1/auth/refresh", &json!({"refresh_token": phone.body["refresh_token"]})).await.assert_problem(401, "invalid_refresh_token");
-    app.anon().post("/api/v1/auth/login", &json!({"username": "tuan", "password": "mat khau dung 123"})).await.assert_problem(401, "invalid_credentials");
+    app.anon()
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": phone.body["refresh_token"]}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.anon()
+        .post("/api/v1/auth/login", &json!({"username": "tuan", "password": "mat khau dung 123"}))
+        .await
+        .assert_problem(401, "invalid_credentials");
     app.login("tuan", "mat khau moi 456").await;
 }
 
@@ -178,14 +188,22 @@ async fn client_credentials_flow(app: TestApp) {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
     let res = app
         .anon()
-        .send("POST", "/api/v1/auth/token", &[("authorization", &format!("Basic {basic}"))], Some(("application/x-www-form-urlencoded", b"grant_type=client_credentials".to_vec())))
+        .send(
+            "POST",
+            "/api/v1/auth/token",
+            &[("authorization", &format!("Basic {basic}"))],
+            Some(("application/x-www-form-urlencoded", b"grant_type=client_credentials".to_vec())),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 
     let res = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form(&id, "hgs_wrong")))).await;
     res.assert_problem(401, "invalid_client");
     assert_eq!(res.body["error"], "invalid_client");
-    let res = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", b"grant_type=password".to_vec()))).await;
+    let res = app
+        .anon()
+        .send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", b"grant_type=password".to_vec())))
+        .await;
     res.assert_problem(400, "unsupported_grant_type");
 
     // Revoked: the secret stops working.

@@ -5,7 +5,12 @@ use serde_json::{json, Value};
 
 use crate::common::{Client, TestApp};
 
-on_both_backends!(bad_bodies_change_nothing, bad_queries_and_paths, hostile_but_valid_text_is_kept_verbatim, problems_speak_the_callers_language);
+on_both_backends!(
+    bad_bodies_change_nothing,
+    bad_queries_and_paths,
+    hostile_but_valid_text_is_kept_verbatim,
+    problems_speak_the_callers_language
+);
 
 async fn unit_count(admin: &Client) -> usize {
     let mut n = 0;
@@ -26,7 +31,9 @@ async fn bad_bodies_change_nothing(app: TestApp) {
     let before = unit_count(admin).await;
     let raw = |body: &str| Some(("application/json", body.as_bytes().to_vec()));
 
-    let cases: Vec<(&str, Option<(&str, Vec<u8>)>, u16, &str, Option<&str>)> = vec![
+    // (what, body, status, code, the field the error must name)
+    type Case<'a> = (&'a str, Option<(&'a str, Vec<u8>)>, u16, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("broken JSON", raw("{\"name\": \"Thôn"), 400, "malformed_json", None),
         ("not JSON at all", raw("name=Thôn"), 400, "malformed_json", None),
         ("trailing data", raw("{\"name\":\"A\",\"level\":\"province\"} {}"), 400, "malformed_json", None),
@@ -36,15 +43,54 @@ async fn bad_bodies_change_nothing(app: TestApp) {
         ("missing field", raw("{\"level\": \"province\"}"), 422, "validation_failed", Some("name")),
         ("unknown enum", raw("{\"name\": \"X\", \"level\": \"town\"}"), 422, "validation_failed", Some("level")),
         ("unknown field", raw("{\"name\": \"X\", \"level\": \"province\", \"colour\": 1}"), 422, "validation_failed", Some("colour")),
-        ("overlong name", Some(("application/json", json!({"name": "x".repeat(201), "level": "province"}).to_string().into_bytes())), 422, "validation_failed", Some("name")),
+        (
+            "overlong name",
+            Some(("application/json", json!({"name": "x".repeat(201), "level": "province"}).to_string().into_bytes())),
+            422,
+            "validation_failed",
+            Some("name"),
+        ),
         ("blank name", raw("{\"name\": \"   \", \"level\": \"province\"}"), 422, "validation_failed", Some("name")),
         ("control character", raw("{\"name\": \"Th\\u0000ôn\", \"level\": \"province\"}"), 422, "validation_failed", Some("name")),
-        ("impossible date", raw("{\"name\": \"X\", \"level\": \"province\", \"valid_from\": \"2025-13-45\"}"), 422, "validation_failed", Some("valid_from")),
-        ("year out of range", raw("{\"name\": \"X\", \"level\": \"province\", \"valid_from\": \"99999-01-01\"}"), 422, "validation_failed", Some("valid_from")),
+        (
+            "impossible date",
+            raw("{\"name\": \"X\", \"level\": \"province\", \"valid_from\": \"2025-13-45\"}"),
+            422,
+            "validation_failed",
+            Some("valid_from"),
+        ),
+        (
+            "year out of range",
+            raw("{\"name\": \"X\", \"level\": \"province\", \"valid_from\": \"99999-01-01\"}"),
+            422,
+            "validation_failed",
+            Some("valid_from"),
+        ),
         ("bad uuid", raw("{\"name\": \"X\", \"level\": \"village\", \"parent_id\": \"abc\"}"), 422, "validation_failed", Some("parent_id")),
-        ("unknown parent", Some(("application/json", json!({"name": "X", "level": "village", "parent_id": uuid::Uuid::now_v7()}).to_string().into_bytes())), 422, "validation_failed", Some("parent_id")),
-        ("wrong content type", Some(("text/plain", b"{\"name\":\"X\",\"level\":\"province\"}".to_vec())), 415, "unsupported_media_type", None),
-        ("huge body", Some(("application/json", format!("{{\"name\": \"{}\", \"level\": \"province\"}}", "x".repeat(300 * 1024)).into_bytes())), 413, "payload_too_large", None),
+        (
+            "unknown parent",
+            Some((
+                "application/json",
+                json!({"name": "X", "level": "village", "parent_id": uuid::Uuid::now_v7()}).to_string().into_bytes(),
+            )),
+            422,
+            "validation_failed",
+            Some("parent_id"),
+        ),
+        (
+            "wrong content type",
+            Some(("text/plain", b"{\"name\":\"X\",\"level\":\"province\"}".to_vec())),
+            415,
+            "unsupported_media_type",
+            None,
+        ),
+        (
+            "huge body",
+            Some(("application/json", format!("{{\"name\": \"{}\", \"level\": \"province\"}}", "x".repeat(300 * 1024)).into_bytes())),
+            413,
+            "payload_too_large",
+            None,
+        ),
     ];
     for (what, body, status, code, field) in cases {
         let res = admin.send("POST", "/api/v1/units", &[], body).await;

@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod backup;
 mod bad_input;
+mod idempotency;
 mod migrations;
 mod openapi;
 mod ops;

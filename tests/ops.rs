@@ -33,7 +33,16 @@ async fn cors_only_for_configured_origins() {
     assert_eq!(res.header("access-control-allow-origin").as_deref(), Some("https://dashboard.example"));
     let res = open
         .anon()
-        .send("OPTIONS", "/api/v1/units", &[("origin", "https://dashboard.example"), ("access-control-request-method", "GET"), ("access-control-request-headers", "authorization")], None)
+        .send(
+            "OPTIONS",
+            "/api/v1/units",
+            &[
+                ("origin", "https://dashboard.example"),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization"),
+            ],
+            None,
+        )
         .await;
     assert!(res.status.is_success(), "preflight: {}", res.status);
     let res = open.anon().send("GET", "/api/v1/meta/enums", &[("origin", "https://evil.example")], None).await;

@@ -5,7 +5,14 @@ use serde_json::json;
 
 use crate::common::TestApp;
 
-on_both_backends!(tree_rules, corrections_and_closing, successions, search_ignores_diacritics_and_pages_are_stable, client_chosen_id_is_idempotent, csv_import);
+on_both_backends!(
+    tree_rules,
+    corrections_and_closing,
+    successions,
+    search_ignores_diacritics_and_pages_are_stable,
+    client_chosen_id_is_idempotent,
+    csv_import
+);
 
 async fn tree_rules(app: TestApp) {
     let tree = app.tree().await;
@@ -21,7 +28,8 @@ async fn tree_rules(app: TestApp) {
     assert_eq!(res.body["parent_id"], tree.province);
     assert_eq!(res.body["depth"], 1);
     // An official code belongs to one current unit of a level.
-    let res = admin.post("/api/v1/units", &json!({"name": "Xã Trùng", "code": "11110", "level": "commune", "parent_id": tree.province})).await;
+    let res =
+        admin.post("/api/v1/units", &json!({"name": "Xã Trùng", "code": "11110", "level": "commune", "parent_id": tree.province})).await;
     res.assert_problem(409, "unit_code_taken");
     let res = admin.post("/api/v1/units", &json!({"name": "Xã Z", "code": "12a", "level": "commune", "parent_id": tree.province})).await;
     res.assert_problem(422, "validation_failed");
@@ -45,12 +53,13 @@ async fn corrections_and_closing(app: TestApp) {
     let res2 = admin.patch(&path, &res.etag(), &json!({"valid_to": "1990-01-01"})).await;
     res2.assert_problem(422, "validation_failed");
     // It no longer shows among the units valid after the reform, but still for 2024.
-    let after = admin.get(&format!("/api/v1/units?level=district&valid_on=2025-07-01")).await;
+    let after = admin.get("/api/v1/units?level=district&valid_on=2025-07-01").await;
     assert_eq!(after.body["items"].as_array().unwrap().len(), 0);
-    let before = admin.get(&format!("/api/v1/units?level=district&valid_on=2024-12-31")).await;
+    let before = admin.get("/api/v1/units?level=district&valid_on=2024-12-31").await;
     assert_eq!(before.body["items"].as_array().unwrap().len(), 1);
     // Its code may now be reused by a new current unit.
-    let res = admin.post("/api/v1/units", &json!({"name": "Huyện Mới", "code": "300", "level": "district", "parent_id": tree.province})).await;
+    let res =
+        admin.post("/api/v1/units", &json!({"name": "Huyện Mới", "code": "300", "level": "district", "parent_id": tree.province})).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     // The parent cannot be changed: a transfer is a new unit with a succession.
     let res = admin.patch(&path, &admin.get(&path).await.etag(), &json!({"parent_id": tree.commune_b})).await;
@@ -82,11 +91,17 @@ async fn successions(app: TestApp) {
     let res = admin.get(&format!("/api/v1/units/{}/successions", tree.commune_a)).await;
     assert_eq!(res.body[0]["to_unit_id"], merged_id);
     let res = admin
-        .post("/api/v1/unit-successions", &json!({"from_unit_id": merged_id, "to_unit_id": merged_id, "kind": "rename", "effective_date": "2025-07-01"}))
+        .post(
+            "/api/v1/unit-successions",
+            &json!({"from_unit_id": merged_id, "to_unit_id": merged_id, "kind": "rename", "effective_date": "2025-07-01"}),
+        )
         .await;
     res.assert_problem(422, "validation_failed");
     let res = admin
-        .post("/api/v1/unit-successions", &json!({"from_unit_id": tree.commune_a, "to_unit_id": merged_id, "kind": "absorb", "effective_date": "2025-07-01"}))
+        .post(
+            "/api/v1/unit-successions",
+            &json!({"from_unit_id": tree.commune_a, "to_unit_id": merged_id, "kind": "absorb", "effective_date": "2025-07-01"}),
+        )
         .await;
     res.assert_problem(422, "validation_failed");
     assert_eq!(res.body["errors"][0]["code"], "unknown_variant");
@@ -97,7 +112,8 @@ async fn search_ignores_diacritics_and_pages_are_stable(app: TestApp) {
     let tree = app.tree().await;
     let admin = &tree.admin;
     for i in 0..7 {
-        let res = admin.post("/api/v1/units", &json!({"name": format!("Thôn Đồng {i}"), "level": "village", "parent_id": tree.commune_a})).await;
+        let res =
+            admin.post("/api/v1/units", &json!({"name": format!("Thôn Đồng {i}"), "level": "village", "parent_id": tree.commune_a})).await;
         assert_eq!(res.status, StatusCode::CREATED);
     }
     let res = admin.get("/api/v1/units?q=dong").await;
@@ -141,7 +157,8 @@ async fn client_chosen_id_is_idempotent(app: TestApp) {
     let again = tree.admin.post("/api/v1/units", &body).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.body["id"], id);
-    let different = tree.admin.post("/api/v1/units", &json!({"id": id, "name": "Thôn Khác", "level": "village", "parent_id": tree.commune_a})).await;
+    let different =
+        tree.admin.post("/api/v1/units", &json!({"id": id, "name": "Thôn Khác", "level": "village", "parent_id": tree.commune_a})).await;
     different.assert_problem(409, "already_exists");
     let count = tree.admin.get("/api/v1/units?q=ben").await;
     assert_eq!(count.body["items"].as_array().unwrap().len(), 1);

@@ -72,7 +72,10 @@ async fn officer_stays_inside_their_commune(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let id = res.body["id"].as_str().unwrap();
     let etag = res.etag();
-    officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"unit_id": tree.commune_b})).await.assert_problem(422, "validation_failed");
+    officer
+        .patch(&format!("/api/v1/users/{id}"), &etag, &json!({"unit_id": tree.commune_b}))
+        .await
+        .assert_problem(422, "validation_failed");
     officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"role": "admin"})).await.assert_problem(422, "validation_failed");
     let ok = officer.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"role": "mediator", "phone": "0912 345 678"})).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
@@ -91,7 +94,10 @@ async fn updates_need_the_current_version(app: TestApp) {
     let first = tree.admin.get(&format!("/api/v1/users/{id}")).await;
     let etag = first.etag();
 
-    let res = tree.admin.send("PATCH", &format!("/api/v1/users/{id}"), &[], Some(("application/json", b"{\"display_name\":\"X\"}".to_vec()))).await;
+    let res = tree
+        .admin
+        .send("PATCH", &format!("/api/v1/users/{id}"), &[], Some(("application/json", b"{\"display_name\":\"X\"}".to_vec())))
+        .await;
     res.assert_problem(428, "if_match_required");
 
     let res = tree.admin.patch(&format!("/api/v1/users/{id}"), &etag, &json!({"display_name": "Bùi Văn An"})).await;
@@ -120,7 +126,13 @@ async fn nobody_changes_their_own_role_or_locks_themselves_out(app: TestApp) {
 
 async fn generated_password_is_shown_once_and_works(app: TestApp) {
     let tree = app.tree().await;
-    let res = tree.admin.post("/api/v1/users", &json!({"username": "Thanh.Tam", "display_name": "Đỗ Thanh Tâm", "role": "officer", "unit_id": tree.commune_a})).await;
+    let res = tree
+        .admin
+        .post(
+            "/api/v1/users",
+            &json!({"username": "Thanh.Tam", "display_name": "Đỗ Thanh Tâm", "role": "officer", "unit_id": tree.commune_a}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     assert_eq!(res.body["username"], "thanh.tam");
     let password = res.body["generated_password"].as_str().unwrap().to_string();
@@ -137,7 +149,10 @@ async fn generated_password_is_shown_once_and_works(app: TestApp) {
     let id = res.body["id"].as_str().unwrap();
     let reset = tree.admin.post(&format!("/api/v1/users/{id}/password"), &json!({"new_password": "mat khau moi 789"})).await;
     assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
-    app.anon().post("/api/v1/auth/login", &json!({"username": "thanh.tam", "password": password})).await.assert_problem(401, "invalid_credentials");
+    app.anon()
+        .post("/api/v1/auth/login", &json!({"username": "thanh.tam", "password": password}))
+        .await
+        .assert_problem(401, "invalid_credentials");
     drop(officer);
     app.login("thanh.tam", "mat khau moi 789").await;
 }

@@ -78,7 +78,9 @@ impl Shared {
 
 pub fn build(
     shared: &Shared,
-) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+> {
     let config = shared.state.config.clone();
     let (app, _) = routes(App::new().into_utoipa_app()).split_for_parts();
     app.app_data(shared.state.clone())
@@ -92,6 +94,8 @@ pub fn build(
         .default_service(web::to(crate::http::fallback))
         // Inner first: problems are re-rendered before the headers every response gets are added.
         .wrap(from_fn(crate::middleware::localize_problems))
+        // Outside the localisation, so a replay repeats the answer exactly as it was sent.
+        .wrap(from_fn(crate::idempotency::idempotency))
         .wrap(from_fn(crate::middleware::security_headers))
         .wrap(cors(&config.cors_origins))
         .wrap(from_fn(crate::middleware::request_id_and_log))

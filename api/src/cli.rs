@@ -149,7 +149,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
 /// Creates an administrator with national scope; returns its username and the generated password.
 pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Option<String>) -> Result<(String, Option<String>), String> {
     use crate::auth::{Actor, PrincipalKind, Role, Scope};
-    let system = Actor { id: "system".into(), kind: PrincipalKind::User, role: Role::Admin, unit_id: None, scope: Scope::national(), request_id: None };
+    let system = Actor {
+        id: "system".into(),
+        kind: PrincipalKind::User,
+        role: Role::Admin,
+        unit_id: None,
+        scope: Scope::national(),
+        request_id: None,
+    };
     let input = crate::users::dto::CreateUser {
         id: None,
         username: username.into(),
@@ -161,7 +168,11 @@ pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Optio
     };
     validator::Validate::validate(&input).map_err(|e| {
         let e = crate::error::ApiError::from(e);
-        let fields: Vec<String> = e.errors.iter().map(|f| format!("{}: {}", f.field, crate::error::field_message(&f.code, &f.params, crate::error::Lang::En))).collect();
+        let fields: Vec<String> = e
+            .errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, crate::error::field_message(&f.code, &f.params, crate::error::Lang::En)))
+            .collect();
         fields.join("; ")
     })?;
     let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
@@ -182,9 +193,19 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     let bind = config.bind;
     let workers = config.workers;
     let data = db.url.display();
-    let shared = Shared::new(AppState::new(db, config, &secret));
+    let shared = Shared::new(AppState::new(db.clone(), config, &secret));
     let system = actix_web::rt::System::new();
     system.block_on(async move {
+        // Forget idempotency keys older than a day, hourly.
+        actix_web::rt::spawn(async move {
+            let mut every_hour = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(e) = db.run(crate::idempotency::store::purge_expired).await {
+                    tracing::warn!(code = e.code, "could not purge old idempotency keys");
+                }
+            }
+        });
         let server = actix_web::HttpServer::new(move || crate::app::build(&shared))
             .workers(workers)
             .shutdown_timeout(10)

@@ -39,7 +39,12 @@ pub enum LogFormat {
 /// Every setting: (name in the file, environment variable, default, meaning). The README's
 /// configuration table is this list.
 pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
-    ("database_url", "HOAGIAI_DATABASE_URL", "sqlite://<data_dir>/hoagiai.db", "sqlite://PATH (or a plain path) or postgres://USER@HOST/DB"),
+    (
+        "database_url",
+        "HOAGIAI_DATABASE_URL",
+        "sqlite://<data_dir>/hoagiai.db",
+        "sqlite://PATH (or a plain path) or postgres://USER@HOST/DB",
+    ),
     ("bind", "HOAGIAI_BIND", "127.0.0.1:8080", "host:port to listen on"),
     ("data_dir", "HOAGIAI_DATA_DIR", "./data", "SQLite database, JWT secret, backups"),
     ("jwt_secret", "HOAGIAI_JWT_SECRET", "generated into <data_dir>/jwt-secret", "at least 32 characters; the same on every instance"),
@@ -53,8 +58,18 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("workers", "HOAGIAI_WORKERS", "(number of cores)", "HTTP worker threads"),
     ("backup_keep", "HOAGIAI_BACKUP_KEEP", "7", "SQLite backups kept by `hoagiai backup`"),
     ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
-    ("login_max_failures_per_username", "HOAGIAI_LOGIN_MAX_FAILURES_PER_USERNAME", "5", "failed logins per username in the window before 429"),
-    ("login_max_failures_per_address", "HOAGIAI_LOGIN_MAX_FAILURES_PER_ADDRESS", "20", "failed logins per client address in the window before 429"),
+    (
+        "login_max_failures_per_username",
+        "HOAGIAI_LOGIN_MAX_FAILURES_PER_USERNAME",
+        "5",
+        "failed logins per username in the window before 429",
+    ),
+    (
+        "login_max_failures_per_address",
+        "HOAGIAI_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "20",
+        "failed logins per client address in the window before 429",
+    ),
     ("login_window_secs", "HOAGIAI_LOGIN_WINDOW_SECS", "900", "the login throttling window, in seconds"),
     ("log_format", "HOAGIAI_LOG_FORMAT", "text", "text or json"),
 ];
@@ -106,9 +121,9 @@ impl Config {
         fn bad(source: &str, value: &str, why: &str) -> ConfigError {
             ConfigError(format!("{source}: '{value}' {why}"))
         }
-        fn number<T: std::str::FromStr>(v: Option<(String, String)>, default: T, min: T) -> Result<T, ConfigError>
+        fn number<T>(v: Option<(String, String)>, default: T, min: T) -> Result<T, ConfigError>
         where
-            T: PartialOrd + std::fmt::Display + Copy,
+            T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
         {
             match v {
                 None => Ok(default),
@@ -136,13 +151,13 @@ impl Config {
             None => DbUrl::parse(&format!("sqlite://{}", data_dir.join("hoagiai.db").display())).map_err(ConfigError)?,
         };
         let bind = match get("bind") {
-            Some((value, source)) => value.parse::<SocketAddr>().map_err(|_| bad(&source, &value, "is not host:port (e.g. 127.0.0.1:8080)"))?,
+            Some((value, source)) => {
+                value.parse::<SocketAddr>().map_err(|_| bad(&source, &value, "is not host:port (e.g. 127.0.0.1:8080)"))?
+            }
             None => "127.0.0.1:8080".parse().expect("default bind address"),
         };
         let jwt_secret = match get("jwt_secret") {
-            Some((value, source)) if value.len() < 32 => {
-                return Err(ConfigError(format!("{source}: must be at least 32 characters long")))
-            }
+            Some((value, source)) if value.len() < 32 => return Err(ConfigError(format!("{source}: must be at least 32 characters long"))),
             Some((value, _)) => Some(value.into_bytes()),
             None => None,
         };

@@ -20,13 +20,8 @@ const LOGINS_FILE: &str = "demo-logins.txt";
 
 /// Villages of the demo commune, with whether each is an ethnic-minority area. The names are
 /// illustrative, not an official list.
-const VILLAGES: &[(&str, bool)] = &[
-    ("Thôn Hội Yên", false),
-    ("Thôn Phú Khê", false),
-    ("Thôn Tam Cát", false),
-    ("Thôn Nhân Nghĩa", false),
-    ("Thôn Thọ Xuân", true),
-];
+const VILLAGES: &[(&str, bool)] =
+    &[("Thôn Hội Yên", false), ("Thôn Phú Khê", false), ("Thôn Tam Cát", false), ("Thôn Nhân Nghĩa", false), ("Thôn Thọ Xuân", true)];
 
 pub struct DemoLogin {
     pub username: String,
@@ -35,7 +30,15 @@ pub struct DemoLogin {
     pub where_: String,
 }
 
-fn unit(conn: &mut DbConn, code: Option<&str>, name: &str, level: UnitLevel, parent: Option<&str>, from: NaiveDate, ethnic: bool) -> Result<String, ApiError> {
+fn unit(
+    conn: &mut DbConn,
+    code: Option<&str>,
+    name: &str,
+    level: UnitLevel,
+    parent: Option<&str>,
+    from: NaiveDate,
+    ethnic: bool,
+) -> Result<String, ApiError> {
     let input = CreateUnit {
         id: None,
         code: code.map(str::to_string),
@@ -111,8 +114,9 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
 }
 
 fn read_logins(file: &Path) -> Result<Vec<DemoLogin>, String> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("the demo data exists but {} cannot be read ({e}); reset a password with `hoagiai admin create`", file.display()))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        format!("the demo data exists but {} cannot be read ({e}); reset a password with `hoagiai admin create`", file.display())
+    })?;
     Ok(text
         .lines()
         .filter_map(|line| {

@@ -39,11 +39,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let declared_len = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
             if declared_len.is_some_and(|n| n > limit) {
@@ -103,7 +99,7 @@ fn serde_field_error(path: &str, message: &str) -> FieldError {
         // Some deserializers already put the field in the path.
         (p, Some(f)) if p == f || p.ends_with(&format!(".{f}")) => p.to_string(),
         (p, Some(f)) => format!("{p}.{f}"),
-        (p, None) if p == "." => String::new(),
+        (".", None) => String::new(),
         (p, None) => p.to_string(),
     };
     let mut params = Map::new();
@@ -267,8 +263,8 @@ impl KnownRoutes {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         let mut found: Option<BTreeSet<String>> = None;
         for (segments, methods) in &self.0 {
-            let matches = segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
+            let matches =
+                segments.len() == parts.len() && segments.iter().zip(&parts).all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
             if matches {
                 found.get_or_insert_with(BTreeSet::new).extend(methods.iter().cloned());
             }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod meta;
 pub mod middleware;
 pub mod openapi;

@@ -15,7 +15,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Gives each request an id (the caller's `X-Request-Id` when it is short and plain, else a new
 /// one), echoes it, and logs one line per request. The log holds the path without the query
 /// string: search text may be a person's name.
-pub async fn request_id_and_log(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn request_id_and_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = req
         .headers()
         .get(&REQUEST_ID)
@@ -60,7 +63,10 @@ pub async fn localize_problems(req: ServiceRequest, next: Next<impl MessageBody 
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let csp = if req.path().starts_with("/docs") { DOCS_CSP } else { API_CSP };
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();

@@ -2,7 +2,9 @@
 //! conventions every operation shares: its security requirement and its problem responses.
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, OpenApi as Doc, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 
@@ -55,13 +57,8 @@ pub fn apply_conventions(doc: &mut Doc) {
         ),
     );
     for item in doc.paths.paths.values_mut() {
-        let ops = [
-            (&mut item.get, false),
-            (&mut item.post, true),
-            (&mut item.put, true),
-            (&mut item.patch, true),
-            (&mut item.delete, false),
-        ];
+        let ops =
+            [(&mut item.get, false), (&mut item.post, true), (&mut item.put, true), (&mut item.patch, true), (&mut item.delete, false)];
         for (op, writes) in ops {
             if let Some(op) = op.as_mut() {
                 shape_operation(op, writes);

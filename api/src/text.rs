@@ -54,8 +54,8 @@ pub fn clean_multiline(s: &str) -> Result<(), ValidationError> {
 /// Vietnamese phone numbers as people write them: digits, spaces, dots, dashes, an optional `+`.
 pub fn phone(s: &str) -> Result<(), ValidationError> {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    let ok = (8..=15).contains(&digits)
-        && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (i == 0 && c == '+'));
+    let ok =
+        (8..=15).contains(&digits) && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (i == 0 && c == '+'));
     if ok {
         Ok(())
     } else {

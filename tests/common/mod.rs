@@ -80,7 +80,8 @@ impl TestApp {
 
     async fn start(url: &str, data_dir: std::path::PathBuf, home: DbHome, settings: &[(&str, &str)]) -> TestApp {
         let data_dir_text = data_dir.display().to_string();
-        let mut pairs = vec![("database_url", url), ("jwt_secret", JWT_SECRET), ("data_dir", data_dir_text.as_str()), ("db_pool_size", "4")];
+        let mut pairs =
+            vec![("database_url", url), ("jwt_secret", JWT_SECRET), ("data_dir", data_dir_text.as_str()), ("db_pool_size", "4")];
         pairs.extend_from_slice(settings);
         let config = Config::from_pairs(&pairs).expect("test config");
         let db = Db::connect(DbUrl::parse(url).unwrap(), SqliteSync::Normal, config.db_pool_size).expect("database");
@@ -136,11 +137,7 @@ impl TestApp {
             scope: hoagiai::auth::Scope::national(),
             request_id: None,
         };
-        let (user, _) = self
-            .db
-            .write(move |c| hoagiai::users::store::create(c, &system, input))
-            .await
-            .expect("create user");
+        let (user, _) = self.db.write(move |c| hoagiai::users::store::create(c, &system, input)).await.expect("create user");
         user.id
     }
 
@@ -167,9 +164,16 @@ impl TestApp {
             }
         };
         let province = unit(json!({"name": "Tỉnh Hải Dương", "code": "30", "level": "province", "valid_from": "1997-01-01"})).await;
-        let district = unit(json!({"name": "Huyện Thanh Miện", "code": "300", "level": "district", "parent_id": province, "valid_from": "1997-01-01"})).await;
-        let commune_a = unit(json!({"name": "Xã Đoàn Kết", "code": "11110", "level": "commune", "parent_id": district, "valid_from": "1997-01-01"})).await;
-        let commune_b = unit(json!({"name": "Xã Hồng Quang", "code": "11111", "level": "commune", "parent_id": province, "valid_from": "1997-01-01"})).await;
+        let district = unit(
+            json!({"name": "Huyện Thanh Miện", "code": "300", "level": "district", "parent_id": province, "valid_from": "1997-01-01"}),
+        )
+        .await;
+        let commune_a =
+            unit(json!({"name": "Xã Đoàn Kết", "code": "11110", "level": "commune", "parent_id": district, "valid_from": "1997-01-01"}))
+                .await;
+        let commune_b =
+            unit(json!({"name": "Xã Hồng Quang", "code": "11111", "level": "commune", "parent_id": province, "valid_from": "1997-01-01"}))
+                .await;
         let village_a = unit(json!({"name": "Thôn Hội Yên", "level": "village", "parent_id": commune_a, "valid_from": "2000-01-01"})).await;
         let village_b = unit(json!({"name": "Thôn Phú Khê", "level": "village", "parent_id": commune_b, "valid_from": "2000-01-01", "ethnic_minority_area": true})).await;
         Tree { admin, province, district, commune_a, commune_b, village_a, village_b }

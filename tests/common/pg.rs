@@ -71,8 +71,11 @@ impl TestDatabase {
             > 0;
         if !exists {
             diesel::sql_query(format!("CREATE DATABASE {template}")).execute(&mut admin).expect("create template");
-            let mut conn = hoagiai::db::establish(&hoagiai::db::DbUrl::parse(&with_database(&admin_url, &template)).unwrap(), hoagiai::db::SqliteSync::Normal)
-                .expect("connect to template");
+            let mut conn = hoagiai::db::establish(
+                &hoagiai::db::DbUrl::parse(&with_database(&admin_url, &template)).unwrap(),
+                hoagiai::db::SqliteSync::Normal,
+            )
+            .expect("connect to template");
             hoagiai::db::migrations::run_pending(&mut conn).expect("migrate template");
         }
         diesel::sql_query("SELECT pg_advisory_unlock(7307301)").execute(&mut admin).expect("unlock");

@@ -28,9 +28,7 @@ async fn list_api_clients(actor: Actor, page: QueryParams<PageParams>, st: web::
 async fn create_api_client(actor: Actor, body: JsonBody<CreateApiClient>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     actor.require(Action::ManageApiClients)?;
     let (client, client_secret) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(CreatedApiClient { client: client.into(), client_secret }))
+    Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(CreatedApiClient { client: client.into(), client_secret }))
 }
 
 /// Revokes a machine client; its secret stops working at once.

@@ -60,7 +60,14 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateApiClient) -> Resul
     audit::record(
         conn,
         &Who::from(actor),
-        Change { action: "create", entity: "api_client", entity_id: &client.id, unit_path: client.unit_path.as_deref(), old: None, new: Some(audit_value(&client)) },
+        Change {
+            action: "create",
+            entity: "api_client",
+            entity_id: &client.id,
+            unit_path: client.unit_path.as_deref(),
+            old: None,
+            new: Some(audit_value(&client)),
+        },
     )?;
     Ok((client, secret))
 }
@@ -77,7 +84,14 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ApiClient, A
     audit::record(
         conn,
         &Who::from(actor),
-        Change { action: "revoke", entity: "api_client", entity_id: id, unit_path: next.unit_path.as_deref(), old: Some(audit_value(&current)), new: Some(audit_value(&next)) },
+        Change {
+            action: "revoke",
+            entity: "api_client",
+            entity_id: id,
+            unit_path: next.unit_path.as_deref(),
+            old: Some(audit_value(&current)),
+            new: Some(audit_value(&next)),
+        },
     )?;
     Ok(next)
 }

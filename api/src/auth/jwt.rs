@@ -70,11 +70,9 @@ impl JwtKeys {
     }
 
     pub fn decode(&self, token: &str) -> Result<Claims, ApiError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => ApiError::unauthorized("token_expired"),
-                _ => ApiError::unauthorized("invalid_token"),
-            }
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| match e.kind() {
+            ErrorKind::ExpiredSignature => ApiError::unauthorized("token_expired"),
+            _ => ApiError::unauthorized("invalid_token"),
         })
     }
 }

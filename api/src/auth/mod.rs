@@ -146,12 +146,5 @@ fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
     let claims = state.keys.decode(token)?;
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    Ok(Actor {
-        id: claims.sub,
-        kind: claims.kind,
-        role: claims.role,
-        unit_id: claims.unit,
-        scope: Scope { path: claims.path },
-        request_id,
-    })
+    Ok(Actor { id: claims.sub, kind: claims.kind, role: claims.role, unit_id: claims.unit, scope: Scope { path: claims.path }, request_id })
 }

@@ -62,10 +62,7 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(max_per_username: usize, max_per_address: usize, window: Duration) -> Self {
-        LoginThrottle {
-            per_username: Throttle::new(max_per_username, window),
-            per_address: Throttle::new(max_per_address, window),
-        }
+        LoginThrottle { per_username: Throttle::new(max_per_username, window), per_address: Throttle::new(max_per_address, window) }
     }
 
     pub fn check(&self, username: &str, address: &str) -> Option<u64> {

@@ -111,12 +111,4 @@ diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> units (unit_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    units,
-    unit_successions,
-    users,
-    refresh_tokens,
-    api_clients,
-    audit_log,
-    idempotency_keys,
-);
+diesel::allow_tables_to_appear_in_same_query!(units, unit_successions, users, refresh_tokens, api_clients, audit_log, idempotency_keys,);

@@ -31,9 +31,7 @@ impl Lang {
         for part in value.split(',') {
             let mut it = part.trim().split(';');
             let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
             let lang = if tag == "en" || tag.starts_with("en-") {
                 Lang::En
             } else if tag == "vi" || tag.starts_with("vi-") {
@@ -84,7 +82,8 @@ pub struct FieldError {
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
-    pub detail: Option<Text>,
+    /// Boxed: most errors have none, and a small error keeps every `Result` small.
+    pub detail: Option<Box<Text>>,
     pub errors: Vec<FieldError>,
     /// RFC 9457 extension members (e.g. `current` on 412, `error` on OAuth2 endpoints).
     pub extensions: Map<String, Value>,
@@ -97,7 +96,7 @@ impl ApiError {
     }
 
     pub fn with_detail(mut self, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        self.detail = Some(Text::new(vi, en));
+        self.detail = Some(Box::new(Text::new(vi, en)));
         self
     }
 
@@ -133,8 +132,7 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
     }
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
-            .with_header(header::RETRY_AFTER, retry_after_secs.max(1).to_string())
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests").with_header(header::RETRY_AFTER, retry_after_secs.max(1).to_string())
     }
     /// A write without `If-Match`: the caller must say which version it edits.
     pub fn precondition_required() -> Self {
@@ -231,9 +229,7 @@ impl From<diesel::result::Error> for ApiError {
         match &e {
             E::NotFound => ApiError::not_found(),
             E::DatabaseError(K::UniqueViolation, _) => ApiError::conflict("already_exists"),
-            E::DatabaseError(K::ForeignKeyViolation, _) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_reference")
-            }
+            E::DatabaseError(K::ForeignKeyViolation, _) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_reference"),
             E::DatabaseError(K::CheckViolation, _) | E::DatabaseError(K::NotNullViolation, _) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
             }
@@ -264,12 +260,7 @@ fn flatten_validation(errors: &validator::ValidationErrors, prefix: &str, out: &
         match kind {
             K::Field(list) => {
                 for err in list {
-                    let params = err
-                        .params
-                        .iter()
-                        .filter(|(k, _)| *k != "value")
-                        .map(|(k, v)| (k.to_string(), v.clone()))
-                        .collect();
+                    let params = err.params.iter().filter(|(k, _)| *k != "value").map(|(k, v)| (k.to_string(), v.clone())).collect();
                     out.push(FieldError { field: path.clone(), code: err.code.to_string(), params });
                 }
             }

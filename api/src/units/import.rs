@@ -33,7 +33,8 @@ struct Row {
 
 fn parse(reader: impl std::io::Read) -> Result<Vec<Row>, String> {
     let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(reader);
-    let headers: Vec<String> = csv.headers().map_err(|e| e.to_string())?.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect();
+    let headers: Vec<String> =
+        csv.headers().map_err(|e| e.to_string())?.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(code_i), Some(name_i), Some(level_i), Some(parent_i)) = (col("code"), col("name"), col("level"), col("parent_code")) else {
         return Err("the header must name the columns code, name, level, parent_code".into());
@@ -49,10 +50,13 @@ fn parse(reader: impl std::io::Read) -> Result<Vec<Row>, String> {
             .ok_or_else(|| format!("line {line}: level '{level_text}' is not province, district, commune or village"))?;
         let name = get(name_i).ok_or_else(|| format!("line {line}: the name is empty"))?;
         let valid_from = match from_i.and_then(get) {
-            Some(d) => Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("line {line}: valid_from '{d}' is not YYYY-MM-DD"))?),
+            Some(d) => {
+                Some(NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("line {line}: valid_from '{d}' is not YYYY-MM-DD"))?)
+            }
             None => None,
         };
-        let ethnic_minority_area = matches!(ethnic_i.and_then(get).as_deref().map(str::to_lowercase).as_deref(), Some("1" | "true" | "yes" | "x" | "có" | "co"));
+        let ethnic_minority_area =
+            matches!(ethnic_i.and_then(get).as_deref().map(str::to_lowercase).as_deref(), Some("1" | "true" | "yes" | "x" | "có" | "co"));
         rows.push(Row { line, code: get(code_i), name, level, parent_code: get(parent_i), valid_from, ethnic_minority_area });
     }
     Ok(rows)
@@ -66,7 +70,9 @@ pub fn import(conn: &mut DbConn, reader: impl std::io::Read) -> Result<ImportRep
         let mut report = ImportReport::default();
         let scope = Scope::national();
         for row in rows {
-            let fail = |e: String| ApiError::bad_request("import_failed").with_detail(format!("dòng {}: {e}", row.line), format!("line {}: {e}", row.line));
+            let fail = |e: String| {
+                ApiError::bad_request("import_failed").with_detail(format!("dòng {}: {e}", row.line), format!("line {}: {e}", row.line))
+            };
             let parent_id: Option<uuid::Uuid> = match &row.parent_code {
                 None => None,
                 Some(code) => {

@@ -10,7 +10,12 @@ use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_units).service(create_unit).service(get_unit).service(update_unit).service(list_unit_successions).service(create_succession);
+    cfg.service(list_units)
+        .service(create_unit)
+        .service(get_unit)
+        .service(update_unit)
+        .service(list_unit_successions)
+        .service(create_succession);
 }
 
 /// Units inside the caller's scope, in tree order, with filters.
@@ -94,10 +99,7 @@ async fn update_unit(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     actor.require(Action::ManageUnits)?;
-    let unit = st
-        .db
-        .write(move |c| store::update(c, &actor.scope, &Who::from(&actor), &id.to_string(), if_match.0, body.0))
-        .await?;
+    let unit = st.db.write(move |c| store::update(c, &actor.scope, &Who::from(&actor), &id.to_string(), if_match.0, body.0)).await?;
     let version = unit.version;
     Ok(with_etag(StatusCode::OK, &UnitDto::from(unit), version))
 }

@@ -73,11 +73,7 @@ pub fn create(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, input: CreateUnit
         let same = existing.name == input.name.trim()
             && existing.level == input.level.as_str()
             && existing.parent_id == input.parent_id.map(|p| p.to_string());
-        return if same && scope.covers(Some(&existing.path)) {
-            Ok((existing, false))
-        } else {
-            Err(ApiError::conflict("already_exists"))
-        };
+        return if same && scope.covers(Some(&existing.path)) { Ok((existing, false)) } else { Err(ApiError::conflict("already_exists")) };
     }
     let valid_from = input.valid_from.unwrap_or_else(|| chrono::Utc::now().date_naive());
     if input.valid_to.is_some_and(|to| to <= valid_from) {
@@ -133,7 +129,14 @@ pub fn create(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, input: CreateUnit
     audit::record(
         conn,
         who,
-        Change { action: "create", entity: "unit", entity_id: &unit.id, unit_path: Some(&unit.path), old: None, new: Some(audit_value(&unit)) },
+        Change {
+            action: "create",
+            entity: "unit",
+            entity_id: &unit.id,
+            unit_path: Some(&unit.path),
+            old: None,
+            new: Some(audit_value(&unit)),
+        },
     )?;
     Ok((unit, true))
 }
@@ -191,9 +194,7 @@ pub fn update(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, id: &str, version
     }
     next.version = current.version + 1;
     next.updated_at = now();
-    let changed = diesel::update(units::table.filter(units::id.eq(id)).filter(units::version.eq(version)))
-        .set(&next)
-        .execute(conn)?;
+    let changed = diesel::update(units::table.filter(units::id.eq(id)).filter(units::version.eq(version))).set(&next).execute(conn)?;
     if changed == 0 {
         let fresh = find(conn, scope, id)?;
         return Err(ApiError::stale(audit_value(&fresh), fresh.version));

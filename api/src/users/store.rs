@@ -121,7 +121,14 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(Us
     audit::record(
         conn,
         &Who::from(actor),
-        Change { action: "create", entity: "user", entity_id: &user.id, unit_path: user.unit_path.as_deref(), old: None, new: Some(audit_value(&user)) },
+        Change {
+            action: "create",
+            entity: "user",
+            entity_id: &user.id,
+            unit_path: user.unit_path.as_deref(),
+            old: None,
+            new: Some(audit_value(&user)),
+        },
     )?;
     Ok((user, generated))
 }
