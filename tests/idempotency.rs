@@ -5,7 +5,12 @@ use serde_json::json;
 
 use crate::common::{Client, TestApp};
 
-on_both_backends!(retry_replays_the_first_answer, same_key_other_body_is_refused, parallel_retries_make_one_record, keys_belong_to_their_caller);
+on_both_backends!(
+    retry_replays_the_first_answer,
+    same_key_other_body_is_refused,
+    parallel_retries_make_one_record,
+    keys_belong_to_their_caller
+);
 
 async fn post_with_key(client: &Client, path: &str, key: &str, body: &serde_json::Value) -> crate::common::Resp {
     client.send("POST", path, &[("idempotency-key", key)], Some(("application/json", body.to_string().into_bytes()))).await
@@ -40,9 +45,13 @@ async fn retry_replays_the_first_answer(app: TestApp) {
 
 async fn same_key_other_body_is_refused(app: TestApp) {
     let tree = app.tree().await;
-    let first = post_with_key(&tree.admin, "/api/v1/units", "k-2", &json!({"name": "Thôn Một", "level": "village", "parent_id": tree.commune_a})).await;
+    let first =
+        post_with_key(&tree.admin, "/api/v1/units", "k-2", &json!({"name": "Thôn Một", "level": "village", "parent_id": tree.commune_a}))
+            .await;
     assert_eq!(first.status, StatusCode::CREATED);
-    let other = post_with_key(&tree.admin, "/api/v1/units", "k-2", &json!({"name": "Thôn Hai", "level": "village", "parent_id": tree.commune_a})).await;
+    let other =
+        post_with_key(&tree.admin, "/api/v1/units", "k-2", &json!({"name": "Thôn Hai", "level": "village", "parent_id": tree.commune_a}))
+            .await;
     other.assert_problem(422, "idempotency_key_reused");
     assert_eq!(count_named(&tree.admin, "thon%20hai").await, 0);
     let bad_key = post_with_key(&tree.admin, "/api/v1/units", "has space", &json!({})).await;
@@ -75,8 +84,20 @@ async fn parallel_retries_make_one_record(app: TestApp) {
 async fn keys_belong_to_their_caller(app: TestApp) {
     let tree = app.tree().await;
     let other_admin = app.admin().await;
-    let a = post_with_key(&tree.admin, "/api/v1/units", "shared-key", &json!({"name": "Thôn A1", "level": "village", "parent_id": tree.commune_a})).await;
-    let b = post_with_key(&other_admin, "/api/v1/units", "shared-key", &json!({"name": "Thôn B1", "level": "village", "parent_id": tree.commune_a})).await;
+    let a = post_with_key(
+        &tree.admin,
+        "/api/v1/units",
+        "shared-key",
+        &json!({"name": "Thôn A1", "level": "village", "parent_id": tree.commune_a}),
+    )
+    .await;
+    let b = post_with_key(
+        &other_admin,
+        "/api/v1/units",
+        "shared-key",
+        &json!({"name": "Thôn B1", "level": "village", "parent_id": tree.commune_a}),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::CREATED);
     assert_eq!(b.status, StatusCode::CREATED, "{}", b.text);
     assert_ne!(a.body["id"], b.body["id"]);

@@ -5,6 +5,7 @@
 mod common;
 
 mod auth;
+mod authz_matrix;
 mod backup;
 mod bad_input;
 mod idempotency;

@@ -3,7 +3,7 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use super::dto::{ApiClientDto, CreateApiClient, CreatedApiClient};
 use super::store;
 use crate::app::AppState;
-use crate::auth::{Action, Actor};
+use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, JsonBody, Page, PageParams, QueryParams};
 
@@ -14,8 +14,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Machine clients registered inside the caller's scope (admins, officers).
 #[utoipa::path(tag = "api_clients", params(PageParams), responses((status = 200, body = Page<ApiClientDto>)))]
 #[get("/api-clients")]
-async fn list_api_clients(actor: Actor, page: QueryParams<PageParams>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageApiClients)?;
+async fn list_api_clients(
+    actor: Allowed<can::ManageApiClients>,
+    page: QueryParams<PageParams>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let (limit, after) = (page.0.limit(), page.0.after()?);
     let scope = actor.scope.clone();
     let rows = st.db.run(move |c| store::list(c, &scope, after, limit)).await?;
@@ -25,8 +28,11 @@ async fn list_api_clients(actor: Actor, page: QueryParams<PageParams>, st: web::
 /// Registers a machine client for a unit; the secret is in this answer only.
 #[utoipa::path(tag = "api_clients", request_body = CreateApiClient, responses((status = 201, body = CreatedApiClient)))]
 #[post("/api-clients")]
-async fn create_api_client(actor: Actor, body: JsonBody<CreateApiClient>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageApiClients)?;
+async fn create_api_client(
+    actor: Allowed<can::ManageApiClients>,
+    body: JsonBody<CreateApiClient>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let (client, client_secret) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
     Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(CreatedApiClient { client: client.into(), client_secret }))
 }
@@ -34,8 +40,11 @@ async fn create_api_client(actor: Actor, body: JsonBody<CreateApiClient>, st: we
 /// Revokes a machine client; its secret stops working at once.
 #[utoipa::path(tag = "api_clients", responses((status = 200, body = ApiClientDto)))]
 #[delete("/api-clients/{id}")]
-async fn revoke_api_client(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageApiClients)?;
+async fn revoke_api_client(
+    actor: Allowed<can::ManageApiClients>,
+    id: web::Path<uuid::Uuid>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let client = st.db.write(move |c| store::revoke(c, &actor, &id.to_string())).await?;
     Ok(HttpResponse::Ok().json(ApiClientDto::from(client)))
 }

@@ -3,7 +3,7 @@ use actix_web::{get, web, HttpResponse};
 use super::dto::{AuditEntry, AuditQuery};
 use super::store::{self, AuditFilter};
 use crate::app::AppState;
-use crate::auth::{Action, Actor};
+use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, Page, PageParams, QueryParams};
 
@@ -18,8 +18,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     responses((status = 200, description = "One page of audit entries", body = Page<AuditEntry>))
 )]
 #[get("/audit-log")]
-async fn list_audit(actor: Actor, query: QueryParams<AuditQuery>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadAudit)?;
+async fn list_audit(
+    actor: Allowed<can::ReadAudit>,
+    query: QueryParams<AuditQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let filter =

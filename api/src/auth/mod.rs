@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-pub use policy::Action;
+pub use policy::{can, Action, Permission};
 
 /// A user's role (`role`). One per account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -118,6 +118,30 @@ impl Actor {
 
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+}
+
+/// An actor whose role allows `P`, checked while the request is read: a caller without the
+/// permission gets 403 before its body is even parsed. Protected handlers take this (or `Actor`
+/// where every role may call, scope doing the rest).
+pub struct Allowed<P: Permission>(pub Actor, std::marker::PhantomData<P>);
+
+impl<P: Permission> std::ops::Deref for Allowed<P> {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
+}
+
+impl<P: Permission> FromRequest for Allowed<P> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(actor_from_request(req).and_then(|actor| {
+            actor.require(P::ACTION)?;
+            Ok(Allowed(actor, std::marker::PhantomData))
+        }))
     }
 }
 

@@ -24,3 +24,26 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageUsers | ManageApiClients | ReadAudit => matches!(role, Admin | Officer),
     }
 }
+
+/// An action as a type, so a handler can demand it in its signature: `actor: Allowed<can::ManageUnits>`.
+pub trait Permission {
+    const ACTION: Action;
+}
+
+/// One marker type per action.
+pub mod can {
+    use super::{Action, Permission};
+
+    macro_rules! permissions {
+        ($($name:ident),* $(,)?) => {
+            $(
+                pub struct $name;
+                impl Permission for $name {
+                    const ACTION: Action = Action::$name;
+                }
+            )*
+        };
+    }
+
+    permissions!(ReadUnits, ManageUnits, ReadUsers, ManageUsers, ManageApiClients, ReadAudit);
+}

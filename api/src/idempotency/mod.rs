@@ -87,8 +87,10 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         Begun::Mismatch => {
             return fail(
                 req,
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
-                    .with_detail("Khóa này đã được dùng cho một yêu cầu có nội dung khác", "This key was used for a request with another body"),
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").with_detail(
+                    "Khóa này đã được dùng cho một yêu cầu có nội dung khác",
+                    "This key was used for a request with another body",
+                ),
             )
         }
         Begun::InProgress => return fail(req, ApiError::conflict("idempotency_in_progress").with_header(header::RETRY_AFTER, "1")),

@@ -5,7 +5,7 @@ use super::dto::{CreateSuccession, CreateUnit, SuccessionDto, UnitDto, UnitQuery
 use super::store::{self, UnitFilter};
 use crate::app::AppState;
 use crate::audit::store::Who;
-use crate::auth::{Action, Actor};
+use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 
@@ -21,8 +21,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Units inside the caller's scope, in tree order, with filters.
 #[utoipa::path(tag = "units", params(UnitQuery), responses((status = 200, body = Page<UnitDto>)))]
 #[get("/units")]
-async fn list_units(actor: Actor, query: QueryParams<UnitQuery>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadUnits)?;
+async fn list_units(
+    actor: Allowed<can::ReadUnits>,
+    query: QueryParams<UnitQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let scope = actor.scope.clone();
@@ -60,8 +63,11 @@ async fn list_units(actor: Actor, query: QueryParams<UnitQuery>, st: web::Data<A
     )
 )]
 #[post("/units")]
-async fn create_unit(actor: Actor, body: JsonBody<CreateUnit>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUnits)?;
+async fn create_unit(
+    actor: Allowed<can::ManageUnits>,
+    body: JsonBody<CreateUnit>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let who_actor = actor.clone();
     let (unit, created) = st.db.write(move |c| store::create(c, &who_actor.scope, &Who::from(&who_actor), body.0)).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -75,8 +81,7 @@ async fn create_unit(actor: Actor, body: JsonBody<CreateUnit>, st: web::Data<App
 /// One unit inside the caller's scope.
 #[utoipa::path(tag = "units", responses((status = 200, body = UnitDto, headers(("ETag" = String)))))]
 #[get("/units/{id}")]
-async fn get_unit(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadUnits)?;
+async fn get_unit(actor: Allowed<can::ReadUnits>, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let scope = actor.scope.clone();
     let unit = st.db.run(move |c| store::find(c, &scope, &id.to_string())).await?;
     let version = unit.version;
@@ -92,14 +97,13 @@ async fn get_unit(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppStat
 )]
 #[patch("/units/{id}")]
 async fn update_unit(
-    actor: Actor,
+    actor: Allowed<can::ManageUnits>,
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateUnit>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUnits)?;
-    let unit = st.db.write(move |c| store::update(c, &actor.scope, &Who::from(&actor), &id.to_string(), if_match.0, body.0)).await?;
+    let unit = st.db.write(move |c| store::update(c, &actor.scope, &Who::from(&*actor), &id.to_string(), if_match.0, body.0)).await?;
     let version = unit.version;
     Ok(with_etag(StatusCode::OK, &UnitDto::from(unit), version))
 }
@@ -107,8 +111,11 @@ async fn update_unit(
 /// The merges, splits, renames and transfers a unit took part in.
 #[utoipa::path(tag = "units", responses((status = 200, body = Vec<SuccessionDto>)))]
 #[get("/units/{id}/successions")]
-async fn list_unit_successions(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadUnits)?;
+async fn list_unit_successions(
+    actor: Allowed<can::ReadUnits>,
+    id: web::Path<uuid::Uuid>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let scope = actor.scope.clone();
     let rows = st.db.run(move |c| store::successions_of(c, &scope, &id.to_string())).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(SuccessionDto::from).collect::<Vec<_>>()))
@@ -117,8 +124,11 @@ async fn list_unit_successions(actor: Actor, id: web::Path<uuid::Uuid>, st: web:
 /// Records that one unit succeeded another (admins).
 #[utoipa::path(tag = "units", request_body = CreateSuccession, responses((status = 201, body = SuccessionDto)))]
 #[post("/unit-successions")]
-async fn create_succession(actor: Actor, body: JsonBody<CreateSuccession>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUnits)?;
-    let row = st.db.write(move |c| store::create_succession(c, &actor.scope, &Who::from(&actor), body.0)).await?;
+async fn create_succession(
+    actor: Allowed<can::ManageUnits>,
+    body: JsonBody<CreateSuccession>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let row = st.db.write(move |c| store::create_succession(c, &actor.scope, &Who::from(&*actor), body.0)).await?;
     Ok(HttpResponse::Created().json(SuccessionDto::from(row)))
 }

@@ -6,7 +6,7 @@ use super::rules::may_assign;
 use super::store::{self, UserFilter};
 use crate::app::AppState;
 use crate::audit::store::Who;
-use crate::auth::{password, Action, Actor, PrincipalKind, Role};
+use crate::auth::{can, password, Actor, Allowed, PrincipalKind, Role};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 
@@ -55,8 +55,7 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
 /// Accounts inside the caller's scope, by username.
 #[utoipa::path(tag = "users", params(UserQuery), responses((status = 200, body = Page<UserDto>)))]
 #[get("/users")]
-async fn list_users(actor: Actor, query: QueryParams<UserQuery>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadUsers)?;
+async fn list_users(actor: Allowed<can::ReadUsers>, query: QueryParams<UserQuery>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let (limit, after) = (page.limit(), page.after()?);
@@ -82,8 +81,11 @@ async fn list_users(actor: Actor, query: QueryParams<UserQuery>, st: web::Data<A
     responses((status = 201, body = CreatedUser, headers(("ETag" = String), ("Location" = String))))
 )]
 #[post("/users")]
-async fn create_user(actor: Actor, body: JsonBody<CreateUser>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUsers)?;
+async fn create_user(
+    actor: Allowed<can::ManageUsers>,
+    body: JsonBody<CreateUser>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let (user, generated_password) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
     let location = format!("/api/v1/users/{}", user.id);
     let version = user.version;
@@ -96,8 +98,7 @@ async fn create_user(actor: Actor, body: JsonBody<CreateUser>, st: web::Data<App
 /// One account inside the caller's scope.
 #[utoipa::path(tag = "users", responses((status = 200, body = UserDto, headers(("ETag" = String)))))]
 #[get("/users/{id}")]
-async fn get_user(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ReadUsers)?;
+async fn get_user(actor: Allowed<can::ReadUsers>, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let scope = actor.scope.clone();
     let user = st.db.run(move |c| store::find(c, &scope, &id.to_string())).await?;
     let version = user.version;
@@ -114,13 +115,12 @@ async fn get_user(actor: Actor, id: web::Path<uuid::Uuid>, st: web::Data<AppStat
 )]
 #[patch("/users/{id}")]
 async fn update_user(
-    actor: Actor,
+    actor: Allowed<can::ManageUsers>,
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateUser>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUsers)?;
     let user = st.db.write(move |c| store::update(c, &actor, &id.to_string(), if_match.0, body.0)).await?;
     let version = user.version;
     Ok(with_etag(StatusCode::OK, &UserDto::from(user), version))
@@ -131,12 +131,11 @@ async fn update_user(
 #[utoipa::path(tag = "users", request_body = ResetPassword, responses((status = 200, body = PasswordReset)))]
 #[post("/users/{id}/password")]
 async fn reset_password(
-    actor: Actor,
+    actor: Allowed<can::ManageUsers>,
     id: web::Path<uuid::Uuid>,
     body: JsonBody<ResetPassword>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    actor.require(Action::ManageUsers)?;
     let input = body.0;
     let generated = st
         .db
@@ -151,7 +150,7 @@ async fn reset_password(
                     (p.clone(), Some(p))
                 }
             };
-            store::set_password(c, &Who::from(&actor), &user, &secret, "password_reset")?;
+            store::set_password(c, &Who::from(&*actor), &user, &secret, "password_reset")?;
             Ok(generated)
         })
         .await?;

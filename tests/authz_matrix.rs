@@ -1,0 +1,117 @@
+//! The authorization matrix: every operation in the OpenAPI document × every role. An operation
+//! without a rule here fails, so no endpoint ships without someone deciding who may call it.
+
+use hoagiai::auth::Role;
+
+use crate::common::{Client, TestApp};
+
+#[derive(Clone, Copy)]
+enum Access {
+    /// No token needed.
+    Public,
+    /// Any signed-in role (scope still limits what it sees).
+    AnyRole,
+    Only(&'static [Role]),
+}
+
+use Access::*;
+use Role::*;
+
+const MANAGERS: &[Role] = &[Admin, Officer];
+
+const RULES: &[(&str, Access)] = &[
+    ("login", Public),
+    ("refresh", Public),
+    ("logout", Public),
+    ("token", Public),
+    ("list_enums", Public),
+    ("healthz", Public),
+    ("readyz", Public),
+    ("get_me", AnyRole),
+    ("change_my_password", AnyRole),
+    ("list_units", AnyRole),
+    ("get_unit", AnyRole),
+    ("list_unit_successions", AnyRole),
+    ("create_unit", Only(&[Admin])),
+    ("update_unit", Only(&[Admin])),
+    ("create_succession", Only(&[Admin])),
+    ("list_users", Only(&[Admin, Officer, Viewer])),
+    ("get_user", Only(&[Admin, Officer, Viewer])),
+    ("create_user", Only(MANAGERS)),
+    ("update_user", Only(MANAGERS)),
+    ("reset_password", Only(MANAGERS)),
+    ("list_api_clients", Only(MANAGERS)),
+    ("create_api_client", Only(MANAGERS)),
+    ("revoke_api_client", Only(MANAGERS)),
+    ("list_audit", Only(MANAGERS)),
+];
+
+struct Operation {
+    id: String,
+    method: String,
+    path: String,
+}
+
+fn operations() -> Vec<Operation> {
+    let doc = serde_json::to_value(hoagiai::app::openapi_document()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let concrete = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { uuid::Uuid::now_v7().to_string() } else { seg.to_string() })
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Operation { id: op["operationId"].as_str().unwrap().to_string(), method: method.to_uppercase(), path: concrete });
+        }
+    }
+    out
+}
+
+async fn call(client: &Client, op: &Operation) -> u16 {
+    let body = match op.method.as_str() {
+        "POST" | "PATCH" | "PUT" => Some(("application/json", b"{}".to_vec())),
+        _ => None,
+    };
+    client.send(&op.method, &op.path, &[("if-match", "\"1\"")], body).await.status.as_u16()
+}
+
+#[test]
+fn every_operation_has_a_rule() {
+    let missing: Vec<String> = operations().into_iter().filter(|op| !RULES.iter().any(|(id, _)| *id == op.id)).map(|op| op.id).collect();
+    assert!(missing.is_empty(), "operations without an authorization rule in tests/authz_matrix.rs: {missing:?}");
+    let stale: Vec<&str> = RULES.iter().map(|(id, _)| *id).filter(|id| !operations().iter().any(|op| op.id == *id)).collect();
+    assert!(stale.is_empty(), "rules for operations that no longer exist: {stale:?}");
+}
+
+on_both_backends!(every_role_on_every_operation);
+
+async fn every_role_on_every_operation(app: TestApp) {
+    let tree = app.tree().await;
+    let mut clients = vec![(None, app.anon())];
+    for role in Role::ALL {
+        let unit = if role == Admin { None } else { Some(tree.commune_a.as_str()) };
+        clients.push((Some(role), app.user(role, unit).await.0));
+    }
+    let mut failures = Vec::new();
+    for op in operations() {
+        let Some((_, access)) = RULES.iter().find(|(id, _)| *id == op.id) else { continue };
+        for (role, client) in &clients {
+            let status = call(client, &op).await;
+            let ok = match (access, role) {
+                (Public, _) => status != 401 && status != 403,
+                (_, None) => status == 401,
+                (AnyRole, Some(_)) => status != 401 && status != 403,
+                (Only(allowed), Some(r)) if allowed.contains(r) => status != 401 && status != 403,
+                (Only(_), Some(_)) => status == 403,
+            };
+            if !ok {
+                failures.push(format!("{} {} as {:?}: {status}", op.method, op.id, role));
+            }
+        }
+    }
+    // The logout of "{}" and the password change must not have changed anything that matters:
+    // the admin can still work.
+    assert_eq!(tree.admin.get("/api/v1/units").await.status.as_u16(), 200);
+    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
+}
