@@ -55,7 +55,11 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
 /// Accounts inside the caller's scope, by username.
 #[utoipa::path(tag = "users", params(UserQuery), responses((status = 200, body = Page<UserDto>)))]
 #[get("/users")]
-async fn list_users(actor: Allowed<can::ReadUsers>, query: QueryParams<UserQuery>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn list_users(
+    actor: Allowed<can::ReadUsers>,
+    query: QueryParams<UserQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
     let (limit, after) = (page.limit(), page.after()?);
