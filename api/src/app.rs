@@ -91,7 +91,7 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|_, _| crate::error::ApiError::not_found().into()))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
         .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(crate::http::fallback))
+        .default_service(web::to(crate::client::serve))
         // Inner first: problems are re-rendered before the headers every response gets are added.
         .wrap(from_fn(crate::middleware::localize_problems))
         // Outside the localisation, so a replay repeats the answer exactly as it was sent.

@@ -68,6 +68,7 @@ pub async fn security_headers(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let csp = if req.path().starts_with("/docs") { DOCS_CSP } else { API_CSP };
+    // The client's files set their own, stricter-for-a-page policy.
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     let defaults: [(HeaderName, &'static str); 5] = [

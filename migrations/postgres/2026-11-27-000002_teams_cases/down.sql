@@ -1,0 +1,12 @@
+DROP TABLE case_follow_ups;
+DROP TABLE case_escalations;
+DROP TABLE case_sessions;
+DROP TABLE case_conflicts;
+DROP TABLE case_assignments;
+DROP TABLE case_parties;
+DROP TABLE cases;
+ALTER TABLE users DROP COLUMN mediator_id;
+DROP TABLE memberships;
+DROP TABLE mediators;
+DROP TABLE team_predecessors;
+DROP TABLE teams;
