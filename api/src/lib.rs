@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod logbook;
 pub mod meta;
 pub mod middleware;
 pub mod openapi;

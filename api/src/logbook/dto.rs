@@ -1,0 +1,90 @@
+//! The log book (Sổ theo dõi hoạt động hòa giải ở cơ sở) of one team for one year, in the
+//! official layout: the cover, Part I (one row per case, ten columns) and Part II (the team
+//! leader's summary by category and result).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBook {
+    pub year: i32,
+    pub cover: LogBookCover,
+    /// Part I: the cases received in the year, by log-book line.
+    pub rows: Vec<LogBookRow>,
+    /// Part II: the team leader's summary.
+    pub summary: LogBookSummary,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBookCover {
+    /// "Tỉnh Hải Dương"
+    pub province: Option<String>,
+    /// Only on volumes before 2025: there are no districts after the 2025 reform.
+    pub district: Option<String>,
+    pub commune: Option<String>,
+    /// "Thôn Hội Yên"
+    pub village: String,
+    /// "Tổ hòa giải thôn Hội Yên"
+    pub team: String,
+    /// The volume number (quyển số), when recorded on the cases.
+    pub volume: Option<i32>,
+    /// The first and last dates written in the book this year.
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// One line of Part I. Column 9 (signatures) is left blank for signing on paper.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBookRow {
+    /// Column 1: STT, the line number of the year.
+    pub number: i32,
+    pub case_id: String,
+    /// Column 2: date received.
+    pub received_on: NaiveDate,
+    /// Column 3: the mediators…
+    pub mediators: Vec<String>,
+    /// …and the invited participants ("Nguyễn Văn Cường (trưởng thôn)").
+    pub participants: Vec<String>,
+    /// Column 4: the parties and persons with related rights.
+    pub parties: Vec<LogBookParty>,
+    /// Column 5: the main content of the matter.
+    pub content: String,
+    /// Column 6: the parties' agreement, or each party's demands.
+    pub agreement_or_demands: String,
+    /// Column 7: successful (hòa giải thành).
+    pub successful: bool,
+    /// Column 8: unsuccessful (hòa giải không thành).
+    pub unsuccessful: bool,
+    /// Column 10: notes (status if not concluded, out-of-scope reason, referral, written agreement).
+    pub notes: String,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBookParty {
+    pub name: String,
+    pub age: Option<i32>,
+    pub address: Option<String>,
+    /// True for a person with related rights and obligations (người có quyền lợi, nghĩa vụ liên quan).
+    pub related_person: bool,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBookSummary {
+    /// One line per category, in the glossary's order.
+    pub by_category: Vec<LogBookSummaryLine>,
+    pub total: LogBookSummaryLine,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug, Default)]
+pub struct LogBookSummaryLine {
+    /// Category code (`land`, …); `total` on the total line.
+    pub category: String,
+    /// The Vietnamese label of the category ("Đất đai"); "Tổng cộng" on the total line.
+    pub label: String,
+    pub received: i64,
+    pub successful: i64,
+    pub unsuccessful: i64,
+    pub in_progress: i64,
+    pub out_of_scope: i64,
+}

@@ -1,0 +1,1 @@
+//! Renderers of the log book. (Being written.)
