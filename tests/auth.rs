@@ -81,7 +81,15 @@ async fn inactive_user_cannot_sign_in_or_refresh(app: TestApp) {
 
 async fn expired_and_tampered_tokens_are_refused(app: TestApp) {
     let keys = JwtKeys::new(JWT_SECRET.as_bytes());
-    let subject = Subject { id: "someone", kind: PrincipalKind::User, role: Role::Admin, unit_id: None, unit_path: None };
+    let subject = Subject {
+        id: "someone",
+        kind: PrincipalKind::User,
+        role: Role::Admin,
+        unit_id: None,
+        unit_path: None,
+        unit_level: None,
+        mediator_id: None,
+    };
     let expired = keys.issue(&subject, -120).unwrap();
     app.with_token(&expired).get("/api/v1/units").await.assert_problem(401, "token_expired");
 
@@ -213,4 +221,40 @@ async fn client_credentials_flow(app: TestApp) {
     let listed = officer.get("/api/v1/api-clients").await;
     assert!(listed.body["items"][0]["revoked_at"].is_string());
     assert!(listed.body["items"][0]["last_used_at"].is_string());
+}
+
+/// Behind a trusted proxy the address is the one the proxy appended (the last), not what the
+/// client wrote in front of it.
+#[actix_web::test]
+async fn throttling_behind_a_proxy_uses_the_proxys_address() {
+    let app = TestApp::sqlite_with(&[
+        ("trust_proxy", "true"),
+        ("login_max_failures_per_address", "3"),
+        ("login_max_failures_per_username", "100"),
+    ])
+    .await;
+    for n in 0..3 {
+        // The client forges a new first entry every time; the proxy appends the real address.
+        let forwarded = format!("10.0.0.{n}, 203.0.113.7");
+        let res = app
+            .anon()
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                &[("x-forwarded-for", &forwarded)],
+                Some(("application/json", br#"{"username":"a","password":"b"}"#.to_vec())),
+            )
+            .await;
+        res.assert_problem(401, "invalid_credentials");
+    }
+    let res = app
+        .anon()
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            &[("x-forwarded-for", "10.9.9.9, 203.0.113.7")],
+            Some(("application/json", br#"{"username":"c","password":"d"}"#.to_vec())),
+        )
+        .await;
+    res.assert_problem(429, "too_many_requests");
 }

@@ -18,6 +18,8 @@ use Access::*;
 use Role::*;
 
 const MANAGERS: &[Role] = &[Admin, Officer];
+/// Everyone who works with teams and mediators; statistics readers see numbers only.
+const TEAM_READERS: &[Role] = &[Admin, Officer, TeamLeader, Mediator, Viewer];
 
 const RULES: &[(&str, Access)] = &[
     ("login", Public),
@@ -44,6 +46,17 @@ const RULES: &[(&str, Access)] = &[
     ("create_api_client", Only(MANAGERS)),
     ("revoke_api_client", Only(MANAGERS)),
     ("list_audit", Only(MANAGERS)),
+    ("list_teams", Only(TEAM_READERS)),
+    ("get_team", Only(TEAM_READERS)),
+    ("get_team_health", Only(TEAM_READERS)),
+    ("create_team", Only(MANAGERS)),
+    ("update_team", Only(MANAGERS)),
+    ("list_mediators", Only(TEAM_READERS)),
+    ("get_mediator", Only(TEAM_READERS)),
+    ("create_mediator", Only(MANAGERS)),
+    ("update_mediator", Only(MANAGERS)),
+    ("add_membership", Only(MANAGERS)),
+    ("end_membership", Only(MANAGERS)),
 ];
 
 struct Operation {

@@ -102,3 +102,30 @@ async fn keys_belong_to_their_caller(app: TestApp) {
     assert_eq!(b.status, StatusCode::CREATED, "{}", b.text);
     assert_ne!(a.body["id"], b.body["id"]);
 }
+
+/// Secrets shown once are never written down for replays.
+#[actix_web::test]
+async fn replays_never_repeat_secrets() {
+    let app = TestApp::sqlite().await;
+    let tree = app.tree().await;
+    let body = json!({"username": "lan.hgv", "display_name": "Phạm Thị Lan", "role": "viewer", "unit_id": tree.commune_a});
+    let first = post_with_key(&tree.admin, "/api/v1/users", "create-lan", &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let password = first.body["generated_password"].as_str().unwrap().to_string();
+    let again = post_with_key(&tree.admin, "/api/v1/users", "create-lan", &body).await;
+    assert_eq!(again.header("idempotency-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert!(again.body["generated_password"].is_null(), "the password is not kept: {}", again.text);
+    assert_eq!(again.header("cache-control").as_deref(), Some("no-store"));
+    let stored: Vec<String> = {
+        use diesel::prelude::*;
+        hoagiai::db::schema::idempotency_keys::table
+            .select(hoagiai::db::schema::idempotency_keys::response_body)
+            .load::<Option<String>>(&mut *app.db.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    assert!(stored.iter().all(|b| !b.contains(&password)));
+}

@@ -12,5 +12,6 @@ mod idempotency;
 mod migrations;
 mod openapi;
 mod ops;
+mod teams;
 mod units;
 mod users;

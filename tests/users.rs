@@ -182,3 +182,26 @@ async fn writes_are_audited_within_scope(app: TestApp) {
     let log_b = officer_b.get(&format!("/api/v1/audit-log?entity_id={id}")).await;
     assert_eq!(log_b.body["items"].as_array().unwrap().len(), 0, "commune B does not see commune A's audit");
 }
+
+/// One's own password is changed with the current one, never reset by oneself.
+#[actix_web::test]
+async fn nobody_resets_their_own_password() {
+    let app = TestApp::sqlite().await;
+    let tree = app.tree().await;
+    let (officer, me) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let id = me["id"].as_str().unwrap();
+    officer.post(&format!("/api/v1/users/{id}/password"), &json!({})).await.assert_problem(403, "self_change_forbidden");
+}
+
+/// A retried account creation with the same client-chosen id answers the account, once.
+#[actix_web::test]
+async fn retried_user_create_with_the_same_id() {
+    let app = TestApp::sqlite().await;
+    let tree = app.tree().await;
+    let id = uuid::Uuid::now_v7();
+    let body = json!({"id": id, "username": "retry.me", "display_name": "Lê Thị Thu", "role": "viewer", "unit_id": tree.commune_a, "password": "mat khau dai du"});
+    assert_eq!(tree.admin.post("/api/v1/users", &body).await.status, StatusCode::CREATED);
+    let again = tree.admin.post("/api/v1/users", &body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["id"], id.to_string());
+}

@@ -45,6 +45,8 @@ where
             .configure(crate::auth::routes::configure)
             .configure(crate::users::routes::configure)
             .configure(crate::units::routes::configure)
+            .configure(crate::teams::routes::configure)
+            .configure(crate::mediators::routes::configure)
             .configure(crate::api_clients::routes::configure)
             .configure(crate::audit::routes::configure)
             .configure(crate::meta::routes::configure),

@@ -71,7 +71,12 @@ pub enum UnitsCommand {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOAGIAI_LOG").unwrap_or_else(|_| "info,actix_server=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // Colours only on a terminal: files and journald get plain text.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -114,15 +119,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Admin { command: AdminCommand::Create { username, display_name } } => {
             let db = open_db(&config)?;
             let piped = !std::io::stdin().is_terminal();
+            // A piped password is used as given; nothing piped (a terminal, or empty input from
+            // cron or /dev/null) means: generate one.
             let password = if piped {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
-                Some(s.trim_end_matches(['\r', '\n']).to_string())
+                Some(s.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
             } else {
                 None
             };
             let (user, generated) = create_admin(&db, &username, &display_name, password)?;
-            println!("created admin '{}' (id {})", user, db.url.display());
+            println!("created administrator '{user}' in {}", db.url.display());
             if let Some(p) = generated {
                 println!("password (shown once): {p}");
             }
@@ -148,15 +155,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
 
 /// Creates an administrator with national scope; returns its username and the generated password.
 pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Option<String>) -> Result<(String, Option<String>), String> {
-    use crate::auth::{Actor, PrincipalKind, Role, Scope};
-    let system = Actor {
-        id: "system".into(),
-        kind: PrincipalKind::User,
-        role: Role::Admin,
-        unit_id: None,
-        scope: Scope::national(),
-        request_id: None,
-    };
+    use crate::auth::{Actor, Role};
+    let system = Actor::system();
     let input = crate::users::dto::CreateUser {
         id: None,
         username: username.into(),
@@ -165,6 +165,7 @@ pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Optio
         role: Role::Admin,
         unit_id: None,
         password,
+        mediator_id: None,
     };
     validator::Validate::validate(&input).map_err(|e| {
         let e = crate::error::ApiError::from(e);
@@ -176,7 +177,7 @@ pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Optio
         fields.join("; ")
     })?;
     let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
-    let (user, generated) = crate::db::write_transaction(&mut conn, |c| crate::users::store::create(c, &system, input))
+    let (user, generated, _) = crate::db::write_transaction(&mut conn, |c| crate::users::store::create(c, &system, input))
         .map_err(|e| crate::error::title(e.code, e.status, crate::error::Lang::En).to_string())?;
     Ok((user.username, generated))
 }

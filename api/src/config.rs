@@ -231,7 +231,7 @@ impl Config {
             }
             s
         } else {
-            std::fs::create_dir_all(&self.data_dir)
+            create_private_dir(&self.data_dir)
                 .map_err(|e| ConfigError(format!("HOAGIAI_DATA_DIR: cannot create {}: {e}", self.data_dir.display())))?;
             let s = crate::auth::password::random_secret(48);
             write_private(&path, &s).map_err(|e| ConfigError(format!("cannot write {}: {e}", path.display())))?;
@@ -260,6 +260,22 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, (String, String)>, ConfigEr
         out.insert(key, (value, source));
     }
     Ok(out)
+}
+
+/// Creates a directory (and its parents) that only its owner can enter: the database, its
+/// write-ahead log, backups and the JWT secret live there.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
 }
 
 /// Writes a file only its owner can read.

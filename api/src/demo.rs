@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::audit::store::Who;
-use crate::auth::{password, Actor, PrincipalKind, Role, Scope};
+use crate::auth::{password, Actor, Role, Scope};
 use crate::db::schema::units;
 use crate::db::{write_transaction, DbConn};
 use crate::error::ApiError;
@@ -74,14 +74,7 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
         for (name, ethnic) in VILLAGES {
             villages.push(unit(conn, None, name, UnitLevel::Village, Some(&commune), d(2000, 1, 1), *ethnic)?);
         }
-        let system_admin = Actor {
-            id: "system".into(),
-            kind: PrincipalKind::User,
-            role: Role::Admin,
-            unit_id: None,
-            scope: Scope::national(),
-            request_id: None,
-        };
+        let system_admin = Actor::system();
         let people: [(&str, &str, Role, Option<&str>, String); 5] = [
             ("admin", "Quản trị hệ thống", Role::Admin, None, "toàn quốc / national".into()),
             ("canbo.tuphap", "Nguyễn Thị Hồng (công chức Tư pháp – Hộ tịch)", Role::Officer, Some(&commune), "Xã Đoàn Kết".into()),
@@ -100,6 +93,7 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
                 role,
                 unit_id: unit_id.map(|u| u.parse().expect("unit ids are UUIDs")),
                 password: Some(secret.clone()),
+                mediator_id: None,
             };
             crate::users::store::create(conn, &system_admin, input)?;
             logins.push(DemoLogin { username: username.into(), password: secret, role, where_ });
@@ -108,14 +102,14 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
     })
     .map_err(|e| format!("demo seeding failed: {e}"))?;
     let text: String = logins.iter().map(|l| format!("{}\t{}\t{}\t{}\n", l.username, l.password, l.role.as_str(), l.where_)).collect();
-    std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
+    crate::config::create_private_dir(data_dir).map_err(|e| e.to_string())?;
     crate::config::write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(logins)
 }
 
 fn read_logins(file: &Path) -> Result<Vec<DemoLogin>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| {
-        format!("the demo data exists but {} cannot be read ({e}); reset a password with `hoagiai admin create`", file.display())
+        format!("the demo data exists but {} cannot be read ({e}); start with a fresh data directory, or create an administrator with `hoagiai admin create`", file.display())
     })?;
     Ok(text
         .lines()

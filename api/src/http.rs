@@ -182,16 +182,17 @@ pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> Ht
     HttpResponse::build(status).insert_header((header::ETAG, etag_for_version(version))).json(body)
 }
 
-/// One page of a keyset-paginated list. `next_cursor` is absent on the last page.
+/// One page of a keyset-paginated list. `next_cursor` is `null` on the last page.
 #[derive(Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+pub struct Page<T> {
     pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams, Validate, Default, Clone)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// Items per page, 1–100 (default 50).
     #[validate(range(min = 1, max = 100))]
@@ -224,7 +225,7 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
 }
 
 /// Cuts a fetched `limit + 1` rows to a page, with the cursor of its last item.
-pub fn page_of<R, T: ToSchema>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, to_dto: impl Fn(R) -> T) -> Page<T> {
+pub fn page_of<R, T>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, to_dto: impl Fn(R) -> T) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };

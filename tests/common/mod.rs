@@ -128,16 +128,10 @@ impl TestApp {
             role,
             unit_id: unit_id.map(|u| u.parse().unwrap()),
             password: Some(password.into()),
+            mediator_id: None,
         };
-        let system = hoagiai::auth::Actor {
-            id: "system".into(),
-            kind: hoagiai::auth::PrincipalKind::User,
-            role: Role::Admin,
-            unit_id: None,
-            scope: hoagiai::auth::Scope::national(),
-            request_id: None,
-        };
-        let (user, _) = self.db.write(move |c| hoagiai::users::store::create(c, &system, input)).await.expect("create user");
+        let system = hoagiai::auth::Actor::system();
+        let (user, _, _) = self.db.write(move |c| hoagiai::users::store::create(c, &system, input)).await.expect("create user");
         user.id
     }
 

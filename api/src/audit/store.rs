@@ -31,13 +31,10 @@ pub struct Who<'a> {
 
 impl<'a> From<&'a Actor> for Who<'a> {
     fn from(a: &'a Actor) -> Self {
-        Who {
-            kind: match a.kind {
-                PrincipalKind::User => "user",
-                PrincipalKind::Client => "client",
-            },
-            id: Some(&a.id),
-            request_id: a.request_id.as_deref(),
+        match a.kind {
+            PrincipalKind::User => Who { kind: "user", id: Some(&a.id), request_id: a.request_id.as_deref() },
+            PrincipalKind::Client => Who { kind: "client", id: Some(&a.id), request_id: a.request_id.as_deref() },
+            PrincipalKind::System => Who::SYSTEM,
         }
     }
 }

@@ -27,6 +27,7 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// For people only: exchange it at `/auth/refresh` for a new pair. Each one works once.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
 

@@ -23,6 +23,12 @@ pub struct Claims {
     pub unit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The level of the scope unit (`commune`, …): personal data is shown at commune level and below.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lvl: Option<String>,
+    /// The mediator record of a team leader or mediator account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub med: Option<String>,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
@@ -42,6 +48,8 @@ pub struct Subject<'a> {
     pub role: Role,
     pub unit_id: Option<&'a str>,
     pub unit_path: Option<&'a str>,
+    pub unit_level: Option<&'a str>,
+    pub mediator_id: Option<&'a str>,
 }
 
 impl JwtKeys {
@@ -62,6 +70,8 @@ impl JwtKeys {
             role: subject.role,
             unit: subject.unit_id.map(str::to_string),
             path: subject.unit_path.map(str::to_string),
+            lvl: subject.unit_level.map(str::to_string),
+            med: subject.mediator_id.map(str::to_string),
             iat: now,
             exp: now + ttl_secs,
             jti: uuid::Uuid::new_v4().to_string(),

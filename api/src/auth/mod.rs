@@ -93,6 +93,8 @@ impl Scope {
 pub enum PrincipalKind {
     User,
     Client,
+    /// The program itself: CLI commands and demo seeding. Never in a token.
+    System,
 }
 
 /// The authenticated caller, from a valid bearer token. Taking it as a handler argument is what
@@ -104,6 +106,10 @@ pub struct Actor {
     pub role: Role,
     pub unit_id: Option<String>,
     pub scope: Scope,
+    /// The level of the scope unit; `None` for national scope.
+    pub unit_level: Option<String>,
+    /// For team leaders and mediators: their mediator record.
+    pub mediator_id: Option<String>,
     pub request_id: Option<String>,
 }
 
@@ -118,6 +124,32 @@ impl Actor {
 
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Whether the parties' personal data may be shown to this caller. The law keeps it with
+    /// those who mediate or supervise the case: the team and the commune (officers and viewers
+    /// scoped to a commune or a village). Administrators and district, province or national
+    /// scopes see statistics, not people.
+    pub fn sees_party_details(&self) -> bool {
+        match self.role {
+            Role::TeamLeader | Role::Mediator => true,
+            Role::Officer | Role::Viewer => matches!(self.unit_level.as_deref(), Some("commune" | "village")),
+            Role::Admin | Role::Stats => false,
+        }
+    }
+
+    /// The system acting (CLI commands, demo seeding): an administrator with national scope.
+    pub fn system() -> Actor {
+        Actor {
+            id: "system".into(),
+            kind: PrincipalKind::System,
+            role: Role::Admin,
+            unit_id: None,
+            scope: Scope::national(),
+            unit_level: None,
+            mediator_id: None,
+            request_id: None,
+        }
     }
 }
 
@@ -170,5 +202,14 @@ fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
     let claims = state.keys.decode(token)?;
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    Ok(Actor { id: claims.sub, kind: claims.kind, role: claims.role, unit_id: claims.unit, scope: Scope { path: claims.path }, request_id })
+    Ok(Actor {
+        id: claims.sub,
+        kind: claims.kind,
+        role: claims.role,
+        unit_id: claims.unit,
+        scope: Scope { path: claims.path },
+        unit_level: claims.lvl,
+        mediator_id: claims.med,
+        request_id,
+    })
 }

@@ -11,6 +11,17 @@ pub enum Action {
     ManageUsers,
     ManageApiClients,
     ReadAudit,
+    ReadTeams,
+    ManageTeams,
+    ReadMediators,
+    ManageMediators,
+    ReadCases,
+    /// Open a case: officers, and team leaders and mediators for their own team.
+    CreateCases,
+    /// Change a case's details, assign mediators, mark it out of scope, record follow-ups.
+    EditCases,
+    /// Record a session, an escalation or the end: also mediators, on cases assigned to them.
+    RecordCaseProgress,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -22,6 +33,12 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageUnits => role == Admin,
         ReadUsers => matches!(role, Admin | Officer | Viewer),
         ManageUsers | ManageApiClients | ReadAudit => matches!(role, Admin | Officer),
+        ReadTeams | ReadMediators => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
+        ManageTeams | ManageMediators => matches!(role, Admin | Officer),
+        // Casework is the teams' and the commune's: administrators run the system, not cases.
+        ReadCases => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
+        CreateCases | RecordCaseProgress => matches!(role, Officer | TeamLeader | Mediator),
+        EditCases => matches!(role, Officer | TeamLeader),
     }
 }
 
@@ -45,5 +62,20 @@ pub mod can {
         };
     }
 
-    permissions!(ReadUnits, ManageUnits, ReadUsers, ManageUsers, ManageApiClients, ReadAudit);
+    permissions!(
+        ReadUnits,
+        ManageUnits,
+        ReadUsers,
+        ManageUsers,
+        ManageApiClients,
+        ReadAudit,
+        ReadTeams,
+        ManageTeams,
+        ReadMediators,
+        ManageMediators,
+        ReadCases,
+        CreateCases,
+        EditCases,
+        RecordCaseProgress,
+    );
 }

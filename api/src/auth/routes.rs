@@ -1,5 +1,5 @@
 use actix_web::http::{header, StatusCode};
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine as _;
 
 use super::dto::{ClientTokenRequest, LoginRequest, RefreshRequest, TokenResponse};
@@ -21,11 +21,20 @@ fn token_answer(body: &TokenResponse) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::PRAGMA, "no-cache")).json(body)
 }
 
-/// The caller's address for throttling: the socket peer, or the proxy's `X-Forwarded-For` when
-/// the operator said a trusted proxy sits in front.
+/// The caller's address for throttling: the socket peer, or — when the operator said a trusted
+/// proxy sits in front — the last address in `X-Forwarded-For`, the one that proxy appended.
+/// Earlier entries are the client's own words and could be anything.
 fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
+        let last = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .last();
+        if let Some(ip) = last {
             return ip.to_string();
         }
     }
@@ -49,6 +58,7 @@ async fn login(req: HttpRequest, body: JsonBody<LoginRequest>, st: web::Data<App
     }
     let state = st.clone();
     let name = username.clone();
+    let request_id = req.extensions().get::<super::RequestId>().map(|r| r.0.clone());
     let outcome = st
         .db
         .write(move |c| {
@@ -66,7 +76,7 @@ async fn login(req: HttpRequest, body: JsonBody<LoginRequest>, st: web::Data<App
             let tokens = session::issue(c, &state.keys, &state.config, &user, &crate::db::new_id())?;
             audit::record(
                 c,
-                &Who { kind: "user", id: Some(&user.id), request_id: None },
+                &Who { kind: "user", id: Some(&user.id), request_id: request_id.as_deref() },
                 Change { action: "login", entity: "user", entity_id: &user.id, unit_path: user.unit_path.as_deref(), old: None, new: None },
             )?;
             Ok(tokens)
@@ -99,7 +109,8 @@ async fn refresh(body: JsonBody<RefreshRequest>, st: web::Data<AppState>) -> Res
     }
 }
 
-/// Signs out: the refresh token and every token of its sign-in stop working.
+/// Signs out: the refresh token and every refresh token of its sign-in stop working. Access
+/// tokens already issued expire on their own (at most `HOAGIAI_ACCESS_TOKEN_TTL`, 15 minutes).
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/auth/logout")]
 async fn logout(body: JsonBody<RefreshRequest>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -147,6 +158,7 @@ async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> R
         st.login_throttle.failed(&throttle_key, &address);
         return Err(ApiError::unauthorized("invalid_client").with_extension("error", "invalid_client".into()));
     };
+    st.login_throttle.succeeded(&throttle_key);
     let ttl = st.config.client_token_ttl;
     let access_token = st.keys.issue(
         &Subject {
@@ -155,6 +167,9 @@ async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> R
             role: Role::Stats,
             unit_id: client.unit_id.as_deref(),
             unit_path: client.unit_path.as_deref(),
+            // A statistics reader never sees people; its level changes nothing.
+            unit_level: None,
+            mediator_id: None,
         },
         ttl,
     )?;

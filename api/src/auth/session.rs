@@ -17,8 +17,17 @@ use crate::users::model::User;
 /// Issues an access token and a new refresh token in `family`.
 pub fn issue(conn: &mut DbConn, keys: &JwtKeys, config: &Config, user: &User, family: &str) -> Result<TokenResponse, ApiError> {
     let role = Role::parse(&user.role).ok_or_else(ApiError::internal)?;
+    let level = crate::units::store::level_of(conn, user.unit_id.as_deref())?;
     let access_token = keys.issue(
-        &Subject { id: &user.id, kind: PrincipalKind::User, role, unit_id: user.unit_id.as_deref(), unit_path: user.unit_path.as_deref() },
+        &Subject {
+            id: &user.id,
+            kind: PrincipalKind::User,
+            role,
+            unit_id: user.unit_id.as_deref(),
+            unit_path: user.unit_path.as_deref(),
+            unit_level: level.as_deref(),
+            mediator_id: user.mediator_id.as_deref(),
+        },
         config.access_token_ttl,
     )?;
     let refresh = password::random_secret(32);

@@ -153,7 +153,7 @@ impl Db {
         if url.backend == Backend::Sqlite {
             if let Some(dir) = std::path::Path::new(&url.target).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    crate::config::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
             }
         }
@@ -237,4 +237,11 @@ pub fn now() -> chrono::NaiveDateTime {
 /// pagination a stable order for free.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// Today in Vietnam (UTC+7, no daylight saving). Dates of cases are the commune's dates: a case
+/// received at 6 in the morning is received that day, not the day before as in UTC.
+pub fn today() -> chrono::NaiveDate {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    chrono::Utc::now().with_timezone(&vietnam).date_naive()
 }

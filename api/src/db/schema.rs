@@ -48,6 +48,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         password_changed_at -> Timestamp,
+        mediator_id -> Nullable<Text>,
     }
 }
 
@@ -107,8 +108,217 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        search_key -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        founded_on -> Date,
+        dissolved_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_predecessors (team_id, predecessor_id) {
+        team_id -> Text,
+        predecessor_id -> Text,
+    }
+}
+
+diesel::table! {
+    mediators (id) {
+        id -> Text,
+        full_name -> Text,
+        search_key -> Text,
+        sex -> Text,
+        birth_year -> Nullable<Integer>,
+        ethnic_minority -> Bool,
+        unit_id -> Text,
+        unit_path -> Text,
+        phone -> Nullable<Text>,
+        legal_training -> Text,
+        occupation -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Text,
+        mediator_id -> Text,
+        team_id -> Text,
+        role -> Text,
+        recognition_decision -> Nullable<Text>,
+        recognition_date -> Nullable<Date>,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        end_decision -> Nullable<Text>,
+        end_decision_date -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        team_id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        received_on -> Date,
+        received_year -> Integer,
+        received_month -> Integer,
+        logbook_line -> Integer,
+        logbook_volume -> Nullable<Integer>,
+        basis -> Text,
+        referring_body -> Nullable<Text>,
+        category -> Text,
+        summary -> Text,
+        summary_key -> Text,
+        status -> Text,
+        out_of_scope_reason -> Nullable<Text>,
+        out_of_scope_referred_to -> Nullable<Text>,
+        deadline_days -> Integer,
+        start_deadline -> Nullable<Date>,
+        deadline_exception -> Nullable<Text>,
+        deadline_exception_note -> Nullable<Text>,
+        started_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
+        ended_year -> Nullable<Integer>,
+        ended_month -> Nullable<Integer>,
+        agreement_text -> Nullable<Text>,
+        referral_body -> Nullable<Text>,
+        referral_date -> Nullable<Date>,
+        written_agreement_date -> Nullable<Date>,
+        written_agreement_signature -> Nullable<Text>,
+        for_court_recognition -> Bool,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_parties (id) {
+        id -> Text,
+        case_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        role -> Text,
+        full_name -> Text,
+        name_key -> Text,
+        age -> Nullable<Integer>,
+        birth_year -> Nullable<Integer>,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        demand -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_assignments (id) {
+        id -> Text,
+        case_id -> Text,
+        mediator_id -> Text,
+        assigned_on -> Date,
+        chosen_by -> Text,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        end_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_conflicts (case_id, mediator_id) {
+        case_id -> Text,
+        mediator_id -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_sessions (id) {
+        id -> Text,
+        case_id -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        is_public -> Bool,
+        participants -> Text,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_escalations (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        notified -> Text,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_follow_ups (id) {
+        id -> Text,
+        case_id -> Text,
+        checked_on -> Date,
+        status -> Text,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> units (unit_id));
+diesel::joinable!(teams -> units (unit_id));
+diesel::joinable!(memberships -> teams (team_id));
+diesel::joinable!(memberships -> mediators (mediator_id));
+diesel::joinable!(cases -> teams (team_id));
+diesel::joinable!(case_parties -> cases (case_id));
+diesel::joinable!(case_assignments -> cases (case_id));
+diesel::joinable!(case_assignments -> mediators (mediator_id));
+diesel::joinable!(case_sessions -> cases (case_id));
+diesel::joinable!(case_escalations -> cases (case_id));
+diesel::joinable!(case_follow_ups -> cases (case_id));
 
-diesel::allow_tables_to_appear_in_same_query!(units, unit_successions, users, refresh_tokens, api_clients, audit_log, idempotency_keys,);
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    unit_successions,
+    users,
+    refresh_tokens,
+    api_clients,
+    audit_log,
+    idempotency_keys,
+    teams,
+    team_predecessors,
+    mediators,
+    memberships,
+    cases,
+    case_parties,
+    case_assignments,
+    case_conflicts,
+    case_sessions,
+    case_escalations,
+    case_follow_ups,
+);

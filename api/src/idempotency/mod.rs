@@ -24,7 +24,27 @@ pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
 
 /// Headers of the first answer that a replay repeats.
-const KEPT_HEADERS: [HeaderName; 4] = [header::CONTENT_TYPE, header::ETAG, header::LOCATION, header::CONTENT_LANGUAGE];
+const KEPT_HEADERS: [HeaderName; 5] =
+    [header::CONTENT_TYPE, header::ETAG, header::LOCATION, header::CONTENT_LANGUAGE, header::CACHE_CONTROL];
+
+/// Fields that are shown once and must never be written down: a replay answers `null` for them
+/// (the caller resets the password or the secret if it lost the first answer).
+const SECRET_FIELDS: [&str; 4] = ["generated_password", "client_secret", "access_token", "refresh_token"];
+
+/// The answer as it may be kept: secrets blanked out.
+fn without_secrets(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            for field in SECRET_FIELDS {
+                if let Some(v) = map.get_mut(field) {
+                    *v = serde_json::Value::Null;
+                }
+            }
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => String::from_utf8_lossy(body).to_string(),
+    }
+}
 
 /// The largest answer kept for replay; a larger one is answered but not kept.
 const MAX_KEPT_BODY: usize = 1024 * 1024;
@@ -137,7 +157,7 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         .iter()
         .filter_map(|n| head.headers().get(n).and_then(|v| v.to_str().ok()).map(|v| (n.as_str().to_string(), v.to_string())))
         .collect();
-    let (o, k, text) = (owner, key, String::from_utf8_lossy(&bytes).to_string());
+    let (o, k, text) = (owner, key, without_secrets(&bytes));
     let saved = state
         .db
         .run(move |c| if keep { store::complete(c, &o, &k, status.as_u16(), &headers, &text) } else { store::abandon(c, &o, &k) })

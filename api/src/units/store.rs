@@ -11,6 +11,12 @@ use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
 use crate::text;
 
+/// The level of a unit (`commune`, …), for the scope carried in tokens.
+pub fn level_of(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(id) = unit_id else { return Ok(None) };
+    Ok(units::table.find(id).select(units::level).first(conn).optional()?)
+}
+
 /// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
     let mut q = units::table.filter(units::id.eq(id)).select(Unit::as_select()).into_boxed();

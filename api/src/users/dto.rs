@@ -19,6 +19,8 @@ pub struct UserDto {
     pub role: Role,
     /// The unit the account sees and manages (with everything below it); absent: the whole country.
     pub unit_id: Option<String>,
+    /// For team leaders and mediators: their mediator record.
+    pub mediator_id: Option<String>,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -34,6 +36,7 @@ impl From<User> for UserDto {
             display_name: u.display_name,
             phone: u.phone,
             unit_id: u.unit_id,
+            mediator_id: u.mediator_id,
             active: u.active,
             version: u.version,
             created_at: u.created_at.and_utc(),
@@ -60,6 +63,9 @@ pub struct CreateUser {
     /// 10–128 characters. When absent a password is generated and returned once.
     #[validate(length(min = 10, max = 128))]
     pub password: Option<String>,
+    /// For a team leader or mediator: their mediator record (in the caller's scope).
+    #[serde(default)]
+    pub mediator_id: Option<Uuid>,
 }
 
 /// A new account, with the generated password when none was given (shown this once).
@@ -87,6 +93,10 @@ pub struct UpdateUser {
     pub unit_id: Option<Option<Uuid>>,
     /// `false` deactivates the account: it can no longer sign in or refresh its tokens.
     pub active: Option<bool>,
+    /// Links (or with `null` unlinks) the account's mediator record.
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub mediator_id: Option<Option<Uuid>>,
 }
 
 #[derive(Deserialize, ToSchema, Validate)]

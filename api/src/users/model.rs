@@ -21,4 +21,6 @@ pub struct User {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// For team leaders and mediators: their mediator record.
+    pub mediator_id: Option<String>,
 }

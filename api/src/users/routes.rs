@@ -32,7 +32,9 @@ async fn get_me(actor: Actor, st: web::Data<AppState>) -> Result<HttpResponse, A
     Ok(with_etag(StatusCode::OK, &UserDto::from(user), version))
 }
 
-/// Changes the signed-in account's password; every other session of the account ends.
+/// Changes the signed-in account's password. Every session of the account ends, this one
+/// included: sign in again with the new password. Wrong current passwords count towards the
+/// sign-in throttle.
 #[utoipa::path(tag = "users", request_body = ChangePassword, responses((status = 204, description = "Changed")))]
 #[post("/me/password")]
 async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -40,7 +42,12 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
         return Err(ApiError::forbidden());
     }
     let input = body.0;
-    st.db
+    let throttle_key = format!("password:{}", actor.id);
+    if let Some(wait) = st.login_throttle.per_username.retry_after(&throttle_key) {
+        return Err(ApiError::too_many_requests(wait));
+    }
+    let result = st
+        .db
         .write(move |c| {
             let user = store::find_self(c, &actor.id)?;
             if !password::verify(&input.current_password, &user.password_hash) {
@@ -48,7 +55,11 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
             }
             store::set_password(c, &Who::from(&actor), &user, &input.new_password, "password_change")
         })
-        .await?;
+        .await;
+    if result.as_ref().is_err_and(|e| e.code == "wrong_password") {
+        st.login_throttle.per_username.record_failure(&throttle_key);
+    }
+    result?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -90,10 +101,11 @@ async fn create_user(
     body: JsonBody<CreateUser>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, generated_password) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
+    let (user, generated_password, created) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
     let location = format!("/api/v1/users/{}", user.id);
     let version = user.version;
-    let mut res = with_etag(StatusCode::CREATED, &CreatedUser { user: user.into(), generated_password }, version);
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let mut res = with_etag(status, &CreatedUser { user: user.into(), generated_password }, version);
     res.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).map_err(|_| ApiError::internal())?);
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(res)
@@ -145,6 +157,10 @@ async fn reset_password(
         .db
         .write(move |c| {
             let user = store::find(c, &actor.scope, &id.to_string())?;
+            // One's own password is changed with the current one, at /me/password.
+            if user.id == actor.id {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "self_change_forbidden"));
+            }
             let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
             may_assign(&actor, role, user.unit_path.as_deref()).map_err(|_| ApiError::forbidden())?;
             let (secret, generated) = match input.new_password {

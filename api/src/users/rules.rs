@@ -55,6 +55,8 @@ mod tests {
             role: Role::Officer,
             unit_id: None,
             scope: Scope { path: Some(path.into()) },
+            unit_level: Some("commune".into()),
+            mediator_id: None,
             request_id: None,
         }
     }

@@ -81,10 +81,30 @@ fn resolve_unit(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>) -
     }
 }
 
-/// Creates an account; returns it with the generated password when none was given.
-pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(User, Option<String>), ApiError> {
+/// The mediator record an account is linked to: only team leaders and mediators have one, and it
+/// must lie inside the caller's scope.
+fn resolve_mediator(conn: &mut DbConn, actor: &Actor, role: Role, mediator_id: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
+    let Some(id) = mediator_id else { return Ok(None) };
+    if !matches!(role, Role::TeamLeader | Role::Mediator) {
+        return Err(ApiError::invalid_field("mediator_id", "not_allowed_for_role"));
+    }
+    let mediator = crate::mediators::store::find_in_scope(conn, &actor.scope, &id.to_string())
+        .map_err(|_| ApiError::invalid_field("mediator_id", "not_found"))?;
+    Ok(Some(mediator.id))
+}
+
+/// Creates an account; returns it, the generated password (if any) and whether it is new.
+pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(User, Option<String>, bool), ApiError> {
+    // A retry with the same client-chosen id answers the account already made (without a password).
+    if let Some(id) = input.id {
+        if let Some(existing) = users::table.find(id.to_string()).select(User::as_select()).first(conn).optional()? {
+            let same = existing.username == normalise_username(&input.username) && actor.scope.covers(existing.unit_path.as_deref());
+            return if same { Ok((existing, None, false)) } else { Err(ApiError::conflict("already_exists")) };
+        }
+    }
     let (unit_id, unit_path) = resolve_unit(conn, actor, input.unit_id)?;
     may_assign(actor, input.role, unit_path.as_deref())?;
+    let mediator_id = resolve_mediator(conn, actor, input.role, input.mediator_id)?;
     let username = normalise_username(&input.username);
     if find_by_username(conn, &username)?.is_some() {
         return Err(ApiError::conflict("username_taken"));
@@ -113,6 +133,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(Us
         created_at: stamp,
         updated_at: stamp,
         password_changed_at: stamp,
+        mediator_id,
     };
     diesel::insert_into(users::table).values(&user).execute(conn).map_err(|e| match ApiError::from(e) {
         e if e.code == "already_exists" => ApiError::conflict("username_taken"),
@@ -130,7 +151,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(Us
             new: Some(audit_value(&user)),
         },
     )?;
-    Ok((user, generated))
+    Ok((user, generated, true))
 }
 
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateUser) -> Result<User, ApiError> {
@@ -153,6 +174,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
         next.unit_path = unit_path;
     }
     next.role = role.as_str().to_string();
+    if let Some(link) = patch.mediator_id {
+        next.mediator_id = resolve_mediator(conn, actor, role, link)?;
+    } else if !matches!(role, Role::TeamLeader | Role::Mediator) {
+        next.mediator_id = None;
+    }
     if let Some(active) = patch.active {
         next.active = active;
     }

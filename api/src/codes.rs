@@ -1,0 +1,51 @@
+//! Enumerations of the domain: English `snake_case` codes in the API, with the Vietnamese legal
+//! wording and an English label for `/api/v1/meta/enums`, the UI and printed forms. Declared once
+//! with `code_enum!`, so a code and its labels cannot drift apart.
+
+/// An enumeration whose codes and labels clients can list.
+pub trait CodeEnum: Sized + Copy + 'static {
+    /// The enumeration's name in `/api/v1/meta/enums`.
+    const NAME: &'static str;
+    fn all() -> &'static [Self];
+    fn as_str(self) -> &'static str;
+    /// (Tiếng Việt, English)
+    fn labels(self) -> (&'static str, &'static str);
+}
+
+#[macro_export]
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($code:literal) {
+            $( $variant:ident = $s:literal : $vi:literal / $en:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        $vis enum $name {
+            $( #[doc = $vi] #[serde(rename = $s)] $variant ),*
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $s ),* }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $( $s => Some($name::$variant), )* _ => None }
+            }
+        }
+
+        impl $crate::codes::CodeEnum for $name {
+            const NAME: &'static str = $code;
+            fn all() -> &'static [Self] {
+                &[ $( $name::$variant ),* ]
+            }
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn labels(self) -> (&'static str, &'static str) {
+                match self { $( $name::$variant => ($vi, $en) ),* }
+            }
+        }
+    };
+}

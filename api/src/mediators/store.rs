@@ -1,0 +1,321 @@
+use diesel::prelude::*;
+
+use super::dto::{CreateMediator, EndMembership, LegalTraining, MediatorDto, NewMembership, UpdateMediator};
+use super::model::{Mediator, Membership};
+use crate::audit::store::{self as audit, Change, Who};
+use crate::auth::{Action, Actor, Role, Scope};
+use crate::db::schema::{mediators, memberships};
+use crate::db::{new_id, now, today, DbConn, MultiBackend};
+use crate::error::ApiError;
+use crate::text;
+
+/// Whether the caller sees the sensitive ethnic-minority flag: those who manage mediators.
+pub fn shows_sensitive(actor: &Actor) -> bool {
+    crate::auth::policy::allows(actor.role, Action::ManageMediators)
+}
+
+/// The mediators the caller may see: by residence in the subtree for officers and viewers; the
+/// members of their own teams for team leaders and mediators.
+fn visible(conn: &mut DbConn, actor: &Actor) -> Result<mediators::BoxedQuery<'static, MultiBackend>, ApiError> {
+    let mut q = mediators::table.into_boxed();
+    match actor.role {
+        Role::TeamLeader | Role::Mediator => {
+            let teams = crate::teams::store::my_team_ids(conn, actor)?;
+            let day = today();
+            let ids: Vec<String> = memberships::table
+                .filter(memberships::team_id.eq_any(teams))
+                .filter(memberships::from_date.le(day))
+                .filter(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
+                .select(memberships::mediator_id)
+                .load(conn)?;
+            q = q.filter(mediators::id.eq_any(ids));
+        }
+        _ => {
+            if let Some(pattern) = actor.scope.like_pattern() {
+                q = q.filter(mediators::unit_path.like(pattern));
+            }
+        }
+    }
+    Ok(q)
+}
+
+pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mediator, ApiError> {
+    visible(conn, actor)?
+        .filter(mediators::id.eq(id.to_string()))
+        .select(Mediator::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A mediator record by residence scope only (for linking accounts).
+pub fn find_in_scope(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Mediator, ApiError> {
+    let mut q = mediators::table.filter(mediators::id.eq(id.to_string())).select(Mediator::as_select()).into_boxed();
+    if let Some(pattern) = scope.like_pattern() {
+        q = q.filter(mediators::unit_path.like(pattern));
+    }
+    q.first(conn).optional()?.ok_or_else(ApiError::not_found)
+}
+
+pub fn memberships_of(conn: &mut DbConn, mediator_id: &str) -> Result<Vec<Membership>, ApiError> {
+    Ok(memberships::table
+        .filter(memberships::mediator_id.eq(mediator_id))
+        .select(Membership::as_select())
+        .order((memberships::from_date.asc(), memberships::id.asc()))
+        .load(conn)?)
+}
+
+pub fn dto(conn: &mut DbConn, actor: &Actor, m: Mediator) -> Result<MediatorDto, ApiError> {
+    let ms = memberships_of(conn, &m.id)?;
+    Ok(MediatorDto::new(m, ms, shows_sensitive(actor)))
+}
+
+/// The audit keeps mediators without the sensitive flag's value.
+fn audit_value(conn: &mut DbConn, m: &Mediator) -> Result<serde_json::Value, ApiError> {
+    let ms = memberships_of(conn, &m.id)?;
+    Ok(serde_json::to_value(MediatorDto::new(m.clone(), ms, false)).unwrap_or_default())
+}
+
+pub struct MediatorFilter {
+    pub team_id: Option<String>,
+    pub within_path: Option<String>,
+    pub q: Option<String>,
+    pub after_id: Option<String>,
+    pub limit: i64,
+}
+
+pub fn list(conn: &mut DbConn, actor: &Actor, f: &MediatorFilter) -> Result<Vec<Mediator>, ApiError> {
+    let mut q = visible(conn, actor)?.select(Mediator::as_select());
+    if let Some(team) = &f.team_id {
+        let day = today();
+        let ids: Vec<String> = memberships::table
+            .filter(memberships::team_id.eq(team))
+            .filter(memberships::from_date.le(day))
+            .filter(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
+            .select(memberships::mediator_id)
+            .load(conn)?;
+        q = q.filter(mediators::id.eq_any(ids));
+    }
+    if let Some(p) = &f.within_path {
+        q = q.filter(mediators::unit_path.like(format!("{p}%")));
+    }
+    if let Some(t) = &f.q {
+        q = q.filter(mediators::search_key.like(text::contains_pattern(t)).escape('\\'));
+    }
+    if let Some(after) = &f.after_id {
+        q = q.filter(mediators::id.gt(after.clone()));
+    }
+    Ok(q.order(mediators::id.asc()).limit(f.limit + 1).load(conn)?)
+}
+
+fn village_in_scope(conn: &mut DbConn, actor: &Actor, unit_id: &uuid::Uuid) -> Result<crate::units::model::Unit, ApiError> {
+    let unit =
+        crate::units::store::find(conn, &actor.scope, &unit_id.to_string()).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
+    if unit.level != "village" {
+        return Err(ApiError::invalid_field("unit_id", "invalid_value"));
+    }
+    Ok(unit)
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateMediator) -> Result<(Mediator, bool), ApiError> {
+    let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
+    if let Some(existing) = mediators::table.find(&id).select(Mediator::as_select()).first(conn).optional()? {
+        let same = existing.full_name == input.full_name.trim() && existing.unit_id == input.unit_id.to_string();
+        return if same && actor.scope.covers(Some(&existing.unit_path)) {
+            Ok((existing, false))
+        } else {
+            Err(ApiError::conflict("already_exists"))
+        };
+    }
+    let unit = village_in_scope(conn, actor, &input.unit_id)?;
+    let stamp = now();
+    let full_name = input.full_name.trim().to_string();
+    let mediator = Mediator {
+        id,
+        search_key: text::fold(&full_name),
+        full_name,
+        sex: input.sex.as_str().into(),
+        birth_year: input.birth_year,
+        ethnic_minority: input.ethnic_minority,
+        unit_id: unit.id,
+        unit_path: unit.path,
+        phone: input.phone,
+        legal_training: input.legal_training.unwrap_or(LegalTraining::None).as_str().into(),
+        occupation: input.occupation,
+        version: 1,
+        created_at: stamp,
+        updated_at: stamp,
+    };
+    diesel::insert_into(mediators::table).values(&mediator).execute(conn)?;
+    if let Some(m) = input.membership {
+        insert_membership(conn, actor, &mediator.id, m)?;
+    }
+    let new = audit_value(conn, &mediator)?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "create",
+            entity: "mediator",
+            entity_id: &mediator.id,
+            unit_path: Some(&mediator.unit_path),
+            old: None,
+            new: Some(new),
+        },
+    )?;
+    Ok((mediator, true))
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateMediator) -> Result<Mediator, ApiError> {
+    let current = find(conn, actor, id)?;
+    let old = audit_value(conn, &current)?;
+    if current.version != version {
+        return Err(ApiError::stale(serde_json::to_value(dto(conn, actor, current.clone())?).unwrap_or_default(), current.version));
+    }
+    let mut next = current.clone();
+    if let Some(n) = patch.full_name {
+        next.full_name = n.trim().to_string();
+        next.search_key = text::fold(&next.full_name);
+    }
+    if let Some(s) = patch.sex {
+        next.sex = s.as_str().into();
+    }
+    if let Some(b) = patch.birth_year {
+        if b.is_some_and(|y| !(1900..=2100).contains(&y)) {
+            return Err(ApiError::invalid_field("birth_year", "range"));
+        }
+        next.birth_year = b;
+    }
+    if let Some(e) = patch.ethnic_minority {
+        next.ethnic_minority = e;
+    }
+    if let Some(u) = patch.unit_id {
+        let unit = village_in_scope(conn, actor, &u)?;
+        next.unit_id = unit.id;
+        next.unit_path = unit.path;
+    }
+    if let Some(p) = patch.phone {
+        next.phone = p;
+    }
+    if let Some(l) = patch.legal_training {
+        next.legal_training = l.as_str().into();
+    }
+    if let Some(o) = patch.occupation {
+        next.occupation = o;
+    }
+    next.version += 1;
+    next.updated_at = now();
+    let changed =
+        diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version))).set(&next).execute(conn)?;
+    if changed == 0 {
+        let fresh = find(conn, actor, id)?;
+        let v = fresh.version;
+        return Err(ApiError::stale(serde_json::to_value(dto(conn, actor, fresh)?).unwrap_or_default(), v));
+    }
+    let new = audit_value(conn, &next)?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "update", entity: "mediator", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(new) },
+    )?;
+    Ok(next)
+}
+
+fn insert_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: NewMembership) -> Result<Membership, ApiError> {
+    let team =
+        crate::teams::store::find(conn, actor, &m.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
+    // One membership at a time: serving in two teams at once is a data error worth refusing.
+    let open = memberships_of(conn, mediator_id)?.into_iter().any(|x| x.to_date.is_none_or(|to| to > m.from_date));
+    if open {
+        return Err(ApiError::conflict("membership_overlaps").with_detail(
+            "Hòa giải viên đang là thành viên của một tổ; hãy kết thúc tư cách thành viên trước",
+            "The mediator is still a member of a team; end that membership first",
+        ));
+    }
+    let stamp = now();
+    let row = Membership {
+        id: new_id(),
+        mediator_id: mediator_id.into(),
+        team_id: team.id,
+        role: m.role.as_str().into(),
+        recognition_decision: m.recognition_decision,
+        recognition_date: m.recognition_date,
+        from_date: m.from_date,
+        to_date: None,
+        end_reason: None,
+        end_decision: None,
+        end_decision_date: None,
+        version: 1,
+        created_at: stamp,
+        updated_at: stamp,
+    };
+    diesel::insert_into(memberships::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+/// Adds a membership (joining a team, or becoming its leader after an election).
+pub fn add_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: NewMembership) -> Result<Mediator, ApiError> {
+    let mediator = find(conn, actor, mediator_id)?;
+    let old = audit_value(conn, &mediator)?;
+    insert_membership(conn, actor, &mediator.id, m)?;
+    bump(conn, actor, mediator, old)
+}
+
+/// Ends a membership, with the reason and the decision.
+pub fn end_membership(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mediator_id: &str,
+    membership_id: &str,
+    e: EndMembership,
+) -> Result<Mediator, ApiError> {
+    let mediator = find(conn, actor, mediator_id)?;
+    let old = audit_value(conn, &mediator)?;
+    let ms: Membership = memberships::table
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::mediator_id.eq(&mediator.id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(ApiError::not_found)?;
+    if ms.to_date.is_some() {
+        return Err(ApiError::conflict("membership_ended"));
+    }
+    if e.to_date < ms.from_date {
+        return Err(ApiError::invalid_field("to_date", "invalid_value"));
+    }
+    diesel::update(memberships::table.find(&ms.id))
+        .set((
+            memberships::to_date.eq(e.to_date),
+            memberships::end_reason.eq(e.end_reason.as_str()),
+            memberships::end_decision.eq(e.end_decision),
+            memberships::end_decision_date.eq(e.end_decision_date),
+            memberships::version.eq(ms.version + 1),
+            memberships::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    bump(conn, actor, mediator, old)
+}
+
+/// A membership change is a change of the mediator: new version, one audit row.
+fn bump(conn: &mut DbConn, actor: &Actor, mut mediator: Mediator, old: serde_json::Value) -> Result<Mediator, ApiError> {
+    mediator.version += 1;
+    mediator.updated_at = now();
+    diesel::update(mediators::table.find(&mediator.id))
+        .set((mediators::version.eq(mediator.version), mediators::updated_at.eq(mediator.updated_at)))
+        .execute(conn)?;
+    let new = audit_value(conn, &mediator)?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "update",
+            entity: "mediator",
+            entity_id: &mediator.id,
+            unit_path: Some(&mediator.unit_path),
+            old: Some(old),
+            new: Some(new),
+        },
+    )?;
+    Ok(mediator)
+}

@@ -1,0 +1,116 @@
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpResponse};
+
+use super::dto::{CreateTeam, TeamDto, TeamHealth, TeamQuery, UpdateTeam};
+use super::store::{self, TeamFilter};
+use crate::app::AppState;
+use crate::auth::{can, Allowed};
+use crate::error::ApiError;
+use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_teams).service(create_team).service(get_team).service(update_team).service(get_team_health);
+}
+
+/// Teams the caller may see: the subtree for officers and viewers, their own team for team
+/// leaders and mediators.
+#[utoipa::path(tag = "teams", params(TeamQuery), responses((status = 200, body = Page<TeamDto>)))]
+#[get("/teams")]
+async fn list_teams(
+    actor: Allowed<can::ReadTeams>,
+    query: QueryParams<TeamQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
+    let (limit, after) = (page.limit(), page.after()?);
+    let page = st
+        .db
+        .run(move |c| {
+            let within_path = match q.within {
+                Some(id) => Some(crate::units::store::find(c, &actor.scope, &id.to_string())?.path),
+                None => None,
+            };
+            let filter = TeamFilter { within_path, active: q.active, q: q.q, after_id: after, limit };
+            let rows = store::list(c, &actor, &filter)?;
+            let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
+            let items = page.items.into_iter().map(|t| store::dto(c, t)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Page { items, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Creates a team in a village (officers).
+#[utoipa::path(tag = "teams", request_body = CreateTeam, responses((status = 201, body = TeamDto, headers(("ETag" = String), ("Location" = String)))))]
+#[post("/teams")]
+async fn create_team(
+    actor: Allowed<can::ManageTeams>,
+    body: JsonBody<CreateTeam>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (dto, created) = st
+        .db
+        .write(move |c| {
+            let (team, created) = store::create(c, &actor, body.0)?;
+            Ok((store::dto(c, team)?, created))
+        })
+        .await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let mut res = with_etag(status, &dto, dto.version);
+    res.headers_mut()
+        .insert(header::LOCATION, header::HeaderValue::from_str(&format!("/api/v1/teams/{}", dto.id)).map_err(|_| ApiError::internal())?);
+    Ok(res)
+}
+
+/// One team.
+#[utoipa::path(tag = "teams", responses((status = 200, body = TeamDto, headers(("ETag" = String)))))]
+#[get("/teams/{id}")]
+async fn get_team(actor: Allowed<can::ReadTeams>, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let dto = st
+        .db
+        .run(move |c| {
+            let team = store::find(c, &actor, &id.to_string())?;
+            store::dto(c, team)
+        })
+        .await?;
+    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+}
+
+/// Changes a team (officers); needs `If-Match`.
+#[utoipa::path(
+    tag = "teams",
+    request_body = UpdateTeam,
+    params(("If-Match" = String, Header, description = "The ETag of the version being edited")),
+    responses((status = 200, body = TeamDto, headers(("ETag" = String))))
+)]
+#[patch("/teams/{id}")]
+async fn update_team(
+    actor: Allowed<can::ManageTeams>,
+    id: web::Path<uuid::Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateTeam>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let dto = st
+        .db
+        .write(move |c| {
+            let team = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+            store::dto(c, team)
+        })
+        .await?;
+    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+}
+
+/// The team's composition today against the law's rules (≥ 3 mediators, ≥ 1 woman, ≥ 1
+/// ethnic-minority mediator in an ethnic-minority area, exactly one leader), as named warnings.
+#[utoipa::path(tag = "teams", responses((status = 200, body = TeamHealth)))]
+#[get("/teams/{id}/health")]
+async fn get_team_health(
+    actor: Allowed<can::ReadTeams>,
+    id: web::Path<uuid::Uuid>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let health = st.db.run(move |c| store::health(c, &actor, &id.to_string())).await?;
+    Ok(HttpResponse::Ok().json(health))
+}
