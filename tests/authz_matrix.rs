@@ -20,6 +20,10 @@ use Role::*;
 const MANAGERS: &[Role] = &[Admin, Officer];
 /// Everyone who works with teams and mediators; statistics readers see numbers only.
 const TEAM_READERS: &[Role] = &[Admin, Officer, TeamLeader, Mediator, Viewer];
+/// Those who do casework: officers, team leaders, and mediators on their own cases.
+const CASE_WORKERS: &[Role] = &[Officer, TeamLeader, Mediator];
+/// Those who manage a case: officers and team leaders.
+const CASE_EDITORS: &[Role] = &[Officer, TeamLeader];
 
 const RULES: &[(&str, Access)] = &[
     ("login", Public),
@@ -57,6 +61,22 @@ const RULES: &[(&str, Access)] = &[
     ("update_mediator", Only(MANAGERS)),
     ("add_membership", Only(MANAGERS)),
     ("end_membership", Only(MANAGERS)),
+    ("list_cases", Only(TEAM_READERS)),
+    ("get_case", Only(TEAM_READERS)),
+    ("create_case", Only(CASE_WORKERS)),
+    ("update_case", Only(CASE_EDITORS)),
+    ("assign_mediator", Only(CASE_EDITORS)),
+    ("end_assignment", Only(CASE_EDITORS)),
+    ("flag_conflict", Only(CASE_EDITORS)),
+    ("mark_out_of_scope", Only(CASE_EDITORS)),
+    ("record_referral", Only(CASE_EDITORS)),
+    ("record_written_agreement", Only(CASE_EDITORS)),
+    ("record_follow_up", Only(CASE_EDITORS)),
+    ("record_deadline_exception", Only(CASE_EDITORS)),
+    ("record_session", Only(CASE_WORKERS)),
+    ("record_escalation", Only(CASE_WORKERS)),
+    ("end_case", Only(CASE_WORKERS)),
+    ("get_logbook", Only(TEAM_READERS)),
 ];
 
 struct Operation {

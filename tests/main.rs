@@ -8,6 +8,7 @@ mod auth;
 mod authz_matrix;
 mod backup;
 mod bad_input;
+mod cases;
 mod idempotency;
 mod migrations;
 mod openapi;

@@ -47,6 +47,8 @@ where
             .configure(crate::units::routes::configure)
             .configure(crate::teams::routes::configure)
             .configure(crate::mediators::routes::configure)
+            .configure(crate::cases::routes::configure)
+            .configure(crate::logbook::routes::configure)
             .configure(crate::api_clients::routes::configure)
             .configure(crate::audit::routes::configure)
             .configure(crate::meta::routes::configure),

@@ -21,9 +21,12 @@ macro_rules! code_enum {
         }
     ) => {
         $(#[$meta])*
+        // The codes are the variants in snake_case (checked by a test): utoipa reads `rename_all`
+        // but cannot see a per-variant `rename` made by a macro.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
         $vis enum $name {
-            $( #[doc = $vi] #[serde(rename = $s)] $variant ),*
+            $( #[doc = $vi] $variant ),*
         }
 
         impl $name {

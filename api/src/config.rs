@@ -28,6 +28,8 @@ pub struct Config {
     pub login_max_failures_per_address: usize,
     pub login_window_secs: u64,
     pub log_format: LogFormat,
+    /// Days between the first assignment and the start of mediation (the law's "03 ngày").
+    pub case_start_deadline_days: i32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +74,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ),
     ("login_window_secs", "HOAGIAI_LOGIN_WINDOW_SECS", "900", "the login throttling window, in seconds"),
     ("log_format", "HOAGIAI_LOG_FORMAT", "text", "text or json"),
+    (
+        "case_start_deadline_days",
+        "HOAGIAI_CASE_START_DEADLINE_DAYS",
+        "3",
+        "days from a mediator's assignment to the start of mediation (calendar days)",
+    ),
 ];
 
 #[derive(Debug)]
@@ -213,6 +221,7 @@ impl Config {
             login_max_failures_per_address: number(get("login_max_failures_per_address"), 20, 1)?,
             login_window_secs: number(get("login_window_secs"), 900, 1)?,
             log_format,
+            case_start_deadline_days: number(get("case_start_deadline_days"), 3, 0)?,
         })
     }
 

@@ -3,3 +3,5 @@
 
 pub mod dto;
 pub mod render;
+pub mod routes;
+pub mod store;

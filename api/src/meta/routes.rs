@@ -4,6 +4,8 @@ use actix_web::{get, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::codes::CodeEnum;
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_enums);
 }
@@ -35,6 +37,37 @@ pub const LABELS: &[(&str, &str, &str, &str)] = &[
     ("succession_kind", "transfer", "Điều chỉnh địa giới", "Boundary transfer"),
 ];
 
+fn push<E: CodeEnum + serde::Serialize>(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
+    for e in E::all() {
+        // The code on the wire and the code in the labels are one and the same.
+        debug_assert_eq!(serde_json::to_value(e).ok(), Some(serde_json::Value::String(e.as_str().into())), "{}", E::NAME);
+        let (vi, en) = e.labels();
+        out.entry(E::NAME).or_default().push(EnumLabel { code: e.as_str(), vi, en });
+    }
+}
+
+/// The enumerations declared with `code_enum!`.
+fn push_code_enums(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
+    use crate::cases::dto::*;
+    use crate::mediators::dto::*;
+    push::<Sex>(out);
+    push::<LegalTraining>(out);
+    push::<MembershipRole>(out);
+    push::<MembershipEndReason>(out);
+    push::<Basis>(out);
+    push::<Category>(out);
+    push::<CaseStatus>(out);
+    push::<EndReason>(out);
+    push::<PartyKind>(out);
+    push::<PartyRole>(out);
+    push::<ChosenBy>(out);
+    push::<AssignmentEnd>(out);
+    push::<DeadlineException>(out);
+    push::<EscalationKind>(out);
+    push::<Implementation>(out);
+    push::<Signature>(out);
+}
+
 /// Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
 #[utoipa::path(tag = "meta", responses((status = 200, body = BTreeMap<String, Vec<EnumLabel>>)))]
 #[get("/meta/enums")]
@@ -43,5 +76,17 @@ async fn list_enums() -> HttpResponse {
     for (name, code, vi, en) in LABELS {
         out.entry(name).or_default().push(EnumLabel { code, vi, en });
     }
+    push_code_enums(&mut out);
     HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=3600")).json(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every code serialises as the code its labels are listed under (`push` asserts it).
+    #[test]
+    fn codes_on_the_wire_match_the_labels() {
+        let mut out = std::collections::BTreeMap::new();
+        super::push_code_enums(&mut out);
+        assert_eq!(out.len(), 16);
+    }
 }

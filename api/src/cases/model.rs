@@ -1,0 +1,123 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases};
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
+pub struct Case {
+    pub id: String,
+    pub team_id: String,
+    pub unit_id: String,
+    pub unit_path: String,
+    pub received_on: NaiveDate,
+    pub received_year: i32,
+    pub received_month: i32,
+    pub logbook_line: i32,
+    pub logbook_volume: Option<i32>,
+    pub basis: String,
+    pub referring_body: Option<String>,
+    pub category: String,
+    pub summary: String,
+    pub summary_key: String,
+    pub status: String,
+    pub out_of_scope_reason: Option<String>,
+    pub out_of_scope_referred_to: Option<String>,
+    pub deadline_days: i32,
+    pub start_deadline: Option<NaiveDate>,
+    pub deadline_exception: Option<String>,
+    pub deadline_exception_note: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+    pub ended_year: Option<i32>,
+    pub ended_month: Option<i32>,
+    pub agreement_text: Option<String>,
+    pub referral_body: Option<String>,
+    pub referral_date: Option<NaiveDate>,
+    pub written_agreement_date: Option<NaiveDate>,
+    pub written_agreement_signature: Option<String>,
+    pub for_court_recognition: bool,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = case_parties, treat_none_as_null = true)]
+pub struct Party {
+    pub id: String,
+    pub case_id: String,
+    pub position: i32,
+    pub kind: String,
+    pub role: String,
+    pub full_name: String,
+    pub name_key: String,
+    pub age: Option<i32>,
+    pub birth_year: Option<i32>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub demand: Option<String>,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_assignments)]
+pub struct Assignment {
+    pub id: String,
+    pub case_id: String,
+    pub mediator_id: String,
+    pub assigned_on: NaiveDate,
+    pub chosen_by: String,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub end_note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_conflicts)]
+pub struct Conflict {
+    pub case_id: String,
+    pub mediator_id: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_sessions)]
+pub struct Session {
+    pub id: String,
+    pub case_id: String,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub is_public: bool,
+    pub participants: String,
+    pub notes: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_escalations)]
+pub struct Escalation {
+    pub id: String,
+    pub case_id: String,
+    pub kind: String,
+    pub occurred_on: NaiveDate,
+    pub notified: String,
+    pub notes: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_follow_ups)]
+pub struct FollowUp {
+    pub id: String,
+    pub case_id: String,
+    pub checked_on: NaiveDate,
+    pub status: String,
+    pub notes: Option<String>,
+    pub created_at: NaiveDateTime,
+}

@@ -1,0 +1,163 @@
+//! The life of a case as plain functions: which command may happen in which state, where each
+//! leads, and when a case is overdue.
+//!
+//! ```text
+//! received ──assign──▶ in_progress ──end(agreement)──────────────▶ successful
+//!    │                     │        └─end(party_withdrew | mediator_ended)─▶ unsuccessful
+//!    └──out_of_scope──▶ out_of_scope
+//! ```
+
+use chrono::{Duration, NaiveDate};
+
+use super::dto::{CaseStatus, EndReason};
+
+/// Everything that can happen to a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    EditDetails,
+    Assign,
+    EndAssignment,
+    FlagConflict,
+    RecordSession,
+    RecordEscalation,
+    End,
+    MarkOutOfScope,
+    RecordReferral,
+    RecordWrittenAgreement,
+    RecordFollowUp,
+    RecordDeadlineException,
+}
+
+impl Command {
+    pub const ALL: [Command; 12] = [
+        Command::EditDetails,
+        Command::Assign,
+        Command::EndAssignment,
+        Command::FlagConflict,
+        Command::RecordSession,
+        Command::RecordEscalation,
+        Command::End,
+        Command::MarkOutOfScope,
+        Command::RecordReferral,
+        Command::RecordWrittenAgreement,
+        Command::RecordFollowUp,
+        Command::RecordDeadlineException,
+    ];
+}
+
+pub fn is_concluded(status: CaseStatus) -> bool {
+    matches!(status, CaseStatus::Successful | CaseStatus::Unsuccessful | CaseStatus::OutOfScope)
+}
+
+/// Whether `command` may happen to a case in `status`. Editing details after the end is a
+/// correction: allowed here, but only to officers (checked by the store).
+pub fn allowed(status: CaseStatus, command: Command) -> bool {
+    use CaseStatus::*;
+    use Command::*;
+    match command {
+        EditDetails => true,
+        Assign | FlagConflict | RecordDeadlineException | RecordEscalation => matches!(status, Received | InProgress),
+        EndAssignment | RecordSession | End => status == InProgress,
+        MarkOutOfScope => status == Received,
+        RecordReferral => status == Unsuccessful,
+        RecordWrittenAgreement | RecordFollowUp => status == Successful,
+    }
+}
+
+/// The status a command leads to.
+pub fn next_status(status: CaseStatus, command: Command, end_reason: Option<EndReason>) -> CaseStatus {
+    match (command, end_reason) {
+        (Command::Assign, _) if status == CaseStatus::Received => CaseStatus::InProgress,
+        (Command::End, Some(EndReason::Agreement)) => CaseStatus::Successful,
+        (Command::End, Some(_)) => CaseStatus::Unsuccessful,
+        (Command::MarkOutOfScope, _) => CaseStatus::OutOfScope,
+        _ => status,
+    }
+}
+
+/// The last day mediation may start: `days` after the first assignment (the law's "03 ngày",
+/// calendar days).
+pub fn start_deadline(assigned_on: NaiveDate, days: i32) -> NaiveDate {
+    assigned_on + Duration::days(i64::from(days))
+}
+
+/// Overdue: in progress, the start deadline passed, no session held and no exception recorded.
+pub fn is_overdue(
+    status: CaseStatus,
+    start_by: Option<NaiveDate>,
+    started_on: Option<NaiveDate>,
+    has_exception: bool,
+    today: NaiveDate,
+) -> bool {
+    status == CaseStatus::InProgress && started_on.is_none() && !has_exception && start_by.is_some_and(|d| d < today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CaseStatus::*;
+
+    const STATES: [CaseStatus; 5] = [Received, InProgress, Successful, Unsuccessful, OutOfScope];
+
+    /// Every command in every state, against a table written out by hand.
+    #[test]
+    fn every_allowed_and_refused_move() {
+        let expected = |status: CaseStatus, c: Command| -> bool {
+            use Command::*;
+            matches!(
+                (status, c),
+                (_, EditDetails)
+                    | (Received, Assign | FlagConflict | RecordDeadlineException | RecordEscalation | MarkOutOfScope)
+                    | (
+                        InProgress,
+                        Assign | FlagConflict | RecordDeadlineException | RecordEscalation | EndAssignment | RecordSession | End
+                    )
+                    | (Successful, RecordWrittenAgreement | RecordFollowUp)
+                    | (Unsuccessful, RecordReferral)
+            )
+        };
+        for status in STATES {
+            for command in Command::ALL {
+                assert_eq!(allowed(status, command), expected(status, command), "{status:?} × {command:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn where_commands_lead() {
+        assert_eq!(next_status(Received, Command::Assign, None), InProgress);
+        assert_eq!(next_status(InProgress, Command::Assign, None), InProgress);
+        assert_eq!(next_status(InProgress, Command::End, Some(EndReason::Agreement)), Successful);
+        assert_eq!(next_status(InProgress, Command::End, Some(EndReason::PartyWithdrew)), Unsuccessful);
+        assert_eq!(next_status(InProgress, Command::End, Some(EndReason::MediatorEnded)), Unsuccessful);
+        assert_eq!(next_status(Received, Command::MarkOutOfScope, None), OutOfScope);
+        assert_eq!(next_status(InProgress, Command::RecordSession, None), InProgress);
+    }
+
+    /// No sequence of allowed commands leaves a concluded case, or reaches a conclusion without
+    /// passing through `in_progress` (except out of scope).
+    #[test]
+    fn concluded_cases_stay_concluded() {
+        for status in STATES.into_iter().filter(|s| is_concluded(*s)) {
+            for command in Command::ALL {
+                if allowed(status, command) {
+                    for reason in [None, Some(EndReason::Agreement), Some(EndReason::PartyWithdrew)] {
+                        assert_eq!(next_status(status, command, reason), status, "{status:?} {command:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deadline_and_overdue() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(start_deadline(d("2026-03-30"), 3), d("2026-04-02"));
+        let by = Some(d("2026-04-02"));
+        assert!(!is_overdue(InProgress, by, None, false, d("2026-04-02")), "the last day itself is still on time");
+        assert!(is_overdue(InProgress, by, None, false, d("2026-04-03")));
+        assert!(!is_overdue(InProgress, by, Some(d("2026-04-01")), false, d("2026-04-10")));
+        assert!(!is_overdue(InProgress, by, None, true, d("2026-04-10")));
+        assert!(!is_overdue(Successful, by, None, false, d("2026-04-10")));
+    }
+}

@@ -1,0 +1,1000 @@
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use chrono::{Datelike, Duration, NaiveDate};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::dto::*;
+use super::model::{Assignment, Case, Conflict, Escalation, FollowUp, Party, Session};
+use super::rules::{self, Command};
+use crate::audit::store::{self as audit, Change, Who};
+use crate::auth::{Actor, Role};
+use crate::db::schema::{
+    case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, mediators,
+};
+use crate::db::{new_id, now, today, DbConn, MultiBackend};
+use crate::error::ApiError;
+use crate::text;
+
+// ---- who sees which case ----------------------------------------------------------------------
+
+/// The cases the caller may see: the subtree for officers, viewers and admins; the team's for a
+/// team leader; for a mediator, the cases they are or were assigned to and those they opened.
+fn visible(conn: &mut DbConn, actor: &Actor) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
+    let mut q = cases::table.into_boxed();
+    match actor.role {
+        Role::TeamLeader => q = q.filter(cases::team_id.eq_any(crate::teams::store::my_team_ids(conn, actor)?)),
+        Role::Mediator => {
+            let assigned: Vec<String> = match &actor.mediator_id {
+                Some(m) => {
+                    case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?
+                }
+                None => Vec::new(),
+            };
+            q = q.filter(cases::id.eq_any(assigned).or(cases::created_by.eq(actor.id.clone())));
+        }
+        _ => {
+            if let Some(pattern) = actor.scope.like_pattern() {
+                q = q.filter(cases::unit_path.like(pattern));
+            }
+        }
+    }
+    Ok(q)
+}
+
+pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError> {
+    visible(conn, actor)?
+        .filter(cases::id.eq(id.to_string()))
+        .select(Case::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(ApiError::not_found)
+}
+
+fn status_of(case: &Case) -> CaseStatus {
+    CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received)
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+fn parties_of(conn: &mut DbConn, case_id: &str) -> Result<Vec<Party>, ApiError> {
+    Ok(case_parties::table
+        .filter(case_parties::case_id.eq(case_id))
+        .select(Party::as_select())
+        .order(case_parties::position.asc())
+        .load(conn)?)
+}
+
+fn party_dto(p: Party, show: bool) -> PartyDto {
+    PartyDto {
+        kind: PartyKind::parse(&p.kind).unwrap_or(PartyKind::Person),
+        role: PartyRole::parse(&p.role).unwrap_or(PartyRole::Party),
+        id: p.id,
+        position: p.position,
+        full_name: show.then_some(p.full_name),
+        age: p.age,
+        birth_year: if show { p.birth_year } else { None },
+        address: if show { p.address } else { None },
+        phone: if show { p.phone } else { None },
+        id_number: if show { p.id_number } else { None },
+        demand: if show { p.demand } else { None },
+    }
+}
+
+/// The whole case as this caller may see it.
+pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, ApiError> {
+    let show = actor.sees_party_details();
+    let parties = parties_of(conn, &case.id)?;
+    let assignments: Vec<(Assignment, String)> = case_assignments::table
+        .inner_join(mediators::table)
+        .filter(case_assignments::case_id.eq(&case.id))
+        .select((Assignment::as_select(), mediators::full_name))
+        .order((case_assignments::assigned_on.asc(), case_assignments::id.asc()))
+        .load(conn)?;
+    let conflicts: Vec<Conflict> =
+        case_conflicts::table.filter(case_conflicts::case_id.eq(&case.id)).select(Conflict::as_select()).load(conn)?;
+    let sessions: Vec<Session> = case_sessions::table
+        .filter(case_sessions::case_id.eq(&case.id))
+        .select(Session::as_select())
+        .order((case_sessions::held_on.asc(), case_sessions::id.asc()))
+        .load(conn)?;
+    let escalations: Vec<Escalation> = case_escalations::table
+        .filter(case_escalations::case_id.eq(&case.id))
+        .select(Escalation::as_select())
+        .order(case_escalations::id.asc())
+        .load(conn)?;
+    let follow_ups: Vec<FollowUp> = case_follow_ups::table
+        .filter(case_follow_ups::case_id.eq(&case.id))
+        .select(FollowUp::as_select())
+        .order(case_follow_ups::id.asc())
+        .load(conn)?;
+    let status = status_of(&case);
+    let exception = case.deadline_exception.as_deref().and_then(DeadlineException::parse);
+    Ok(CaseDto {
+        deadline: DeadlineDto {
+            days: case.deadline_days,
+            start_by: case.start_deadline,
+            started_on: case.started_on,
+            exception,
+            exception_note: case.deadline_exception_note.clone(),
+            overdue: rules::is_overdue(status, case.start_deadline, case.started_on, exception.is_some(), today()),
+        },
+        parties: parties.into_iter().map(|p| party_dto(p, show)).collect(),
+        assignments: assignments
+            .into_iter()
+            .map(|(a, name)| AssignmentDto {
+                chosen_by: ChosenBy::parse(&a.chosen_by).unwrap_or(ChosenBy::Leader),
+                end_reason: a.end_reason.as_deref().and_then(AssignmentEnd::parse),
+                id: a.id,
+                mediator_id: a.mediator_id,
+                mediator_name: name,
+                assigned_on: a.assigned_on,
+                ended_on: a.ended_on,
+                end_note: a.end_note,
+            })
+            .collect(),
+        conflicts: conflicts
+            .into_iter()
+            .map(|c| ConflictDto { mediator_id: c.mediator_id, note: if show { c.note } else { None } })
+            .collect(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionDto {
+                participants: if show { serde_json::from_str(&s.participants).ok() } else { None },
+                notes: if show { s.notes } else { None },
+                id: s.id,
+                held_on: s.held_on,
+                place: s.place,
+                is_public: s.is_public,
+            })
+            .collect(),
+        escalations: escalations
+            .into_iter()
+            .map(|e| EscalationDto {
+                kind: EscalationKind::parse(&e.kind).unwrap_or(EscalationKind::ViolenceRisk),
+                notes: if show { e.notes } else { None },
+                id: e.id,
+                occurred_on: e.occurred_on,
+                notified: e.notified,
+            })
+            .collect(),
+        follow_ups: follow_ups
+            .into_iter()
+            .map(|f| FollowUpDto {
+                status: Implementation::parse(&f.status).unwrap_or(Implementation::NotImplemented),
+                notes: if show { f.notes } else { None },
+                id: f.id,
+                checked_on: f.checked_on,
+            })
+            .collect(),
+        out_of_scope: case
+            .out_of_scope_reason
+            .clone()
+            .map(|reason| OutOfScopeDto { reason, referred_to: case.out_of_scope_referred_to.clone() }),
+        end: match (case.end_reason.as_deref().and_then(EndReason::parse), case.ended_on) {
+            (Some(reason), Some(ended_on)) => {
+                Some(CaseEndDto { reason, ended_on, agreement_text: if show { case.agreement_text.clone() } else { None } })
+            }
+            _ => None,
+        },
+        referral: match (&case.referral_body, case.referral_date) {
+            (Some(body), Some(date)) => Some(ReferralDto { body: body.clone(), date }),
+            _ => None,
+        },
+        written_agreement: match (case.written_agreement_date, case.written_agreement_signature.as_deref().and_then(Signature::parse)) {
+            (Some(date), Some(signature)) => {
+                Some(WrittenAgreementDto { date, signature, for_court_recognition: case.for_court_recognition })
+            }
+            _ => None,
+        },
+        basis: Basis::parse(&case.basis).unwrap_or(Basis::PartyRequest),
+        category: Category::parse(&case.category).unwrap_or(Category::Other),
+        status,
+        summary: show.then_some(case.summary),
+        notes: if show { case.notes } else { None },
+        redacted: !show,
+        warnings: Vec::new(),
+        id: case.id,
+        team_id: case.team_id,
+        unit_id: case.unit_id,
+        received_on: case.received_on,
+        logbook_line: case.logbook_line,
+        logbook_volume: case.logbook_volume,
+        referring_body: case.referring_body,
+        version: case.version,
+        created_at: case.created_at.and_utc(),
+        updated_at: case.updated_at.and_utc(),
+    })
+}
+
+pub struct CaseFilter {
+    pub within_path: Option<String>,
+    pub team_id: Option<String>,
+    pub status: Option<CaseStatus>,
+    pub open: Option<bool>,
+    pub category: Option<Category>,
+    pub basis: Option<Basis>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub overdue: Option<bool>,
+    pub mediator_id: Option<String>,
+    pub q: Option<String>,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Cases the caller may see, newest first.
+pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<CaseListItem>, ApiError> {
+    let mut q = visible(conn, actor)?.select(Case::as_select());
+    if let Some(p) = &f.within_path {
+        q = q.filter(cases::unit_path.like(format!("{p}%")));
+    }
+    if let Some(t) = &f.team_id {
+        q = q.filter(cases::team_id.eq(t.clone()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(cases::status.eq(s.as_str()));
+    }
+    match f.open {
+        Some(true) => q = q.filter(cases::status.eq_any(["received", "in_progress"])),
+        Some(false) => q = q.filter(cases::status.ne_all(["received", "in_progress"])),
+        None => {}
+    }
+    if let Some(c) = f.category {
+        q = q.filter(cases::category.eq(c.as_str()));
+    }
+    if let Some(b) = f.basis {
+        q = q.filter(cases::basis.eq(b.as_str()));
+    }
+    if let Some(d) = f.received_from {
+        q = q.filter(cases::received_on.ge(d));
+    }
+    if let Some(d) = f.received_to {
+        q = q.filter(cases::received_on.le(d));
+    }
+    match f.overdue {
+        Some(true) => {
+            q = q
+                .filter(cases::status.eq("in_progress"))
+                .filter(cases::started_on.is_null())
+                .filter(cases::deadline_exception.is_null())
+                .filter(cases::start_deadline.lt(today()))
+        }
+        Some(false) => {
+            q = q.filter(
+                cases::status
+                    .ne("in_progress")
+                    .or(cases::started_on.is_not_null())
+                    .or(cases::deadline_exception.is_not_null())
+                    .or(cases::start_deadline.ge(today()))
+                    .or(cases::start_deadline.is_null()),
+            )
+        }
+        None => {}
+    }
+    if let Some(m) = &f.mediator_id {
+        let ids: Vec<String> =
+            case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?;
+        q = q.filter(cases::id.eq_any(ids));
+    }
+    if let Some(t) = &f.q {
+        if !actor.sees_party_details() {
+            // Searching narratives one may not read would reveal them a word at a time.
+            return Err(ApiError::invalid_field("q", "not_allowed_for_role"));
+        }
+        q = q.filter(cases::summary_key.like(text::contains_pattern(t)).escape('\\'));
+    }
+    if let Some(b) = &f.before_id {
+        q = q.filter(cases::id.lt(b.clone()));
+    }
+    let rows: Vec<Case> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
+    let show = actor.sees_party_details();
+    let mut names: HashMap<String, Vec<String>> = HashMap::new();
+    if show && !rows.is_empty() {
+        let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
+        let parties: Vec<(String, String)> = case_parties::table
+            .filter(case_parties::case_id.eq_any(ids))
+            .order((case_parties::case_id.asc(), case_parties::position.asc()))
+            .select((case_parties::case_id, case_parties::full_name))
+            .load(conn)?;
+        for (case_id, name) in parties {
+            names.entry(case_id).or_default().push(name);
+        }
+    }
+    let day = today();
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let status = status_of(&c);
+            CaseListItem {
+                overdue: rules::is_overdue(status, c.start_deadline, c.started_on, c.deadline_exception.is_some(), day),
+                party_names: show.then(|| names.remove(&c.id).unwrap_or_default()),
+                summary: show.then_some(c.summary),
+                basis: Basis::parse(&c.basis).unwrap_or(Basis::PartyRequest),
+                category: Category::parse(&c.category).unwrap_or(Category::Other),
+                status,
+                id: c.id,
+                team_id: c.team_id,
+                unit_id: c.unit_id,
+                received_on: c.received_on,
+                logbook_line: c.logbook_line,
+                version: c.version,
+                updated_at: c.updated_at.and_utc(),
+            }
+        })
+        .collect())
+}
+
+// ---- writing ------------------------------------------------------------------------------------
+
+/// What the audit log keeps of a case: its facts, never the parties' data or the narrative.
+fn audit_value(c: &Case) -> serde_json::Value {
+    json!({
+        "team_id": c.team_id, "received_on": c.received_on, "logbook_line": c.logbook_line, "logbook_volume": c.logbook_volume,
+        "basis": c.basis, "category": c.category, "status": c.status, "start_deadline": c.start_deadline,
+        "deadline_exception": c.deadline_exception, "started_on": c.started_on, "end_reason": c.end_reason, "ended_on": c.ended_on,
+        "referral_date": c.referral_date, "written_agreement_date": c.written_agreement_date, "version": c.version,
+    })
+}
+
+fn invalid_transition(status: CaseStatus, command: Command) -> ApiError {
+    let (vi, en) = crate::codes::CodeEnum::labels(status);
+    ApiError::conflict("invalid_transition").with_detail(
+        format!("Không thể thực hiện thao tác này khi vụ việc ở trạng thái «{vi}»"),
+        format!("{command:?} is not possible while the case is «{en}»"),
+    )
+}
+
+fn not_future(field: &str, day: NaiveDate) -> Result<(), ApiError> {
+    if day > today() {
+        return Err(
+            ApiError::invalid_field(field, "invalid_value").with_detail("Ngày không được ở tương lai", "The date cannot be in the future")
+        );
+    }
+    Ok(())
+}
+
+fn not_before(field: &str, day: NaiveDate, earliest: NaiveDate) -> Result<(), ApiError> {
+    if day < earliest {
+        return Err(ApiError::invalid_field(field, "invalid_value").with_detail(
+            format!("Ngày không được trước ngày {}", earliest.format("%d/%m/%Y")),
+            format!("The date cannot be before {earliest}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A mediator records progress only on cases assigned to them now.
+fn ensure_may_progress(conn: &mut DbConn, actor: &Actor, case: &Case) -> Result<(), ApiError> {
+    if actor.role != Role::Mediator {
+        return Ok(());
+    }
+    let Some(m) = &actor.mediator_id else { return Err(ApiError::forbidden()) };
+    let assigned = case_assignments::table
+        .filter(case_assignments::case_id.eq(&case.id))
+        .filter(case_assignments::mediator_id.eq(m))
+        .filter(case_assignments::ended_on.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if assigned {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// The start of every command: the case, its current version if the caller named one, and the
+/// state machine's consent.
+fn begin(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, command: Command) -> Result<Case, ApiError> {
+    let case = find(conn, actor, id)?;
+    if let Some(v) = if_match {
+        if v != case.version {
+            let version = case.version;
+            let current = detail(conn, actor, case)?;
+            return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
+        }
+    }
+    let status = status_of(&case);
+    if !rules::allowed(status, command) {
+        return Err(invalid_transition(status, command));
+    }
+    Ok(case)
+}
+
+/// The end of every command: the case row written with a new version (only if nobody changed it
+/// meanwhile), and one audit row.
+fn finish(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: &Case,
+    mut after: Case,
+    action: &str,
+    extra: Option<serde_json::Value>,
+) -> Result<Case, ApiError> {
+    after.version = before.version + 1;
+    after.updated_at = now();
+    let changed = diesel::update(cases::table.filter(cases::id.eq(&before.id)).filter(cases::version.eq(before.version)))
+        .set(&after)
+        .execute(conn)?;
+    if changed == 0 {
+        let fresh = find(conn, actor, &before.id)?;
+        let version = fresh.version;
+        let current = detail(conn, actor, fresh)?;
+        return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
+    }
+    let mut new = audit_value(&after);
+    if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) = (extra, &mut new) {
+        map.extend(extra);
+    }
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action,
+            entity: "case",
+            entity_id: &after.id,
+            unit_path: Some(&after.unit_path),
+            old: Some(audit_value(before)),
+            new: Some(new),
+        },
+    )?;
+    Ok(after)
+}
+
+fn new_party(case_id: &str, position: i32, p: &NewParty) -> Party {
+    Party {
+        id: new_id(),
+        case_id: case_id.into(),
+        position,
+        kind: p.kind.as_str().into(),
+        role: p.role.as_str().into(),
+        name_key: text::fold(&p.full_name),
+        full_name: p.full_name.trim().to_string(),
+        age: p.age,
+        birth_year: p.birth_year,
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        id_number: None,
+        demand: None,
+    }
+}
+
+/// The cases of the same team, received within 30 days, sharing a party's name.
+fn possible_duplicates(conn: &mut DbConn, case: &Case, name_keys: &[String]) -> Result<Vec<String>, ApiError> {
+    let from = case.received_on - Duration::days(30);
+    let to = case.received_on + Duration::days(30);
+    let mut ids: Vec<String> = case_parties::table
+        .inner_join(cases::table)
+        .filter(cases::team_id.eq(&case.team_id))
+        .filter(cases::id.ne(&case.id))
+        .filter(cases::received_on.between(from, to))
+        .filter(case_parties::name_key.eq_any(name_keys))
+        .select(cases::id)
+        .load(conn)?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Opens a case. A retry with the same id answers the case already made (`created == false`).
+pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days: i32) -> Result<(CaseDto, bool), ApiError> {
+    let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
+    if let Some(existing) = cases::table.find(&id).select(Case::as_select()).first(conn).optional()? {
+        return replay(conn, actor, existing, &input);
+    }
+    let team =
+        crate::teams::store::find(conn, actor, &input.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
+    let received_on = input.received_on.unwrap_or_else(today);
+    not_future("received_on", received_on)?;
+    not_before("received_on", received_on, team.founded_on)?;
+    if team.dissolved_on.is_some_and(|d| d <= received_on) {
+        return Err(ApiError::invalid_field("team_id", "invalid_value").with_detail("Tổ hòa giải đã giải thể", "The team was dissolved"));
+    }
+    if input.basis == Basis::Referral && input.referring_body.is_none() {
+        return Err(ApiError::invalid_field("referring_body", "required"));
+    }
+    let stamp = now();
+    let summary = input.summary.trim().to_string();
+    let mut case = Case {
+        id: id.clone(),
+        team_id: team.id.clone(),
+        unit_id: team.unit_id.clone(),
+        unit_path: team.unit_path.clone(),
+        received_on,
+        received_year: received_on.year(),
+        received_month: received_on.month() as i32,
+        logbook_line: 0,
+        logbook_volume: input.logbook_volume,
+        basis: input.basis.as_str().into(),
+        referring_body: input.referring_body.clone(),
+        category: input.category.as_str().into(),
+        summary_key: text::fold(&summary),
+        summary,
+        status: CaseStatus::Received.as_str().into(),
+        out_of_scope_reason: None,
+        out_of_scope_referred_to: None,
+        deadline_days,
+        start_deadline: None,
+        deadline_exception: None,
+        deadline_exception_note: None,
+        started_on: None,
+        end_reason: None,
+        ended_on: None,
+        ended_year: None,
+        ended_month: None,
+        agreement_text: None,
+        referral_body: None,
+        referral_date: None,
+        written_agreement_date: None,
+        written_agreement_signature: None,
+        for_court_recognition: false,
+        notes: input.notes.clone(),
+        created_by: actor.id.clone(),
+        version: 1,
+        created_at: stamp,
+        updated_at: stamp,
+    };
+    // The next line of the team's book for the year. Two phones of one team may race for it: the
+    // unique index decides, and the loser takes the next line.
+    let mut inserted = false;
+    for _ in 0..5 {
+        let last: Option<i32> = cases::table
+            .filter(cases::team_id.eq(&case.team_id))
+            .filter(cases::received_year.eq(case.received_year))
+            .select(diesel::dsl::max(cases::logbook_line))
+            .first(conn)?;
+        case.logbook_line = last.unwrap_or(0) + 1;
+        let attempt = conn.transaction(|c| diesel::insert_into(cases::table).values(&case).execute(c));
+        match attempt {
+            Ok(_) => {
+                inserted = true;
+                break;
+            }
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                // The same id made by a concurrent retry: answer that case.
+                if let Some(existing) = cases::table.find(&id).select(Case::as_select()).first(conn).optional()? {
+                    return replay(conn, actor, existing, &input);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !inserted {
+        return Err(ApiError::unavailable());
+    }
+    let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
+    // One multi-row insert: the connection enum cannot express it, each backend can.
+    crate::dispatch!(conn, |c| diesel::insert_into(case_parties::table).values(&parties).execute(c))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "create",
+            entity: "case",
+            entity_id: &case.id,
+            unit_path: Some(&case.unit_path),
+            old: None,
+            new: Some(audit_value(&case)),
+        },
+    )?;
+    let keys: Vec<String> = parties.iter().map(|p| p.name_key.clone()).collect();
+    let duplicates = possible_duplicates(conn, &case, &keys)?;
+    let mut dto = detail(conn, actor, case)?;
+    if !duplicates.is_empty() {
+        dto.warnings.push(CaseWarning { code: "possible_duplicate", case_ids: duplicates });
+    }
+    Ok((dto, true))
+}
+
+/// A create whose id exists: the same case again is a retry (answered with the case); anything
+/// else reusing the id is refused.
+fn replay(conn: &mut DbConn, actor: &Actor, existing: Case, input: &CreateCase) -> Result<(CaseDto, bool), ApiError> {
+    let same = existing.team_id == input.team_id.to_string()
+        && existing.created_by == actor.id
+        && existing.summary == input.summary.trim()
+        && input.received_on.is_none_or(|d| d == existing.received_on);
+    if !same {
+        return Err(ApiError::conflict("already_exists"));
+    }
+    let case = find(conn, actor, &existing.id)?;
+    Ok((detail(conn, actor, case)?, false))
+}
+
+/// Changes a case's details. After the end only officers may, and it is recorded as a correction.
+pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateCase) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, Some(version), Command::EditDetails)?;
+    let concluded = rules::is_concluded(status_of(&case));
+    if concluded && actor.role != Role::Officer {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "correction_requires_officer"));
+    }
+    if !concluded && (patch.agreement_text.is_some() || patch.ended_on.is_some()) {
+        return Err(ApiError::invalid_field(if patch.ended_on.is_some() { "ended_on" } else { "agreement_text" }, "invalid_value"));
+    }
+    let mut next = case.clone();
+    if let Some(d) = patch.received_on {
+        not_future("received_on", d)?;
+        if d.year() != case.received_year {
+            // The line belongs to the year's book; moving a case to another year is a new case.
+            return Err(ApiError::invalid_field("received_on", "invalid_value")
+                .with_detail("Không thể chuyển vụ việc sang sổ của năm khác", "A case cannot move to another year's log book"));
+        }
+        next.received_on = d;
+        next.received_month = d.month() as i32;
+    }
+    if let Some(b) = patch.basis {
+        next.basis = b.as_str().into();
+    }
+    if let Some(r) = patch.referring_body {
+        next.referring_body = r;
+    }
+    if next.basis == Basis::Referral.as_str() && next.referring_body.is_none() {
+        return Err(ApiError::invalid_field("referring_body", "required"));
+    }
+    if let Some(c) = patch.category {
+        next.category = c.as_str().into();
+    }
+    if let Some(s) = patch.summary {
+        next.summary = s.trim().to_string();
+        next.summary_key = text::fold(&next.summary);
+    }
+    if let Some(n) = patch.notes {
+        next.notes = n;
+    }
+    if let Some(v) = patch.logbook_volume {
+        next.logbook_volume = v;
+    }
+    if let Some(t) = patch.agreement_text {
+        next.agreement_text = Some(t);
+    }
+    if let Some(d) = patch.ended_on {
+        not_future("ended_on", d)?;
+        not_before("ended_on", d, next.received_on)?;
+        next.ended_on = Some(d);
+        next.ended_year = Some(d.year());
+        next.ended_month = Some(d.month() as i32);
+    }
+    if let Some(parties) = patch.parties {
+        let existing = parties_of(conn, id)?;
+        for (i, p) in parties.iter().enumerate() {
+            let position = i as i32 + 1;
+            let mut row = new_party(id, position, p);
+            if let Some(old) = existing.iter().find(|e| e.position == position) {
+                row.id = old.id.clone();
+                row.id_number = old.id_number.clone();
+                row.demand = old.demand.clone();
+                diesel::update(case_parties::table.find(&old.id)).set(&row).execute(conn)?;
+            } else {
+                diesel::insert_into(case_parties::table).values(&row).execute(conn)?;
+            }
+        }
+        diesel::delete(case_parties::table.filter(case_parties::case_id.eq(id)).filter(case_parties::position.gt(parties.len() as i32)))
+            .execute(conn)?;
+    }
+    let action = if concluded { "correct" } else { "update" };
+    finish(conn, actor, &case, next, action, None)
+}
+
+pub fn assign(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: AssignMediator) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::Assign)?;
+    let mediator_id = input.mediator_id.to_string();
+    // The mediator must serve in the case's team.
+    let serving =
+        crate::mediators::store::memberships_of(conn, &mediator_id)?.into_iter().any(|m| m.team_id == case.team_id && m.active_on(today()));
+    if !serving {
+        return Err(ApiError::invalid_field("mediator_id", "not_found")
+            .with_detail("Hòa giải viên không thuộc tổ hòa giải của vụ việc", "The mediator does not serve in the case's team"));
+    }
+    let conflicted = case_conflicts::table
+        .filter(case_conflicts::case_id.eq(id))
+        .filter(case_conflicts::mediator_id.eq(&mediator_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if conflicted {
+        return Err(ApiError::conflict("mediator_conflict_of_interest"));
+    }
+    let already = case_assignments::table
+        .filter(case_assignments::case_id.eq(id))
+        .filter(case_assignments::mediator_id.eq(&mediator_id))
+        .filter(case_assignments::ended_on.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if already {
+        return Err(ApiError::conflict("already_assigned"));
+    }
+    let assigned_on = input.assigned_on.unwrap_or_else(today);
+    not_future("assigned_on", assigned_on)?;
+    not_before("assigned_on", assigned_on, case.received_on)?;
+    if let Some(replaced) = input.replaces {
+        let n = diesel::update(
+            case_assignments::table
+                .filter(case_assignments::id.eq(replaced.to_string()))
+                .filter(case_assignments::case_id.eq(id))
+                .filter(case_assignments::ended_on.is_null()),
+        )
+        .set((
+            case_assignments::ended_on.eq(assigned_on),
+            case_assignments::end_reason.eq(AssignmentEnd::Reassigned.as_str()),
+            case_assignments::end_note.eq(&input.reason),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(ApiError::invalid_field("replaces", "not_found"));
+        }
+    }
+    let row = Assignment {
+        id: new_id(),
+        case_id: id.into(),
+        mediator_id,
+        assigned_on,
+        chosen_by: input.chosen_by.as_str().into(),
+        ended_on: None,
+        end_reason: None,
+        end_note: None,
+        created_at: now(),
+    };
+    diesel::insert_into(case_assignments::table).values(&row).execute(conn)?;
+    let mut next = case.clone();
+    next.status = rules::next_status(status_of(&case), Command::Assign, None).as_str().into();
+    if next.start_deadline.is_none() {
+        next.start_deadline = Some(rules::start_deadline(assigned_on, case.deadline_days));
+    }
+    finish(conn, actor, &case, next, "assign", Some(json!({"mediator_id": row.mediator_id, "assigned_on": assigned_on})))
+}
+
+pub fn end_assignment(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    assignment_id: &str,
+    if_match: Option<i32>,
+    input: EndAssignment,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::EndAssignment)?;
+    let ended_on = input.ended_on.unwrap_or_else(today);
+    not_future("ended_on", ended_on)?;
+    let n = diesel::update(
+        case_assignments::table
+            .filter(case_assignments::id.eq(assignment_id))
+            .filter(case_assignments::case_id.eq(id))
+            .filter(case_assignments::ended_on.is_null()),
+    )
+    .set((
+        case_assignments::ended_on.eq(ended_on),
+        case_assignments::end_reason.eq(input.reason.as_str()),
+        case_assignments::end_note.eq(&input.note),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(ApiError::not_found());
+    }
+    let next = case.clone();
+    finish(conn, actor, &case, next, "end_assignment", Some(json!({"assignment_id": assignment_id, "reason": input.reason.as_str()})))
+}
+
+pub fn flag_conflict(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: FlagConflict) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::FlagConflict)?;
+    let mediator_id = input.mediator_id.to_string();
+    crate::mediators::store::find(conn, actor, &mediator_id).map_err(|_| ApiError::invalid_field("mediator_id", "not_found"))?;
+    let exists = case_conflicts::table.find((id, &mediator_id)).count().get_result::<i64>(conn)? > 0;
+    if !exists {
+        diesel::insert_into(case_conflicts::table)
+            .values(&Conflict { case_id: id.into(), mediator_id: mediator_id.clone(), note: input.note.clone(), created_at: now() })
+            .execute(conn)?;
+    }
+    // An assignment the mediator holds ends as a recusal.
+    diesel::update(
+        case_assignments::table
+            .filter(case_assignments::case_id.eq(id))
+            .filter(case_assignments::mediator_id.eq(&mediator_id))
+            .filter(case_assignments::ended_on.is_null()),
+    )
+    .set((case_assignments::ended_on.eq(today()), case_assignments::end_reason.eq(AssignmentEnd::Recusal.as_str())))
+    .execute(conn)?;
+    let next = case.clone();
+    finish(conn, actor, &case, next, "flag_conflict", Some(json!({"mediator_id": mediator_id})))
+}
+
+pub fn record_session(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: RecordSession) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordSession)?;
+    ensure_may_progress(conn, actor, &case)?;
+    not_future("held_on", input.held_on)?;
+    not_before("held_on", input.held_on, case.received_on)?;
+    let row = Session {
+        id: new_id(),
+        case_id: id.into(),
+        held_on: input.held_on,
+        place: input.place,
+        is_public: input.is_public,
+        participants: serde_json::to_string(&input.participants).unwrap_or_else(|_| "[]".into()),
+        notes: input.notes,
+        created_at: now(),
+    };
+    diesel::insert_into(case_sessions::table).values(&row).execute(conn)?;
+    let mut next = case.clone();
+    if next.started_on.is_none_or(|d| input.held_on < d) {
+        next.started_on = Some(input.held_on);
+    }
+    finish(conn, actor, &case, next, "session", Some(json!({"held_on": row.held_on, "is_public": row.is_public})))
+}
+
+pub fn record_escalation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    input: RecordEscalation,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordEscalation)?;
+    ensure_may_progress(conn, actor, &case)?;
+    not_future("occurred_on", input.occurred_on)?;
+    let row = Escalation {
+        id: new_id(),
+        case_id: id.into(),
+        kind: input.kind.as_str().into(),
+        occurred_on: input.occurred_on,
+        notified: input.notified,
+        notes: input.notes,
+        created_at: now(),
+    };
+    diesel::insert_into(case_escalations::table).values(&row).execute(conn)?;
+    let next = case.clone();
+    finish(conn, actor, &case, next, "escalation", Some(json!({"kind": row.kind, "occurred_on": row.occurred_on})))
+}
+
+pub fn end(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: EndCase) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::End)?;
+    ensure_may_progress(conn, actor, &case)?;
+    let ended_on = input.ended_on.unwrap_or_else(today);
+    not_future("ended_on", ended_on)?;
+    not_before("ended_on", ended_on, case.received_on)?;
+    let parties = parties_of(conn, id)?;
+    let mut next = case.clone();
+    match input.end_reason {
+        EndReason::Agreement => {
+            let Some(text) = input.agreement_text else { return Err(ApiError::invalid_field("agreement_text", "required")) };
+            if input.referral.is_some() {
+                return Err(ApiError::invalid_field("referral", "invalid_value"));
+            }
+            next.agreement_text = Some(text);
+        }
+        EndReason::PartyWithdrew | EndReason::MediatorEnded => {
+            if input.demands.is_empty() {
+                return Err(ApiError::invalid_field("demands", "required")
+                    .with_detail("Ghi yêu cầu của mỗi bên (cột 6 của sổ)", "Record each party's demands (log book column 6)"));
+            }
+            for (i, d) in input.demands.iter().enumerate() {
+                let party_id = d.party_id.to_string();
+                if !parties.iter().any(|p| p.id == party_id) {
+                    return Err(ApiError::invalid_field(format!("demands[{i}].party_id"), "not_found"));
+                }
+                diesel::update(case_parties::table.find(&party_id)).set(case_parties::demand.eq(&d.demand)).execute(conn)?;
+            }
+            if let Some(r) = input.referral {
+                not_before("referral.date", r.date, ended_on)?;
+                next.referral_body = Some(r.body);
+                next.referral_date = Some(r.date);
+            }
+        }
+    }
+    next.status = rules::next_status(status_of(&case), Command::End, Some(input.end_reason)).as_str().into();
+    next.end_reason = Some(input.end_reason.as_str().into());
+    next.ended_on = Some(ended_on);
+    next.ended_year = Some(ended_on.year());
+    next.ended_month = Some(ended_on.month() as i32);
+    finish(conn, actor, &case, next, "end", None)
+}
+
+pub fn mark_out_of_scope(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    input: MarkOutOfScope,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::MarkOutOfScope)?;
+    let mut next = case.clone();
+    next.status = CaseStatus::OutOfScope.as_str().into();
+    next.out_of_scope_reason = Some(input.reason);
+    next.out_of_scope_referred_to = input.referred_to;
+    let day = today();
+    next.ended_on = Some(day);
+    next.ended_year = Some(day.year());
+    next.ended_month = Some(day.month() as i32);
+    finish(conn, actor, &case, next, "out_of_scope", None)
+}
+
+pub fn record_referral(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: Referral) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordReferral)?;
+    if let Some(ended) = case.ended_on {
+        not_before("date", input.date, ended)?;
+    }
+    not_future("date", input.date)?;
+    let mut next = case.clone();
+    next.referral_body = Some(input.body);
+    next.referral_date = Some(input.date);
+    finish(conn, actor, &case, next, "referral", None)
+}
+
+pub fn record_written_agreement(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    input: RecordWrittenAgreement,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordWrittenAgreement)?;
+    not_future("date", input.date)?;
+    if !input.for_court_recognition && !input.id_numbers.is_empty() {
+        // Data minimisation: ID numbers only for an agreement a court will be asked to recognise.
+        return Err(ApiError::invalid_field("id_numbers", "id_number_not_allowed").with_detail(
+            "Chỉ ghi số giấy tờ tùy thân khi văn bản hòa giải thành được đề nghị Tòa án công nhận",
+            "ID numbers are recorded only for an agreement to be recognised by a court",
+        ));
+    }
+    let parties = parties_of(conn, id)?;
+    for (i, n) in input.id_numbers.iter().enumerate() {
+        let party_id = n.party_id.to_string();
+        if !parties.iter().any(|p| p.id == party_id) {
+            return Err(ApiError::invalid_field(format!("id_numbers[{i}].party_id"), "not_found"));
+        }
+        diesel::update(case_parties::table.find(&party_id)).set(case_parties::id_number.eq(n.id_number.trim())).execute(conn)?;
+    }
+    let mut next = case.clone();
+    next.written_agreement_date = Some(input.date);
+    next.written_agreement_signature = Some(input.signature.as_str().into());
+    next.for_court_recognition = input.for_court_recognition;
+    finish(conn, actor, &case, next, "written_agreement", None)
+}
+
+pub fn record_follow_up(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    input: RecordFollowUp,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordFollowUp)?;
+    not_future("checked_on", input.checked_on)?;
+    if let Some(ended) = case.ended_on {
+        not_before("checked_on", input.checked_on, ended)?;
+    }
+    let row = FollowUp {
+        id: new_id(),
+        case_id: id.into(),
+        checked_on: input.checked_on,
+        status: input.status.as_str().into(),
+        notes: input.notes,
+        created_at: now(),
+    };
+    diesel::insert_into(case_follow_ups::table).values(&row).execute(conn)?;
+    let next = case.clone();
+    finish(conn, actor, &case, next, "follow_up", Some(json!({"checked_on": row.checked_on, "implementation": row.status})))
+}
+
+pub fn record_deadline_exception(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    input: RecordDeadlineException,
+) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, if_match, Command::RecordDeadlineException)?;
+    let mut next = case.clone();
+    next.deadline_exception = Some(input.kind.as_str().into());
+    next.deadline_exception_note = input.note;
+    finish(conn, actor, &case, next, "deadline_exception", None)
+}
+
+/// Records that the caller read a case's personal data (the law asks for confidentiality; the
+/// audit shows who looked).
+pub fn record_read(conn: &mut DbConn, actor: &Actor, case: &Case) -> Result<(), ApiError> {
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "read", entity: "case", entity_id: &case.id, unit_path: Some(&case.unit_path), old: None, new: None },
+    )
+}

@@ -1,0 +1,191 @@
+//! Assembles a team's log book for a year from its cases.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+
+use super::dto::{LogBook, LogBookCover, LogBookParty, LogBookRow, LogBookSummary, LogBookSummaryLine};
+use crate::auth::Actor;
+use crate::cases::dto::{CaseStatus, Category, Participant};
+use crate::cases::model::Case;
+use crate::codes::CodeEnum;
+use crate::db::schema::{case_assignments, case_parties, case_sessions, cases, mediators, units};
+use crate::db::{today, DbConn};
+use crate::error::ApiError;
+
+/// A party as the book prints it.
+#[derive(Queryable)]
+struct PartyLine {
+    case_id: String,
+    name: String,
+    age: Option<i32>,
+    birth_year: Option<i32>,
+    address: Option<String>,
+    role: String,
+    demand: Option<String>,
+}
+
+/// Volumes of years before the 2025 reform name the district on the cover; later ones have none.
+const LAST_YEAR_WITH_DISTRICTS: i32 = 2024;
+
+pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> Result<LogBook, ApiError> {
+    let team = crate::teams::store::find(conn, actor, team_id)?;
+    // The cover: the team's village and the units above it, as recorded.
+    let ancestor_ids: Vec<String> = team.unit_path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let places: Vec<(String, String, String)> =
+        units::table.filter(units::id.eq_any(&ancestor_ids)).select((units::id, units::level, units::name)).load(conn)?;
+    let name_at = |level: &str| places.iter().find(|(_, l, _)| l == level).map(|(_, _, n)| n.clone());
+
+    let rows: Vec<Case> = cases::table
+        .filter(cases::team_id.eq(&team.id))
+        .filter(cases::received_year.eq(year))
+        .select(Case::as_select())
+        .order(cases::logbook_line.asc())
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
+    let mut parties: HashMap<String, Vec<PartyLine>> = HashMap::new();
+    for line in case_parties::table
+        .filter(case_parties::case_id.eq_any(&ids))
+        .order((case_parties::case_id.asc(), case_parties::position.asc()))
+        .select((
+            case_parties::case_id,
+            case_parties::full_name,
+            case_parties::age,
+            case_parties::birth_year,
+            case_parties::address,
+            case_parties::role,
+            case_parties::demand,
+        ))
+        .load::<PartyLine>(conn)?
+    {
+        parties.entry(line.case_id.clone()).or_default().push(line);
+    }
+    let mut mediator_names: HashMap<String, Vec<String>> = HashMap::new();
+    for (case_id, name) in case_assignments::table
+        .inner_join(mediators::table)
+        .filter(case_assignments::case_id.eq_any(&ids))
+        .order((case_assignments::case_id.asc(), case_assignments::assigned_on.asc()))
+        .select((case_assignments::case_id, mediators::full_name))
+        .load::<(String, String)>(conn)?
+    {
+        let names = mediator_names.entry(case_id).or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut participants: HashMap<String, Vec<String>> = HashMap::new();
+    for (case_id, json) in case_sessions::table
+        .filter(case_sessions::case_id.eq_any(&ids))
+        .order((case_sessions::case_id.asc(), case_sessions::held_on.asc()))
+        .select((case_sessions::case_id, case_sessions::participants))
+        .load::<(String, String)>(conn)?
+    {
+        let list = participants.entry(case_id).or_default();
+        for p in serde_json::from_str::<Vec<Participant>>(&json).unwrap_or_default() {
+            let text = match p.role {
+                Some(role) => format!("{} ({role})", p.name),
+                None => p.name,
+            };
+            if !list.contains(&text) {
+                list.push(text);
+            }
+        }
+    }
+
+    let mut summary: Vec<LogBookSummaryLine> = Category::all()
+        .iter()
+        .map(|c| LogBookSummaryLine { category: c.as_str().into(), label: c.labels().0.into(), ..Default::default() })
+        .collect();
+    let mut book_rows = Vec::new();
+    for case in &rows {
+        let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received);
+        if let Some(line) = summary.iter_mut().find(|l| l.category == case.category) {
+            line.received += 1;
+            match status {
+                CaseStatus::Successful => line.successful += 1,
+                CaseStatus::Unsuccessful => line.unsuccessful += 1,
+                CaseStatus::OutOfScope => line.out_of_scope += 1,
+                CaseStatus::Received | CaseStatus::InProgress => line.in_progress += 1,
+            }
+        }
+        let case_parties = parties.remove(&case.id).unwrap_or_default();
+        let agreement_or_demands = match (status, &case.agreement_text) {
+            (CaseStatus::Successful, Some(text)) => text.clone(),
+            _ => case_parties.iter().filter_map(|p| p.demand.as_ref().map(|d| format!("{}: {d}", p.name))).collect::<Vec<_>>().join("\n"),
+        };
+        book_rows.push(LogBookRow {
+            number: case.logbook_line,
+            case_id: case.id.clone(),
+            received_on: case.received_on,
+            mediators: mediator_names.remove(&case.id).unwrap_or_default(),
+            participants: participants.remove(&case.id).unwrap_or_default(),
+            parties: case_parties
+                .into_iter()
+                .map(|p| LogBookParty {
+                    // The book asks for the age; a year of birth gives the age in the book's year.
+                    age: p.age.or_else(|| p.birth_year.map(|y| year - y)),
+                    related_person: p.role == "related_person",
+                    name: p.name,
+                    address: p.address,
+                })
+                .collect(),
+            content: case.summary.clone(),
+            agreement_or_demands,
+            successful: status == CaseStatus::Successful,
+            unsuccessful: status == CaseStatus::Unsuccessful,
+            notes: notes_of(case, status),
+        });
+    }
+    let mut total = LogBookSummaryLine { category: "total".into(), label: "Tổng cộng".into(), ..Default::default() };
+    for l in &summary {
+        total.received += l.received;
+        total.successful += l.successful;
+        total.unsuccessful += l.unsuccessful;
+        total.in_progress += l.in_progress;
+        total.out_of_scope += l.out_of_scope;
+    }
+    let opened_on = rows.iter().map(|c| c.received_on).min();
+    let closed_on = (year < today().year()).then(|| NaiveDate::from_ymd_opt(year, 12, 31)).flatten();
+    Ok(LogBook {
+        year,
+        cover: LogBookCover {
+            province: name_at("province"),
+            district: if year <= LAST_YEAR_WITH_DISTRICTS { name_at("district") } else { None },
+            commune: name_at("commune"),
+            village: name_at("village").unwrap_or_default(),
+            team: team.name.clone(),
+            volume: rows.iter().filter_map(|c| c.logbook_volume).min(),
+            opened_on,
+            closed_on,
+        },
+        rows: book_rows,
+        summary: LogBookSummary { by_category: summary, total },
+    })
+}
+
+/// Column 10: what a reader of the book needs to know beyond the result.
+fn notes_of(case: &Case, status: CaseStatus) -> String {
+    let mut notes = Vec::new();
+    match status {
+        CaseStatus::Received | CaseStatus::InProgress => notes.push(status.labels().0.to_string()),
+        CaseStatus::OutOfScope => {
+            let mut s = format!("Không thuộc phạm vi hòa giải: {}", case.out_of_scope_reason.clone().unwrap_or_default());
+            if let Some(to) = &case.out_of_scope_referred_to {
+                s.push_str(&format!("; chuyển {to}"));
+            }
+            notes.push(s);
+        }
+        _ => {}
+    }
+    if let (Some(body), Some(date)) = (&case.referral_body, case.referral_date) {
+        notes.push(format!("Đã chuyển {body} ngày {}", date.format("%d/%m/%Y")));
+    }
+    if let Some(date) = case.written_agreement_date {
+        notes.push(format!("Lập văn bản hòa giải thành ngày {}", date.format("%d/%m/%Y")));
+    }
+    if let Some(n) = &case.notes {
+        notes.push(n.clone());
+    }
+    notes.join("; ")
+}

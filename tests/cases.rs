@@ -1,0 +1,585 @@
+//! Cases: the whole life of a dispute over real HTTP, as a team leader on a phone would drive it;
+//! the state machine, retries, races, scope, redaction, the deadline, duplicates, the log book.
+
+use actix_web::http::StatusCode;
+use hoagiai::auth::Role;
+use serde_json::{json, Value};
+
+use crate::common::{Client, Resp, TestApp, Tree};
+use crate::teams::{mediator, team};
+
+on_both_backends!(
+    a_case_from_intake_to_follow_up,
+    impossible_moves_are_refused,
+    retried_creates_never_duplicate,
+    stale_edits_never_overwrite,
+    team_leaders_and_mediators_stay_in_their_lane,
+    personal_data_only_for_those_who_need_it,
+    conflict_of_interest_and_reassignment,
+    overdue_start_and_its_exceptions,
+    possible_duplicates_are_warned_not_refused,
+    log_book_rows_and_totals,
+    bad_case_input_changes_nothing,
+);
+
+/// A commune with one team, its leader and two mediators, each with an account.
+pub struct World {
+    pub app: TestApp,
+    pub tree: Tree,
+    pub officer: Client,
+    pub team: String,
+    pub leader: Client,
+    pub mediator_a: Client,
+    pub mediator_a_id: String,
+    pub mediator_b_id: String,
+}
+
+pub async fn world(app: TestApp) -> World {
+    let tree = app.tree().await;
+    let (officer, _) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let team = team(&officer, &tree.village_a, "Tổ hòa giải thôn Hội Yên").await;
+    let leader = mediator(&officer, &tree.village_a, Some(&team), "Trần Văn Bình", "male", "leader").await;
+    let a = mediator(&officer, &tree.village_a, Some(&team), "Phạm Thị Lan", "female", "member").await;
+    let b = mediator(&officer, &tree.village_a, Some(&team), "Nguyễn Văn Tư", "male", "member").await;
+    let account = |username: &str, role: &str, mediator: &Value| json!({"username": username, "display_name": "x", "role": role, "unit_id": tree.village_a, "mediator_id": mediator["id"], "password": "mat khau dai du"});
+    for (u, r, m) in [("tt.hoiyen", "team_leader", &leader), ("hgv.lan", "mediator", &a)] {
+        let res = officer.post("/api/v1/users", &account(u, r, m)).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    let leader_client = app.login("tt.hoiyen", "mat khau dai du").await;
+    let mediator_a = app.login("hgv.lan", "mat khau dai du").await;
+    World {
+        tree,
+        officer,
+        team,
+        leader: leader_client,
+        mediator_a,
+        mediator_a_id: a["id"].as_str().unwrap().into(),
+        mediator_b_id: b["id"].as_str().unwrap().into(),
+        app,
+    }
+}
+
+pub fn new_case(team: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7(),
+        "team_id": team,
+        "received_on": hoagiai::db::today() - chrono::Duration::days(5),
+        "basis": "party_request",
+        "category": "land",
+        "summary": "Tranh chấp lối đi chung giữa hai hộ liền kề",
+        "parties": [
+            {"kind": "person", "full_name": "Nguyễn Văn An", "age": 58, "address": "Thôn Hội Yên"},
+            {"kind": "family", "full_name": "Hộ ông Lê Văn Bảo", "birth_year": 1961, "address": "Thôn Hội Yên", "phone": "0912 345 678"}
+        ]
+    })
+}
+
+pub async fn create(client: &Client, body: &Value) -> Resp {
+    let res = client.post("/api/v1/cases", body).await;
+    assert!(res.status == StatusCode::CREATED || res.status == StatusCode::OK, "{}", res.text);
+    res
+}
+
+fn path(case: &Resp) -> String {
+    format!("/api/v1/cases/{}", case.body["id"].as_str().unwrap())
+}
+
+fn days_ago(n: i64) -> String {
+    (hoagiai::db::today() - chrono::Duration::days(n)).to_string()
+}
+
+async fn ok(res: Resp) -> Resp {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    res
+}
+
+async fn a_case_from_intake_to_follow_up(app: TestApp) {
+    let w = world(app).await;
+    let created = create(&w.leader, &new_case(&w.team)).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.body["status"], "received");
+    assert_eq!(created.body["logbook_line"], 1);
+    assert_eq!(created.body["parties"][1]["full_name"], "Hộ ông Lê Văn Bảo");
+    assert_eq!(created.body["redacted"], false);
+    let p = path(&created);
+
+    let assigned = ok(w
+        .leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "parties", "assigned_on": days_ago(4)}))
+        .await)
+    .await;
+    assert_eq!(assigned.body["status"], "in_progress");
+    assert_eq!(assigned.body["deadline"]["start_by"], days_ago(1));
+    assert_eq!(assigned.body["assignments"][0]["mediator_name"], "Phạm Thị Lan");
+
+    // The assigned mediator records the session from their own phone.
+    let session = w
+        .mediator_a
+        .post(
+            &format!("{p}/sessions"),
+            &json!({"held_on": days_ago(3), "place": "Nhà văn hóa thôn", "participants": [{"name": "Đỗ Văn Cường", "role": "trưởng thôn"}], "notes": "Hai bên trình bày"}),
+        )
+        .await;
+    let session = ok(session).await;
+    assert_eq!(session.body["deadline"]["started_on"], days_ago(3));
+    assert_eq!(session.body["deadline"]["overdue"], false);
+
+    let ended = ok(w
+        .mediator_a
+        .send("POST", &format!("{p}/end"), &[("if-match", &session.etag())], Some(("application/json", json!({"end_reason": "agreement", "ended_on": days_ago(2), "agreement_text": "Hai hộ giữ lối đi rộng 1,5 m, ông Bảo dỡ hàng rào trong tháng"}).to_string().into_bytes())))
+        .await)
+    .await;
+    assert_eq!(ended.body["status"], "successful");
+    assert_eq!(ended.body["end"]["reason"], "agreement");
+
+    let parties: Vec<String> = ended.body["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let res = w
+        .leader
+        .post(
+            &format!("{p}/written-agreement"),
+            &json!({"date": days_ago(2), "signature": "fingerprinted", "for_court_recognition": true, "id_numbers": [{"party_id": parties[0], "id_number": "030061000123"}]}),
+        )
+        .await;
+    let res = ok(res).await;
+    assert_eq!(res.body["written_agreement"]["signature"], "fingerprinted");
+    assert_eq!(res.body["parties"][0]["id_number"], "030061000123");
+    let res = ok(w.leader.post(&format!("{p}/follow-ups"), &json!({"checked_on": days_ago(1), "status": "implemented"})).await).await;
+    assert_eq!(res.body["follow_ups"][0]["status"], "implemented");
+
+    // A team leader cannot correct a concluded case; an officer can, and it is audited as a correction.
+    let etag = res.etag();
+    w.leader.patch(&p, &etag, &json!({"notes": "sửa"})).await.assert_problem(403, "correction_requires_officer");
+    let fixed =
+        ok(w.officer.patch(&p, &etag, &json!({"ended_on": days_ago(2), "agreement_text": "Hai hộ giữ lối đi rộng 1,5 m"})).await).await;
+    assert_eq!(fixed.body["end"]["agreement_text"], "Hai hộ giữ lối đi rộng 1,5 m");
+    let log = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", created.body["id"].as_str().unwrap())).await;
+    let actions: Vec<&str> = log.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.first(), Some(&"correct"));
+    for a in ["create", "assign", "session", "end", "written_agreement", "follow_up"] {
+        assert!(actions.contains(&a), "{a} is audited: {actions:?}");
+    }
+    assert!(!log.text.contains("Nguyễn Văn An") && !log.text.contains("030061000123"), "no personal data in the audit values");
+}
+
+async fn impossible_moves_are_refused(app: TestApp) {
+    let w = world(app).await;
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    let session = json!({"held_on": days_ago(1)});
+    w.leader.post(&format!("{p}/sessions"), &session).await.assert_problem(409, "invalid_transition");
+    w.leader
+        .post(&format!("{p}/end"), &json!({"end_reason": "agreement", "agreement_text": "x"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    w.leader
+        .post(&format!("{p}/follow-ups"), &json!({"checked_on": days_ago(1), "status": "implemented"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    w.leader
+        .post(&format!("{p}/referral"), &json!({"body": "UBND xã", "date": days_ago(1)}))
+        .await
+        .assert_problem(409, "invalid_transition");
+
+    ok(w.leader.post(&format!("{p}/out-of-scope"), &json!({"reason": "Có dấu hiệu tội phạm hình sự", "referred_to": "Công an xã"})).await)
+        .await;
+    w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    w.leader.post(&format!("{p}/out-of-scope"), &json!({"reason": "x"})).await.assert_problem(409, "invalid_transition");
+
+    // An unsuccessful end needs each party's demands, then allows a referral and nothing else.
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(2)}))
+        .await)
+    .await;
+    w.leader.post(&format!("{p}/out-of-scope"), &json!({"reason": "x"})).await.assert_problem(409, "invalid_transition");
+    w.leader.post(&format!("{p}/end"), &json!({"end_reason": "party_withdrew"})).await.assert_problem(422, "validation_failed");
+    let parties = c.body["parties"].as_array().unwrap();
+    let ended = ok(w
+        .leader
+        .post(
+            &format!("{p}/end"),
+            &json!({"end_reason": "party_withdrew", "ended_on": days_ago(1), "demands": [
+                {"party_id": parties[0]["id"], "demand": "Đòi mở lối đi 2 m"}, {"party_id": parties[1]["id"], "demand": "Chỉ đồng ý 1 m"}]}),
+        )
+        .await)
+    .await;
+    assert_eq!(ended.body["status"], "unsuccessful");
+    assert_eq!(ended.body["parties"][0]["demand"], "Đòi mở lối đi 2 m");
+    ok(w.leader.post(&format!("{p}/referral"), &json!({"body": "UBND xã Đoàn Kết", "date": hoagiai::db::today()})).await).await;
+    w.leader.post(&format!("{p}/sessions"), &json!({"held_on": days_ago(1)})).await.assert_problem(409, "invalid_transition");
+    w.leader
+        .post(&format!("{p}/written-agreement"), &json!({"date": days_ago(1), "signature": "signed"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+}
+
+async fn retried_creates_never_duplicate(app: TestApp) {
+    let w = world(app).await;
+    let body = new_case(&w.team);
+    // Many parallel identical creates with the phone's id: one case, every answer names it.
+    let tries = (0..12).map(|_| {
+        let c = w.leader.clone();
+        let b = body.clone();
+        async move { c.post("/api/v1/cases", &b).await }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let created = answers.iter().filter(|a| a.status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "exactly one create made the case");
+    for a in &answers {
+        assert!(a.status == StatusCode::CREATED || a.status == StatusCode::OK, "{}", a.text);
+        assert_eq!(a.body["id"], body["id"]);
+    }
+    // Parallel retries carrying only an Idempotency-Key, no id.
+    let mut keyed = new_case(&w.team);
+    keyed.as_object_mut().unwrap().remove("id");
+    let tries = (0..12).map(|_| {
+        let c = w.leader.clone();
+        let b = keyed.clone();
+        async move {
+            c.send("POST", "/api/v1/cases", &[("idempotency-key", "outbox-7")], Some(("application/json", b.to_string().into_bytes())))
+                .await
+        }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    assert!(
+        answers.iter().all(|a| a.status == StatusCode::CREATED || a.status == StatusCode::CONFLICT),
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    let list = w.leader.get(&format!("/api/v1/cases?team_id={}", w.team)).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2, "two cases in all: {}", list.text);
+    // The same id with another content is refused.
+    let mut other = body.clone();
+    other["summary"] = json!("Một vụ khác");
+    w.leader.post("/api/v1/cases", &other).await.assert_problem(409, "already_exists");
+}
+
+async fn stale_edits_never_overwrite(app: TestApp) {
+    let w = world(app).await;
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    let etag = c.etag();
+    let (first, second) = futures_util::future::join(
+        w.leader.patch(&p, &etag, &json!({"summary": "Tranh chấp lối đi (sửa trên điện thoại 1)"})),
+        w.officer.patch(&p, &etag, &json!({"summary": "Tranh chấp lối đi (sửa trên máy tính)"})),
+    )
+    .await;
+    let statuses = [first.status.as_u16(), second.status.as_u16()];
+    assert!(statuses.contains(&200) && statuses.contains(&412), "{statuses:?}");
+    let loser = if first.status == StatusCode::PRECONDITION_FAILED { &first } else { &second };
+    let winner = if first.status == StatusCode::OK { &first } else { &second };
+    assert_eq!(loser.body["current"]["summary"], winner.body["summary"], "the loser is shown what won");
+    let now = w.officer.get(&p).await;
+    assert_eq!(now.body["summary"], winner.body["summary"]);
+    // A command with a stale If-Match is refused too.
+    let res = w
+        .leader
+        .send(
+            "POST",
+            &format!("{p}/assignments"),
+            &[("if-match", &etag)],
+            Some(("application/json", json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"}).to_string().into_bytes())),
+        )
+        .await;
+    res.assert_problem(412, "version_mismatch");
+}
+
+async fn team_leaders_and_mediators_stay_in_their_lane(app: TestApp) {
+    let w = world(app).await;
+    // Team B in the same village, with its own leader.
+    let team_b = team(&w.officer, &w.tree.village_a, "Tổ hòa giải số 2").await;
+    let leader_b = mediator(&w.officer, &w.tree.village_a, Some(&team_b), "Vũ Thị Hòa", "female", "leader").await;
+    let res = w
+        .officer
+        .post("/api/v1/users", &json!({"username": "tt.b", "display_name": "x", "role": "team_leader", "unit_id": w.tree.village_a, "mediator_id": leader_b["id"], "password": "mat khau dai du"}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let tl_b = w.app.login("tt.b", "mat khau dai du").await;
+
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    tl_b.get(&p).await.assert_problem(404, "not_found");
+    tl_b.patch(&p, &c.etag(), &json!({"summary": "x"})).await.assert_problem(404, "not_found");
+    tl_b.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"}))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(tl_b.get("/api/v1/cases").await.body["items"].as_array().unwrap().len(), 0);
+    // Nor can they open a case in team A's book.
+    let res = tl_b.post("/api/v1/cases", &new_case(&w.team)).await;
+    res.assert_problem(422, "validation_failed");
+
+    // A mediator sees the cases assigned to them, and records progress only on those.
+    w.mediator_a.get(&p).await.assert_problem(404, "not_found");
+    ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await).await;
+    ok(w.mediator_a.get(&p).await).await;
+    w.mediator_a.patch(&p, &w.mediator_a.get(&p).await.etag(), &json!({"summary": "x"})).await.assert_problem(403, "forbidden");
+    let listed = w.mediator_a.get("/api/v1/cases").await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    // A mediator may open a case for their own team on their own initiative.
+    let mut own = new_case(&w.team);
+    own["basis"] = json!("mediator_initiative");
+    assert_eq!(w.mediator_a.post("/api/v1/cases", &own).await.status, StatusCode::CREATED);
+    // Statistics readers and administrators do no casework.
+    let (stats, _) = w.app.user(Role::Stats, Some(&w.tree.commune_a)).await;
+    stats.get("/api/v1/cases").await.assert_problem(403, "forbidden");
+    w.tree.admin.post("/api/v1/cases", &new_case(&w.team)).await.assert_problem(403, "forbidden");
+}
+
+async fn personal_data_only_for_those_who_need_it(app: TestApp) {
+    let w = world(app).await;
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    let (viewer_commune, _) = w.app.user(Role::Viewer, Some(&w.tree.commune_a)).await;
+    let (viewer_district, _) = w.app.user(Role::Viewer, Some(&w.tree.district)).await;
+    let (officer_province, _) = w.app.user(Role::Officer, Some(&w.tree.province)).await;
+    for (who, client, sees) in [
+        ("team leader", &w.leader, true),
+        ("commune officer", &w.officer, true),
+        ("commune viewer", &viewer_commune, true),
+        ("district viewer", &viewer_district, false),
+        ("province officer", &officer_province, false),
+        ("admin", &w.tree.admin, false),
+    ] {
+        let res = client.get(&p).await;
+        assert_eq!(res.status, StatusCode::OK, "{who}: {}", res.text);
+        assert_eq!(res.body["redacted"], !sees, "{who}");
+        assert_eq!(res.text.contains("Nguyễn Văn An"), sees, "{who} and the party's name");
+        assert_eq!(res.text.contains("0912 345 678"), sees, "{who} and the phone");
+        assert_eq!(res.text.contains("lối đi chung"), sees, "{who} and the narrative");
+        assert_eq!(res.body["category"], "land", "{who} still sees the facts");
+        let list = client.get("/api/v1/cases").await;
+        assert_eq!(list.text.contains("Nguyễn Văn An"), sees, "{who} in lists");
+        if !sees {
+            client.get("/api/v1/cases?q=loi%20di").await.assert_problem(422, "validation_failed");
+            client.get(&format!("/api/v1/teams/{}/logbook?year=2026", w.team)).await.assert_problem(403, "forbidden");
+        }
+    }
+    // Reading the details is audited.
+    let log = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", c.body["id"].as_str().unwrap())).await;
+    assert!(log.body["items"].as_array().unwrap().iter().any(|e| e["action"] == "read"), "{}", log.text);
+    // ID numbers only with a written agreement for court recognition: never at intake.
+    let mut with_id = new_case(&w.team);
+    with_id["parties"][0]["id_number"] = json!("030061000123");
+    w.leader.post("/api/v1/cases", &with_id).await.assert_problem(422, "validation_failed");
+}
+
+async fn conflict_of_interest_and_reassignment(app: TestApp) {
+    let w = world(app).await;
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    let res = ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await).await;
+    w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"}))
+        .await
+        .assert_problem(409, "already_assigned");
+    // Lan turns out to be related to a party: recused, and cannot be assigned again.
+    let res2 =
+        ok(w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "note": "Là cháu của một bên"})).await).await;
+    assert_eq!(res2.body["assignments"][0]["end_reason"], "recusal");
+    w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"}))
+        .await
+        .assert_problem(409, "mediator_conflict_of_interest");
+    // Tư takes over; then is replaced by another assignment, with a reason.
+    let with_tu =
+        ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "parties"})).await).await;
+    let tu_assignment = with_tu.body["assignments"][1]["id"].as_str().unwrap().to_string();
+    let ended =
+        ok(w.leader.post(&format!("{p}/assignments/{tu_assignment}/end"), &json!({"reason": "reassigned", "note": "Ốm"})).await).await;
+    assert_eq!(ended.body["assignments"][1]["end_reason"], "reassigned");
+    assert!(res.body["version"].as_i64() < ended.body["version"].as_i64());
+    // A mediator of another team cannot be assigned.
+    let other_team = team(&w.officer, &w.tree.village_a, "Tổ khác").await;
+    let outsider = mediator(&w.officer, &w.tree.village_a, Some(&other_team), "Hà Văn Khác", "male", "member").await;
+    w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": outsider["id"], "chosen_by": "leader"}))
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+async fn overdue_start_and_its_exceptions(app: TestApp) {
+    let w = world(app).await;
+    let late = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&late);
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(5)}))
+        .await)
+    .await;
+    let on_time = create(&w.leader, &new_case(&w.team)).await;
+    ok(w.leader
+        .post(
+            &format!("{}/assignments", path(&on_time)),
+            &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(1)}),
+        )
+        .await)
+    .await;
+
+    let res = w.leader.get(&p).await;
+    assert_eq!(res.body["deadline"]["overdue"], true);
+    let overdue = w.leader.get("/api/v1/cases?overdue=true").await;
+    let ids: Vec<&str> = overdue.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![late.body["id"].as_str().unwrap()]);
+    assert_eq!(w.leader.get("/api/v1/cases?overdue=false").await.body["items"].as_array().unwrap().len(), 1);
+
+    let res = ok(w
+        .leader
+        .post(&format!("{p}/deadline-exception"), &json!({"kind": "parties_agreed_time", "note": "Các bên hẹn sau vụ gặt"}))
+        .await)
+    .await;
+    assert_eq!(res.body["deadline"]["overdue"], false);
+    assert_eq!(res.body["deadline"]["exception"], "parties_agreed_time");
+    assert_eq!(w.leader.get("/api/v1/cases?overdue=true").await.body["items"].as_array().unwrap().len(), 0);
+}
+
+async fn possible_duplicates_are_warned_not_refused(app: TestApp) {
+    let w = world(app).await;
+    let first = create(&w.leader, &new_case(&w.team)).await;
+    assert_eq!(first.body["warnings"].as_array().unwrap().len(), 0);
+    // Another phone records the same dispute, spelling the name without diacritics.
+    let mut again = new_case(&w.team);
+    again["parties"] = json!([{"kind": "person", "full_name": "nguyen van an"}, {"kind": "person", "full_name": "Trần Thị Mơ"}]);
+    let second = create(&w.mediator_a, &again).await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(second.body["warnings"][0]["code"], "possible_duplicate");
+    assert_eq!(second.body["warnings"][0]["case_ids"][0], first.body["id"]);
+    // Search ignores diacritics as well.
+    let found = w.leader.get("/api/v1/cases?q=LOI%20DI%20CHUNG").await;
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 2);
+}
+
+async fn log_book_rows_and_totals(app: TestApp) {
+    let w = world(app).await;
+    let year = hoagiai::db::today().format("%Y").to_string();
+    // Three cases: successful, unsuccessful, and one still open; one out of scope.
+    let mut ids = Vec::new();
+    for summary in ["Tranh chấp ranh giới đất", "Mâu thuẫn vợ chồng", "Tranh chấp tiền vay", "Đánh nhau gây thương tích"]
+    {
+        let mut body = new_case(&w.team);
+        body["summary"] = json!(summary);
+        body["received_on"] = json!(hoagiai::db::today());
+        if summary.starts_with("Mâu") {
+            body["category"] = json!("family_marriage");
+        }
+        ids.push(create(&w.leader, &body).await);
+    }
+    for c in &ids[..3] {
+        ok(w.leader.post(&format!("{}/assignments", path(c)), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await).await;
+        ok(w.leader
+            .post(
+                &format!("{}/sessions", path(c)),
+                &json!({"held_on": hoagiai::db::today(), "participants": [{"name": "Đỗ Văn Cường", "role": "trưởng thôn"}]}),
+            )
+            .await)
+        .await;
+    }
+    ok(w.leader
+        .post(
+            &format!("{}/end", path(&ids[0])),
+            &json!({"end_reason": "agreement", "agreement_text": "Cắm lại mốc giới theo bản đồ địa chính"}),
+        )
+        .await)
+    .await;
+    let parties = ids[1].body["parties"].as_array().unwrap();
+    ok(w.leader
+        .post(
+            &format!("{}/end", path(&ids[1])),
+            &json!({"end_reason": "mediator_ended", "demands": [{"party_id": parties[0]["id"], "demand": "Ly hôn"}]}),
+        )
+        .await)
+    .await;
+    ok(w.leader
+        .post(&format!("{}/out-of-scope", path(&ids[3])), &json!({"reason": "Có dấu hiệu tội phạm", "referred_to": "Công an xã"}))
+        .await)
+    .await;
+
+    let book = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}", w.team)).await;
+    assert_eq!(book.status, StatusCode::OK, "{}", book.text);
+    let rows = book.body["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.iter().map(|r| r["number"].as_i64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(rows[0]["successful"], true);
+    assert_eq!(rows[0]["agreement_or_demands"], "Cắm lại mốc giới theo bản đồ địa chính");
+    assert_eq!(rows[0]["mediators"][0], "Phạm Thị Lan");
+    assert_eq!(rows[0]["participants"][0], "Đỗ Văn Cường (trưởng thôn)");
+    assert_eq!(rows[0]["parties"][1]["age"], year.parse::<i64>().unwrap() - 1961);
+    assert_eq!(rows[1]["unsuccessful"], true);
+    assert_eq!(rows[1]["agreement_or_demands"], "Nguyễn Văn An: Ly hôn");
+    assert!(rows[2]["notes"].as_str().unwrap().contains("Đang hòa giải"));
+    assert!(rows[3]["notes"].as_str().unwrap().contains("Công an xã"));
+    let total = &book.body["summary"]["total"];
+    assert_eq!(
+        (
+            total["received"].as_i64(),
+            total["successful"].as_i64(),
+            total["unsuccessful"].as_i64(),
+            total["in_progress"].as_i64(),
+            total["out_of_scope"].as_i64()
+        ),
+        (Some(4), Some(1), Some(1), Some(1), Some(1))
+    );
+    let land = book.body["summary"]["by_category"].as_array().unwrap().iter().find(|l| l["category"] == "land").unwrap().clone();
+    assert_eq!(land["received"], 3);
+    assert_eq!(book.body["cover"]["commune"], "Xã Đoàn Kết");
+    assert!(book.body["cover"]["district"].is_null(), "no district on volumes from 2025");
+
+    let html = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=html", w.team)).await;
+    assert!(html.header("content-type").unwrap().starts_with("text/html"));
+    assert!(html.text.contains("SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ") && html.text.contains("Cắm lại mốc giới"));
+    assert!(html.header("content-security-policy").unwrap().contains("sha256-"));
+    let csv = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv", w.team)).await;
+    assert!(csv.text.starts_with('\u{feff}'), "CSV starts with a BOM");
+    assert!(csv.text.contains("Tranh chấp ranh giới đất"));
+    let xlsx = w.leader.send("GET", &format!("/api/v1/teams/{}/logbook?year={year}&format=xlsx", w.team), &[], None).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.text.starts_with("PK"), "an XLSX is a zip");
+}
+
+async fn bad_case_input_changes_nothing(app: TestApp) {
+    let w = world(app).await;
+    let count = |c: Resp| c.body["items"].as_array().unwrap().len();
+    let before = count(w.leader.get("/api/v1/cases").await);
+    let mut future = new_case(&w.team);
+    future["received_on"] = json!(hoagiai::db::today() + chrono::Duration::days(2));
+    let mut no_parties = new_case(&w.team);
+    no_parties["parties"] = json!([]);
+    let mut bad_kind = new_case(&w.team);
+    bad_kind["parties"][0]["kind"] = json!("company");
+    let mut referral = new_case(&w.team);
+    referral["basis"] = json!("referral");
+    let mut old_age = new_case(&w.team);
+    old_age["parties"][0]["age"] = json!(300);
+    for (what, body, field) in [
+        ("future date", future, "received_on"),
+        ("no parties", no_parties, "parties"),
+        ("unknown party kind", bad_kind, "parties[0].kind"),
+        ("referral without body", referral, "referring_body"),
+        ("impossible age", old_age, "parties[0].age"),
+    ] {
+        let res = w.leader.post("/api/v1/cases", &body).await;
+        res.assert_problem(422, "validation_failed");
+        let fields: Vec<&str> = res.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(fields.iter().any(|f| f.starts_with(field)), "{what}: {fields:?}");
+    }
+    assert_eq!(count(w.leader.get("/api/v1/cases").await), before);
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await).await;
+    w.leader.post(&format!("{p}/end"), &json!({"end_reason": "agreement"})).await.assert_problem(422, "validation_failed");
+    w.leader
+        .post(&format!("{p}/end"), &json!({"end_reason": "surrender", "agreement_text": "x"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    w.leader.post(&format!("{p}/sessions"), &json!({"held_on": "2001-01-01"})).await.assert_problem(422, "validation_failed");
+    w.leader.post(&format!("{p}/sessions"), &json!({"held_on": "yesterday"})).await.assert_problem(422, "validation_failed");
+    let still = w.leader.get(&p).await;
+    assert_eq!(still.body["status"], "in_progress");
+    assert_eq!(still.body["sessions"].as_array().unwrap().len(), 0);
+    w.leader.get("/api/v1/cases?status=closed").await.assert_problem(422, "validation_failed");
+    w.leader.get(&format!("/api/v1/teams/{}/logbook?year=1800", w.team)).await.assert_problem(422, "validation_failed");
+    w.leader.get(&format!("/api/v1/teams/{}/logbook?year=2026&format=pdf", w.team)).await.assert_problem(422, "validation_failed");
+}
