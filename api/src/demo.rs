@@ -75,15 +75,27 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
             villages.push(unit(conn, None, name, UnitLevel::Village, Some(&commune), d(2000, 1, 1), *ethnic)?);
         }
         let system_admin = Actor::system();
-        let people: [(&str, &str, Role, Option<&str>, String); 5] = [
-            ("admin", "Quản trị hệ thống", Role::Admin, None, "toàn quốc / national".into()),
-            ("canbo.tuphap", "Nguyễn Thị Hồng (công chức Tư pháp – Hộ tịch)", Role::Officer, Some(&commune), "Xã Đoàn Kết".into()),
-            ("totruong.hoiyen", "Trần Văn Bình (tổ trưởng)", Role::TeamLeader, Some(&villages[0]), "Thôn Hội Yên".into()),
-            ("hgv.lan", "Phạm Thị Lan (hòa giải viên)", Role::Mediator, Some(&villages[0]), "Thôn Hội Yên".into()),
-            ("chutich.xa", "Lê Văn Thắng (Chủ tịch UBND xã)", Role::Viewer, Some(&commune), "Xã Đoàn Kết".into()),
+        let named: Vec<(String, &str)> = villages.iter().cloned().zip(VILLAGES.iter().map(|(n, _)| *n)).collect();
+        let teams = crate::demo_cases::seed_teams(conn, &system_admin, &named)?;
+        crate::demo_cases::seed_cases(conn, &system_admin, &teams)?;
+        let hoi_yen = &teams[0];
+        let lan = hoi_yen.member_ids[0].as_str();
+        let people: [(&str, &str, Role, Option<&str>, Option<&str>, String); 5] = [
+            ("admin", "Quản trị hệ thống", Role::Admin, None, None, "toàn quốc / national".into()),
+            ("canbo.tuphap", "Nguyễn Thị Hồng (công chức Tư pháp – Hộ tịch)", Role::Officer, Some(&commune), None, "Xã Đoàn Kết".into()),
+            (
+                "totruong.hoiyen",
+                "Trần Văn Bình (tổ trưởng)",
+                Role::TeamLeader,
+                Some(&villages[0]),
+                Some(&hoi_yen.leader_id),
+                "Thôn Hội Yên".into(),
+            ),
+            ("hgv.lan", "Phạm Thị Lan (hòa giải viên)", Role::Mediator, Some(&villages[0]), Some(lan), "Thôn Hội Yên".into()),
+            ("chutich.xa", "Lê Văn Thắng (Chủ tịch UBND xã)", Role::Viewer, Some(&commune), None, "Xã Đoàn Kết".into()),
         ];
         let mut logins = Vec::new();
-        for (username, name, role, unit_id, where_) in people {
+        for (username, name, role, unit_id, mediator_id, where_) in people {
             let secret = password::generate_password();
             let input = CreateUser {
                 id: None,
@@ -93,7 +105,7 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
                 role,
                 unit_id: unit_id.map(|u| u.parse().expect("unit ids are UUIDs")),
                 password: Some(secret.clone()),
-                mediator_id: None,
+                mediator_id: mediator_id.map(|m| m.parse().expect("mediator ids are UUIDs")),
             };
             crate::users::store::create(conn, &system_admin, input)?;
             logins.push(DemoLogin { username: username.into(), password: secret, role, where_ });

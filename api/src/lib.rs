@@ -12,6 +12,7 @@ pub mod codes;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
 pub mod health;
 pub mod http;

@@ -1,0 +1,302 @@
+//! The demo commune's casework: a team per village with its mediators, and two years of cases in
+//! every state, made through the same store functions the API uses, so every screen and report
+//! has something true to show.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::auth::Actor;
+use crate::cases::dto::*;
+use crate::cases::store as cases;
+use crate::db::{today, DbConn};
+use crate::error::ApiError;
+use crate::mediators::dto::{CreateMediator, LegalTraining, MembershipRole, NewMembership, Sex};
+
+/// A small deterministic generator: the demo is the same on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Đinh"];
+const MALE: &[&str] =
+    &["Văn An", "Văn Bình", "Đức Cường", "Văn Dũng", "Minh Hùng", "Văn Nam", "Quang Sơn", "Văn Tuấn", "Xuân Trường", "Văn Lợi"];
+const FEMALE: &[&str] =
+    &["Thị Hà", "Thị Hạnh", "Thị Lan", "Thị Mai", "Thu Phương", "Thị Thảo", "Thị Yến", "Thị Hoa", "Thị Nga", "Thanh Tâm"];
+
+const SUMMARIES: &[(Category, &str)] = &[
+    (Category::Land, "Tranh chấp ranh giới đất ở giữa hai hộ liền kề"),
+    (Category::Land, "Tranh chấp lối đi chung vào ngõ xóm"),
+    (Category::Land, "Lấn chiếm bờ thửa ruộng khi làm đất vụ mùa"),
+    (Category::FamilyMarriage, "Mâu thuẫn vợ chồng do chồng uống rượu, không chăm lo gia đình"),
+    (Category::FamilyMarriage, "Anh em tranh cãi về việc nuôi dưỡng mẹ già"),
+    (Category::CivilProperty, "Tranh chấp khoản vay tiền không trả đúng hẹn"),
+    (Category::CivilProperty, "Chia di sản thừa kế là nhà và đất của bố mẹ để lại"),
+    (Category::Neighbourhood, "Nước thải chăn nuôi chảy sang nhà bên cạnh"),
+    (Category::Neighbourhood, "Tiếng ồn hát karaoke về khuya ảnh hưởng hàng xóm"),
+    (Category::Neighbourhood, "Cây nhà bên vươn cành sang mái nhà hàng xóm"),
+    (Category::MinorViolation, "Xô xát nhẹ giữa hai thanh niên trong đám cưới"),
+    (Category::Other, "Mâu thuẫn về việc đóng góp xây nhà văn hóa thôn"),
+];
+
+const AGREEMENTS: &[&str] = &[
+    "Hai bên thống nhất cắm lại mốc giới theo bản đồ địa chính, cam kết không lấn chiếm",
+    "Các bên thỏa thuận trả nợ làm ba lần, lần đầu trước ngày rằm tháng sau",
+    "Bên gây ảnh hưởng cam kết xây bể chứa, không để nước thải chảy sang nhà bên",
+    "Hai bên xin lỗi nhau, cam kết giữ gìn tình làng nghĩa xóm",
+    "Các anh em thống nhất luân phiên chăm sóc mẹ, mỗi người ba tháng",
+];
+
+fn name(dice: &mut Dice, female: bool) -> String {
+    let given = if female { dice.pick(FEMALE) } else { dice.pick(MALE) };
+    format!("{} {}", dice.pick(FAMILY), given)
+}
+
+pub struct DemoTeam {
+    pub team_id: String,
+    pub leader_id: String,
+    pub member_ids: Vec<String>,
+}
+
+/// One team per village, with its mediators (the first is the leader). Thôn Thọ Xuân is an
+/// ethnic-minority area; the last village's team is short of members, so the composition
+/// warnings have something to show.
+pub fn seed_teams(conn: &mut DbConn, actor: &Actor, villages: &[(String, &str)]) -> Result<Vec<DemoTeam>, ApiError> {
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
+    let mut out = Vec::new();
+    for (i, (village, village_name)) in villages.iter().enumerate() {
+        let (team, _) = crate::teams::store::create(
+            conn,
+            actor,
+            crate::teams::dto::CreateTeam {
+                id: None,
+                // "Thôn Hội Yên" → "Tổ hòa giải thôn Hội Yên"
+                name: format!("Tổ hòa giải {}", village_name.replacen("Thôn", "thôn", 1)),
+                unit_id: village.parse().expect("unit ids are UUIDs"),
+                founded_on: NaiveDate::from_ymd_opt(2014, 6, 1).expect("date"),
+                notes: None,
+                predecessor_ids: Vec::new(),
+            },
+        )?;
+        let size = if i == villages.len() - 1 { 2 } else { 5 };
+        let mut ids = Vec::new();
+        for k in 0..size {
+            // The Hội Yên team's leader and first member are the demo's own accounts.
+            let (full_name, female) = match (i, k) {
+                (0, 0) => ("Trần Văn Bình".to_string(), false),
+                (0, 1) => ("Phạm Thị Lan".to_string(), true),
+                _ => {
+                    let female = k % 2 == 1;
+                    (name(&mut dice, female), female)
+                }
+            };
+            let ethnic = village_name.contains("Thọ Xuân") && k == 2;
+            let (m, _) = crate::mediators::store::create(
+                conn,
+                actor,
+                CreateMediator {
+                    id: None,
+                    full_name,
+                    sex: if female { Sex::Female } else { Sex::Male },
+                    birth_year: Some(1955 + dice.below(35) as i32),
+                    ethnic_minority: ethnic,
+                    unit_id: village.parse().expect("unit ids are UUIDs"),
+                    phone: Some(format!("09{:08}", dice.next() % 100_000_000)),
+                    legal_training: Some(*dice.pick(&[
+                        LegalTraining::None,
+                        LegalTraining::Basic,
+                        LegalTraining::Basic,
+                        LegalTraining::Degree,
+                    ])),
+                    occupation: Some(
+                        dice.pick(&["Nông dân", "Giáo viên nghỉ hưu", "Cựu chiến binh", "Công an viên", "Trưởng thôn"]).to_string(),
+                    ),
+                    membership: Some(NewMembership {
+                        team_id: team.id.parse().expect("team ids are UUIDs"),
+                        role: if k == 0 { MembershipRole::Leader } else { MembershipRole::Member },
+                        recognition_decision: Some(format!("{}/QĐ-UBND", 20 + i * 5 + k)),
+                        recognition_date: NaiveDate::from_ymd_opt(2019, 7, 15),
+                        from_date: NaiveDate::from_ymd_opt(2019, 7, 15).expect("date"),
+                    }),
+                },
+            )?;
+            ids.push(m.id);
+        }
+        out.push(DemoTeam { team_id: team.id, leader_id: ids[0].clone(), member_ids: ids[1..].to_vec() });
+    }
+    Ok(out)
+}
+
+fn day(n: i64) -> NaiveDate {
+    today() - Duration::days(n)
+}
+
+/// About two years of cases across the teams: concluded ones in the past, open ones recently,
+/// one overdue, one out of scope, some with written agreements and follow-ups.
+pub fn seed_cases(conn: &mut DbConn, actor: &Actor, teams: &[DemoTeam]) -> Result<usize, ApiError> {
+    let mut dice = Dice(0x2545_f491_4f6c_dd1d);
+    let mut count = 0;
+    for n in 0..64 {
+        let team = &teams[n % teams.len()];
+        // Spread over two years, the last eight in the past three weeks.
+        let age = if n < 56 { 700 - (n as i64) * 12 } else { (64 - n as i64) * 3 };
+        let received_on = day(age);
+        let (category, summary) = *dice.pick(SUMMARIES);
+        let (female_first, female_second) = (dice.below(2) == 0, dice.below(2) == 0);
+        let first = name(&mut dice, female_first);
+        let second = name(&mut dice, female_second);
+        let input = CreateCase {
+            id: None,
+            team_id: team.team_id.parse().expect("team ids are UUIDs"),
+            received_on: Some(received_on),
+            basis: *dice.pick(&[Basis::PartyRequest, Basis::PartyRequest, Basis::MediatorInitiative, Basis::LeaderAssignment]),
+            referring_body: None,
+            category,
+            summary: summary.into(),
+            parties: vec![
+                NewParty {
+                    kind: PartyKind::Person,
+                    role: PartyRole::Party,
+                    full_name: first,
+                    age: Some(25 + dice.below(50) as i32),
+                    birth_year: None,
+                    address: Some("Xóm 2".into()),
+                    phone: None,
+                },
+                NewParty {
+                    kind: if dice.below(3) == 0 { PartyKind::Family } else { PartyKind::Person },
+                    role: PartyRole::Party,
+                    full_name: second,
+                    age: Some(25 + dice.below(50) as i32),
+                    birth_year: None,
+                    address: Some("Xóm 3".into()),
+                    phone: None,
+                },
+            ],
+            notes: None,
+            logbook_volume: Some(1),
+        };
+        let (case, _) = cases::create(conn, actor, input, 3)?;
+        count += 1;
+        let id = case.id.clone();
+        // The newest cases are still open; one of them waits past its start deadline.
+        if age <= 8 && n % 2 == 0 {
+            continue;
+        }
+        if n == 3 {
+            cases::mark_out_of_scope(
+                conn,
+                actor,
+                &id,
+                None,
+                MarkOutOfScope { reason: "Có dấu hiệu tội phạm hình sự".into(), referred_to: Some("Công an xã".into()) },
+            )?;
+            continue;
+        }
+        let mediator = dice.pick(&team.member_ids).clone();
+        let assigned_on = received_on + Duration::days(1).min(day(0) - received_on);
+        cases::assign(
+            conn,
+            actor,
+            &id,
+            None,
+            AssignMediator {
+                mediator_id: mediator.parse().expect("ids"),
+                assigned_on: Some(assigned_on),
+                chosen_by: ChosenBy::Leader,
+                replaces: None,
+                reason: None,
+            },
+        )?;
+        // Assigned but not started: the one assigned eight days ago is overdue.
+        if age <= 9 {
+            continue;
+        }
+        let held_on = assigned_on + Duration::days(2);
+        cases::record_session(
+            conn,
+            actor,
+            &id,
+            None,
+            RecordSession {
+                held_on,
+                place: Some("Nhà văn hóa thôn".into()),
+                is_public: false,
+                participants: vec![Participant { name: name(&mut dice, false), role: Some("trưởng thôn".into()) }],
+                notes: None,
+            },
+        )?;
+        if age <= 20 {
+            continue;
+        }
+        let ended_on = held_on + Duration::days(3);
+        if dice.below(9) == 0 {
+            let parties = &case.parties;
+            cases::end(
+                conn,
+                actor,
+                &id,
+                None,
+                EndCase {
+                    end_reason: *dice.pick(&[EndReason::PartyWithdrew, EndReason::MediatorEnded]),
+                    ended_on: Some(ended_on),
+                    agreement_text: None,
+                    demands: parties
+                        .iter()
+                        .map(|p| PartyDemand { party_id: p.id.parse().expect("ids"), demand: "Giữ nguyên yêu cầu ban đầu".into() })
+                        .collect(),
+                    referral: Some(Referral { body: "UBND xã Đoàn Kết".into(), date: ended_on }),
+                },
+            )?;
+        } else {
+            cases::end(
+                conn,
+                actor,
+                &id,
+                None,
+                EndCase {
+                    end_reason: EndReason::Agreement,
+                    ended_on: Some(ended_on),
+                    agreement_text: Some(dice.pick(AGREEMENTS).to_string()),
+                    demands: Vec::new(),
+                    referral: None,
+                },
+            )?;
+            if n % 4 == 0 {
+                cases::record_written_agreement(
+                    conn,
+                    actor,
+                    &id,
+                    None,
+                    RecordWrittenAgreement {
+                        date: ended_on,
+                        signature: Signature::Signed,
+                        for_court_recognition: false,
+                        id_numbers: Vec::new(),
+                    },
+                )?;
+            }
+            if n % 3 == 0 && ended_on + Duration::days(30) < today() {
+                cases::record_follow_up(
+                    conn,
+                    actor,
+                    &id,
+                    None,
+                    RecordFollowUp { checked_on: ended_on + Duration::days(30), status: Implementation::Implemented, notes: None },
+                )?;
+            }
+        }
+    }
+    Ok(count)
+}
