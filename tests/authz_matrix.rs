@@ -77,6 +77,8 @@ const RULES: &[(&str, Access)] = &[
     ("record_escalation", Only(CASE_WORKERS)),
     ("end_case", Only(CASE_WORKERS)),
     ("get_logbook", Only(TEAM_READERS)),
+    ("get_indicators", AnyRole),
+    ("list_case_facts", Only(&[Admin, Officer, Viewer, Stats])),
 ];
 
 struct Operation {

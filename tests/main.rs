@@ -13,6 +13,7 @@ mod idempotency;
 mod migrations;
 mod openapi;
 mod ops;
+mod stats;
 mod teams;
 mod units;
 mod users;

@@ -49,6 +49,7 @@ where
             .configure(crate::mediators::routes::configure)
             .configure(crate::cases::routes::configure)
             .configure(crate::logbook::routes::configure)
+            .configure(crate::stats::routes::configure)
             .configure(crate::api_clients::routes::configure)
             .configure(crate::audit::routes::configure)
             .configure(crate::meta::routes::configure),

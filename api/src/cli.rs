@@ -41,6 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// Statistics maintenance.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
     /// Write a consistent copy of the SQLite database into <data_dir>/backups, keeping the newest N.
     Backup {
         #[arg(long)]
@@ -59,6 +64,16 @@ pub enum AdminCommand {
         username: String,
         #[arg(long, default_value = "Quản trị hệ thống")]
         display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StatsCommand {
+    /// Recompute the statistics counters from the cases and report every difference (exit 1 if
+    /// any); with --fix, rebuild them from the cases.
+    Check {
+        #[arg(long)]
+        fix: bool,
     },
 }
 
@@ -142,6 +157,24 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let report = crate::units::import::import(&mut conn, reader)?;
             println!("units imported: {} new, {} already present", report.created, report.existing);
             Ok(())
+        }
+        Command::Stats { command: StatsCommand::Check { fix } } => {
+            let db = open_db(&config)?;
+            let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
+            let differences = crate::stats::counters::check(&mut conn).map_err(|e| e.to_string())?;
+            for d in &differences {
+                println!("{d}");
+            }
+            if differences.is_empty() {
+                println!("statistics counters agree with the cases");
+                return Ok(());
+            }
+            if fix {
+                let n = crate::db::write_transaction(&mut conn, crate::stats::counters::rebuild).map_err(|e| e.to_string())?;
+                println!("rebuilt the counters from {n} cases");
+                return Ok(());
+            }
+            Err(format!("{} counter(s) differ from the cases; run `hoagiai stats check --fix` to rebuild them", differences.len()))
         }
         Command::Backup { dir, keep } => {
             let db = open_db(&config)?;

@@ -22,6 +22,7 @@ pub mod mediators;
 pub mod meta;
 pub mod middleware;
 pub mod openapi;
+pub mod stats;
 pub mod teams;
 pub mod text;
 pub mod units;

@@ -28,6 +28,7 @@ use crate::error::{Problem, ProblemField};
         (name = "teams", description = "Mediation teams (tổ hòa giải)"),
         (name = "mediators", description = "Mediators (hòa giải viên) and their memberships"),
         (name = "cases", description = "Cases (vụ, việc hòa giải) and the log book"),
+        (name = "statistics", description = "Indicators and de-identified case facts for district systems and dashboards"),
         (name = "api_clients", description = "Machine clients of district systems and dashboards"),
         (name = "audit", description = "Audit log (nhật ký thao tác)"),
         (name = "meta", description = "Codes and labels"),

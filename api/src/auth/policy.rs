@@ -22,6 +22,10 @@ pub enum Action {
     EditCases,
     /// Record a session, an escalation or the end: also mediators, on cases assigned to them.
     RecordCaseProgress,
+    /// Aggregate statistics of the caller's scope: every role, statistics readers included.
+    ReadStats,
+    /// De-identified case facts for incremental copies.
+    ReadCaseFacts,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -39,6 +43,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         ReadCases => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
         CreateCases | RecordCaseProgress => matches!(role, Officer | TeamLeader | Mediator),
         EditCases => matches!(role, Officer | TeamLeader),
+        ReadStats => true,
+        ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
     }
 }
 
@@ -77,5 +83,7 @@ pub mod can {
         CreateCases,
         EditCases,
         RecordCaseProgress,
+        ReadStats,
+        ReadCaseFacts,
     );
 }

@@ -424,6 +424,7 @@ fn finish(
         let current = detail(conn, actor, fresh)?;
         return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
     }
+    crate::stats::counters::apply(conn, Some(before), Some(&after))?;
     let mut new = audit_value(&after);
     if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) = (extra, &mut new) {
         map.extend(extra);
@@ -564,6 +565,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     if !inserted {
         return Err(ApiError::unavailable());
     }
+    crate::stats::counters::apply(conn, None, Some(&case))?;
     let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
     // One multi-row insert: the connection enum cannot express it, each backend can.
     crate::dispatch!(conn, |c| diesel::insert_into(case_parties::table).values(&parties).execute(c))?;

@@ -322,3 +322,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_escalations,
     case_follow_ups,
 );
+
+diesel::table! {
+    case_counters (unit_id, day, metric, dimension, code) {
+        unit_id -> Text,
+        unit_path -> Text,
+        day -> Date,
+        metric -> Text,
+        dimension -> Text,
+        code -> Text,
+        n -> BigInt,
+    }
+}

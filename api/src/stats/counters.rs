@@ -1,0 +1,138 @@
+//! The counters behind the statistics. A case contributes `received` on the day it was received
+//! and, once concluded, its result on the day it ended — by category and by basis. Every case
+//! write applies the difference between the case before and after, in the same transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::cases::model::Case;
+use crate::db::schema::{case_counters, cases};
+use crate::db::DbConn;
+use crate::error::ApiError;
+
+/// One +1 a case adds to the counters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Contribution {
+    pub unit_id: String,
+    pub unit_path: String,
+    pub day: NaiveDate,
+    pub metric: &'static str,
+    pub dimension: &'static str,
+    pub code: String,
+}
+
+pub const METRICS: [&str; 4] = ["received", "successful", "unsuccessful", "out_of_scope"];
+
+pub fn contributions(c: &Case) -> Vec<Contribution> {
+    let mut out = Vec::new();
+    let mut add = |day: NaiveDate, metric: &'static str| {
+        for (dimension, code) in [("category", &c.category), ("basis", &c.basis)] {
+            out.push(Contribution {
+                unit_id: c.unit_id.clone(),
+                unit_path: c.unit_path.clone(),
+                day,
+                metric,
+                dimension,
+                code: code.clone(),
+            });
+        }
+    };
+    add(c.received_on, "received");
+    let concluded = match c.status.as_str() {
+        "successful" => Some("successful"),
+        "unsuccessful" => Some("unsuccessful"),
+        "out_of_scope" => Some("out_of_scope"),
+        _ => None,
+    };
+    if let (Some(metric), Some(day)) = (concluded, c.ended_on) {
+        add(day, metric);
+    }
+    out
+}
+
+/// Moves the counters from what `before` contributed to what `after` contributes.
+pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
+    let old = before.map(contributions).unwrap_or_default();
+    let new = after.map(contributions).unwrap_or_default();
+    for c in old.iter().filter(|c| !new.contains(c)) {
+        bump(conn, c, -1)?;
+    }
+    for c in new.iter().filter(|c| !old.contains(c)) {
+        bump(conn, c, 1)?;
+    }
+    Ok(())
+}
+
+fn bump(conn: &mut DbConn, c: &Contribution, delta: i64) -> Result<(), ApiError> {
+    use case_counters::dsl as cc;
+    // An upsert: the connection enum cannot express ON CONFLICT; each backend runs the same body.
+    crate::dispatch!(conn, |db| diesel::insert_into(cc::case_counters)
+        .values((
+            cc::unit_id.eq(&c.unit_id),
+            cc::unit_path.eq(&c.unit_path),
+            cc::day.eq(c.day),
+            cc::metric.eq(c.metric),
+            cc::dimension.eq(c.dimension),
+            cc::code.eq(&c.code),
+            cc::n.eq(delta),
+        ))
+        .on_conflict((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code))
+        .do_update()
+        .set(cc::n.eq(cc::n + delta))
+        .execute(db))?;
+    Ok(())
+}
+
+type Key = (String, NaiveDate, String, String, String);
+
+/// The counters as the cases say they should be, and as they are; every difference.
+pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
+    let mut expected: BTreeMap<Key, i64> = BTreeMap::new();
+    let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
+    for case in &all {
+        for c in contributions(case) {
+            *expected.entry((c.unit_id, c.day, c.metric.into(), c.dimension.into(), c.code)).or_default() += 1;
+        }
+    }
+    let stored: Vec<(String, NaiveDate, String, String, String, i64)> = case_counters::table
+        .select((
+            case_counters::unit_id,
+            case_counters::day,
+            case_counters::metric,
+            case_counters::dimension,
+            case_counters::code,
+            case_counters::n,
+        ))
+        .load(conn)?;
+    let mut actual: BTreeMap<Key, i64> = BTreeMap::new();
+    for (u, d, m, dim, code, n) in stored {
+        if n != 0 {
+            actual.insert((u, d, m, dim, code), n);
+        }
+    }
+    let mut differences = Vec::new();
+    for (key, n) in &expected {
+        let got = actual.get(key).copied().unwrap_or(0);
+        if got != *n {
+            differences.push(format!("{key:?}: counted {got}, the cases say {n}"));
+        }
+    }
+    for (key, n) in &actual {
+        if !expected.contains_key(key) {
+            differences.push(format!("{key:?}: counted {n}, the cases say 0"));
+        }
+    }
+    Ok(differences)
+}
+
+/// Rebuilds every counter from the cases (after a restore, or when `check` found differences).
+pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
+    diesel::delete(case_counters::table).execute(conn)?;
+    let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
+    for case in &all {
+        apply(conn, None, Some(case))?;
+    }
+    Ok(all.len())
+}

@@ -1,0 +1,8 @@
+//! Statistics for district and province systems and dashboards: indicators per unit and period,
+//! read from per-unit, per-day counters that every case write keeps in its own transaction.
+
+pub mod counters;
+pub mod dto;
+pub mod figures;
+pub mod routes;
+pub mod store;

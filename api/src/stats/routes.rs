@@ -1,0 +1,159 @@
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
+use super::figures::CaseFigures;
+use super::store;
+use crate::app::AppState;
+use crate::auth::{can, Actor, Allowed};
+use crate::error::ApiError;
+use crate::http::{encode_cursor, Page, QueryParams};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_indicators).service(list_case_facts);
+}
+
+/// The ETag of a statistics answer: its figures *and* the caller's scope, so one caller's cached
+/// answer is never taken for another's (weak: the same figures in another encoding match).
+fn etag(actor: &Actor, figures: &serde_json::Value) -> String {
+    let mut h = Sha256::new();
+    h.update(actor.scope.path.as_deref().unwrap_or("/").as_bytes());
+    h.update(b"\n");
+    h.update(figures.to_string().as_bytes());
+    format!("W/\"{}\"", &hex::encode(h.finalize())[..32])
+}
+
+fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"))
+}
+
+fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseFigures) -> Result<(), csv::Error> {
+    let rate = |r: Option<f64>| r.map(|x| x.to_string()).unwrap_or_default();
+    out.write_record([
+        key.to_string(),
+        label.to_string(),
+        c.received.to_string(),
+        c.new.to_string(),
+        c.carried_over.to_string(),
+        c.successful.to_string(),
+        c.unsuccessful.to_string(),
+        c.out_of_scope.to_string(),
+        c.in_progress_at_end.to_string(),
+        rate(c.success_rate_of_concluded),
+        rate(c.success_rate_of_received),
+    ])
+}
+
+/// The indicators as CSV (UTF-8 with BOM, so Excel shows Vietnamese): the total, then the breakdown.
+fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |_| ApiError::internal();
+    out.write_record([
+        "key",
+        "label",
+        "received",
+        "new",
+        "carried_over",
+        "successful",
+        "unsuccessful",
+        "out_of_scope",
+        "in_progress_at_end",
+        "success_rate_of_concluded",
+        "success_rate_of_received",
+    ])
+    .map_err(fail)?;
+    csv_line(&mut out, "total", i.unit_name.as_deref().unwrap_or("Toàn quốc"), &i.figures.cases).map_err(fail)?;
+    for line in &i.breakdown {
+        csv_line(&mut out, &line.key, &line.label, &line.cases).map_err(fail)?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
+    Ok(bytes)
+}
+
+/// Indicators for a unit and a period: teams, mediators, cases received (new + carried over),
+/// successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
+/// assignments — optionally broken down by child unit, category, basis or month. Never any
+/// personal data. Answers carry an `ETag` (which depends on the figures and the caller's
+/// scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+#[utoipa::path(
+    tag = "statistics",
+    params(IndicatorQuery),
+    responses(
+        (status = 200, body = Indicators, content((Indicators = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match")
+    )
+)]
+#[get("/stats/indicators")]
+async fn get_indicators(
+    req: HttpRequest,
+    actor: Allowed<can::ReadStats>,
+    query: QueryParams<IndicatorQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let who = actor.0.clone();
+    let indicators = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
+    let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
+    if let Some(map) = fingerprint.as_object_mut() {
+        map.remove("generated_at");
+    }
+    let csv = wants_csv(&req);
+    if csv {
+        fingerprint["format"] = "csv".into();
+    }
+    let tag = etag(&who, &fingerprint);
+    let mut res = if not_modified(&req, &tag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, tag.clone()))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=60, must-revalidate"))
+        .insert_header((header::VARY, "Accept, Authorization"));
+    if not_modified(&req, &tag) {
+        return Ok(res.finish());
+    }
+    if csv {
+        return Ok(res.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8")).body(indicators_csv(&indicators)?));
+    }
+    Ok(res.json(indicators))
+}
+
+/// Case facts changed since a time, for a district system's nightly copy: unit, team, category,
+/// basis, dates, status — never names, addresses or narratives. Keyset-paginated in
+/// (updated_at, id) order; pass the last page's `next_cursor` (or the newest `updated_at` seen as
+/// `updated_since` next night).
+#[utoipa::path(tag = "statistics", params(CaseFactsQuery), responses((status = 200, body = Page<CaseFacts>)))]
+#[get("/stats/cases")]
+async fn list_case_facts(
+    actor: Allowed<can::ReadCaseFacts>,
+    query: QueryParams<CaseFactsQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let limit = q.limit.unwrap_or(100);
+    let after = match &q.cursor {
+        None => None,
+        Some(c) => {
+            let text = crate::http::PageParams { limit: None, cursor: Some(c.clone()) }.after()?.unwrap_or_default();
+            let (at, id) = text.split_once('|').ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))?;
+            let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
+                .map_err(|_| ApiError::invalid_field("cursor", "invalid_cursor"))?;
+            Some((at, id.to_string()))
+        }
+    };
+    let since = q.updated_since.map(|t| t.naive_utc());
+    let mut rows = st.db.run(move |c| store::case_facts(c, &actor, since, after, limit)).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(&format!("{}|{}", r.updated_at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.6f"), r.id)))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-cache")).json(Page { items: rows, next_cursor }))
+}

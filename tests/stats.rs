@@ -1,0 +1,181 @@
+//! Statistics: indicators from the counters equal what the cases say, in every breakdown; ETag
+//! and 304; CSV; no personal data; scope; incremental pulls; the consistency check.
+
+use actix_web::http::StatusCode;
+use hoagiai::auth::Role;
+use serde_json::{json, Value};
+
+use crate::cases::{create, new_case, world, World};
+use crate::common::{Client, TestApp};
+
+on_both_backends!(indicators_from_a_known_data_set, conditional_and_csv_answers, machine_clients_pull_facts_incrementally);
+
+fn days_ago(n: i64) -> chrono::NaiveDate {
+    hoagiai::db::today() - chrono::Duration::days(n)
+}
+
+/// Two cases received before the period (one concluded before it), three within it: one
+/// successful, one unsuccessful, one out of scope, and one carried in still open.
+async fn seed(w: &World) -> (String, chrono::NaiveDate, chrono::NaiveDate) {
+    let start = days_ago(40);
+    let end = days_ago(0);
+    let post = |c: &Client, path: String, body: Value| {
+        let c = c.clone();
+        async move {
+            let res = c.post(&path, &body).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.text);
+        }
+    };
+    let mut ids = Vec::new();
+    for (received, category) in [(60, "land"), (50, "land"), (30, "family_marriage"), (20, "land"), (10, "neighbourhood")] {
+        let mut body = new_case(&w.team);
+        body["received_on"] = json!(days_ago(received));
+        body["category"] = json!(category);
+        let c = create(&w.leader, &body).await;
+        ids.push((c.body["id"].as_str().unwrap().to_string(), c.body["parties"].clone(), received));
+    }
+    for (i, (id, parties, received)) in ids.iter().enumerate() {
+        let p = format!("/api/v1/cases/{id}");
+        if i == 4 {
+            post(&w.leader, format!("{p}/out-of-scope"), json!({"reason": "Hình sự"})).await;
+            continue;
+        }
+        post(
+            &w.leader,
+            format!("{p}/assignments"),
+            json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(*received - 1)}),
+        )
+        .await;
+        post(&w.leader, format!("{p}/sessions"), json!({"held_on": days_ago(*received - 2)})).await;
+        match i {
+            0 => post(&w.leader, format!("{p}/end"), json!({"end_reason": "agreement", "agreement_text": "x", "ended_on": days_ago(55)})).await,
+            2 => post(&w.leader, format!("{p}/end"), json!({"end_reason": "agreement", "agreement_text": "x", "ended_on": days_ago(25)})).await,
+            3 => {
+                post(&w.leader, format!("{p}/end"), json!({"end_reason": "party_withdrew", "ended_on": days_ago(15), "demands": [{"party_id": parties[0]["id"], "demand": "y"}]})).await
+            }
+            _ => {}
+        }
+    }
+    (format!("{start}..{end}"), start, end)
+}
+
+async fn indicators_from_a_known_data_set(app: TestApp) {
+    let w = world(app).await;
+    let (period, _, _) = seed(&w).await;
+    let res = w.officer.get(&format!("/api/v1/stats/indicators?period={period}")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let c = &res.body["figures"]["cases"];
+    // Carried over: received 60 and 50 days ago, the first concluded 55 days ago → 1.
+    assert_eq!(c["carried_over"], 1, "{}", res.text);
+    assert_eq!(c["new"], 3);
+    assert_eq!(c["received"], 4);
+    assert_eq!(c["successful"], 1);
+    assert_eq!(c["unsuccessful"], 1);
+    assert_eq!(c["out_of_scope"], 1);
+    assert_eq!(c["in_progress_at_end"], 1);
+    assert_eq!(c["success_rate_of_concluded"], 0.5);
+    assert_eq!(c["success_rate_of_received"], 0.25);
+    assert_eq!(res.body["figures"]["teams"], 1);
+    assert_eq!(res.body["figures"]["mediators"]["total"], 3);
+    assert_eq!(res.body["figures"]["mediators"]["women"], 1);
+    assert!(!res.text.contains("Nguyễn Văn An"), "no personal data in statistics");
+
+    let by_cat = w.officer.get(&format!("/api/v1/stats/indicators?period={period}&by=category")).await;
+    let land = by_cat.body["breakdown"].as_array().unwrap().iter().find(|l| l["key"] == "land").unwrap().clone();
+    assert_eq!(
+        (land["cases"]["carried_over"].as_i64(), land["cases"]["new"].as_i64(), land["cases"]["unsuccessful"].as_i64()),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(land["label"], "Đất đai");
+    let by_month = w.officer.get(&format!("/api/v1/stats/indicators?period={period}&by=month")).await;
+    let new_by_month: i64 = by_month.body["breakdown"].as_array().unwrap().iter().map(|l| l["cases"]["new"].as_i64().unwrap()).sum();
+    assert_eq!(new_by_month, 3, "the months add up");
+    // A district system gets all its communes in one call.
+    let (district_stats, _) = w.app.user(Role::Stats, Some(&w.tree.district)).await;
+    let by_unit = district_stats.get(&format!("/api/v1/stats/indicators?period={period}&by=unit&level=commune")).await;
+    assert_eq!(by_unit.status, StatusCode::OK, "{}", by_unit.text);
+    let lines = by_unit.body["breakdown"].as_array().unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["label"], "Xã Đoàn Kết");
+    assert_eq!(lines[0]["cases"]["received"], 4);
+    // Scope: commune B's statistics reader cannot ask about commune A.
+    let (other, _) = w.app.user(Role::Stats, Some(&w.tree.commune_b)).await;
+    other.get(&format!("/api/v1/stats/indicators?period={period}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
+    let theirs = other.get(&format!("/api/v1/stats/indicators?period={period}")).await;
+    assert_eq!(theirs.body["figures"]["cases"]["received"], 0);
+    w.officer.get("/api/v1/stats/indicators?period=2026-H3").await.assert_problem(422, "validation_failed");
+
+    // The counters agree with the cases.
+    let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+}
+
+async fn conditional_and_csv_answers(app: TestApp) {
+    let w = world(app).await;
+    let (period, _, _) = seed(&w).await;
+    let url = format!("/api/v1/stats/indicators?period={period}");
+    let first = w.officer.get(&url).await;
+    let etag = first.etag();
+    assert!(first.header("cache-control").unwrap().contains("max-age"));
+    let again = w.officer.send("GET", &url, &[("if-none-match", &etag)], None).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // Another scope never shares the ETag, even with the same figures.
+    let (viewer, _) = w.app.user(Role::Viewer, Some(&w.tree.district)).await;
+    let theirs = viewer.get(&format!("{url}&unit_id={}", w.tree.commune_a)).await;
+    assert_eq!(theirs.body["figures"], first.body["figures"]);
+    assert_ne!(theirs.etag(), etag);
+    // A new case changes the figures, so the ETag.
+    create(&w.leader, &new_case(&w.team)).await;
+    let changed = w.officer.send("GET", &url, &[("if-none-match", &etag)], None).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.etag(), etag);
+    let csv = w.officer.send("GET", &format!("{url}&by=category"), &[("accept", "text/csv")], None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv.text.starts_with('\u{feff}'));
+    assert!(csv.text.contains("Hôn nhân và gia đình"));
+    assert_eq!(csv.text.lines().count(), 1 + 1 + 6);
+}
+
+async fn machine_clients_pull_facts_incrementally(app: TestApp) {
+    let w = world(app).await;
+    for _ in 0..5 {
+        create(&w.leader, &new_case(&w.team)).await;
+    }
+    let res = w.officer.post("/api/v1/api-clients", &json!({"name": "Sở Tư pháp", "unit_id": w.tree.commune_a})).await;
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        res.body["id"].as_str().unwrap(),
+        res.body["client_secret"].as_str().unwrap()
+    );
+    let token = w.app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    let machine = w.app.with_token(token.body["access_token"].as_str().unwrap());
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/stats/cases?limit=2".to_string();
+    loop {
+        let page = machine.get(&url).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(!page.text.contains("Nguyễn Văn An") && !page.text.contains("lối đi"), "facts only");
+        for item in page.body["items"].as_array().unwrap() {
+            seen.push(item["updated_at"].as_str().unwrap().to_string());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => url = format!("/api/v1/stats/cases?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    // Tomorrow night: only what changed since the newest seen.
+    let newest = seen.last().unwrap().clone();
+    let first = w.leader.get("/api/v1/cases?limit=1").await;
+    let id = first.body["items"][0]["id"].as_str().unwrap();
+    w.leader.post(&format!("/api/v1/cases/{id}/out-of-scope"), &json!({"reason": "Hình sự"})).await;
+    let changed = machine.get(&format!("/api/v1/stats/cases?updated_since={}", newest.replace('+', "%2B"))).await;
+    let items = changed.body["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["id"] == id && i["status"] == "out_of_scope"), "{}", changed.text);
+    assert!(items.len() <= 2);
+    // A machine client reads statistics, not case lists.
+    machine.get("/api/v1/cases").await.assert_problem(403, "forbidden");
+    let ind = machine.get(&format!("/api/v1/stats/indicators?period={}", hoagiai::db::today().format("%Y"))).await;
+    assert_eq!(ind.status, StatusCode::OK, "{}", ind.text);
+}
