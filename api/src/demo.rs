@@ -79,20 +79,30 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
         let teams = crate::demo_cases::seed_teams(conn, &system_admin, &named)?;
         crate::demo_cases::seed_cases(conn, &system_admin, &teams)?;
         let hoi_yen = &teams[0];
-        let lan = hoi_yen.member_ids[0].as_str();
-        let people: [(&str, &str, Role, Option<&str>, Option<&str>, String); 5] = [
-            ("admin", "Quản trị hệ thống", Role::Admin, None, None, "toàn quốc / national".into()),
-            ("canbo.tuphap", "Nguyễn Thị Hồng (công chức Tư pháp – Hộ tịch)", Role::Officer, Some(&commune), None, "Xã Đoàn Kết".into()),
-            (
+        // (username, display name, role, scope unit, mediator record, where)
+        let account = |username: &'static str, name: &'static str, role, unit: Option<&String>, mediator: Option<&String>, place: &str| {
+            (username, name, role, unit.cloned(), mediator.cloned(), place.to_string())
+        };
+        let people = [
+            account("admin", "Quản trị hệ thống", Role::Admin, None, None, "toàn quốc / national"),
+            account("canbo.tuphap", "Nguyễn Thị Hồng (công chức Tư pháp – Hộ tịch)", Role::Officer, Some(&commune), None, "Xã Đoàn Kết"),
+            account(
                 "totruong.hoiyen",
                 "Trần Văn Bình (tổ trưởng)",
                 Role::TeamLeader,
                 Some(&villages[0]),
                 Some(&hoi_yen.leader_id),
-                "Thôn Hội Yên".into(),
+                "Thôn Hội Yên",
             ),
-            ("hgv.lan", "Phạm Thị Lan (hòa giải viên)", Role::Mediator, Some(&villages[0]), Some(lan), "Thôn Hội Yên".into()),
-            ("chutich.xa", "Lê Văn Thắng (Chủ tịch UBND xã)", Role::Viewer, Some(&commune), None, "Xã Đoàn Kết".into()),
+            account(
+                "hgv.lan",
+                "Phạm Thị Lan (hòa giải viên)",
+                Role::Mediator,
+                Some(&villages[0]),
+                Some(&hoi_yen.member_ids[0]),
+                "Thôn Hội Yên",
+            ),
+            account("chutich.xa", "Lê Văn Thắng (Chủ tịch UBND xã)", Role::Viewer, Some(&commune), None, "Xã Đoàn Kết"),
         ];
         let mut logins = Vec::new();
         for (username, name, role, unit_id, mediator_id, where_) in people {
