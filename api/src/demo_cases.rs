@@ -101,7 +101,7 @@ pub fn seed_teams(conn: &mut DbConn, actor: &Actor, villages: &[(String, &str)])
                     (name(&mut dice, female), female)
                 }
             };
-            let ethnic = village_name.contains("Thọ Xuân") && k == 2;
+            let ethnic = village_name.contains("Thọ Xuân") && k == 1;
             let (m, _) = crate::mediators::store::create(
                 conn,
                 actor,
