@@ -79,6 +79,9 @@ const RULES: &[(&str, Access)] = &[
     ("get_logbook", Only(TEAM_READERS)),
     ("get_indicators", AnyRole),
     ("list_case_facts", Only(&[Admin, Officer, Viewer, Stats])),
+    ("submit_report", Only(MANAGERS)),
+    ("list_reports", AnyRole),
+    ("get_report", AnyRole),
 ];
 
 struct Operation {

@@ -179,3 +179,46 @@ async fn machine_clients_pull_facts_incrementally(app: TestApp) {
     let ind = machine.get(&format!("/api/v1/stats/indicators?period={}", hoagiai::db::today().format("%Y"))).await;
     assert_eq!(ind.status, StatusCode::OK, "{}", ind.text);
 }
+
+/// A submitted report is frozen: a later change of the cases never changes it; a new version
+/// supersedes it and both are kept.
+#[actix_web::test]
+async fn submitted_reports_are_frozen_and_versioned() {
+    let w = world(TestApp::sqlite().await).await;
+    let year: i32 = hoagiai::db::today().format("%Y").to_string().parse().unwrap();
+    create(&w.leader, &new_case(&w.team)).await;
+    let body = json!({"unit_id": w.tree.commune_a, "kind": "annual_official", "year": year - 1});
+    w.officer.post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual_official", "year": year, "estimates": {"new": 1, "successful": 0, "unsuccessful": 0, "out_of_scope": 0}}))
+        .await
+        .assert_problem(422, "validation_failed");
+    let first = w.officer.post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual", "year": year, "cutoff_date": hoagiai::db::today(), "estimates": {"new": 2, "successful": 1, "unsuccessful": 0, "out_of_scope": 0}})).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    assert_eq!(first.body["report_version"], 1);
+    let received = first.body["lines"].as_array().unwrap().iter().find(|l| l["code"] == "received").unwrap().clone();
+    assert_eq!((received["actual"].as_i64(), received["estimated"].as_i64(), received["total"].as_i64()), (Some(1), Some(2), Some(3)));
+    // More cases after submission: the submitted report does not move.
+    create(&w.leader, &new_case(&w.team)).await;
+    let again = w.officer.get(&format!("/api/v1/stats/reports/{}", first.body["id"].as_str().unwrap())).await;
+    assert_eq!(again.body["actual"], first.body["actual"]);
+    let second = w
+        .officer
+        .post(
+            "/api/v1/stats/reports",
+            &json!({"unit_id": w.tree.commune_a, "kind": "annual", "year": year, "cutoff_date": hoagiai::db::today()}),
+        )
+        .await;
+    assert_eq!(second.body["report_version"], 2);
+    assert_eq!(second.body["actual"]["cases"]["new"], 2);
+    let listed = w.officer.get(&format!("/api/v1/stats/reports?year={year}")).await;
+    let items = listed.body.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1]["superseded_by"], second.body["id"]);
+    let csv = w.officer.get(&format!("/api/v1/stats/reports/{}?format=csv", second.body["id"].as_str().unwrap())).await;
+    assert!(csv.text.starts_with('\u{feff}') && csv.text.contains("Số vụ, việc hòa giải thành"));
+    let xlsx = w.officer.get(&format!("/api/v1/stats/reports/{}?format=xlsx", second.body["id"].as_str().unwrap())).await;
+    assert!(xlsx.text.starts_with("PK"));
+    // A district statistics reader reads it; a team leader cannot submit one.
+    let (district, _) = w.app.user(Role::Stats, Some(&w.tree.district)).await;
+    assert_eq!(district.get(&format!("/api/v1/stats/reports/{}", second.body["id"].as_str().unwrap())).await.status, StatusCode::OK);
+    w.leader.post("/api/v1/stats/reports", &body).await.assert_problem(403, "forbidden");
+}

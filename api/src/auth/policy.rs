@@ -26,6 +26,8 @@ pub enum Action {
     ReadStats,
     /// De-identified case facts for incremental copies.
     ReadCaseFacts,
+    /// Submit official reports: officers (and admins).
+    SubmitReports,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -45,6 +47,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         EditCases => matches!(role, Officer | TeamLeader),
         ReadStats => true,
         ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
+        SubmitReports => matches!(role, Admin | Officer),
     }
 }
 
@@ -85,5 +88,6 @@ pub mod can {
         RecordCaseProgress,
         ReadStats,
         ReadCaseFacts,
+        SubmitReports,
     );
 }

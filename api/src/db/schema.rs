@@ -334,3 +334,21 @@ diesel::table! {
         n -> BigInt,
     }
 }
+
+diesel::table! {
+    stat_reports (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        kind -> Text,
+        year -> Integer,
+        cutoff_date -> Date,
+        report_version -> Integer,
+        figures -> Text,
+        estimates -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+        superseded_by -> Nullable<Text>,
+    }
+}

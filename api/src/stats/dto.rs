@@ -98,7 +98,7 @@ pub struct IndicatorQuery {
     pub level: Option<crate::units::dto::UnitLevel>,
 }
 
-#[derive(Serialize, ToSchema, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
 pub struct MediatorFigures {
     /// Serving in a team at the end of the period.
     pub total: i64,
@@ -108,7 +108,7 @@ pub struct MediatorFigures {
     pub with_legal_training: i64,
 }
 
-#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
 pub struct Figures {
     /// Teams working at the end of the period.
     pub teams: i64,

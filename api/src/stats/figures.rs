@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 /// Counter rows of one dimension (category or basis), already summed over units: (day, metric, n).
 pub type Events<'a> = &'a [(NaiveDate, &'a str, i64)];
 
-#[derive(Serialize, ToSchema, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, serde::Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
 pub struct CaseFigures {
     /// New + carried over (tiếp nhận = mới + kỳ trước chuyển sang).
     pub received: i64,

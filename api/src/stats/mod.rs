@@ -4,5 +4,6 @@
 pub mod counters;
 pub mod dto;
 pub mod figures;
+pub mod reports;
 pub mod routes;
 pub mod store;

@@ -1,17 +1,18 @@
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
 use super::figures::CaseFigures;
+use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
 use super::store;
 use crate::app::AppState;
 use crate::auth::{can, Actor, Allowed};
 use crate::error::ApiError;
-use crate::http::{encode_cursor, Page, QueryParams};
+use crate::http::{encode_cursor, JsonBody, Page, QueryParams};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_indicators).service(list_case_facts);
+    cfg.service(get_indicators).service(list_case_facts).service(submit_report).service(list_reports).service(get_report);
 }
 
 /// The ETag of a statistics answer: its figures *and* the caller's scope, so one caller's cached
@@ -156,4 +157,88 @@ async fn list_case_facts(
         None
     };
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-cache")).json(Page { items: rows, next_cursor }))
+}
+
+/// Submits the official report of a unit (6-monthly or yearly, Circular 03/2019/TT-BTP): the
+/// figures from 1 January to the cut-off are computed now and frozen, with the officer's
+/// estimates for the rest of the period marked as such. Submitting again makes a new version
+/// that supersedes the last; both are kept.
+#[utoipa::path(tag = "statistics", request_body = SubmitReport, responses((status = 201, body = ReportDto)))]
+#[post("/stats/reports")]
+async fn submit_report(
+    actor: Allowed<can::SubmitReports>,
+    body: JsonBody<SubmitReport>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let report = st.db.write(move |c| reports::submit(c, &actor, body.0)).await?;
+    Ok(HttpResponse::Created().json(report))
+}
+
+/// The submitted reports of the caller's scope, every version, newest first.
+#[utoipa::path(tag = "statistics", params(ReportQuery), responses((status = 200, body = Vec<ReportDto>)))]
+#[get("/stats/reports")]
+async fn list_reports(
+    actor: Allowed<can::ReadStats>,
+    query: QueryParams<ReportQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let rows = st.db.run(move |c| reports::list(c, &actor, q.unit_id.map(|u| u.to_string()), q.year)).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFormat {
+    /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`, laid out as the paper form.
+    pub format: Option<crate::logbook::routes::LogBookFormat>,
+}
+
+/// One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
+#[utoipa::path(
+    tag = "statistics",
+    params(ReportFormat),
+    responses((status = 200, body = ReportDto, content(
+        (ReportDto = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
+)]
+#[get("/stats/reports/{id}")]
+async fn get_report(
+    actor: Allowed<can::ReadStats>,
+    id: web::Path<uuid::Uuid>,
+    query: QueryParams<ReportFormat>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (report, unit_name) = st
+        .db
+        .run(move |c| {
+            let report = reports::find(c, &actor, &id.to_string())?;
+            let unit = crate::units::store::find(c, &crate::auth::Scope::national(), &report.unit_id)?;
+            Ok((report, unit.name))
+        })
+        .await?;
+    use crate::logbook::routes::LogBookFormat as F;
+    let name = format!(
+        "bao-cao-hoa-giai-{}-{}-lan-{}",
+        report.year,
+        match report.kind {
+            reports::ReportKind::SixMonth => "6-thang",
+            _ => "nam",
+        },
+        report.report_version
+    );
+    Ok(match query.0.format.unwrap_or(F::Json) {
+        F::Json | F::Html => HttpResponse::Ok().json(report),
+        F::Csv => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
+            .body(reports::csv(&report)?),
+        F::Xlsx => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")))
+            .body(reports::xlsx(&report, &unit_name)?),
+    })
 }

@@ -18,3 +18,25 @@ CREATE TABLE case_counters (
     PRIMARY KEY (unit_id, day, metric, dimension, code)
 );
 CREATE INDEX case_counters_path ON case_counters (unit_path, day);
+
+-- Official reports (Circular 03/2019/TT-BTP): figures frozen when submitted. A later change of
+-- the cases never changes a submitted report; a new version supersedes it and both are kept.
+CREATE TABLE stat_reports (
+    id TEXT PRIMARY KEY NOT NULL,
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    unit_path TEXT COLLATE "C" NOT NULL,
+    -- six_month | annual | annual_official
+    kind TEXT NOT NULL CHECK (kind IN ('six_month', 'annual', 'annual_official')),
+    year INTEGER NOT NULL,
+    -- Actual figures run from 1 January to this day; estimates cover the rest of the period.
+    cutoff_date DATE NOT NULL,
+    report_version INTEGER NOT NULL,
+    figures TEXT NOT NULL,
+    estimates TEXT,
+    notes TEXT,
+    submitted_by TEXT NOT NULL,
+    submitted_at TIMESTAMP NOT NULL,
+    superseded_by TEXT,
+    UNIQUE (unit_id, kind, year, report_version)
+);
+CREATE INDEX stat_reports_unit_path ON stat_reports (unit_path, year);

@@ -1,1 +1,2 @@
+DROP TABLE stat_reports;
 DROP TABLE case_counters;
