@@ -8,7 +8,12 @@ use serde_json::{json, Value};
 use crate::cases::{create, new_case, world, World};
 use crate::common::{Client, TestApp};
 
-on_both_backends!(indicators_from_a_known_data_set, conditional_and_csv_answers, machine_clients_pull_facts_incrementally);
+on_both_backends!(
+    indicators_from_a_known_data_set,
+    conditional_and_csv_answers,
+    machine_clients_pull_facts_incrementally,
+    counters_survive_random_case_writes
+);
 
 fn days_ago(n: i64) -> chrono::NaiveDate {
     hoagiai::db::today() - chrono::Duration::days(n)
@@ -221,4 +226,132 @@ async fn submitted_reports_are_frozen_and_versioned() {
     let (district, _) = w.app.user(Role::Stats, Some(&w.tree.district)).await;
     assert_eq!(district.get(&format!("/api/v1/stats/reports/{}", second.body["id"].as_str().unwrap())).await.status, StatusCode::OK);
     w.leader.post("/api/v1/stats/reports", &body).await.assert_problem(403, "forbidden");
+}
+
+/// After any sequence of case writes — creates, assignments, sessions, ends, out-of-scope,
+/// corrections — the counters equal what the cases say. A seeded random walk, many steps.
+async fn counters_survive_random_case_writes(app: TestApp) {
+    use hoagiai::cases::dto::*;
+    use hoagiai::cases::store as cases;
+    let w = world(app).await;
+    let officer = {
+        let scope = hoagiai::auth::Scope { path: None };
+        hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
+    };
+    let team: uuid::Uuid = w.team.parse().unwrap();
+    let mediator: uuid::Uuid = w.mediator_a_id.parse().unwrap();
+    let mut seed: u64 = 0x5eed_1234_abcd_0001;
+    let mut roll = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for step in 0..150 {
+        let officer = officer.clone();
+        let choice = if ids.is_empty() { 0 } else { roll(7) };
+        let target = if ids.is_empty() { String::new() } else { ids[roll(ids.len() as u64) as usize].clone() };
+        let ago = roll(90) as i64 + 10;
+        let category = [Category::Land, Category::FamilyMarriage, Category::Neighbourhood][roll(3) as usize];
+        let result = w
+            .app
+            .db
+            .write(move |c| {
+                let day = |n: i64| hoagiai::db::today() - chrono::Duration::days(n);
+                match choice {
+                    0 | 1 => {
+                        let input = CreateCase {
+                            id: None,
+                            team_id: team,
+                            received_on: Some(day(ago)),
+                            basis: Basis::PartyRequest,
+                            referring_body: None,
+                            category,
+                            summary: format!("Vụ việc số {step}"),
+                            parties: vec![NewParty {
+                                kind: PartyKind::Person,
+                                role: PartyRole::Party,
+                                full_name: format!("Bên {step}"),
+                                age: None,
+                                birth_year: None,
+                                address: None,
+                                phone: None,
+                            }],
+                            notes: None,
+                            logbook_volume: None,
+                        };
+                        cases::create(c, &officer, input, 3).map(|(d, _)| Some(d.id))
+                    }
+                    2 => cases::assign(
+                        c,
+                        &officer,
+                        &target,
+                        None,
+                        AssignMediator {
+                            mediator_id: mediator,
+                            assigned_on: Some(day(5)),
+                            chosen_by: ChosenBy::Leader,
+                            replaces: None,
+                            reason: None,
+                        },
+                    )
+                    .map(|_| None),
+                    3 => cases::end(
+                        c,
+                        &officer,
+                        &target,
+                        None,
+                        EndCase {
+                            end_reason: EndReason::Agreement,
+                            ended_on: Some(day(ago.min(4))),
+                            agreement_text: Some("x".into()),
+                            demands: vec![],
+                            referral: None,
+                        },
+                    )
+                    .map(|_| None),
+                    4 => cases::mark_out_of_scope(c, &officer, &target, None, MarkOutOfScope { reason: "x".into(), referred_to: None })
+                        .map(|_| None),
+                    5 => {
+                        let case = cases::find(c, &officer, &target)?;
+                        let patch = UpdateCase {
+                            received_on: None,
+                            basis: None,
+                            referring_body: None,
+                            category: Some(category),
+                            summary: None,
+                            parties: None,
+                            notes: None,
+                            logbook_volume: None,
+                            agreement_text: None,
+                            ended_on: case.ended_on.map(|_| day(ago.min(3))),
+                        };
+                        cases::update(c, &officer, &target, case.version, patch).map(|_| None)
+                    }
+                    _ => cases::record_session(
+                        c,
+                        &officer,
+                        &target,
+                        None,
+                        RecordSession { held_on: day(3), place: None, is_public: false, participants: vec![], notes: None },
+                    )
+                    .map(|_| None),
+                }
+            })
+            .await;
+        match result {
+            Ok(Some(id)) => ids.push(id),
+            Ok(None) => {}
+            // Refused moves (409, 422) change nothing; that is part of what is checked.
+            Err(e) => assert!(e.status.is_client_error(), "step {step}: {e}"),
+        }
+    }
+    let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
+    assert!(differences.is_empty(), "{differences:#?}");
+    // The walk went everywhere: every kind of end happened.
+    let all = w.officer.get("/api/v1/cases?limit=100").await;
+    for status in ["successful", "out_of_scope", "in_progress"] {
+        assert!(all.body["items"].as_array().unwrap().iter().any(|c| c["status"] == status), "no {status} case in the walk");
+    }
 }
