@@ -320,6 +320,8 @@ async fn team_leaders_and_mediators_stay_in_their_lane(app: TestApp) {
     w.mediator_a.patch(&p, &w.mediator_a.get(&p).await.etag(), &json!({"summary": "x"})).await.assert_problem(403, "forbidden");
     let listed = w.mediator_a.get("/api/v1/cases").await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    // The team's whole log book is for the leader and the commune, not for each mediator.
+    w.mediator_a.get(&format!("/api/v1/teams/{}/logbook?year=2026", w.team)).await.assert_problem(403, "forbidden");
     // A mediator may open a case for their own team on their own initiative.
     let mut own = new_case(&w.team);
     own["basis"] = json!("mediator_initiative");
@@ -359,6 +361,9 @@ async fn personal_data_only_for_those_who_need_it(app: TestApp) {
             client.get(&format!("/api/v1/teams/{}/logbook?year=2026", w.team)).await.assert_problem(403, "forbidden");
         }
     }
+    // Those who may not see the people may not change them either.
+    officer_province.post("/api/v1/cases", &new_case(&w.team)).await.assert_problem(403, "forbidden");
+    officer_province.patch(&p, &c.etag(), &json!({"summary": "x"})).await.assert_problem(403, "forbidden");
     // Reading the details is audited.
     let log = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", c.body["id"].as_str().unwrap())).await;
     assert!(log.body["items"].as_array().unwrap().iter().any(|e| e["action"] == "read"), "{}", log.text);

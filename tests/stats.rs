@@ -12,7 +12,8 @@ on_both_backends!(
     indicators_from_a_known_data_set,
     conditional_and_csv_answers,
     machine_clients_pull_facts_incrementally,
-    counters_survive_random_case_writes
+    counters_survive_random_case_writes,
+    merged_communes_and_boundaries
 );
 
 fn days_ago(n: i64) -> chrono::NaiveDate {
@@ -354,4 +355,80 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     for status in ["successful", "out_of_scope", "in_progress"] {
         assert!(all.body["items"].as_array().unwrap().iter().any(|c| c["status"] == status), "no {status} case in the walk");
     }
+}
+
+/// A merged commune: by the boundaries in force its figures include the communes it absorbed;
+/// by historical boundaries each commune keeps its own. A split is never guessed.
+async fn merged_communes_and_boundaries(app: TestApp) {
+    let w = world(app).await;
+    for _ in 0..3 {
+        create(&w.leader, &new_case(&w.team)).await;
+    }
+    let admin = &w.tree.admin;
+    let today = hoagiai::db::today();
+    let year = today.format("%Y").to_string();
+    let merged = admin
+        .post(
+            "/api/v1/units",
+            &json!({"name": "Xã Đoàn Kết Mới", "code": "11999", "level": "commune", "parent_id": w.tree.province, "valid_from": today}),
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::CREATED, "{}", merged.text);
+    let merged_id = merged.body["id"].as_str().unwrap().to_string();
+    let res = admin
+        .post(
+            "/api/v1/unit-successions",
+            &json!({"from_unit_id": w.tree.commune_a, "to_unit_id": merged_id, "kind": "merge", "effective_date": today}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let a = admin.get(&format!("/api/v1/units/{}", w.tree.commune_a)).await;
+    let closed = admin.patch(&format!("/api/v1/units/{}", w.tree.commune_a), &a.etag(), &json!({"valid_to": today})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+
+    let current = admin.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={merged_id}")).await;
+    assert_eq!(current.body["figures"]["cases"]["received"], 3, "{}", current.text);
+    assert_eq!(current.body["boundaries"], "current");
+    let historical = admin.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={merged_id}&boundaries=historical")).await;
+    assert_eq!(historical.body["figures"]["cases"]["received"], 0);
+
+    let key = |r: &crate::common::Resp| -> Vec<(String, i64)> {
+        r.body["breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["label"].as_str().unwrap().to_string(), l["cases"]["received"].as_i64().unwrap()))
+            .collect()
+    };
+    let by_current = admin.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={}&by=unit&level=commune", w.tree.province)).await;
+    assert_eq!(key(&by_current), vec![("Xã Hồng Quang".to_string(), 0), ("Xã Đoàn Kết Mới".to_string(), 3)]);
+    let by_history = admin
+        .get(&format!("/api/v1/stats/indicators?period={year}&unit_id={}&by=unit&level=commune&boundaries=historical", w.tree.province))
+        .await;
+    assert_eq!(
+        key(&by_history),
+        vec![("Xã Hồng Quang".to_string(), 0), ("Xã Đoàn Kết".to_string(), 3), ("Xã Đoàn Kết Mới".to_string(), 0)]
+    );
+    // The province's total is the same either way.
+    let total = |b: &str| {
+        let admin = admin.clone();
+        let url = format!("/api/v1/stats/indicators?period={year}&unit_id={}&boundaries={b}", w.tree.province);
+        async move { admin.get(&url).await.body["figures"]["cases"]["received"].clone() }
+    };
+    assert_eq!(total("current").await, total("historical").await);
+
+    // Hồng Quang is split: the new commune's figures leave it out and say so.
+    let part = admin
+        .post("/api/v1/units", &json!({"name": "Xã Tách Ra", "level": "commune", "parent_id": w.tree.province, "valid_from": today}))
+        .await;
+    let part_id = part.body["id"].as_str().unwrap();
+    admin
+        .post(
+            "/api/v1/unit-successions",
+            &json!({"from_unit_id": w.tree.commune_b, "to_unit_id": part_id, "kind": "split", "effective_date": today}),
+        )
+        .await;
+    let split = admin.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={part_id}")).await;
+    assert_eq!(split.body["needs_manual_mapping"][0]["unit_id"], w.tree.commune_b.as_str());
+    assert_eq!(split.body["needs_manual_mapping"][0]["reason"], "split");
 }

@@ -45,6 +45,24 @@ impl Command {
     ];
 }
 
+/// What a command does, in words for messages: (Tiếng Việt, English).
+pub fn describe(command: Command) -> (&'static str, &'static str) {
+    match command {
+        Command::EditDetails => ("sửa thông tin vụ việc", "edit the case"),
+        Command::Assign => ("phân công hòa giải viên", "assign a mediator"),
+        Command::EndAssignment => ("kết thúc phân công", "end an assignment"),
+        Command::FlagConflict => ("ghi nhận hòa giải viên có quyền lợi liên quan", "record a conflict of interest"),
+        Command::RecordSession => ("ghi buổi hòa giải", "record a session"),
+        Command::RecordEscalation => ("ghi báo cáo vụ việc có nguy cơ", "record an escalation"),
+        Command::End => ("ghi kết thúc hòa giải", "record the end of mediation"),
+        Command::MarkOutOfScope => ("ghi không thuộc phạm vi hòa giải", "mark it out of scope"),
+        Command::RecordReferral => ("ghi chuyển cơ quan có thẩm quyền", "record a referral"),
+        Command::RecordWrittenAgreement => ("ghi văn bản hòa giải thành", "record a written agreement"),
+        Command::RecordFollowUp => ("ghi theo dõi thực hiện thỏa thuận", "record a follow-up"),
+        Command::RecordDeadlineException => ("ghi lý do chưa hòa giải đúng hạn", "record a deadline exception"),
+    }
+}
+
 pub fn is_concluded(status: CaseStatus) -> bool {
     matches!(status, CaseStatus::Successful | CaseStatus::Unsuccessful | CaseStatus::OutOfScope)
 }

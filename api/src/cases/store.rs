@@ -143,9 +143,9 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
             .map(|s| SessionDto {
                 participants: if show { serde_json::from_str(&s.participants).ok() } else { None },
                 notes: if show { s.notes } else { None },
+                place: if show { s.place } else { None },
                 id: s.id,
                 held_on: s.held_on,
-                place: s.place,
                 is_public: s.is_public,
             })
             .collect(),
@@ -171,7 +171,11 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
         out_of_scope: case
             .out_of_scope_reason
             .clone()
-            .map(|reason| OutOfScopeDto { reason, referred_to: case.out_of_scope_referred_to.clone() }),
+            // The reason can tell the story; the body it went to cannot.
+            .map(|reason| OutOfScopeDto {
+                reason: if show { reason } else { String::new() },
+                referred_to: case.out_of_scope_referred_to.clone(),
+            }),
         end: match (case.end_reason.as_deref().and_then(EndReason::parse), case.ended_on) {
             (Some(reason), Some(ended_on)) => {
                 Some(CaseEndDto { reason, ended_on, agreement_text: if show { case.agreement_text.clone() } else { None } })
@@ -340,10 +344,9 @@ fn audit_value(c: &Case) -> serde_json::Value {
 
 fn invalid_transition(status: CaseStatus, command: Command) -> ApiError {
     let (vi, en) = crate::codes::CodeEnum::labels(status);
-    ApiError::conflict("invalid_transition").with_detail(
-        format!("Không thể thực hiện thao tác này khi vụ việc ở trạng thái «{vi}»"),
-        format!("{command:?} is not possible while the case is «{en}»"),
-    )
+    let (what_vi, what_en) = rules::describe(command);
+    ApiError::conflict("invalid_transition")
+        .with_detail(format!("Không thể {what_vi} khi vụ việc ở trạng thái «{vi}»"), format!("Cannot {what_en} while the case is «{en}»"))
 }
 
 fn not_future(field: &str, day: NaiveDate) -> Result<(), ApiError> {
@@ -360,6 +363,18 @@ fn not_before(field: &str, day: NaiveDate, earliest: NaiveDate) -> Result<(), Ap
         return Err(ApiError::invalid_field(field, "invalid_value").with_detail(
             format!("Ngày không được trước ngày {}", earliest.format("%d/%m/%Y")),
             format!("The date cannot be before {earliest}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Casework is done by those who see the people: an officer scoped above the commune reads
+/// statistics and redacted cases, and must not change what they cannot see.
+fn ensure_casework_scope(actor: &Actor) -> Result<(), ApiError> {
+    if actor.role == Role::Officer && !actor.sees_party_details() {
+        return Err(ApiError::forbidden().with_detail(
+            "Chỉ cán bộ cấp xã thao tác trên vụ việc; cấp huyện, tỉnh xem số liệu",
+            "Casework is for commune-level officers; district and province officers read statistics",
         ));
     }
     Ok(())
@@ -389,6 +404,7 @@ fn ensure_may_progress(conn: &mut DbConn, actor: &Actor, case: &Case) -> Result<
 /// state machine's consent.
 fn begin(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, command: Command) -> Result<Case, ApiError> {
     let case = find(conn, actor, id)?;
+    ensure_casework_scope(actor)?;
     if let Some(v) = if_match {
         if v != case.version {
             let version = case.version;
@@ -485,6 +501,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     if let Some(existing) = cases::table.find(&id).select(Case::as_select()).first(conn).optional()? {
         return replay(conn, actor, existing, &input);
     }
+    ensure_casework_scope(actor)?;
     let team =
         crate::teams::store::find(conn, actor, &input.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
     let received_on = input.received_on.unwrap_or_else(today);
@@ -625,6 +642,10 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
         next.received_on = d;
         next.received_month = d.month() as i32;
     }
+    if next.ended_on.is_some_and(|e| e < next.received_on) {
+        return Err(ApiError::invalid_field("received_on", "invalid_value")
+            .with_detail("Ngày tiếp nhận không được sau ngày kết thúc", "The case cannot be received after it ended"));
+    }
     if let Some(b) = patch.basis {
         next.basis = b.as_str().into();
     }
@@ -664,8 +685,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
             let mut row = new_party(id, position, p);
             if let Some(old) = existing.iter().find(|e| e.position == position) {
                 row.id = old.id.clone();
-                row.id_number = old.id_number.clone();
-                row.demand = old.demand.clone();
+                // An ID number and a demand belong to a person: kept only if the slot still holds them.
+                if old.name_key == row.name_key {
+                    row.id_number = old.id_number.clone();
+                    row.demand = old.demand.clone();
+                }
                 diesel::update(case_parties::table.find(&old.id)).set(&row).execute(conn)?;
             } else {
                 diesel::insert_into(case_parties::table).values(&row).execute(conn)?;

@@ -96,6 +96,27 @@ pub struct IndicatorQuery {
     pub by: Option<BreakdownBy>,
     /// With `by=unit`: the level of the units to report (default: the level just below).
     pub level: Option<crate::units::dto::UnitLevel>,
+    /// `current` (default): by the boundaries in force at the end of the period, so a commune
+    /// formed by a merger includes the cases of the communes it absorbed; `historical`: by the
+    /// units as they were when each case was recorded.
+    pub boundaries: Option<Boundaries>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Boundaries {
+    #[default]
+    Current,
+    Historical,
+}
+
+/// A unit whose figures could not be placed: it was split, and a split needs a manual mapping.
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct UnmappedUnit {
+    pub unit_id: String,
+    pub name: String,
+    /// Why: `split`.
+    pub reason: String,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
@@ -133,6 +154,10 @@ pub struct Indicators {
     /// Cases in progress now whose start deadline passed with no session (at the time of asking).
     pub overdue_assignments: i64,
     pub figures: Figures,
+    pub boundaries: Boundaries,
+    /// Predecessor units left out because they were split: their figures need a manual mapping
+    /// and are never guessed.
+    pub needs_manual_mapping: Vec<UnmappedUnit>,
     pub breakdown_by: Option<BreakdownBy>,
     pub breakdown: Vec<BreakdownLine>,
     /// When the figures were computed.

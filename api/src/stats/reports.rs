@@ -219,7 +219,8 @@ pub fn submit(conn: &mut DbConn, actor: &Actor, input: SubmitReport) -> Result<R
         return Err(ApiError::invalid_field("estimates", "invalid_value")
             .with_detail("Báo cáo năm chính thức chỉ gồm số liệu thực tế", "The official annual report holds actual figures only"));
     }
-    let query = IndicatorQuery { unit_id: Some(input.unit_id), period: format!("{from}..{cutoff}"), by: None, level: None };
+    let query =
+        IndicatorQuery { unit_id: Some(input.unit_id), period: format!("{from}..{cutoff}"), by: None, level: None, boundaries: None };
     let figures = super::store::indicators(conn, actor, &query)?.figures;
     let previous: Option<Report> = stat_reports::table
         .filter(stat_reports::unit_id.eq(&unit.id))

@@ -6,7 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
-use crate::db::schema::{case_counters, cases, mediators, memberships, teams, units};
+use crate::db::schema::{case_counters, cases, mediators, memberships, teams, unit_successions, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
@@ -17,6 +17,81 @@ type Row = (String, NaiveDate, String, String, String, i64);
 /// The events of one dimension, summed over units and codes that pass `keep`.
 fn events<'a>(rows: &'a [Row], dimension: &str, keep: impl Fn(&Row) -> bool) -> Vec<(NaiveDate, &'a str, i64)> {
     rows.iter().filter(|r| r.3 == dimension && keep(r)).map(|r| (r.1, r.2.as_str(), r.5)).collect()
+}
+
+/// The subtrees whose counters make up a unit's figures. Historical: the unit's own. Current: also
+/// every unit that merged into it, was renamed to it or was transferred to it (transitively);
+/// a split predecessor is reported as needing a manual mapping instead of being guessed.
+fn sources(
+    conn: &mut DbConn,
+    unit_id: &str,
+    path: &str,
+    boundaries: Boundaries,
+    unmapped: &mut Vec<UnmappedUnit>,
+) -> Result<Vec<String>, ApiError> {
+    let mut paths = vec![path.to_string()];
+    if boundaries == Boundaries::Historical {
+        return Ok(paths);
+    }
+    let mut queue = vec![unit_id.to_string()];
+    let mut seen = vec![unit_id.to_string()];
+    while let Some(current) = queue.pop() {
+        let preds: Vec<(String, String, String, String)> = unit_successions::table
+            .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
+            .filter(unit_successions::to_unit_id.eq(&current))
+            .select((units::id, units::name, units::path, unit_successions::kind))
+            .load(conn)?;
+        for (id, name, pred_path, kind) in preds {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id.clone());
+            if kind == "split" {
+                if !unmapped.iter().any(|u| u.unit_id == id) {
+                    unmapped.push(UnmappedUnit { unit_id: id, name, reason: "split".into() });
+                }
+                continue;
+            }
+            paths.push(pred_path);
+            queue.push(id);
+        }
+    }
+    // A path inside another already counted adds nothing (and must not count twice).
+    paths.sort();
+    let mut kept: Vec<String> = Vec::new();
+    for p in paths {
+        if !kept.iter().any(|k| p.starts_with(k.as_str())) {
+            kept.push(p);
+        }
+    }
+    Ok(kept)
+}
+
+fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Result<Vec<Row>, ApiError> {
+    let select = (
+        case_counters::unit_path,
+        case_counters::day,
+        case_counters::metric,
+        case_counters::dimension,
+        case_counters::code,
+        case_counters::n,
+    );
+    match paths {
+        None => Ok(case_counters::table.filter(case_counters::day.le(to)).select(select).load(conn)?),
+        Some(paths) => {
+            let mut rows = Vec::new();
+            for p in paths {
+                rows.extend(
+                    case_counters::table
+                        .filter(case_counters::day.le(to))
+                        .filter(case_counters::unit_path.like(format!("{p}%")))
+                        .select(select)
+                        .load::<Row>(conn)?,
+                );
+            }
+            Ok(rows)
+        }
+    }
 }
 
 /// The level just below, for a breakdown by unit.
@@ -49,34 +124,32 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         (None, None) => None,
     };
     let pattern = unit.as_ref().map(|u| format!("{}%", u.path));
-
-    let mut counter_query = case_counters::table
-        .filter(case_counters::day.le(period.to))
-        .select((
-            case_counters::unit_path,
-            case_counters::day,
-            case_counters::metric,
-            case_counters::dimension,
-            case_counters::code,
-            case_counters::n,
-        ))
-        .into_boxed();
-    if let Some(p) = &pattern {
-        counter_query = counter_query.filter(case_counters::unit_path.like(p.clone()));
-    }
-    let rows: Vec<Row> = counter_query.load(conn)?;
+    let boundaries = q.boundaries.unwrap_or_default();
+    let mut needs_manual_mapping = Vec::new();
+    let paths = match &unit {
+        Some(u) => Some(sources(conn, &u.id, &u.path, boundaries, &mut needs_manual_mapping)?),
+        None => None,
+    };
+    let rows = counter_rows(conn, paths.as_deref(), period.to)?;
     let cases = case_figures(&events(&rows, "category", |_| true), period.from, period.to);
 
     // Teams and mediators serving at the end of the period.
-    let mut team_query = teams::table
-        .filter(teams::founded_on.le(period.to))
-        .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.gt(period.to)))
-        .select(teams::id)
-        .into_boxed();
-    if let Some(p) = &pattern {
-        team_query = team_query.filter(teams::unit_path.like(p.clone()));
+    let mut team_ids: Vec<String> = Vec::new();
+    let team_scopes: Vec<Option<String>> = match &paths {
+        Some(ps) => ps.iter().cloned().map(Some).collect(),
+        None => vec![None],
+    };
+    for p in team_scopes {
+        let mut team_query = teams::table
+            .filter(teams::founded_on.le(period.to))
+            .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.gt(period.to)))
+            .select(teams::id)
+            .into_boxed();
+        if let Some(p) = p {
+            team_query = team_query.filter(teams::unit_path.like(format!("{p}%")));
+        }
+        team_ids.extend(team_query.load::<String>(conn)?);
     }
-    let team_ids: Vec<String> = team_query.load(conn)?;
     let mut people: Vec<(String, String, bool, String)> = memberships::table
         .inner_join(mediators::table)
         .filter(memberships::team_id.eq_any(&team_ids))
@@ -137,24 +210,33 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
                 Some(l) => l,
                 None => level_below(conn, own_level, &pattern)?,
             };
+            // Current boundaries: the units in force at the end of the period, each with what merged
+            // into it; historical: every unit of that level that existed during the period.
             let mut child_query = units::table
                 .filter(units::level.eq(level.as_str()))
                 .filter(units::valid_from.le(period.to))
                 .select((units::id, units::name, units::path))
                 .order((units::name.asc(), units::id.asc()))
                 .into_boxed();
+            child_query = match boundaries {
+                Boundaries::Current => child_query.filter(units::valid_to.is_null().or(units::valid_to.gt(period.to))),
+                Boundaries::Historical => child_query.filter(units::valid_to.is_null().or(units::valid_to.gt(period.from))),
+            };
             if let Some(p) = &pattern {
                 child_query = child_query.filter(units::path.like(p.clone()));
             }
             let children: Vec<(String, String, String)> = child_query.load(conn)?;
-            children
-                .into_iter()
-                .map(|(id, name, path)| BreakdownLine {
-                    cases: case_figures(&events(&rows, "category", |r| r.0.starts_with(&path)), period.from, period.to),
+            let mut lines = Vec::new();
+            for (id, name, path) in children {
+                let child_paths = sources(conn, &id, &path, boundaries, &mut needs_manual_mapping)?;
+                let child_rows = counter_rows(conn, Some(&child_paths), period.to)?;
+                lines.push(BreakdownLine {
+                    cases: case_figures(&events(&child_rows, "category", |_| true), period.from, period.to),
                     key: id,
                     label: name,
-                })
-                .collect()
+                });
+            }
+            lines
         }
     };
 
@@ -164,6 +246,8 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         period,
         overdue_assignments,
         figures: Figures { teams: team_ids.len() as i64, mediators: mediator_figures, cases },
+        boundaries,
+        needs_manual_mapping,
         breakdown_by: q.by,
         breakdown,
         generated_at: chrono::Utc::now(),
