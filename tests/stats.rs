@@ -432,3 +432,28 @@ async fn merged_communes_and_boundaries(app: TestApp) {
     assert_eq!(split.body["needs_manual_mapping"][0]["unit_id"], w.tree.commune_b.as_str());
     assert_eq!(split.body["needs_manual_mapping"][0]["reason"], "split");
 }
+
+/// Each machine client has its own rate; past it, 429 with Retry-After, and people are unaffected.
+#[actix_web::test]
+async fn machine_clients_are_rate_limited() {
+    let app = TestApp::sqlite_with(&[("client_rate_limit", "60")]).await;
+    let tree = app.tree().await;
+    let res = tree.admin.post("/api/v1/api-clients", &json!({"name": "Bảng điều khiển", "unit_id": tree.commune_a})).await;
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        res.body["id"].as_str().unwrap(),
+        res.body["client_secret"].as_str().unwrap()
+    );
+    let token = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    let machine = app.with_token(token.body["access_token"].as_str().unwrap());
+    let url = format!("/api/v1/stats/indicators?period={}", hoagiai::db::today().format("%Y"));
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(machine.get(&url).await);
+    }
+    assert!(statuses[..10].iter().all(|r| r.status == StatusCode::OK));
+    let limited = statuses.last().unwrap();
+    limited.assert_problem(429, "too_many_requests");
+    assert!(limited.header("retry-after").is_some());
+    assert_eq!(tree.admin.get(&url).await.status, StatusCode::OK, "people are not limited by a machine's rate");
+}

@@ -11,7 +11,7 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{LoginThrottle, RateLimiter};
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::KnownRoutes;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: JwtKeys,
     pub login_throttle: LoginThrottle,
+    /// Requests of machine clients, per client.
+    pub client_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
         AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
+            client_limiter: RateLimiter::new(config.client_rate_limit),
             config: Arc::new(config),
             db,
         }

@@ -30,6 +30,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Days between the first assignment and the start of mediation (the law's "03 ngày").
     pub case_start_deadline_days: i32,
+    /// Requests a minute each machine client may make (bursts of a tenth of that).
+    pub client_rate_limit: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("db_pool_size", "HOAGIAI_DB_POOL_SIZE", "8", "database connections"),
     ("workers", "HOAGIAI_WORKERS", "(number of cores)", "HTTP worker threads"),
     ("backup_keep", "HOAGIAI_BACKUP_KEEP", "7", "SQLite backups kept by `hoagiai backup`"),
+    (
+        "client_rate_limit",
+        "HOAGIAI_CLIENT_RATE_LIMIT",
+        "600",
+        "requests a minute each machine client may make, in bursts of up to a tenth of that; then 429",
+    ),
     ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
     (
         "login_max_failures_per_username",
@@ -222,6 +230,7 @@ impl Config {
             login_window_secs: number(get("login_window_secs"), 900, 1)?,
             log_format,
             case_start_deadline_days: number(get("case_start_deadline_days"), 3, 0)?,
+            client_rate_limit: number(get("client_rate_limit"), 600, 1)?,
         })
     }
 

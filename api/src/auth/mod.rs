@@ -201,6 +201,10 @@ fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
     let claims = state.keys.decode(token)?;
+    // Machine clients share the server with people: each gets its own rate.
+    if claims.kind == PrincipalKind::Client {
+        state.client_limiter.take(&claims.sub).map_err(ApiError::too_many_requests)?;
+    }
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     Ok(Actor {
         id: claims.sub,

@@ -54,6 +54,41 @@ impl Throttle {
     }
 }
 
+/// A token bucket per machine client: `per_minute` requests a minute on average, in bursts of up
+/// to a tenth of that (at least 10). Past it the client gets 429 with `Retry-After`.
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> RateLimiter {
+        let per_minute = f64::from(per_minute.max(1));
+        RateLimiter { per_second: per_minute / 60.0, burst: (per_minute / 10.0).max(10.0), buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one request from the client's bucket; `Err(seconds)` to wait when it is empty.
+    pub fn take(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            let burst = self.burst;
+            let rate = self.per_second;
+            map.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * rate < burst);
+        }
+        let (tokens, at) = map.entry(key.to_string()).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.per_second).ceil().max(1.0) as u64)
+        }
+    }
+}
+
 /// The two throttles a login passes: one per username, one per client address.
 pub struct LoginThrottle {
     pub per_username: Throttle,
@@ -79,5 +114,20 @@ impl LoginThrottle {
 
     pub fn succeeded(&self, username: &str) {
         self.per_username.clear(username);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_empties_and_says_how_long_to_wait() {
+        let limiter = RateLimiter::new(60);
+        for _ in 0..10 {
+            assert!(limiter.take("a").is_ok());
+        }
+        assert_eq!(limiter.take("a"), Err(1));
+        assert!(limiter.take("b").is_ok(), "each client has its own bucket");
     }
 }
