@@ -59,10 +59,7 @@ async fn list_cases(
     let rows = st
         .db
         .run(move |c| {
-            let within_path = match q.within {
-                Some(id) => Some(crate::units::store::find(c, &actor.scope, &id.to_string())?.path),
-                None => None,
-            };
+            let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
             let filter = CaseFilter {
                 within_path,
                 team_id: q.team_id.map(|t| t.to_string()),

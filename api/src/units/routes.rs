@@ -33,10 +33,7 @@ async fn list_units(
     let rows = st
         .db
         .run(move |c| {
-            let within_path = match q.within {
-                Some(id) => Some(store::find(c, &scope, &id.to_string())?.path),
-                None => None,
-            };
+            let within_path = store::path_within(c, &scope, q.within)?;
             let filter = UnitFilter {
                 parent_id: q.parent_id.map(|p| p.to_string()),
                 within_path,

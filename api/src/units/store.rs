@@ -17,6 +17,11 @@ pub fn level_of(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<Strin
     Ok(units::table.find(id).select(units::level).first(conn).optional()?)
 }
 
+/// The path of a `within=` filter's unit, checked against the scope (404 outside it).
+pub fn path_within(conn: &mut DbConn, scope: &Scope, within: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
+    within.map(|id| find(conn, scope, &id.to_string()).map(|u| u.path)).transpose()
+}
+
 /// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
     let mut q = units::table.filter(units::id.eq(id)).select(Unit::as_select()).into_boxed();

@@ -78,10 +78,7 @@ async fn list_users(
     let rows = st
         .db
         .run(move |c| {
-            let within_path = match q.within {
-                Some(id) => Some(crate::units::store::find(c, &scope, &id.to_string())?.path),
-                None => None,
-            };
+            let within_path = crate::units::store::path_within(c, &scope, q.within)?;
             let filter = UserFilter { within_path, role: q.role, active: q.active, q: q.q, after_username: after, limit };
             store::list(c, &scope, &filter)
         })
