@@ -457,3 +457,65 @@ async fn machine_clients_are_rate_limited() {
     assert!(limited.header("retry-after").is_some());
     assert_eq!(tree.admin.get(&url).await.status, StatusCode::OK, "people are not limited by a machine's rate");
 }
+
+/// On the demo commune: no statistics or `stats`-level answer carries a party's name.
+#[actix_web::test]
+async fn no_personal_data_in_statistics_of_the_demo() {
+    let app = TestApp::sqlite().await;
+    let dir = app.data_dir.clone();
+    let logins = {
+        let mut conn = app.db.get().unwrap();
+        hoagiai::demo::seed(&mut conn, &dir).unwrap()
+    };
+    let password = |user: &str| logins.iter().find(|l| l.username == user).unwrap().password.clone();
+    let officer = app.login("canbo.tuphap", &password("canbo.tuphap")).await;
+    // The demo's party names, as the officer (who may) sees them.
+    let cases = officer.get("/api/v1/cases?limit=100").await;
+    let names: Vec<String> = cases.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["party_names"].as_array().unwrap().clone())
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    assert!(names.len() > 50, "the demo has parties");
+    let summaries: Vec<String> =
+        cases.body["items"].as_array().unwrap().iter().map(|c| c["summary"].as_str().unwrap().to_string()).collect();
+    let year = hoagiai::db::today().format("%Y").to_string();
+    let res = officer.post("/api/v1/api-clients", &json!({"name": "Huyện", "unit_id": cases.body["items"][0]["unit_id"]})).await;
+    let commune_units = officer.get("/api/v1/units?level=commune").await;
+    let commune = commune_units.body["items"][0]["id"].as_str().unwrap().to_string();
+    let report = officer
+        .post(
+            "/api/v1/stats/reports",
+            &json!({"unit_id": commune, "kind": "annual", "year": year.parse::<i32>().unwrap(), "cutoff_date": hoagiai::db::today()}),
+        )
+        .await;
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        res.body["id"].as_str().unwrap(),
+        res.body["client_secret"].as_str().unwrap()
+    );
+    let token = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form.into_bytes()))).await;
+    let machine = app.with_token(token.body["access_token"].as_str().unwrap());
+    let mut answers = Vec::new();
+    for client in [&officer, &machine] {
+        for by in ["", "&by=unit", "&by=category", "&by=basis", "&by=month"] {
+            answers.push(client.get(&format!("/api/v1/stats/indicators?period={year}{by}")).await.text);
+            answers.push(
+                client.send("GET", &format!("/api/v1/stats/indicators?period={year}{by}"), &[("accept", "text/csv")], None).await.text,
+            );
+        }
+        answers.push(client.get("/api/v1/stats/cases?limit=1000").await.text);
+        answers.push(client.get("/api/v1/stats/reports").await.text);
+    }
+    answers.push(machine.get(&format!("/api/v1/stats/reports/{}?format=csv", report.body["id"].as_str().unwrap())).await.text);
+    for answer in &answers {
+        for name in &names {
+            assert!(!answer.contains(name.as_str()), "a party's name ({name}) in a statistics answer");
+        }
+        for summary in &summaries {
+            assert!(!answer.contains(summary.as_str()), "a narrative in a statistics answer");
+        }
+    }
+}
