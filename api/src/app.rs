@@ -23,6 +23,8 @@ pub struct AppState {
     pub login_throttle: LoginThrottle,
     /// Requests of machine clients, per client.
     pub client_limiter: RateLimiter,
+    /// Reads of personal data, recorded in the audit log in batches.
+    pub read_log: crate::audit::store::ReadLog,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
             client_limiter: RateLimiter::new(config.client_rate_limit),
+            read_log: crate::audit::store::ReadLog::start(db.clone()),
             config: Arc::new(config),
             db,
         }

@@ -226,6 +226,7 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     };
     let bind = config.bind;
     let workers = config.workers;
+    let blocking_threads = (config.db_pool_size as usize * 2).max(4);
     let data = db.url.display();
     let shared = Shared::new(AppState::new(db.clone(), config, &secret));
     let system = actix_web::rt::System::new();
@@ -242,6 +243,9 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
         });
         let server = actix_web::HttpServer::new(move || crate::app::build(&shared))
             .workers(workers)
+            // Blocking database work waits for a connection anyway: a few threads per worker do,
+            // and each idle thread would only cost memory.
+            .worker_max_blocking_threads(blocking_threads)
             .shutdown_timeout(10)
             .bind(bind)
             .map_err(|e| format!("HOAGIAI_BIND: cannot listen on {bind}: {e}"))?;

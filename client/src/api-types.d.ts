@@ -919,6 +919,8 @@ export interface components {
          * @enum {string}
          */
         Basis: "party_request" | "mediator_initiative" | "leader_assignment" | "referral";
+        /** @enum {string} */
+        Boundaries: "current" | "historical";
         /**
          * @description What a breakdown splits by.
          * @enum {string}
@@ -1363,6 +1365,7 @@ export interface components {
          */
         Implementation: "implemented" | "partially_implemented" | "not_implemented";
         Indicators: {
+            boundaries: components["schemas"]["Boundaries"];
             breakdown: components["schemas"]["BreakdownLine"][];
             breakdown_by?: null | components["schemas"]["BreakdownBy"];
             figures: components["schemas"]["Figures"];
@@ -1371,6 +1374,11 @@ export interface components {
              * @description When the figures were computed.
              */
             generated_at: string;
+            /**
+             * @description Predecessor units left out because they were split: their figures need a manual mapping
+             *     and are never guessed.
+             */
+            needs_manual_mapping: components["schemas"]["UnmappedUnit"][];
             /**
              * Format: int64
              * @description Cases in progress now whose start deadline passed with no session (at the time of asking).
@@ -2145,6 +2153,13 @@ export interface components {
          * @enum {string}
          */
         UnitLevel: "province" | "district" | "commune" | "village";
+        /** @description A unit whose figures could not be placed: it was split, and a split needs a manual mapping. */
+        UnmappedUnit: {
+            name: string;
+            /** @description Why: `split`. */
+            reason: string;
+            unit_id: string;
+        };
         /**
          * @description A change of a case's details. Before the end: the team and officers; after: officers only
          *     (a correction, audited).
@@ -3508,6 +3523,12 @@ export interface operations {
                 by?: components["schemas"]["BreakdownBy"];
                 /** @description With `by=unit`: the level of the units to report (default: the level just below). */
                 level?: components["schemas"]["UnitLevel"];
+                /**
+                 * @description `current` (default): by the boundaries in force at the end of the period, so a commune
+                 *     formed by a merger includes the cases of the communes it absorbed; `historical`: by the
+                 *     units as they were when each case was recorded.
+                 */
+                boundaries?: components["schemas"]["Boundaries"];
             };
             header?: never;
             path?: never;

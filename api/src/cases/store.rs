@@ -1017,9 +1017,8 @@ pub fn record_deadline_exception(
 
 /// Records that the caller read a case's personal data (the law asks for confidentiality; the
 /// audit shows who looked).
-pub fn record_read(conn: &mut DbConn, actor: &Actor, case: &Case) -> Result<(), ApiError> {
-    audit::record(
-        conn,
+pub fn record_read(log: &audit::ReadLog, actor: &Actor, case: &Case) {
+    log.record(
         &Who::from(actor),
         Change { action: "read", entity: "case", entity_id: &case.id, unit_path: Some(&case.unit_path), old: None, new: None },
     )

@@ -144,6 +144,9 @@ pub type Pool = r2d2::Pool<ConnManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// SQLite has one writer at a time. Writers queue here, in order, instead of in SQLite's busy
+    /// handler, which sleeps in growing steps and turns contention into long tail latencies.
+    writer: std::sync::Arc<std::sync::Mutex<()>>,
     pub url: DbUrl,
 }
 
@@ -164,7 +167,7 @@ impl Db {
             .test_on_check_out(false)
             .build(ConnManager { url: url.clone(), sync })
             .map_err(|e| format!("cannot connect to {}: {e}", url.display()))?;
-        Ok(Db { pool, url })
+        Ok(Db { pool, url, writer: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -198,7 +201,17 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| write_transaction(conn, f)).await
+        let db = self.clone();
+        actix_web::web::block(move || db.write_now(f)).await.map_err(|_| ApiError::unavailable())?
+    }
+
+    /// The same unit of write work on the current thread (for background writers and the CLI).
+    /// On SQLite it waits for its turn *before* taking a connection, so queued writers never hold
+    /// the connections readers need.
+    pub fn write_now<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let _turn = (self.url.backend == Backend::Sqlite).then(|| self.writer.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut conn = self.pool.get().map_err(|_| ApiError::unavailable())?;
+        write_transaction(&mut conn, f)
     }
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX cases_unit_path_id;
+DROP INDEX cases_team_id;
