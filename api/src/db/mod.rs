@@ -144,9 +144,9 @@ pub type Pool = r2d2::Pool<ConnManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    /// SQLite has one writer at a time. Writers queue here, in order, instead of in SQLite's busy
-    /// handler, which sleeps in growing steps and turns contention into long tail latencies.
-    writer: std::sync::Arc<std::sync::Mutex<()>>,
+    /// SQLite has one writer at a time. Writers queue here, in arrival order, instead of in
+    /// SQLite's busy handler, which sleeps in growing steps and turns contention into long tails.
+    writer: std::sync::Arc<parking_lot::FairMutex<()>>,
     pub url: DbUrl,
 }
 
@@ -209,7 +209,7 @@ impl Db {
     /// On SQLite it waits for its turn *before* taking a connection, so queued writers never hold
     /// the connections readers need.
     pub fn write_now<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let _turn = (self.url.backend == Backend::Sqlite).then(|| self.writer.lock().unwrap_or_else(|p| p.into_inner()));
+        let _turn = (self.url.backend == Backend::Sqlite).then(|| self.writer.lock());
         let mut conn = self.pool.get().map_err(|_| ApiError::unavailable())?;
         write_transaction(&mut conn, f)
     }
