@@ -596,3 +596,32 @@ async fn bad_case_input_changes_nothing(app: TestApp) {
     w.leader.get(&format!("/api/v1/teams/{}/logbook?year=1800", w.team)).await.assert_problem(422, "validation_failed");
     w.leader.get(&format!("/api/v1/teams/{}/logbook?year=2026&format=pdf", w.team)).await.assert_problem(422, "validation_failed");
 }
+
+/// Part II sums the year as it closed: a case received in December and ended in January was in
+/// progress at the end of its book's year; its row shows the result once known.
+#[actix_web::test]
+async fn log_book_summary_is_as_of_the_year_end() {
+    let w = world(TestApp::sqlite().await).await;
+    let today = hoagiai::db::today();
+    let last_year = today.format("%Y").to_string().parse::<i32>().unwrap() - 1;
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(format!("{last_year}-12-20"));
+    let c = create(&w.leader, &body).await;
+    let p = path(&c);
+    ok(w.leader
+        .post(
+            &format!("{p}/assignments"),
+            &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": format!("{last_year}-12-21")}),
+        )
+        .await)
+    .await;
+    ok(w.leader.post(&format!("{p}/end"), &json!({"end_reason": "agreement", "agreement_text": "Thỏa thuận", "ended_on": today})).await)
+        .await;
+    let book = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={last_year}", w.team)).await;
+    assert_eq!(book.body["rows"][0]["successful"], true);
+    assert_eq!(book.body["summary"]["total"]["in_progress"], 1);
+    assert_eq!(book.body["summary"]["total"]["successful"], 0);
+    if last_year <= 2024 {
+        assert!(book.body["cover"]["district"].is_string());
+    }
+}

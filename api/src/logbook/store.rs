@@ -100,9 +100,13 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
     let mut book_rows = Vec::new();
     for case in &rows {
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received);
+        // Part II sums up the year as it closed: a case that ended after 31 December was still
+        // in progress then (its row, like the paper book, shows the result once known).
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(case.received_on);
+        let status_at_year_end = if case.ended_on.is_some_and(|d| d > year_end) { CaseStatus::InProgress } else { status };
         if let Some(line) = summary.iter_mut().find(|l| l.category == case.category) {
             line.received += 1;
-            match status {
+            match status_at_year_end {
                 CaseStatus::Successful => line.successful += 1,
                 CaseStatus::Unsuccessful => line.unsuccessful += 1,
                 CaseStatus::OutOfScope => line.out_of_scope += 1,

@@ -16,7 +16,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The ETag of a statistics answer: its figures *and* the caller's scope, so one caller's cached
-/// answer is never taken for another's (weak: the same figures in another encoding match).
+/// answer is never taken for another's. JSON and CSV carry different tags: they are different
+/// representations of the same figures.
 fn etag(actor: &Actor, figures: &serde_json::Value) -> String {
     let mut h = Sha256::new();
     h.update(actor.scope.path.as_deref().unwrap_or("/").as_bytes());

@@ -95,12 +95,18 @@ fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> R
 }
 
 /// The level just below, for a breakdown by unit.
-fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<String>) -> Result<UnitLevel, ApiError> {
+fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<String>, day: NaiveDate) -> Result<UnitLevel, ApiError> {
     Ok(match level {
         None => UnitLevel::Province,
         Some(UnitLevel::Province) => {
-            // Districts where they exist (before 2025), communes otherwise.
-            let mut q = units::table.filter(units::level.eq("district")).select(units::id).into_boxed();
+            // Districts where they exist on the period's last day (before the 2025 reform),
+            // communes otherwise.
+            let mut q = units::table
+                .filter(units::level.eq("district"))
+                .filter(units::valid_from.le(day))
+                .filter(units::valid_to.is_null().or(units::valid_to.gt(day)))
+                .select(units::id)
+                .into_boxed();
             if let Some(p) = pattern {
                 q = q.filter(units::path.like(p.clone()));
             }
@@ -208,7 +214,7 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
             let own_level = unit.as_ref().and_then(|u| UnitLevel::parse(&u.level));
             let level = match q.level {
                 Some(l) => l,
-                None => level_below(conn, own_level, &pattern)?,
+                None => level_below(conn, own_level, &pattern, period.to)?,
             };
             // Current boundaries: the units in force at the end of the period, each with what merged
             // into it; historical: every unit of that level that existed during the period.
