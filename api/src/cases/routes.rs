@@ -101,11 +101,7 @@ async fn create_case(
 ) -> Result<HttpResponse, ApiError> {
     let days = st.config.case_start_deadline_days;
     let (dto, created) = st.db.write(move |c| store::create(c, &actor, body.0, days)).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut res = with_etag(status, &dto, dto.version);
-    res.headers_mut()
-        .insert(header::LOCATION, header::HeaderValue::from_str(&format!("/api/v1/cases/{}", dto.id)).map_err(|_| ApiError::internal())?);
-    Ok(res)
+    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/cases/{}", dto.id)))
 }
 
 /// One case with its whole history. Reading the parties' personal data is recorded in the audit log.

@@ -29,7 +29,16 @@ struct PartyLine {
 /// Volumes of years before the 2025 reform name the district on the cover; later ones have none.
 const LAST_YEAR_WITH_DISTRICTS: i32 = 2024;
 
+/// The book of a team for a year. It holds the parties' personal data, so only the team's leader
+/// and the commune (officers and viewers scoped to it) may have it — not each mediator, who sees
+/// the cases assigned to them.
 pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> Result<LogBook, ApiError> {
+    if !actor.sees_party_details() || actor.role == crate::auth::Role::Mediator {
+        return Err(ApiError::forbidden().with_detail(
+            "Sổ theo dõi có thông tin cá nhân của các bên; chỉ tổ hòa giải và cấp xã được xem",
+            "The log book holds the parties' personal data: for the team and the commune only",
+        ));
+    }
     let team = crate::teams::store::find(conn, actor, team_id)?;
     // The cover: the team's village and the units above it, as recorded.
     let ancestor_ids: Vec<String> = team.unit_path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();

@@ -1,4 +1,4 @@
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::{CreateMediator, EndMembership, MediatorDto, MediatorQuery, NewMembership, UpdateMediator};
@@ -57,13 +57,7 @@ async fn create_mediator(
             Ok((store::dto(c, &actor, m)?, created))
         })
         .await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut res = with_etag(status, &dto, dto.version);
-    res.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&format!("/api/v1/mediators/{}", dto.id)).map_err(|_| ApiError::internal())?,
-    );
-    Ok(res)
+    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/mediators/{}", dto.id)))
 }
 
 /// One mediator with their membership history.

@@ -1,4 +1,4 @@
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::{CreateSuccession, CreateUnit, SuccessionDto, UnitDto, UnitQuery, UpdateUnit};
@@ -67,12 +67,9 @@ async fn create_unit(
 ) -> Result<HttpResponse, ApiError> {
     let who_actor = actor.clone();
     let (unit, created) = st.db.write(move |c| store::create(c, &who_actor.scope, &Who::from(&who_actor), body.0)).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     let location = format!("/api/v1/units/{}", unit.id);
     let version = unit.version;
-    let mut res = with_etag(status, &UnitDto::from(unit), version);
-    res.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).map_err(|_| ApiError::internal())?);
-    Ok(res)
+    Ok(crate::http::created(created, &UnitDto::from(unit), version, &location))
 }
 
 /// One unit inside the caller's scope.

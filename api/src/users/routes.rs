@@ -101,9 +101,7 @@ async fn create_user(
     let (user, generated_password, created) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
     let location = format!("/api/v1/users/{}", user.id);
     let version = user.version;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut res = with_etag(status, &CreatedUser { user: user.into(), generated_password }, version);
-    res.headers_mut().insert(header::LOCATION, header::HeaderValue::from_str(&location).map_err(|_| ApiError::internal())?);
+    let mut res = crate::http::created(created, &CreatedUser { user: user.into(), generated_password }, version, &location);
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(res)
 }
