@@ -24,6 +24,8 @@ const TEAM_READERS: &[Role] = &[Admin, Officer, TeamLeader, Mediator, Viewer];
 const CASE_WORKERS: &[Role] = &[Officer, TeamLeader, Mediator];
 /// Those who manage a case: officers and team leaders.
 const CASE_EDITORS: &[Role] = &[Officer, TeamLeader];
+/// The commune's money and its year-end review: its officers and leadership (and administrators).
+const FUNDING_READERS: &[Role] = &[Admin, Officer, Viewer];
 
 const RULES: &[(&str, Access)] = &[
     ("login", Public),
@@ -82,6 +84,42 @@ const RULES: &[(&str, Access)] = &[
     ("submit_report", Only(MANAGERS)),
     ("list_reports", AnyRole),
     ("get_report", AnyRole),
+    ("list_trainings", Only(TEAM_READERS)),
+    ("get_training", Only(TEAM_READERS)),
+    ("get_training_coverage", Only(TEAM_READERS)),
+    ("create_training", Only(MANAGERS)),
+    ("update_training", Only(MANAGERS)),
+    ("list_funding_policies", Only(FUNDING_READERS)),
+    ("create_funding_policy", Only(MANAGERS)),
+    ("update_funding_policy", Only(MANAGERS)),
+    ("list_budgets", Only(FUNDING_READERS)),
+    ("create_budget", Only(MANAGERS)),
+    ("update_budget", Only(MANAGERS)),
+    ("list_disbursements", Only(FUNDING_READERS)),
+    ("get_disbursement", Only(FUNDING_READERS)),
+    ("create_disbursement", Only(MANAGERS)),
+    ("get_fee_suggestions", Only(FUNDING_READERS)),
+    ("accept_fee_suggestions", Only(MANAGERS)),
+    ("record_duty_breach", Only(MANAGERS)),
+    ("list_confirmation_lists", Only(FUNDING_READERS)),
+    ("get_confirmation_list", Only(FUNDING_READERS)),
+    ("create_confirmation_list", Only(MANAGERS)),
+    ("update_confirmation_list", Only(MANAGERS)),
+    ("get_funding_summary", Only(FUNDING_READERS)),
+    ("list_incident_claims", Only(FUNDING_READERS)),
+    ("create_incident_claim", Only(MANAGERS)),
+    ("decide_incident_claim", Only(MANAGERS)),
+    ("list_rating_schemes", Only(FUNDING_READERS)),
+    ("create_rating_scheme", Only(&[Admin])),
+    ("list_team_ratings", Only(FUNDING_READERS)),
+    ("create_team_rating", Only(MANAGERS)),
+    ("update_team_rating", Only(MANAGERS)),
+    ("list_awards", Only(FUNDING_READERS)),
+    ("create_award", Only(MANAGERS)),
+    ("update_award", Only(MANAGERS)),
+    ("get_plan_targets", Only(FUNDING_READERS)),
+    ("set_plan_targets", Only(MANAGERS)),
+    ("get_year_end_report", Only(FUNDING_READERS)),
 ];
 
 struct Operation {

@@ -28,6 +28,17 @@ pub enum Action {
     ReadCaseFacts,
     /// Submit official reports: officers (and admins).
     SubmitReports,
+    /// Trainings and coverage: officers and viewers of the unit; team leaders and mediators for their team.
+    ReadTrainings,
+    ManageTrainings,
+    /// Funding policies, budgets, disbursements, fee suggestions, confirmation lists, incident claims.
+    ReadFunding,
+    ManageFunding,
+    /// Team ratings, awards, plan targets and the year-end report.
+    ReadReview,
+    ManageReview,
+    /// Add a rating scheme (the national configuration).
+    ConfigureSchemes,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -48,6 +59,11 @@ pub fn allows(role: Role, action: Action) -> bool {
         ReadStats => true,
         ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
         SubmitReports => matches!(role, Admin | Officer),
+        ReadTrainings => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
+        ManageTrainings | ManageFunding | ManageReview => matches!(role, Admin | Officer),
+        // Money and the review are the commune's business: its officers and its leadership.
+        ReadFunding | ReadReview => matches!(role, Admin | Officer | Viewer),
+        ConfigureSchemes => role == Admin,
     }
 }
 
@@ -89,5 +105,12 @@ pub mod can {
         ReadStats,
         ReadCaseFacts,
         SubmitReports,
+        ReadTrainings,
+        ManageTrainings,
+        ReadFunding,
+        ManageFunding,
+        ReadReview,
+        ManageReview,
+        ConfigureSchemes,
     );
 }

@@ -321,6 +321,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_sessions,
     case_escalations,
     case_follow_ups,
+    trainings,
+    training_attendance,
+    funding_policies,
+    budgets,
+    confirmation_lists,
+    disbursements,
+    disbursement_cases,
+    case_fee_payments,
+    duty_breaches,
+    incident_claims,
+    rating_schemes,
+    team_ratings,
+    awards,
+    plan_targets,
 );
 
 diesel::table! {
@@ -352,3 +366,219 @@ diesel::table! {
         superseded_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    trainings (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        held_on -> Date,
+        title -> Text,
+        organiser -> Text,
+        trainer -> Nullable<Text>,
+        level -> Text,
+        place -> Nullable<Text>,
+        topics -> Text,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_attendance (training_id, mediator_id) {
+        training_id -> Text,
+        mediator_id -> Text,
+        present -> Bool,
+    }
+}
+
+diesel::table! {
+    funding_policies (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        legal_basis -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        item -> Text,
+        rate -> BigInt,
+        rate_unit -> Text,
+        outcome -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    budgets (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        year -> Integer,
+        item -> Text,
+        amount -> BigInt,
+        decision_no -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    confirmation_lists (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        title -> Text,
+        made_on -> Date,
+        signed_returned -> Bool,
+        returned_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disbursements (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        paid_on -> Date,
+        paid_year -> Integer,
+        item -> Text,
+        payee_team_id -> Nullable<Text>,
+        payee_mediator_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        amount -> BigInt,
+        voucher_no -> Nullable<Text>,
+        note -> Nullable<Text>,
+        confirmation_list_id -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disbursement_cases (disbursement_id, case_id) {
+        disbursement_id -> Text,
+        case_id -> Text,
+        amount -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_fee_payments (case_id) {
+        case_id -> Text,
+        policy_id -> Nullable<Text>,
+        amount -> BigInt,
+        paid_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    duty_breaches (case_id, mediator_id) {
+        case_id -> Text,
+        mediator_id -> Text,
+        unit_path -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_claims (id) {
+        id -> Text,
+        mediator_id -> Text,
+        unit_path -> Text,
+        occurred_on -> Date,
+        case_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        kind -> Text,
+        description -> Text,
+        medical_costs -> BigInt,
+        lost_income -> BigInt,
+        funeral_costs -> BigInt,
+        status -> Text,
+        approved_amount -> Nullable<BigInt>,
+        decision_no -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rating_schemes (code) {
+        code -> Text,
+        name -> Text,
+        origin -> Text,
+        criteria -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_ratings (id) {
+        id -> Text,
+        team_id -> Text,
+        unit_path -> Text,
+        year -> Integer,
+        scheme_code -> Text,
+        results -> Text,
+        rating -> Text,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> Text,
+        unit_path -> Text,
+        year -> Integer,
+        team_id -> Nullable<Text>,
+        mediator_id -> Nullable<Text>,
+        level -> Text,
+        title -> Text,
+        reason -> Text,
+        decision_no -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        amount -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_targets (unit_id, year) {
+        unit_id -> Text,
+        year -> Integer,
+        success_rate_pct -> Integer,
+        trained_pct -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(training_attendance -> trainings (training_id));
+diesel::joinable!(training_attendance -> mediators (mediator_id));
+diesel::joinable!(disbursement_cases -> disbursements (disbursement_id));
+diesel::joinable!(disbursement_cases -> cases (case_id));
+diesel::joinable!(case_fee_payments -> cases (case_id));
+diesel::joinable!(team_ratings -> teams (team_id));

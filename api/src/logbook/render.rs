@@ -7,12 +7,11 @@
 
 use std::sync::OnceLock;
 
-use base64::Engine;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Workbook, Worksheet, XlsxError};
-use sha2::{Digest, Sha256};
 
 use super::dto::{LogBook, LogBookCover, LogBookParty, LogBookRow, LogBookSummaryLine};
+use crate::print::esc;
 use crate::text::fold;
 
 // ---------------------------------------------------------------------------------------------
@@ -209,32 +208,15 @@ col.s1 { width: 5%; } col.s2 { width: 30%; } col.s3, col.s4, col.s5, col.s6, col
 .signature .space { height: 25mm; }
 "#;
 
-/// Escapes text for HTML content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The CSP source expression of the HTML's style element: `'sha256-…'`.
 pub fn html_style_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes())))).clone()
+    HASH.get_or_init(|| crate::print::style_hash(STYLE)).clone()
 }
 
-/// The whole Content-Security-Policy to send with `html`: nothing loads, nothing runs, only the
-/// one style element applies.
+/// The whole Content-Security-Policy to send with `html`.
 pub fn html_csp() -> String {
-    format!("default-src 'none'; style-src {}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'", html_style_hash())
+    crate::print::csp(STYLE)
 }
 
 /// The log book as one printable HTML5 document (A4 landscape), in Vietnamese.
@@ -783,9 +765,7 @@ mod tests {
         let h = html(&book(2024));
         assert_eq!(h.matches("<style").count(), 1);
         assert!(!h.contains(" style="));
-        let start = h.find("<style>").unwrap() + "<style>".len();
-        let end = h.find("</style>").unwrap();
-        let expected = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&h.as_bytes()[start..end])));
+        let expected = crate::print::style_hash(crate::print::only_style(&h));
         assert_eq!(html_style_hash(), expected);
         assert!(html_csp().contains(&format!("style-src {expected};")));
         assert!(html_csp().starts_with("default-src 'none';"));

@@ -319,3 +319,15 @@ fn bump(conn: &mut DbConn, actor: &Actor, mut mediator: Mediator, old: serde_jso
     )?;
     Ok(mediator)
 }
+
+/// The team a mediator served in on a day (the earliest membership, if several).
+pub fn team_on(conn: &mut DbConn, mediator_id: &str, day: chrono::NaiveDate) -> Result<Option<String>, ApiError> {
+    Ok(memberships::table
+        .filter(memberships::mediator_id.eq(mediator_id))
+        .filter(memberships::from_date.le(day))
+        .filter(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
+        .select(memberships::team_id)
+        .order(memberships::from_date.asc())
+        .first(conn)
+        .optional()?)
+}

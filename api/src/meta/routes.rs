@@ -66,6 +66,15 @@ fn push_code_enums(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
     push::<EscalationKind>(out);
     push::<Implementation>(out);
     push::<Signature>(out);
+    push::<crate::trainings::dto::TrainingLevel>(out);
+    push::<crate::funding::dto::FundingItem>(out);
+    push::<crate::funding::dto::RateUnit>(out);
+    push::<crate::funding::dto::FeeOutcome>(out);
+    push::<crate::funding::dto::IncidentKind>(out);
+    push::<crate::funding::dto::ClaimStatus>(out);
+    push::<crate::review::dto::AwardLevel>(out);
+    push::<crate::review::dto::CriterionKind>(out);
+    push::<crate::review::dto::Rating>(out);
 }
 
 /// Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
@@ -87,6 +96,6 @@ mod tests {
     fn codes_on_the_wire_match_the_labels() {
         let mut out = std::collections::BTreeMap::new();
         super::push_code_enums(&mut out);
-        assert_eq!(out.len(), 16);
+        assert_eq!(out.len(), 25);
     }
 }

@@ -32,7 +32,8 @@ pub struct CaseFigures {
     pub success_rate_of_received: Option<f64>,
 }
 
-fn rate(numerator: i64, denominator: i64) -> Option<f64> {
+/// numerator ÷ denominator as a fraction rounded to four places; `None` when the denominator is 0.
+pub fn rate(numerator: i64, denominator: i64) -> Option<f64> {
     (denominator > 0).then(|| ((numerator as f64 / denominator as f64) * 10_000.0).round() / 10_000.0)
 }
 

@@ -206,7 +206,20 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
 /// The team's composition today against the law's rules.
 pub fn health(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<TeamHealth, ApiError> {
     let team = find(conn, actor, id)?;
-    let day = today();
+    let composition = composition_on(conn, &team, today())?;
+    Ok(TeamHealth {
+        team_id: team.id,
+        active_mediators: composition.active_mediators,
+        women: composition.women,
+        ethnic_minority: composition.ethnic_minority,
+        leaders: composition.leaders,
+        ethnic_minority_area: composition.ethnic_minority_area,
+        warnings: rules::warnings(&composition),
+    })
+}
+
+/// Who served in the team on a day, as the composition rules see them.
+pub fn composition_on(conn: &mut DbConn, team: &Team, day: chrono::NaiveDate) -> Result<Composition, ApiError> {
     let people: Vec<(String, String, bool)> = memberships::table
         .inner_join(mediators::table)
         .filter(memberships::team_id.eq(&team.id))
@@ -215,20 +228,11 @@ pub fn health(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<TeamHealth, 
         .select((memberships::role, mediators::sex, mediators::ethnic_minority))
         .load(conn)?;
     let ethnic_minority_area: bool = units::table.find(&team.unit_id).select(units::ethnic_minority_area).first(conn)?;
-    let composition = Composition {
+    Ok(Composition {
         active_mediators: people.len() as i64,
         women: people.iter().filter(|(_, sex, _)| sex == "female").count() as i64,
         ethnic_minority: people.iter().filter(|(_, _, e)| *e).count() as i64,
         leaders: people.iter().filter(|(role, _, _)| role == "leader").count() as i64,
         ethnic_minority_area,
-    };
-    Ok(TeamHealth {
-        team_id: team.id,
-        active_mediators: composition.active_mediators,
-        women: composition.women,
-        ethnic_minority: composition.ethnic_minority,
-        leaders: composition.leaders,
-        ethnic_minority_area,
-        warnings: rules::warnings(&composition),
     })
 }

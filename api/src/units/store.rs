@@ -259,3 +259,25 @@ pub fn successions_of(conn: &mut DbConn, scope: &Scope, unit_id: &str) -> Result
         .order((unit_successions::effective_date.asc(), unit_successions::id.asc()))
         .load(conn)?)
 }
+
+/// The unit a request is about: the one asked for (404 outside the caller's scope), else the
+/// caller's own; national callers must name one.
+pub fn asked_or_own(conn: &mut DbConn, actor: &crate::auth::Actor, asked: Option<uuid::Uuid>) -> Result<Unit, ApiError> {
+    match (asked, &actor.unit_id) {
+        (Some(id), _) => find(conn, &actor.scope, &id.to_string()),
+        (None, Some(own)) => find(conn, &actor.scope, own),
+        (None, None) => Err(ApiError::invalid_field("unit_id", "required")),
+    }
+}
+
+/// The paths of a unit and every unit above it: "/a/b/" → ["/a/", "/a/b/"].
+pub fn ancestor_paths(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut acc = String::from("/");
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        acc.push_str(part);
+        acc.push('/');
+        out.push(acc.clone());
+    }
+    out
+}

@@ -1,0 +1,228 @@
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, put, web, HttpResponse};
+
+use super::dto::*;
+use super::{render, store, year_end};
+use crate::app::AppState;
+use crate::auth::{can, Allowed};
+use crate::error::ApiError;
+use crate::http::{with_etag, IfMatch, JsonBody, QueryParams};
+use crate::logbook::routes::LogBookFormat as Format;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_rating_schemes)
+        .service(create_rating_scheme)
+        .service(list_team_ratings)
+        .service(create_team_rating)
+        .service(update_team_rating)
+        .service(list_awards)
+        .service(create_award)
+        .service(update_award)
+        .service(get_plan_targets)
+        .service(set_plan_targets)
+        .service(get_year_end_report);
+}
+
+/// The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt").
+#[utoipa::path(tag = "review", responses((status = 200, body = Vec<RatingSchemeDto>)))]
+#[get("/review/rating-schemes")]
+async fn list_rating_schemes(_actor: Allowed<can::ReadReview>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let rows = st.db.run(store::schemes).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Adds a rating scheme (administrators): its criteria, judged or computed from the cases.
+#[utoipa::path(tag = "review", request_body = CreateRatingScheme, responses((status = 201, body = RatingSchemeDto)))]
+#[post("/review/rating-schemes")]
+async fn create_rating_scheme(
+    actor: Allowed<can::ConfigureSchemes>,
+    body: JsonBody<CreateRatingScheme>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let dto = st.db.write(move |c| store::create_scheme(c, &actor, body.0)).await?;
+    Ok(HttpResponse::Created().json(dto))
+}
+
+/// Team ratings in the caller's scope.
+#[utoipa::path(tag = "review", params(ReviewQuery), responses((status = 200, body = Vec<TeamRatingDto>)))]
+#[get("/review/team-ratings")]
+async fn list_team_ratings(
+    actor: Allowed<can::ReadReview>,
+    query: QueryParams<ReviewQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = st
+        .db
+        .run(move |c| {
+            let rows = store::list_ratings(c, &actor, &query.0)?;
+            rows.into_iter().map(|r| store::rating_dto(c, r)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Rates a team for a year: computed criteria from its cases, the others from the judgements.
+/// One rating per team, year and scheme (409 `already_rated`).
+#[utoipa::path(tag = "review", request_body = CreateTeamRating, responses((status = 201, body = TeamRatingDto, headers(("ETag" = String), ("Location" = String)))))]
+#[post("/review/team-ratings")]
+async fn create_team_rating(
+    actor: Allowed<can::ManageReview>,
+    body: JsonBody<CreateTeamRating>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (dto, created) = st
+        .db
+        .write(move |c| {
+            let (r, created) = store::create_rating(c, &actor, body.0)?;
+            Ok((store::rating_dto(c, r)?, created))
+        })
+        .await?;
+    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/review/team-ratings/{}", dto.id)))
+}
+
+/// Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`.
+#[utoipa::path(
+    tag = "review",
+    request_body = UpdateTeamRating,
+    params(("If-Match" = String, Header, description = "The ETag of the version being edited")),
+    responses((status = 200, body = TeamRatingDto, headers(("ETag" = String))))
+)]
+#[patch("/review/team-ratings/{id}")]
+async fn update_team_rating(
+    actor: Allowed<can::ManageReview>,
+    id: web::Path<uuid::Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateTeamRating>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let dto = st
+        .db
+        .write(move |c| {
+            let r = store::update_rating(c, &actor, &id.to_string(), if_match.0, body.0)?;
+            store::rating_dto(c, r)
+        })
+        .await?;
+    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+}
+
+/// Awards (khen thưởng) in the caller's scope.
+#[utoipa::path(tag = "review", params(ReviewQuery), responses((status = 200, body = Vec<AwardDto>)))]
+#[get("/review/awards")]
+async fn list_awards(
+    actor: Allowed<can::ReadReview>,
+    query: QueryParams<ReviewQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = st
+        .db
+        .run(move |c| {
+            let rows = store::list_awards(c, &actor, &query.0)?;
+            rows.into_iter().map(|a| store::award_dto(c, a)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Records an award to a team or a mediator.
+#[utoipa::path(tag = "review", request_body = CreateAward, responses((status = 201, body = AwardDto, headers(("ETag" = String), ("Location" = String)))))]
+#[post("/review/awards")]
+async fn create_award(
+    actor: Allowed<can::ManageReview>,
+    body: JsonBody<CreateAward>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (dto, created) = st
+        .db
+        .write(move |c| {
+            let (a, created) = store::create_award(c, &actor, body.0)?;
+            Ok((store::award_dto(c, a)?, created))
+        })
+        .await?;
+    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/review/awards/{}", dto.id)))
+}
+
+/// Corrects an award; needs `If-Match`.
+#[utoipa::path(
+    tag = "review",
+    request_body = UpdateAward,
+    params(("If-Match" = String, Header, description = "The ETag of the version being edited")),
+    responses((status = 200, body = AwardDto, headers(("ETag" = String))))
+)]
+#[patch("/review/awards/{id}")]
+async fn update_award(
+    actor: Allowed<can::ManageReview>,
+    id: web::Path<uuid::Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateAward>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let dto = st
+        .db
+        .write(move |c| {
+            let a = store::update_award(c, &actor, &id.to_string(), if_match.0, body.0)?;
+            store::award_dto(c, a)
+        })
+        .await?;
+    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+}
+
+/// A commune's targets for the year (the defaults of the plan when none were set).
+#[utoipa::path(tag = "review", responses((status = 200, body = PlanTargets)))]
+#[get("/review/plan-targets/{unit_id}/{year}")]
+async fn get_plan_targets(
+    actor: Allowed<can::ReadReview>,
+    path: web::Path<(uuid::Uuid, i32)>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (unit_id, year) = path.into_inner();
+    let t = st
+        .db
+        .run(move |c| {
+            let unit = crate::units::store::find(c, &actor.scope, &unit_id.to_string())?;
+            store::targets(c, &unit.id, year)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(t))
+}
+
+/// Sets a commune's targets for the year.
+#[utoipa::path(tag = "review", request_body = PlanTargetsInput, responses((status = 200, body = PlanTargets)))]
+#[put("/review/plan-targets/{unit_id}/{year}")]
+async fn set_plan_targets(
+    actor: Allowed<can::ManageReview>,
+    path: web::Path<(uuid::Uuid, i32)>,
+    body: JsonBody<PlanTargetsInput>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (unit_id, year) = path.into_inner();
+    if !(1990..=2100).contains(&year) {
+        return Err(ApiError::invalid_field("year", "out_of_range"));
+    }
+    let t = st.db.write(move |c| store::set_targets(c, &actor, &unit_id.to_string(), year, body.0)).await?;
+    Ok(HttpResponse::Ok().json(t))
+}
+
+/// The year-end report of a commune: the plan's indicators beside its targets, computed from the
+/// records — as JSON, or as a printable page in Vietnamese (`format=html`).
+#[utoipa::path(
+    tag = "review",
+    params(YearEndQuery),
+    responses((status = 200, body = YearEndReport, content((YearEndReport = "application/json"), (String = "text/html"))))
+)]
+#[get("/review/year-end")]
+async fn get_year_end_report(
+    actor: Allowed<can::ReadReview>,
+    query: QueryParams<YearEndQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let (unit_id, year) = (q.unit_id, q.year);
+    let report = st.db.run(move |c| year_end::report(c, &actor, unit_id, year)).await?;
+    Ok(match q.format.unwrap_or(Format::Json) {
+        Format::Html => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, render::html_csp()))
+            .body(render::html(&report)),
+        _ => HttpResponse::Ok().json(report),
+    })
+}

@@ -1,0 +1,14 @@
+DROP TABLE plan_targets;
+DROP TABLE awards;
+DROP TABLE team_ratings;
+DROP TABLE rating_schemes;
+DROP TABLE incident_claims;
+DROP TABLE duty_breaches;
+DROP TABLE case_fee_payments;
+DROP TABLE disbursement_cases;
+DROP TABLE disbursements;
+DROP TABLE confirmation_lists;
+DROP TABLE budgets;
+DROP TABLE funding_policies;
+DROP TABLE training_attendance;
+DROP TABLE trainings;
