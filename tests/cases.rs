@@ -32,6 +32,7 @@ pub struct World {
     pub mediator_a: Client,
     pub mediator_a_id: String,
     pub mediator_b_id: String,
+    pub leader_id: String,
 }
 
 pub async fn world(app: TestApp) -> World {
@@ -56,6 +57,7 @@ pub async fn world(app: TestApp) -> World {
         mediator_a,
         mediator_a_id: a["id"].as_str().unwrap().into(),
         mediator_b_id: b["id"].as_str().unwrap().into(),
+        leader_id: leader["id"].as_str().unwrap().into(),
         app,
     }
 }

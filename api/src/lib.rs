@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_funding;
 pub mod error;
 pub mod funding;
 pub mod health;

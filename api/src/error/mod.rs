@@ -210,7 +210,12 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.status.as_u16(), self.code)
+        write!(f, "{} {}", self.status.as_u16(), self.code)?;
+        // The fields at fault, by path and code (never their values), for CLI and log readers.
+        for e in &self.errors {
+            write!(f, "; {}: {}", e.field, e.code)?;
+        }
+        Ok(())
     }
 }
 

@@ -55,21 +55,15 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<Co
 
 pub fn dto(conn: &mut DbConn, l: ConfirmationList) -> Result<ConfirmationListDto, ApiError> {
     let unit_name: String = units::table.find(&l.unit_id).select(units::name).first(conn)?;
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, i64, Option<String>)> = disbursements::table
+    let rows: Vec<super::model::Disbursement> = disbursements::table
         .filter(disbursements::confirmation_list_id.eq(&l.id))
-        .select((
-            disbursements::id,
-            disbursements::item,
-            disbursements::payee_team_id,
-            disbursements::payee_mediator_id,
-            disbursements::team_id,
-            disbursements::amount,
-            disbursements::voucher_no,
-        ))
+        .select(super::model::Disbursement::as_select())
         .order(disbursements::id.asc())
         .load(conn)?;
     let mut lines = Vec::new();
-    for (i, (id, item, payee_team, payee_mediator, team_id, amount, voucher_no)) in rows.into_iter().enumerate() {
+    for (i, d) in rows.into_iter().enumerate() {
+        let (id, item, payee_team, payee_mediator, team_id, amount, voucher_no) =
+            (d.id, d.item, d.payee_team_id, d.payee_mediator_id, d.team_id, d.amount, d.voucher_no);
         let team_name: Option<String> = match &team_id {
             Some(t) => teams::table.find(t).select(teams::name).first(conn).optional()?,
             None => None,

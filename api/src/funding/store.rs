@@ -16,19 +16,6 @@ use crate::db::schema::{
 use crate::db::{new_id, now, today, DbConn};
 use crate::error::ApiError;
 
-fn record(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: &str,
-    path: &str,
-    old: Option<serde_json::Value>,
-    new: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
-    audit::record(conn, &Who::from(actor), Change { action, entity, entity_id: id, unit_path: Some(path), old, new })
-}
-
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
@@ -164,7 +151,18 @@ pub fn create_policy(conn: &mut DbConn, actor: &Actor, input: CreatePolicy) -> R
     };
     check_no_overlap(conn, &p)?;
     diesel::insert_into(funding_policies::table).values(&p).execute(conn)?;
-    record(conn, actor, "create", "funding_policy", &p.id, &p.unit_path, None, Some(json(&policy_dto(p.clone()))))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "create",
+            entity: "funding_policy",
+            entity_id: &p.id,
+            unit_path: Some(&p.unit_path),
+            old: None,
+            new: Some(json(&policy_dto(p.clone()))),
+        },
+    )?;
     Ok((p, true))
 }
 
@@ -204,7 +202,18 @@ pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
         let fresh = find_policy(conn, actor, id)?;
         return Err(ApiError::stale(json(&policy_dto(fresh.clone())), fresh.version));
     }
-    record(conn, actor, "update", "funding_policy", id, &next.unit_path, Some(old), Some(json(&policy_dto(next.clone()))))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "update",
+            entity: "funding_policy",
+            entity_id: id,
+            unit_path: Some(&next.unit_path),
+            old: Some(old),
+            new: Some(json(&policy_dto(next.clone()))),
+        },
+    )?;
     Ok(next)
 }
 
@@ -284,7 +293,18 @@ pub fn create_budget(conn: &mut DbConn, actor: &Actor, input: CreateBudget) -> R
         err if err.code == "already_exists" => ApiError::conflict("budget_exists"),
         err => err,
     })?;
-    record(conn, actor, "create", "budget", &b.id, &b.unit_path, None, Some(json(&budget_dto(b.clone()))))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "create",
+            entity: "budget",
+            entity_id: &b.id,
+            unit_path: Some(&b.unit_path),
+            old: None,
+            new: Some(json(&budget_dto(b.clone()))),
+        },
+    )?;
     Ok((b, true))
 }
 
@@ -315,7 +335,18 @@ pub fn update_budget(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
         let fresh = find_budget(conn, actor, id)?;
         return Err(ApiError::stale(json(&budget_dto(fresh.clone())), fresh.version));
     }
-    record(conn, actor, "update", "budget", id, &next.unit_path, Some(old), Some(json(&budget_dto(next.clone()))))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "update",
+            entity: "budget",
+            entity_id: id,
+            unit_path: Some(&next.unit_path),
+            old: Some(old),
+            new: Some(json(&budget_dto(next.clone()))),
+        },
+    )?;
     Ok(next)
 }
 
@@ -449,7 +480,11 @@ pub fn insert_disbursement(conn: &mut DbConn, actor: &Actor, d: &Disbursement, c
             .execute(conn)?;
     }
     let value = json(&disbursement_dto(conn, d.clone())?);
-    record(conn, actor, "create", "disbursement", &d.id, &d.unit_path, None, Some(value))
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "create", entity: "disbursement", entity_id: &d.id, unit_path: Some(&d.unit_path), old: None, new: Some(value) },
+    )
 }
 
 pub fn create_disbursement(conn: &mut DbConn, actor: &Actor, input: CreateDisbursement) -> Result<(Disbursement, bool), ApiError> {
@@ -549,7 +584,18 @@ pub fn record_duty_breach(conn: &mut DbConn, actor: &Actor, input: RecordDutyBre
         ))
         .execute(conn)?;
     let dto = DutyBreachDto { case_id: case.id.clone(), mediator_id, note: input.note.trim().into(), created_at: stamp.and_utc() };
-    record(conn, actor, "create", "duty_breach", &case.id, &case.unit_path, None, Some(json(&dto)))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "create",
+            entity: "duty_breach",
+            entity_id: &case.id,
+            unit_path: Some(&case.unit_path),
+            old: None,
+            new: Some(json(&dto)),
+        },
+    )?;
     Ok(dto)
 }
 
@@ -664,7 +710,11 @@ pub fn create_claim(conn: &mut DbConn, actor: &Actor, input: CreateIncidentClaim
     };
     diesel::insert_into(incident_claims::table).values(&c).execute(conn)?;
     let value = json(&claim_dto(conn, c.clone())?);
-    record(conn, actor, "create", "incident_claim", &c.id, &c.unit_path, None, Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "create", entity: "incident_claim", entity_id: &c.id, unit_path: Some(&c.unit_path), old: None, new: Some(value) },
+    )?;
     Ok((c, true))
 }
 
@@ -715,7 +765,18 @@ pub fn decide_claim(
         return Err(ApiError::stale(value, fresh.version));
     }
     let value = json(&claim_dto(conn, next.clone())?);
-    record(conn, actor, "decide", "incident_claim", id, &next.unit_path, Some(old), Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "decide",
+            entity: "incident_claim",
+            entity_id: id,
+            unit_path: Some(&next.unit_path),
+            old: Some(old),
+            new: Some(value),
+        },
+    )?;
     Ok(next)
 }
 

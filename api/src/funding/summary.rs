@@ -96,7 +96,8 @@ pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, path: &str,
 
 pub fn csv(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {
     let fail = |_| ApiError::internal();
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // Two tables in one file (items, then teams): rows of different lengths.
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     out.write_record(["Nội dung", "Mã", "Dự toán (đồng)", "Đã chi (đồng)", "Tỷ lệ đã chi"]).map_err(fail)?;
     for l in s.items.iter().chain(std::iter::once(&s.total)) {
         out.write_record([
@@ -108,7 +109,7 @@ pub fn csv(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {
         ])
         .map_err(fail)?;
     }
-    out.write_record(["", "", "", "", ""]).map_err(fail)?;
+    out.write_record([""]).map_err(fail)?;
     let mut header = vec!["Tổ hòa giải".to_string()];
     header.extend(FundingItem::all().iter().map(|i| i.labels().0.to_string()));
     header.push("Tổng cộng".into());

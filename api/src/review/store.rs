@@ -17,19 +17,6 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
-fn record(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: &str,
-    path: &str,
-    old: Option<serde_json::Value>,
-    new: Option<serde_json::Value>,
-) -> Result<(), ApiError> {
-    audit::record(conn, &Who::from(actor), Change { action, entity, entity_id: id, unit_path: Some(path), old, new })
-}
-
 /// The pattern of the unit asked for (in scope), else of the caller's scope.
 fn pattern_for(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
     Ok(match unit_id {
@@ -174,7 +161,11 @@ pub fn create_rating(conn: &mut DbConn, actor: &Actor, input: CreateTeamRating) 
         err => err,
     })?;
     let value = json(&rating_dto(conn, r.clone())?);
-    record(conn, actor, "create", "team_rating", &r.id, &r.unit_path, None, Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "create", entity: "team_rating", entity_id: &r.id, unit_path: Some(&r.unit_path), old: None, new: Some(value) },
+    )?;
     Ok((r, true))
 }
 
@@ -208,7 +199,18 @@ pub fn update_rating(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
         return Err(ApiError::stale(value, fresh.version));
     }
     let value = json(&rating_dto(conn, next.clone())?);
-    record(conn, actor, "update", "team_rating", id, &next.unit_path, Some(old), Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "update",
+            entity: "team_rating",
+            entity_id: id,
+            unit_path: Some(&next.unit_path),
+            old: Some(old),
+            new: Some(value),
+        },
+    )?;
     Ok(next)
 }
 
@@ -302,7 +304,11 @@ pub fn create_award(conn: &mut DbConn, actor: &Actor, input: CreateAward) -> Res
     };
     diesel::insert_into(awards::table).values(&a).execute(conn)?;
     let value = json(&award_dto(conn, a.clone())?);
-    record(conn, actor, "create", "award", &a.id, &a.unit_path, None, Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "create", entity: "award", entity_id: &a.id, unit_path: Some(&a.unit_path), old: None, new: Some(value) },
+    )?;
     Ok((a, true))
 }
 
@@ -337,7 +343,11 @@ pub fn update_award(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, pa
         return Err(ApiError::stale(value, fresh.version));
     }
     let value = json(&award_dto(conn, next.clone())?);
-    record(conn, actor, "update", "award", id, &next.unit_path, Some(old), Some(value))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change { action: "update", entity: "award", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(value) },
+    )?;
     Ok(next)
 }
 
@@ -376,6 +386,17 @@ pub fn set_targets(conn: &mut DbConn, actor: &Actor, unit_id: &str, year: i32, i
         ))
         .execute(conn)?;
     let new = targets(conn, &unit.id, year)?;
-    record(conn, actor, "update", "plan_targets", &unit.id, &unit.path, Some(json(&old)), Some(json(&new)))?;
+    audit::record(
+        conn,
+        &Who::from(actor),
+        Change {
+            action: "update",
+            entity: "plan_targets",
+            entity_id: &unit.id,
+            unit_path: Some(&unit.path),
+            old: Some(json(&old)),
+            new: Some(json(&new)),
+        },
+    )?;
     Ok(new)
 }

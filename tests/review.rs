@@ -1,0 +1,255 @@
+//! Trainings and coverage; team ratings; the year-end report's figures for a known data set, as
+//! JSON and as a printable page; the demo commune's report with every indicator filled in.
+
+use actix_web::http::StatusCode;
+use chrono::{Datelike, NaiveDate};
+use hoagiai::auth::Role;
+use serde_json::{json, Value};
+
+use crate::cases::{create, new_case, world};
+use crate::common::{Client, Resp, TestApp};
+use crate::funding::{days_ago, ended_case};
+use crate::teams::{mediator, team};
+
+on_both_backends!(training_coverage_and_who_is_left, year_end_report_from_a_known_year);
+
+/// The demo commune: this year's coverage equals what its trainings and mediators say, and the
+/// year-end report of last year and of this year has a figure for every indicator of the plan.
+#[actix_web::test]
+async fn the_demo_commune_has_every_indicator() {
+    let app = TestApp::sqlite().await;
+    let dir = app.data_dir.clone();
+    let logins = {
+        let mut conn = app.db.get().unwrap();
+        hoagiai::demo::seed(&mut conn, &dir).unwrap()
+    };
+    let password = logins.iter().find(|l| l.username == "canbo.tuphap").unwrap().password.clone();
+    let officer = app.login("canbo.tuphap", &password).await;
+    let year = days_ago(0).year();
+
+    // Independently: who serves now, and who attended a training held this year.
+    let mediators = ok(officer.get("/api/v1/mediators?limit=100").await, StatusCode::OK).await.body;
+    let active: Vec<String> = mediators["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["current_team_id"].is_string())
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let trainings = ok(officer.get(&format!("/api/v1/trainings?year={year}")).await, StatusCode::OK).await.body;
+    let mut trained: Vec<String> = trainings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["attendance"].as_array().unwrap().clone())
+        .filter(|a| a["present"] == true)
+        .map(|a| a["mediator_id"].as_str().unwrap().to_string())
+        .filter(|m| active.contains(m))
+        .collect();
+    trained.sort();
+    trained.dedup();
+    let cov = ok(officer.get(&format!("/api/v1/trainings/coverage?year={year}")).await, StatusCode::OK).await.body;
+    assert_eq!((cov["active_mediators"].as_i64(), cov["trained"].as_i64()), (Some(active.len() as i64), Some(trained.len() as i64)));
+    let untrained: Vec<String> =
+        cov["untrained"].as_array().unwrap().iter().map(|m| m["mediator_id"].as_str().unwrap().to_string()).collect();
+    assert!(!untrained.is_empty(), "the demo leaves someone to train");
+    assert!(untrained.iter().all(|m| active.contains(m) && !trained.contains(m)));
+    assert_eq!(untrained.len() + trained.len(), active.len());
+
+    for y in [year - 1, year] {
+        let r = ok(officer.get(&format!("/api/v1/review/year-end?year={y}")).await, StatusCode::OK).await.body;
+        let missing: Vec<&Value> = r["plan"].as_array().unwrap().iter().filter(|l| l["value"].is_null()).collect();
+        assert!(missing.is_empty(), "{y}: indicators without a figure: {missing:?}");
+        assert!(r["cases"]["received"].as_i64().unwrap() > 0 && r["funding_total"]["disbursed"].as_i64().unwrap() > 0);
+        let html = ok(officer.get(&format!("/api/v1/review/year-end?year={y}&format=html")).await, StatusCode::OK).await;
+        assert!(html.text.contains("Xã Đoàn Kết".to_uppercase().as_str()) || html.text.contains("XÃ ĐOÀN KẾT"));
+    }
+    let last = ok(officer.get(&format!("/api/v1/review/year-end?year={}", year - 1)).await, StatusCode::OK).await.body;
+    assert_eq!((last["teams_rated"].as_i64(), last["awards"].as_array().unwrap().len()), (Some(5), 2));
+}
+
+async fn ok(res: Resp, status: StatusCode) -> Resp {
+    assert_eq!(res.status, status, "{}", res.text);
+    res
+}
+
+fn training(held_on: NaiveDate, attendance: Value) -> Value {
+    json!({"held_on": held_on, "title": "Bồi dưỡng kỹ năng hòa giải", "organiser": "UBND xã", "level": "commune", "topics": ["Luật Hòa giải ở cơ sở"], "attendance": attendance})
+}
+
+async fn training_coverage_and_who_is_left(app: TestApp) {
+    let w = world(app).await;
+    let year = days_ago(0).year();
+    let held = NaiveDate::from_ymd_opt(year, 1, 1).unwrap().max(days_ago(3));
+    let t = ok(
+        w.officer
+            .post(
+                "/api/v1/trainings",
+                &training(
+                    held,
+                    json!([{"mediator_id": w.mediator_a_id, "present": true}, {"mediator_id": w.mediator_b_id, "present": false}]),
+                ),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!((t.body["present_count"].as_i64(), t.body["attendance"].as_array().unwrap().len()), (Some(1), 2));
+    // A training last year does not count for this year.
+    let last = NaiveDate::from_ymd_opt(year - 1, 6, 1).unwrap();
+    ok(
+        w.officer.post("/api/v1/trainings", &training(last, json!([{"mediator_id": w.mediator_b_id, "present": true}]))).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let cov = ok(w.officer.get(&format!("/api/v1/trainings/coverage?year={year}")).await, StatusCode::OK).await.body;
+    assert_eq!((cov["active_mediators"].as_i64(), cov["trained"].as_i64(), cov["trained_rate"].as_f64()), (Some(3), Some(1), Some(0.3333)));
+    let untrained: Vec<&str> = cov["untrained"].as_array().unwrap().iter().map(|m| m["mediator_id"].as_str().unwrap()).collect();
+    assert_eq!(untrained.len(), 2);
+    assert!(untrained.contains(&w.mediator_b_id.as_str()) && untrained.contains(&w.leader_id.as_str()));
+    let last_cov = ok(w.officer.get(&format!("/api/v1/trainings/coverage?year={}", year - 1)).await, StatusCode::OK).await.body;
+    assert_eq!(last_cov["trained"].as_i64(), Some(1));
+
+    // Marking the leader present later (a PATCH replacing the attendance) updates the figures.
+    let etag = t.etag();
+    let id = t.body["id"].as_str().unwrap();
+    let all = json!({"attendance": [{"mediator_id": w.mediator_a_id, "present": true}, {"mediator_id": w.leader_id, "present": true}]});
+    ok(w.officer.patch(&format!("/api/v1/trainings/{id}"), &etag, &all).await, StatusCode::OK).await;
+    w.officer.patch(&format!("/api/v1/trainings/{id}"), &etag, &all).await.assert_problem(412, "version_mismatch");
+    let cov = ok(w.officer.get(&format!("/api/v1/trainings/coverage?year={year}")).await, StatusCode::OK).await.body;
+    assert_eq!(cov["trained"].as_i64(), Some(2));
+
+    // The team leader sees the team's coverage and the trainings its mediators attended.
+    let tl = ok(w.leader.get(&format!("/api/v1/trainings/coverage?year={year}&team_id={}", w.team)).await, StatusCode::OK).await.body;
+    assert_eq!(tl["trained"].as_i64(), Some(2));
+    w.leader.get(&format!("/api/v1/trainings/coverage?year={year}")).await.assert_problem(422, "validation_failed");
+    assert_eq!(ok(w.leader.get("/api/v1/trainings").await, StatusCode::OK).await.body["items"].as_array().unwrap().len(), 2);
+    w.leader.post("/api/v1/trainings", &training(held, json!([]))).await.assert_problem(403, "forbidden");
+
+    // Bad input changes nothing: a mediator from another commune, a future training attended,
+    // the same person twice, an unknown level.
+    let (other_officer, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;
+    let other_team = team(&other_officer, &w.tree.village_b, "Tổ hòa giải thôn Phú Khê").await;
+    let stranger = mediator(&other_officer, &w.tree.village_b, Some(&other_team), "Lò Văn Páo", "male", "leader").await;
+    let bad = [
+        training(held, json!([{"mediator_id": stranger["id"], "present": true}])),
+        training(days_ago(-10), json!([{"mediator_id": w.mediator_a_id, "present": true}])),
+        training(held, json!([{"mediator_id": w.mediator_a_id, "present": true}, {"mediator_id": w.mediator_a_id, "present": false}])),
+        json!({"held_on": held, "title": "x", "organiser": "y", "level": "village"}),
+        json!({"held_on": "1980-01-01", "title": "x", "organiser": "y", "level": "commune"}),
+    ];
+    for body in bad {
+        w.officer.post("/api/v1/trainings", &body).await.assert_problem(422, "validation_failed");
+    }
+    assert_eq!(ok(w.officer.get("/api/v1/trainings").await, StatusCode::OK).await.body["items"].as_array().unwrap().len(), 2);
+    // And another commune's officer sees neither the trainings nor the coverage.
+    other_officer.get(&format!("/api/v1/trainings/{id}")).await.assert_problem(404, "not_found");
+    other_officer
+        .get(&format!("/api/v1/trainings/coverage?year={year}&unit_id={}", w.tree.commune_a))
+        .await
+        .assert_problem(404, "not_found");
+}
+
+async fn post_ok(c: &Client, path: &str, body: Value) -> Value {
+    let res = c.post(path, &body).await;
+    assert!(res.status == StatusCode::CREATED || res.status == StatusCode::OK, "{path}: {}", res.text);
+    res.body
+}
+
+/// Last year, in commune A: team 1 (three mediators, compliant) with two successful cases, one
+/// unsuccessful and one still open; team 2 with a single mediator (not compliant). Two of the four
+/// mediators trained; a budget of 3,000,000 đ, 1,800,000 đ paid; team 1 rated; one award.
+async fn year_end_report_from_a_known_year(app: TestApp) {
+    let w = world(app).await;
+    let y = days_ago(0).year() - 1;
+    let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let second = team(&w.officer, &w.tree.village_a, "Tổ hòa giải xóm Trại").await;
+    mediator(&w.officer, &w.tree.village_a, Some(&second), "Vũ Văn Khải", "male", "leader").await;
+    let (a, b) = (w.mediator_a_id.as_str(), w.mediator_b_id.as_str());
+    ended_case(&w, d(2, 1), &[a], "agreement", d(2, 10)).await;
+    ended_case(&w, d(3, 1), &[a, b], "agreement", d(3, 12)).await;
+    ended_case(&w, d(4, 1), &[b], "mediator_ended", d(4, 20)).await;
+    let mut open = new_case(&w.team);
+    open["received_on"] = json!(d(12, 20));
+    create(&w.leader, &open).await;
+
+    let attendance =
+        json!([{"mediator_id": a, "present": true}, {"mediator_id": w.leader_id, "present": true}, {"mediator_id": b, "present": false}]);
+    post_ok(&w.officer, "/api/v1/trainings", training(d(5, 5), attendance)).await;
+    for (item, amount) in [("case_fee", 1_200_000), ("team_support", 1_800_000)] {
+        post_ok(&w.officer, "/api/v1/funding/budgets", json!({"year": y, "item": item, "amount": amount})).await;
+    }
+    post_ok(
+        &w.officer,
+        "/api/v1/funding/disbursements",
+        json!({"paid_on": d(3, 15), "item": "team_support", "payee_team_id": w.team, "amount": 1_800_000}),
+    )
+    .await;
+    let judgements = json!(["organisation", "mediation_results", "records", "coordination", "legal_dissemination"]
+        .iter()
+        .map(|c| json!({"code": c, "met": true}))
+        .collect::<Vec<_>>());
+    let rating = post_ok(&w.officer, "/api/v1/review/team-ratings", json!({"team_id": w.team, "year": y, "judgements": judgements})).await;
+    // Two of three concluded cases successful: under the 80% the scheme asks, whatever the officer says.
+    let results = rating["results"].as_array().unwrap();
+    let computed = results.iter().find(|r| r["code"] == "mediation_results").unwrap();
+    assert_eq!(
+        (computed["computed"].as_bool(), computed["value"].as_f64(), computed["met"].as_bool()),
+        (Some(true), Some(0.6667), Some(false))
+    );
+    assert_eq!(rating["rating"], "not_achieved");
+    w.officer
+        .post("/api/v1/review/team-ratings", &json!({"team_id": w.team, "year": y, "judgements": judgements}))
+        .await
+        .assert_problem(409, "already_rated");
+    post_ok(
+        &w.officer,
+        "/api/v1/review/awards",
+        json!({"year": y, "mediator_id": a, "level": "commune", "title": "Giấy khen", "reason": "Hòa giải thành nhiều vụ việc"}),
+    )
+    .await;
+    let put = w
+        .officer
+        .send(
+            "PUT",
+            &format!("/api/v1/review/plan-targets/{}/{y}", w.tree.commune_a),
+            &[],
+            Some(("application/json", json!({"success_rate_pct": 60, "trained_pct": 100}).to_string().into_bytes())),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+
+    let r = ok(w.officer.get(&format!("/api/v1/review/year-end?year={y}")).await, StatusCode::OK).await.body;
+    let plan = |code: &str| r["plan"].as_array().unwrap().iter().find(|l| l["code"] == code).cloned().unwrap();
+    let v = |code: &str| plan(code)["value"].as_f64();
+    assert_eq!(
+        (v("cases_received"), v("cases_successful"), v("cases_unsuccessful"), v("cases_in_progress")),
+        (Some(4.0), Some(2.0), Some(1.0), Some(1.0))
+    );
+    assert_eq!((v("success_rate_of_concluded"), plan("success_rate_of_concluded")["met"].as_bool()), (Some(0.6667), Some(true)));
+    assert_eq!((v("success_rate_of_received"), plan("success_rate_of_received")["met"].as_bool()), (Some(0.5), Some(false)));
+    assert_eq!(
+        (v("mediators_trained"), plan("mediators_trained")["target"].as_f64(), plan("mediators_trained")["met"].as_bool()),
+        (Some(0.5), Some(1.0), Some(false))
+    );
+    assert_eq!((r["teams"].as_i64(), r["teams_compliant"].as_i64(), v("teams_compliant")), (Some(2), Some(1), Some(0.5)));
+    assert_eq!(r["teams_not_compliant"][0]["team_id"], second);
+    assert_eq!((v("teams_rated"), v("teams_rated_achieved")), (Some(1.0), Some(0.0)));
+    assert_eq!((v("funding_budgeted"), v("funding_disbursed"), v("funding_spent_rate")), (Some(3_000_000.0), Some(1_800_000.0), Some(0.6)));
+    assert_eq!(v("awards"), Some(1.0));
+    assert_eq!(r["untrained"].as_array().unwrap().len(), 2);
+    // The review holds no party's name or the matter's content.
+    assert!(!r.to_string().contains("Nguyễn Văn An") && !r.to_string().contains("lối đi"));
+
+    let html = ok(w.officer.get(&format!("/api/v1/review/year-end?year={y}&format=html")).await, StatusCode::OK).await;
+    assert!(html.text.contains(&format!("BÁO CÁO TỔNG KẾT CÔNG TÁC HÒA GIẢI Ở CƠ SỞ NĂM {y}")));
+    assert!(
+        html.text.contains("66,7%") && html.text.contains("60,0%") && html.text.contains("1.800.000") && html.text.contains("Chưa đạt")
+    );
+    assert!(html.header("content-security-policy").unwrap().contains(&hoagiai::print::style_hash(hoagiai::print::only_style(&html.text))));
+    // Another commune cannot read it; a team leader cannot either.
+    let (stranger, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;
+    stranger.get(&format!("/api/v1/review/year-end?year={y}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
+    w.leader.get(&format!("/api/v1/review/year-end?year={y}")).await.assert_problem(403, "forbidden");
+}
