@@ -239,6 +239,14 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     assert_eq!((v("funding_budgeted"), v("funding_disbursed"), v("funding_spent_rate")), (Some(3_000_000.0), Some(1_800_000.0), Some(0.6)));
     assert_eq!(v("awards"), Some(1.0));
     assert_eq!(r["untrained"].as_array().unwrap().len(), 2);
+    // The statistics carry the same trained and funding figures.
+    let stats = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}")).await, StatusCode::OK).await.body;
+    let f = &stats["figures"];
+    assert_eq!((f["mediators"]["trained_this_year"].as_i64(), f["funding"]["budgeted"].as_i64(), f["funding"]["disbursed"].as_i64()), (Some(2), Some(3_000_000), Some(1_800_000)));
+    let h1 = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}-H1")).await, StatusCode::OK).await.body;
+    assert_eq!((h1["figures"]["mediators"]["trained_this_year"].as_i64(), h1["figures"]["funding"]["disbursed"].as_i64()), (Some(2), Some(1_800_000)));
+    let q1 = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}-Q1")).await, StatusCode::OK).await.body;
+    assert_eq!((q1["figures"]["mediators"]["trained_this_year"].as_i64(), q1["figures"]["funding"]["disbursed"].as_i64()), (Some(0), Some(1_800_000)));
     // The review holds no party's name or the matter's content.
     assert!(!r.to_string().contains("Nguyễn Văn An") && !r.to_string().contains("lối đi"));
 

@@ -127,6 +127,18 @@ pub struct MediatorFigures {
     pub ethnic_minority: i64,
     /// With basic legal training or a law degree.
     pub with_legal_training: i64,
+    /// Present at a training held from 1 January of the period's last year to the period's end.
+    #[serde(default)]
+    pub trained_this_year: i64,
+}
+
+/// Money for grassroots mediation in the unit, in đồng.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
+pub struct FundingFigures {
+    /// Budget estimates (dự toán) of the years the period falls in.
+    pub budgeted: i64,
+    /// Disbursed within the period.
+    pub disbursed: i64,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
@@ -135,6 +147,8 @@ pub struct Figures {
     pub teams: i64,
     pub mediators: MediatorFigures,
     pub cases: CaseFigures,
+    #[serde(default)]
+    pub funding: FundingFigures,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]

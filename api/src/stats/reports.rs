@@ -370,7 +370,8 @@ mod tests {
     fn estimates_add_to_the_actual_figures() {
         let actual = Figures {
             teams: 5,
-            mediators: MediatorFigures { total: 25, women: 9, ethnic_minority: 1, with_legal_training: 20 },
+            mediators: MediatorFigures { total: 25, women: 9, ethnic_minority: 1, with_legal_training: 20, trained_this_year: 18 },
+            funding: Default::default(),
             cases: CaseFigures {
                 received: 10,
                 new: 8,

@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use super::dto::*;
@@ -6,7 +6,9 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
-use crate::db::schema::{case_counters, cases, mediators, memberships, teams, unit_successions, units};
+use crate::db::schema::{
+    budgets, case_counters, cases, disbursements, mediators, memberships, teams, training_attendance, trainings, unit_successions, units,
+};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
@@ -121,6 +123,50 @@ fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<Str
     })
 }
 
+/// Of these mediators, those present at a training held from 1 January of `to`'s year to `to`.
+fn trained_this_year(conn: &mut DbConn, mediator_ids: &[String], to: NaiveDate) -> Result<i64, ApiError> {
+    let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to);
+    let mut ids: Vec<String> = training_attendance::table
+        .inner_join(trainings::table)
+        .filter(training_attendance::mediator_id.eq_any(mediator_ids))
+        .filter(training_attendance::present.eq(true))
+        .filter(trainings::held_on.ge(from))
+        .filter(trainings::held_on.le(to))
+        .select(training_attendance::mediator_id)
+        .load(conn)?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids.len() as i64)
+}
+
+/// Budgets of the years the period touches and money disbursed within it, under the paths.
+fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period) -> Result<FundingFigures, ApiError> {
+    let scopes: Vec<Option<&String>> = match paths {
+        Some(ps) => ps.iter().map(Some).collect(),
+        None => vec![None],
+    };
+    let mut out = FundingFigures::default();
+    for p in scopes {
+        let mut b = budgets::table
+            .filter(budgets::year.ge(period.from.year()))
+            .filter(budgets::year.le(period.to.year()))
+            .select(budgets::amount)
+            .into_boxed();
+        let mut d = disbursements::table
+            .filter(disbursements::paid_on.ge(period.from))
+            .filter(disbursements::paid_on.le(period.to))
+            .select(disbursements::amount)
+            .into_boxed();
+        if let Some(p) = p {
+            b = b.filter(budgets::unit_path.like(format!("{p}%")));
+            d = d.filter(disbursements::unit_path.like(format!("{p}%")));
+        }
+        out.budgeted += b.load::<i64>(conn)?.iter().sum::<i64>();
+        out.disbursed += d.load::<i64>(conn)?.iter().sum::<i64>();
+    }
+    Ok(out)
+}
+
 pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<Indicators, ApiError> {
     let period = Period::parse(&q.period).ok_or_else(|| ApiError::invalid_field("period", "invalid_value"))?;
     // The unit reported on: the one asked for, inside the caller's scope, or the caller's own.
@@ -170,7 +216,9 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         women: people.iter().filter(|p| p.1 == "female").count() as i64,
         ethnic_minority: people.iter().filter(|p| p.2).count() as i64,
         with_legal_training: people.iter().filter(|p| p.3 != "none").count() as i64,
+        trained_this_year: trained_this_year(conn, &people.iter().map(|p| p.0.clone()).collect::<Vec<_>>(), period.to)?,
     };
+    let funding = funding_figures(conn, paths.as_deref(), &period)?;
 
     let mut overdue_query = cases::table
         .filter(cases::status.eq("in_progress"))
@@ -251,7 +299,7 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         unit_name: unit.map(|u| u.name),
         period,
         overdue_assignments,
-        figures: Figures { teams: team_ids.len() as i64, mediators: mediator_figures, cases },
+        figures: Figures { teams: team_ids.len() as i64, mediators: mediator_figures, cases, funding },
         boundaries,
         needs_manual_mapping,
         breakdown_by: q.by,
