@@ -120,6 +120,9 @@ const RULES: &[(&str, Access)] = &[
     ("get_plan_targets", Only(FUNDING_READERS)),
     ("set_plan_targets", Only(MANAGERS)),
     ("get_year_end_report", Only(FUNDING_READERS)),
+    ("list_access_standards", AnyRole),
+    ("put_access_standard", Only(&[Admin])),
+    ("get_access_assessment", AnyRole),
 ];
 
 struct Operation {

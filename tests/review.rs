@@ -64,6 +64,15 @@ async fn the_demo_commune_has_every_indicator() {
         let html = ok(officer.get(&format!("/api/v1/review/year-end?year={y}&format=html")).await, StatusCode::OK).await;
         assert!(html.text.contains("Xã Đoàn Kết".to_uppercase().as_str()) || html.text.contains("XÃ ĐOÀN KẾT"));
     }
+    // The access-to-law assessment of both years: every indicator measured, evidence linked.
+    for y in [year - 1, year] {
+        let a = ok(officer.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
+        for i in a["indicators"].as_array().unwrap() {
+            assert!(i["value"].is_number(), "{y} {}: {i}", i["code"]);
+            assert!(!i["evidence"].as_array().unwrap().is_empty(), "{y} {}: no evidence", i["code"]);
+        }
+        assert!(!a.to_string().contains("Xóm 2"), "no party address in the assessment");
+    }
     let last = ok(officer.get(&format!("/api/v1/review/year-end?year={}", year - 1)).await, StatusCode::OK).await.body;
     assert_eq!((last["teams_rated"].as_i64(), last["awards"].as_array().unwrap().len()), (Some(5), 2));
 }
@@ -242,11 +251,20 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     // The statistics carry the same trained and funding figures.
     let stats = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}")).await, StatusCode::OK).await.body;
     let f = &stats["figures"];
-    assert_eq!((f["mediators"]["trained_this_year"].as_i64(), f["funding"]["budgeted"].as_i64(), f["funding"]["disbursed"].as_i64()), (Some(2), Some(3_000_000), Some(1_800_000)));
+    assert_eq!(
+        (f["mediators"]["trained_this_year"].as_i64(), f["funding"]["budgeted"].as_i64(), f["funding"]["disbursed"].as_i64()),
+        (Some(2), Some(3_000_000), Some(1_800_000))
+    );
     let h1 = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}-H1")).await, StatusCode::OK).await.body;
-    assert_eq!((h1["figures"]["mediators"]["trained_this_year"].as_i64(), h1["figures"]["funding"]["disbursed"].as_i64()), (Some(2), Some(1_800_000)));
+    assert_eq!(
+        (h1["figures"]["mediators"]["trained_this_year"].as_i64(), h1["figures"]["funding"]["disbursed"].as_i64()),
+        (Some(2), Some(1_800_000))
+    );
     let q1 = ok(w.officer.get(&format!("/api/v1/stats/indicators?period={y}-Q1")).await, StatusCode::OK).await.body;
-    assert_eq!((q1["figures"]["mediators"]["trained_this_year"].as_i64(), q1["figures"]["funding"]["disbursed"].as_i64()), (Some(0), Some(1_800_000)));
+    assert_eq!(
+        (q1["figures"]["mediators"]["trained_this_year"].as_i64(), q1["figures"]["funding"]["disbursed"].as_i64()),
+        (Some(0), Some(1_800_000))
+    );
     // The review holds no party's name or the matter's content.
     assert!(!r.to_string().contains("Nguyễn Văn An") && !r.to_string().contains("lối đi"));
 
@@ -256,8 +274,77 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
         html.text.contains("66,7%") && html.text.contains("60,0%") && html.text.contains("1.800.000") && html.text.contains("Chưa đạt")
     );
     assert!(html.header("content-security-policy").unwrap().contains(&hoagiai::print::style_hash(hoagiai::print::only_style(&html.text))));
+    // The access-to-law assessment of that year, from the same records.
+    let a = ok(w.officer.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
+    assert_eq!(a["standard_code"], if y <= 2025 { "qd_25_2021" } else { "qd_27_2025" });
+    let ind = |code: &str| a["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).cloned().unwrap();
+    let handled = ind("cases_handled_per_rules");
+    assert_eq!(
+        (handled["value"].as_f64(), handled["numerator"].as_f64(), handled["denominator"].as_f64(), handled["met"].as_bool()),
+        (Some(1.0), Some(3.0), Some(3.0), Some(true))
+    );
+    assert_eq!((ind("cases_successful")["value"].as_f64(), ind("cases_successful")["met"].as_bool()), (Some(0.6667), Some(false)));
+    assert_eq!(ind("mediators_trained")["value"].as_f64(), Some(0.5));
+    // Money was paid, but on no signed, returned list: not yet evidence.
+    assert_eq!((ind("funding_provided")["value"].as_f64(), ind("funding_provided")["met"].as_bool()), (Some(0.0), Some(false)));
+    assert_eq!(a["passed"], false);
+    let logbooks: Vec<&Value> = handled["evidence"].as_array().unwrap().iter().filter(|e| e["kind"] == "logbook").collect();
+    assert_eq!(logbooks.len(), 1);
+    assert_eq!(logbooks[0]["href"], format!("/api/v1/teams/{}/logbook?year={y}&format=html", w.team));
+    assert_eq!(logbooks[0]["count"].as_i64(), Some(4));
+    // The standard is data: an administrator replaces the threshold, and the verdict follows.
+    let standards = ok(w.officer.get("/api/v1/stats/access-to-law/standards").await, StatusCode::OK).await.body;
+    let mut standard = standards.as_array().unwrap().iter().find(|s| s["code"] == a["standard_code"]).cloned().unwrap();
+    let code = standard["code"].as_str().unwrap().to_string();
+    for i in standard["definition"]["indicators"].as_array_mut().unwrap() {
+        if i["code"] == "cases_successful" {
+            i["threshold"] = json!(0.6);
+        }
+    }
+    let put = |body: Value| {
+        let admin = w.tree.admin.clone();
+        let code = code.clone();
+        async move {
+            admin
+                .send(
+                    "PUT",
+                    &format!("/api/v1/stats/access-to-law/standards/{code}"),
+                    &[],
+                    Some(("application/json", body.to_string().into_bytes())),
+                )
+                .await
+        }
+    };
+    let body = json!({"name": standard["name"], "legal_basis": standard["legal_basis"], "from_year": standard["from_year"], "to_year": standard["to_year"], "definition": standard["definition"]});
+    let saved = ok(put(body.clone()).await, StatusCode::OK).await;
+    assert_eq!(saved.body["version"].as_i64(), Some(2));
+    let a = ok(w.officer.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
+    let successful = a["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "cases_successful").cloned().unwrap();
+    assert_eq!(successful["met"].as_bool(), Some(true));
+    let mut bad = body.clone();
+    bad["definition"]["indicators"][0]["threshold"] = json!(1.5);
+    put(bad).await.assert_problem(422, "validation_failed");
+    let mut bad = body.clone();
+    bad["definition"]["indicators"][0]["metric"] = json!("vibes");
+    put(bad).await.assert_problem(422, "validation_failed");
+    let mut overlapping = body;
+    overlapping["from_year"] = json!(2000);
+    overlapping["to_year"] = json!(2100);
+    let other = w
+        .tree
+        .admin
+        .send("PUT", "/api/v1/stats/access-to-law/standards/another", &[], Some(("application/json", overlapping.to_string().into_bytes())))
+        .await;
+    other.assert_problem(409, "overlapping_standard");
+    w.officer
+        .send("PUT", &format!("/api/v1/stats/access-to-law/standards/{code}"), &[], Some(("application/json", b"{}".to_vec())))
+        .await
+        .assert_problem(403, "forbidden");
+    w.officer.get("/api/v1/stats/access-to-law?year=1999").await.assert_problem(422, "validation_failed");
+
     // Another commune cannot read it; a team leader cannot either.
     let (stranger, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;
+    stranger.get(&format!("/api/v1/stats/access-to-law?year={y}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
     stranger.get(&format!("/api/v1/review/year-end?year={y}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
     w.leader.get(&format!("/api/v1/review/year-end?year={y}")).await.assert_problem(403, "forbidden");
 }

@@ -508,6 +508,38 @@ async fn no_personal_data_in_statistics_of_the_demo() {
         }
         answers.push(client.get("/api/v1/stats/cases?limit=1000").await.text);
         answers.push(client.get("/api/v1/stats/reports").await.text);
+        // The machine client is registered for a village: it asks for its own unit.
+        let unit = if std::ptr::eq(client, &officer) { format!("&unit_id={commune}") } else { String::new() };
+        let access = client.get(&format!("/api/v1/stats/access-to-law?year={year}{unit}")).await;
+        assert_eq!(access.status, StatusCode::OK, "{}", access.text);
+        answers.push(access.text);
+    }
+    // The officer's funding and review answers hold mediators' names, never the parties' (the
+    // demo's name generator gives some parties a mediator's name: those cannot be told apart).
+    let mediators = officer.get("/api/v1/mediators?limit=100").await;
+    let mediator_names: Vec<String> =
+        mediators.body["items"].as_array().unwrap().iter().map(|m| m["full_name"].as_str().unwrap().to_string()).collect();
+    let party_only: Vec<&String> = names.iter().filter(|n| !mediator_names.contains(n)).collect();
+    assert!(party_only.len() > 40);
+    let mut officer_answers = Vec::new();
+    for path in [
+        "/api/v1/funding/fee-suggestions?from=2000-01-01&to=2001-12-31",
+        "/api/v1/review/year-end?year=",
+        "/api/v1/funding/confirmation-lists",
+        "/api/v1/funding/summary?year=",
+    ] {
+        let path = if path.ends_with('=') { format!("{path}{year}") } else { path.to_string() };
+        let res = officer.get(&path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.text);
+        officer_answers.push(res.text);
+    }
+    for answer in &officer_answers {
+        for name in &party_only {
+            assert!(!answer.contains(name.as_str()), "a party's name ({name}) in a funding or review answer");
+        }
+        for summary in &summaries {
+            assert!(!answer.contains(summary.as_str()), "a narrative in a funding or review answer");
+        }
     }
     answers.push(machine.get(&format!("/api/v1/stats/reports/{}?format=csv", report.body["id"].as_str().unwrap())).await.text);
     for answer in &answers {

@@ -390,6 +390,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funding/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Budget estimates (dự toán) in the caller's scope. */
+        get: operations["list_budgets"];
+        put?: never;
+        /** A commune's estimate for a year and item; one per commune, year and item (409 `budget_exists`). */
+        post: operations["create_budget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an estimate (amount, decision, notes); needs `If-Match`. */
+        patch: operations["update_budget"];
+        trace?: never;
+    };
+    "/api/v1/funding/confirmation-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confirmation lists, newest first. */
+        get: operations["list_confirmation_lists"];
+        put?: never;
+        /** A list of recipients for disbursements made by hand (each on one list only). */
+        post: operations["create_confirmation_list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/confirmation-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One confirmation list: JSON, a printable A4 page (`format=html`) with a signature column, or XLSX. */
+        get: operations["get_confirmation_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Marks the signed list returned (or corrects its title or notes); needs `If-Match`. */
+        patch: operations["update_confirmation_list"];
+        trace?: never;
+    };
+    "/api/v1/funding/disbursements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Disbursements, newest first. */
+        get: operations["list_disbursements"];
+        put?: never;
+        /**
+         * Records money paid to a team or a mediator. For `case_fee` with `case_ids`, every case must
+         *     have ended lawfully and never have been paid (409 `already_paid`).
+         */
+        post: operations["create_disbursement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/disbursements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One disbursement with the cases it pays. */
+        get: operations["get_disbursement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/duty-breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records that a mediator breached a duty on a case: they get no share of its fee. */
+        post: operations["record_duty_breach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/fee-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fees owed for the cases that ended in a period and have not been paid: the rate in force
+         *     on each case's end date, split among the mediators who took part. Computes; changes nothing.
+         */
+        get: operations["get_fee_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/fee-suggestions/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pays the suggested fees in one call: one disbursement per recipient, each case marked paid
+         *     (a case is never paid twice: 409 `already_paid`), and a confirmation list to print and sign.
+         */
+        post: operations["accept_fee_suggestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/incident-claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Support claims for mediators injured or killed while mediating. */
+        get: operations["list_incident_claims"];
+        put?: never;
+        /** Records a claim: the mediator, what happened, when, at which case or session, and the costs. */
+        post: operations["create_incident_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/incident-claims/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records the decision on a submitted claim; needs `If-Match`. */
+        post: operations["decide_incident_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rates the caller's units are paid by: those set for a unit in scope or above it. */
+        get: operations["list_funding_policies"];
+        put?: never;
+        /**
+         * Records a rate set by a resolution, for a unit's subtree and a validity period. Two rates for
+         *     the same unit, item and result may not overlap (409 `overlapping_policy`).
+         */
+        post: operations["create_funding_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Ends or corrects a rate (its legal basis, end date, amount, notes); needs `If-Match`. */
+        patch: operations["update_funding_policy"];
+        trace?: never;
+    };
+    "/api/v1/funding/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget against disbursements per item, and what each team received, for a unit and year:
+         *     JSON, CSV (UTF-8 with BOM) or XLSX.
+         */
+        get: operations["get_funding_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -508,6 +767,192 @@ export interface paths {
         /** Every enumeration code with its Vietnamese and English labels, grouped by enumeration. */
         get: operations["list_enums"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Awards (khen thưởng) in the caller's scope. */
+        get: operations["list_awards"];
+        put?: never;
+        /** Records an award to a team or a mediator. */
+        post: operations["create_award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/awards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Corrects an award; needs `If-Match`. */
+        patch: operations["update_award"];
+        trace?: never;
+    };
+    "/api/v1/review/plan-targets/{unit_id}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A commune's targets for the year (the defaults of the plan when none were set). */
+        get: operations["get_plan_targets"];
+        /** Sets a commune's targets for the year. */
+        put: operations["set_plan_targets"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/rating-schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt"). */
+        get: operations["list_rating_schemes"];
+        put?: never;
+        /** Adds a rating scheme (administrators): its criteria, judged or computed from the cases. */
+        post: operations["create_rating_scheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/team-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team ratings in the caller's scope. */
+        get: operations["list_team_ratings"];
+        put?: never;
+        /**
+         * Rates a team for a year: computed criteria from its cases, the others from the judgements.
+         *     One rating per team, year and scheme (409 `already_rated`).
+         */
+        post: operations["create_team_rating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/team-ratings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`. */
+        patch: operations["update_team_rating"];
+        trace?: never;
+    };
+    "/api/v1/review/year-end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year-end report of a commune: the plan's indicators beside its targets, computed from the
+         *     records — as JSON, or as a printable page in Vietnamese (`format=html`).
+         */
+        get: operations["get_year_end_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/access-to-law": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mediation indicators of the access-to-law standard in force for the year, assessed for a
+         *     commune from its records: each with its value, threshold, verdict and links to the evidence.
+         */
+        get: operations["get_access_assessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/access-to-law/standards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The access-to-law standards on record, by assessment years (data, versioned by legal basis). */
+        get: operations["list_access_standards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/access-to-law/standards/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Adds or replaces a standard (administrators): its years, indicators, measures, thresholds and
+         *     evidence. Years may not overlap another standard's (409 `overlapping_standard`).
+         */
+        put: operations["put_access_standard"];
         post?: never;
         delete?: never;
         options?: never;
@@ -680,6 +1125,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trainings, newest first: those kept in the caller's subtree; for team leaders and mediators,
+         *     those their team's mediators attended.
+         */
+        get: operations["list_trainings"];
+        put?: never;
+        /** Records a training and who attended (officers). */
+        post: operations["create_training"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Of the mediators serving at the year's end (today for the current year), how many attended a
+         *     training held in the year, and who has not — for a unit, or one team.
+         */
+        get: operations["get_training_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One training with its attendance. */
+        get: operations["get_training"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a training; `attendance`, when given, replaces the whole list. Needs `If-Match`. */
+        patch: operations["update_training"];
+        trace?: never;
+    };
     "/api/v1/unit-successions": {
         parameters: {
             query?: never;
@@ -847,6 +1351,68 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptFees: {
+            /** @description Only these suggested cases; every payable one when absent. */
+            case_ids?: string[] | null;
+            /** @description Make a confirmation list of the recipients (default: yes). */
+            confirmation_list?: boolean | null;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            paid_on: string;
+            title?: string | null;
+            /** Format: date */
+            to: string;
+            /** Format: uuid */
+            unit_id?: string | null;
+            voucher_no?: string | null;
+        };
+        AcceptedFees: {
+            confirmation_list_id?: string | null;
+            /** @description One per recipient. */
+            disbursements: components["schemas"]["DisbursementDto"][];
+            /** Format: int64 */
+            paid_cases: number;
+            /** Format: int64 */
+            total: number;
+        };
+        AccessAssessment: {
+            /** Format: date-time */
+            generated_at: string;
+            indicators: components["schemas"]["IndicatorResult"][];
+            legal_basis: string;
+            note?: string | null;
+            /** @description Every indicator met; `null` while one has no value. */
+            passed?: boolean | null;
+            /**
+             * Format: int32
+             * @description Points of the indicators met, where the standard scores by points.
+             */
+            points?: number | null;
+            standard_code: string;
+            standard_name: string;
+            unit_id: string;
+            unit_name: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description How an indicator is measured from the records (`access_metric`).
+         * @enum {string}
+         */
+        AccessMetric: "cases_handled_per_rules" | "success_rate_of_concluded" | "success_rate_of_received" | "mediators_trained" | "teams_compliant" | "funding_paid_with_confirmation";
+        AccessStandard: {
+            code: string;
+            definition: components["schemas"]["StandardDefinition"];
+            /** Format: int32 */
+            from_year: number;
+            legal_basis: string;
+            name: string;
+            /** Format: int32 */
+            to_year?: number | null;
+            /** Format: int32 */
+            version: number;
+        };
         ApiClientDto: {
             /** Format: date-time */
             created_at: string;
@@ -896,6 +1462,17 @@ export interface components {
          * @enum {string}
          */
         AssignmentEnd: "recusal" | "reassigned";
+        AttendanceDto: {
+            full_name: string;
+            mediator_id: string;
+            present: boolean;
+        };
+        AttendanceInput: {
+            /** Format: uuid */
+            mediator_id: string;
+            /** @description Có mặt (`true`) or vắng mặt (`false`). */
+            present: boolean;
+        };
         /** @description One audit entry: who changed what, when, and the fields before and after. */
         AuditEntry: {
             /** @description `create`, `update`, `delete`, `read`, `revoke`, `password_change`, … */
@@ -914,6 +1491,37 @@ export interface components {
             old_values?: unknown;
             request_id?: string | null;
         };
+        AwardDto: {
+            /**
+             * Format: int64
+             * @description Prize money, in đồng.
+             */
+            amount?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            id: string;
+            level: components["schemas"]["AwardLevel"];
+            mediator_id?: string | null;
+            reason: string;
+            recipient_name: string;
+            team_id?: string | null;
+            /** @description "Giấy khen", "Bằng khen"… */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description Who gives an award (`award_level`).
+         * @enum {string}
+         */
+        AwardLevel: "commune" | "district" | "province" | "ministry" | "national";
         /**
          * @description Why mediation started (`basis`) — căn cứ tiến hành hòa giải.
          * @enum {string}
@@ -932,6 +1540,29 @@ export interface components {
             key: string;
             /** @description The unit's name, or the code's Vietnamese label. */
             label: string;
+        };
+        BudgetDto: {
+            /**
+             * Format: int64
+             * @description Dự toán, in đồng.
+             */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            decision_date?: string | null;
+            /** @description The decision that approved the estimate. */
+            decision_no?: string | null;
+            id: string;
+            item: components["schemas"]["FundingItem"];
+            notes?: string | null;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
         };
         /** @description A case with everything the log book and the law ask to keep. */
         CaseDto: {
@@ -1094,6 +1725,11 @@ export interface components {
          */
         ChosenBy: "parties" | "leader";
         /**
+         * @description Where a support claim stands (`claim_status`).
+         * @enum {string}
+         */
+        ClaimStatus: "submitted" | "approved" | "rejected";
+        /**
          * @description Client-credentials grant (RFC 6749 §4.4), sent as `application/x-www-form-urlencoded`. The
          *     client id and secret may come in the body or as HTTP Basic credentials.
          */
@@ -1103,9 +1739,75 @@ export interface components {
             /** @description Must be `client_credentials`. */
             grant_type: string;
         };
+        ConfirmationLine: {
+            /** Format: int64 */
+            amount: number;
+            /** @description The cases paid, as log-book lines: "12/2026, 15/2026". */
+            cases: string[];
+            disbursement_id: string;
+            item: components["schemas"]["FundingItem"];
+            /**
+             * Format: int64
+             * @description STT
+             */
+            no: number;
+            payee_name: string;
+            team_name?: string | null;
+            voucher_no?: string | null;
+        };
+        ConfirmationListDto: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            lines: components["schemas"]["ConfirmationLine"][];
+            /** Format: date */
+            made_on: string;
+            notes?: string | null;
+            /** Format: date */
+            returned_on?: string | null;
+            /** @description The signed paper came back to the commune. */
+            signed_returned: boolean;
+            title: string;
+            /** Format: int64 */
+            total: number;
+            unit_id: string;
+            unit_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
         ConflictDto: {
             mediator_id: string;
             note?: string | null;
+        };
+        /**
+         * @description Training coverage of the mediators serving on `as_of` (the year's last day, or today for the
+         *     current year): who attended at least one training held in the year.
+         */
+        Coverage: {
+            /** Format: int64 */
+            active_mediators: number;
+            /** Format: date */
+            as_of: string;
+            team_id?: string | null;
+            /** Format: int64 */
+            trained: number;
+            /**
+             * Format: double
+             * @description trained ÷ active mediators, a fraction (0.9 = 90%); `null` when there are none.
+             */
+            trained_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Trainings held in the year that these mediators attended.
+             */
+            trainings_attended: number;
+            unit_id?: string | null;
+            /** @description Those still to train, by team and name, for planning the next session. */
+            untrained: components["schemas"]["UntrainedMediator"][];
+            /** Format: int32 */
+            year: number;
         };
         CreateApiClient: {
             /** @description What it is, e.g. "Hệ thống thống kê Sở Tư pháp". */
@@ -1115,6 +1817,45 @@ export interface components {
              * @description The unit whose statistics it may read. Only admins may leave it out (national scope).
              */
             unit_id?: string | null;
+        };
+        CreateAward: {
+            /** Format: int64 */
+            amount?: number | null;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            /** Format: uuid */
+            id?: string | null;
+            level: components["schemas"]["AwardLevel"];
+            /** Format: uuid */
+            mediator_id?: string | null;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description Exactly one of `team_id` and `mediator_id`.
+             */
+            team_id?: string | null;
+            title: string;
+            /** Format: int32 */
+            year: number;
+        };
+        CreateBudget: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            /** Format: uuid */
+            id?: string | null;
+            item: components["schemas"]["FundingItem"];
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description The commune; the caller's own unit when absent.
+             */
+            unit_id?: string | null;
+            /** Format: int32 */
+            year: number;
         };
         /** @description A new case: only what the log book needs; the rest may come later. */
         CreateCase: {
@@ -1144,6 +1885,67 @@ export interface components {
              */
             team_id: string;
         };
+        CreateConfirmationList: {
+            disbursement_ids: string[];
+            /** Format: uuid */
+            id?: string | null;
+            /** Format: date */
+            made_on?: string | null;
+            notes?: string | null;
+            title: string;
+        };
+        CreateDisbursement: {
+            /** Format: int64 */
+            amount: number;
+            /** @description For `case_fee`: the cases this pays (each paid once, ever). */
+            case_ids?: string[];
+            /** Format: uuid */
+            id?: string | null;
+            item: components["schemas"]["FundingItem"];
+            note?: string | null;
+            /** Format: date */
+            paid_on: string;
+            /** Format: uuid */
+            payee_mediator_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Exactly one of `payee_team_id` and `payee_mediator_id`.
+             */
+            payee_team_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The paying unit; the caller's own unit when absent.
+             */
+            unit_id?: string | null;
+            voucher_no?: string | null;
+        };
+        CreateIncidentClaim: {
+            /**
+             * Format: uuid
+             * @description The case being mediated (or travelled to), when known.
+             */
+            case_id?: string | null;
+            description: string;
+            /** Format: int64 */
+            funeral_costs?: number;
+            /** Format: uuid */
+            id?: string | null;
+            kind: components["schemas"]["IncidentKind"];
+            /** Format: int64 */
+            lost_income?: number;
+            /** Format: uuid */
+            mediator_id: string;
+            /** Format: int64 */
+            medical_costs?: number;
+            notes?: string | null;
+            /** Format: date */
+            occurred_on: string;
+            /**
+             * Format: uuid
+             * @description The session, when it happened at one (must belong to `case_id`).
+             */
+            session_id?: string | null;
+        };
         CreateMediator: {
             /** Format: int32 */
             birth_year?: number | null;
@@ -1161,6 +1963,29 @@ export interface components {
              * @description Residence village.
              */
             unit_id: string;
+        };
+        CreatePolicy: {
+            /** Format: uuid */
+            id?: string | null;
+            item: components["schemas"]["FundingItem"];
+            legal_basis: string;
+            notes?: string | null;
+            outcome?: null | components["schemas"]["FeeOutcome"];
+            /** Format: int64 */
+            rate: number;
+            rate_unit: components["schemas"]["RateUnit"];
+            /** Format: uuid */
+            unit_id: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to?: string | null;
+        };
+        CreateRatingScheme: {
+            code: string;
+            criteria: components["schemas"]["Criterion"][];
+            name: string;
+            origin: string;
         };
         CreateSuccession: {
             /** Format: date */
@@ -1185,6 +2010,38 @@ export interface components {
              * @description A village (thôn / tổ dân phố).
              */
             unit_id: string;
+        };
+        CreateTeamRating: {
+            /** Format: uuid */
+            id?: string | null;
+            /** @description One for every judged criterion (and for a computed one when the team concluded no case). */
+            judgements: components["schemas"]["Judgement"][];
+            notes?: string | null;
+            /** @description Default: `to_hoa_giai_5_tot`. */
+            scheme_code?: string | null;
+            /** Format: uuid */
+            team_id: string;
+            /** Format: int32 */
+            year: number;
+        };
+        CreateTraining: {
+            attendance?: components["schemas"]["AttendanceInput"][];
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id?: string | null;
+            level: components["schemas"]["TrainingLevel"];
+            notes?: string | null;
+            organiser: string;
+            place?: string | null;
+            title: string;
+            topics?: string[];
+            trainer?: string | null;
+            /**
+             * Format: uuid
+             * @description The unit that keeps the record; the caller's own unit when absent.
+             */
+            unit_id?: string | null;
         };
         CreateUnit: {
             code?: string | null;
@@ -1241,6 +2098,39 @@ export interface components {
         CreatedUser: components["schemas"]["UserDto"] & {
             generated_password?: string | null;
         };
+        Criterion: {
+            code: string;
+            en: string;
+            kind: components["schemas"]["CriterionKind"];
+            /**
+             * Format: int32
+             * @description For `success_rate_at_least`: the least share of concluded cases that must be successful, in percent.
+             */
+            threshold_pct?: number | null;
+            vi: string;
+        };
+        /**
+         * @description How a criterion is judged (`criterion_kind`).
+         * @enum {string}
+         */
+        CriterionKind: "judgement" | "success_rate_at_least";
+        CriterionResult: {
+            code: string;
+            /** @description Computed from the cases (for `success_rate_at_least`), not judged. */
+            computed: boolean;
+            /** Format: int64 */
+            concluded?: number | null;
+            met: boolean;
+            note?: string | null;
+            /** Format: int64 */
+            successful?: number | null;
+            /**
+             * Format: double
+             * @description The computed value: successful ÷ concluded in the year, a fraction.
+             */
+            value?: number | null;
+            vi: string;
+        };
         DeadlineDto: {
             /**
              * Format: int32
@@ -1264,6 +2154,54 @@ export interface components {
          * @enum {string}
          */
         DeadlineException: "immediate" | "parties_agreed_time";
+        /** @description The decision on a claim. */
+        DecideIncidentClaim: {
+            /** Format: int64 */
+            approved_amount?: number | null;
+            /** Format: date */
+            decision_date: string;
+            decision_no: string;
+            notes?: string | null;
+            /** @description `approved` or `rejected`. */
+            status: components["schemas"]["ClaimStatus"];
+        };
+        DisbursedCase: {
+            /**
+             * Format: int64
+             * @description The part of the disbursement that pays this case.
+             */
+            amount: number;
+            case_id: string;
+        };
+        DisbursementDto: {
+            /** Format: int64 */
+            amount: number;
+            cases: components["schemas"]["DisbursedCase"][];
+            confirmation_list_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            item: components["schemas"]["FundingItem"];
+            note?: string | null;
+            /** Format: date */
+            paid_on: string;
+            payee_mediator_id?: string | null;
+            /** @description The team's name or the mediator's full name. */
+            payee_name: string;
+            payee_team_id?: string | null;
+            /** @description The team the money went to or through. */
+            team_id?: string | null;
+            /** @description The paying unit (the commune). */
+            unit_id: string;
+            voucher_no?: string | null;
+        };
+        DutyBreachDto: {
+            case_id: string;
+            /** Format: date-time */
+            created_at: string;
+            mediator_id: string;
+            note: string;
+        };
         EndAssignment: {
             /** Format: date */
             ended_on?: string | null;
@@ -1323,8 +2261,91 @@ export interface components {
          * @enum {string}
          */
         EscalationKind: "violence_risk" | "offence_signs";
+        /**
+         * @description What an indicator's evidence is (`evidence_kind`).
+         * @enum {string}
+         */
+        EvidenceKind: "logbook" | "agreements" | "reports" | "trainings" | "teams" | "funding" | "confirmation_lists";
+        EvidenceLink: {
+            /**
+             * Format: int64
+             * @description How many records stand behind it (cases, trainings, disbursements…).
+             */
+            count: number;
+            /** @description Where the record is (an API path; the reader's own rights apply). */
+            href: string;
+            kind: components["schemas"]["EvidenceKind"];
+            title: string;
+        };
+        /**
+         * @description The result a case-fee rate applies to (`fee_outcome`); none: every lawful end.
+         * @enum {string}
+         */
+        FeeOutcome: "successful" | "unsuccessful";
+        FeeShare: {
+            /** Format: int64 */
+            amount: number;
+            full_name: string;
+            mediator_id: string;
+        };
+        /**
+         * @description One case that ended lawfully in the period and has not been paid: what the rate in force on
+         *     its end date gives, split among the mediators who took part. No party data.
+         */
+        FeeSuggestion: {
+            /**
+             * Format: int64
+             * @description What would be paid: the sum of the shares (the whole rate to the team when no mediator
+             *     is recorded).
+             */
+            amount: number;
+            case_id: string;
+            /** Format: date */
+            ended_on: string;
+            legal_basis?: string | null;
+            /**
+             * Format: int32
+             * @description The case's line (STT) in the team's log book for the year it was received.
+             */
+            logbook_line: number;
+            policy_id?: string | null;
+            /**
+             * @description Why this case cannot be paid as it stands: `no_policy` (no rate in force for its end
+             *     date) or `all_withheld`.
+             */
+            problem?: string | null;
+            /**
+             * Format: int64
+             * @description The rate per case per team; `null` with `problem: no_policy`.
+             */
+            rate?: number | null;
+            /** Format: int32 */
+            received_year: number;
+            shares: components["schemas"]["FeeShare"][];
+            /** @description `successful` or `unsuccessful`. */
+            status: string;
+            team_id: string;
+            team_name: string;
+            withheld: components["schemas"]["WithheldShare"][];
+        };
+        FeeSuggestions: {
+            cases: components["schemas"]["FeeSuggestion"][];
+            /** Format: date */
+            from: string;
+            /**
+             * Format: int64
+             * @description Cases that can be paid now, and the total they come to.
+             */
+            payable_cases: number;
+            /** Format: date */
+            to: string;
+            /** Format: int64 */
+            total: number;
+            unit_id: string;
+        };
         Figures: {
             cases: components["schemas"]["CaseFigures"];
+            funding?: components["schemas"]["FundingFigures"];
             mediators: components["schemas"]["MediatorFigures"];
             /**
              * Format: int64
@@ -1348,6 +2369,41 @@ export interface components {
             notes?: string | null;
             status: components["schemas"]["Implementation"];
         };
+        /** @description Money for grassroots mediation in the unit, in đồng. */
+        FundingFigures: {
+            /**
+             * Format: int64
+             * @description Budget estimates (dự toán) of the years the period falls in.
+             */
+            budgeted: number;
+            /**
+             * Format: int64
+             * @description Disbursed within the period.
+             */
+            disbursed: number;
+        };
+        /**
+         * @description What money is for (`funding_item`) — nội dung chi.
+         * @enum {string}
+         */
+        FundingItem: "case_fee" | "team_support" | "training" | "election" | "award" | "incident_support";
+        /** @description Budget against disbursements for a unit's subtree and year. */
+        FundingSummary: {
+            /**
+             * Format: int64
+             * @description Fee-paid cases in the year, and disbursements not yet on a signed, returned list.
+             */
+            cases_paid: number;
+            items: components["schemas"]["ItemLine"][];
+            teams: components["schemas"]["TeamLine"][];
+            total: components["schemas"]["ItemLine"];
+            /** Format: int64 */
+            unconfirmed_disbursements: number;
+            unit_id: string;
+            unit_name: string;
+            /** Format: int32 */
+            year: number;
+        };
         Health: {
             /** @description `ok` */
             status: string;
@@ -1364,6 +2420,88 @@ export interface components {
          * @enum {string}
          */
         Implementation: "implemented" | "partially_implemented" | "not_implemented";
+        IncidentClaimDto: {
+            /** Format: int64 */
+            approved_amount?: number | null;
+            case_id?: string | null;
+            /** Format: int64 */
+            claimed_total: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            description: string;
+            /** Format: int64 */
+            funeral_costs: number;
+            id: string;
+            kind: components["schemas"]["IncidentKind"];
+            /** Format: int64 */
+            lost_income: number;
+            mediator_id: string;
+            mediator_name: string;
+            /** Format: int64 */
+            medical_costs: number;
+            notes?: string | null;
+            /** Format: date */
+            occurred_on: string;
+            session_id?: string | null;
+            status: components["schemas"]["ClaimStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description Who suffered what (`incident_kind`).
+         * @enum {string}
+         */
+        IncidentKind: "injury" | "death";
+        IndicatorDefinition: {
+            code: string;
+            /** @description Whether the wording and threshold were checked against the legal text. */
+            confirmed: boolean;
+            en: string;
+            evidence?: components["schemas"]["EvidenceKind"][];
+            metric: components["schemas"]["AccessMetric"];
+            /**
+             * Format: int32
+             * @description Points when met, where the standard scores by points.
+             */
+            points?: number | null;
+            /**
+             * Format: double
+             * @description The least value (a fraction) that meets the indicator.
+             */
+            threshold: number;
+            vi: string;
+        };
+        IndicatorResult: {
+            code: string;
+            confirmed: boolean;
+            /** Format: double */
+            denominator?: number | null;
+            en: string;
+            evidence: components["schemas"]["EvidenceLink"][];
+            /** @description `null` when the value is. */
+            met?: boolean | null;
+            metric: components["schemas"]["AccessMetric"];
+            /**
+             * Format: double
+             * @description What the value was computed from: numerator and denominator.
+             */
+            numerator?: number | null;
+            /** Format: int32 */
+            points?: number | null;
+            /** Format: double */
+            threshold: number;
+            /**
+             * Format: double
+             * @description The measure's value (a fraction); `null` when there is nothing to measure.
+             */
+            value?: number | null;
+            vi: string;
+        };
         Indicators: {
             boundaries: components["schemas"]["Boundaries"];
             breakdown: components["schemas"]["BreakdownLine"][];
@@ -1387,6 +2525,30 @@ export interface components {
             period: components["schemas"]["Period"];
             unit_id?: string | null;
             unit_name?: string | null;
+        };
+        ItemAmount: {
+            /** Format: int64 */
+            amount: number;
+            item: components["schemas"]["FundingItem"];
+        };
+        ItemLine: {
+            /** Format: int64 */
+            budgeted: number;
+            /** Format: int64 */
+            disbursed: number;
+            item?: null | components["schemas"]["FundingItem"];
+            label: string;
+            /**
+             * Format: double
+             * @description disbursed ÷ budgeted; `null` without a budget.
+             */
+            spent_rate?: number | null;
+        };
+        /** @description An officer's judgement of one criterion. */
+        Judgement: {
+            code: string;
+            met: boolean;
+            note?: string | null;
         };
         /**
          * @description Legal training (`legal_training`).
@@ -1529,6 +2691,11 @@ export interface components {
              * @description Serving in a team at the end of the period.
              */
             total: number;
+            /**
+             * Format: int64
+             * @description Present at a training held from 1 January of the period's last year to the period's end.
+             */
+            trained_this_year?: number;
             /**
              * Format: int64
              * @description With basic legal training or a law degree.
@@ -1685,6 +2852,33 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
+        Page_DisbursementDto: {
+            items: {
+                /** Format: int64 */
+                amount: number;
+                cases: components["schemas"]["DisbursedCase"][];
+                confirmation_list_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                item: components["schemas"]["FundingItem"];
+                note?: string | null;
+                /** Format: date */
+                paid_on: string;
+                payee_mediator_id?: string | null;
+                /** @description The team's name or the mediator's full name. */
+                payee_name: string;
+                payee_team_id?: string | null;
+                /** @description The team the money went to or through. */
+                team_id?: string | null;
+                /** @description The paying unit (the commune). */
+                unit_id: string;
+                voucher_no?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_MediatorDto: {
             items: {
                 /** Format: int32 */
@@ -1732,6 +2926,35 @@ export interface components {
                 /** @description The teams this one continues (after a re-forming or a village merge). */
                 predecessor_ids: string[];
                 /** @description The village the team serves. */
+                unit_id: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
+        Page_TrainingDto: {
+            items: {
+                attendance: components["schemas"]["AttendanceDto"][];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date */
+                held_on: string;
+                id: string;
+                level: components["schemas"]["TrainingLevel"];
+                notes?: string | null;
+                /** @description "Phòng Tư pháp huyện Thanh Miện", "Sở Tư pháp"… */
+                organiser: string;
+                place?: string | null;
+                /** Format: int64 */
+                present_count: number;
+                title: string;
+                topics: string[];
+                trainer?: string | null;
+                /** @description The unit that keeps the record (usually the commune). */
                 unit_id: string;
                 /** Format: date-time */
                 updated_at: string;
@@ -1851,6 +3074,72 @@ export interface components {
             /** Format: date */
             to: string;
         };
+        /** @description One line of the plan: the indicator, its value, the target, and whether it is met. */
+        PlanLine: {
+            code: string;
+            label: string;
+            /** @description `null` where there is no target or no value. */
+            met?: boolean | null;
+            /** Format: double */
+            target?: number | null;
+            /** @description `count`, `rate`, `dong` */
+            unit: string;
+            /**
+             * Format: double
+             * @description A count, an amount in đồng, or a fraction (for rates).
+             */
+            value?: number | null;
+        };
+        PlanTargets: {
+            /** @description No targets were set: these are the defaults of the commune plan. */
+            is_default: boolean;
+            /** Format: int32 */
+            success_rate_pct: number;
+            /** Format: int32 */
+            trained_pct: number;
+            unit_id: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A commune's targets for a year, in percent. */
+        PlanTargetsInput: {
+            /**
+             * Format: int32
+             * @description Successful ÷ concluded cases (default 90).
+             */
+            success_rate_pct: number;
+            /**
+             * Format: int32
+             * @description Active mediators trained in the year (default 100).
+             */
+            trained_pct: number;
+        };
+        PolicyDto: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            item: components["schemas"]["FundingItem"];
+            /** @description "Nghị quyết số 96/2014/NQ-HĐND" */
+            legal_basis: string;
+            notes?: string | null;
+            outcome?: null | components["schemas"]["FeeOutcome"];
+            /**
+             * Format: int64
+             * @description In đồng.
+             */
+            rate: number;
+            rate_unit: components["schemas"]["RateUnit"];
+            /** @description The rate holds for this unit's subtree (usually a province). */
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         /**
          * @description The schema of every error body, referenced by each operation's 4XX/5XX responses.
          * @example {
@@ -1901,9 +3190,43 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        PutAccessStandard: {
+            definition: components["schemas"]["StandardDefinition"];
+            /** Format: int32 */
+            from_year: number;
+            legal_basis: string;
+            name: string;
+            /** Format: int32 */
+            to_year?: number | null;
+        };
+        /**
+         * @description What a rate is counted by (`rate_unit`).
+         * @enum {string}
+         */
+        RateUnit: "per_case_per_team" | "per_team_per_month" | "per_team_per_year" | "per_event" | "per_person";
+        /**
+         * @description A team's rating under a scheme (`rating`).
+         * @enum {string}
+         */
+        Rating: "achieved" | "not_achieved";
+        RatingSchemeDto: {
+            code: string;
+            criteria: components["schemas"]["Criterion"][];
+            name: string;
+            /** @description Where the scheme comes from, and what in it is confirmed. */
+            origin: string;
+        };
         RecordDeadlineException: {
             kind: components["schemas"]["DeadlineException"];
             note?: string | null;
+        };
+        RecordDutyBreach: {
+            /** Format: uuid */
+            case_id: string;
+            /** Format: uuid */
+            mediator_id: string;
+            /** @description What duty was breached, and the decision that found it. */
+            note: string;
         };
         RecordEscalation: {
             kind: components["schemas"]["EscalationKind"];
@@ -2037,6 +3360,12 @@ export interface components {
          * @enum {string}
          */
         Signature: "signed" | "fingerprinted";
+        StandardDefinition: {
+            indicators: components["schemas"]["IndicatorDefinition"][];
+            note?: string | null;
+            /** @description `all`: the commune meets the standard's mediation part when every indicator is met. */
+            pass_rule: string;
+        };
         SubmitReport: {
             /**
              * Format: date
@@ -2068,6 +3397,11 @@ export interface components {
          * @enum {string}
          */
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
+        TeamCompliance: {
+            team_id: string;
+            team_name: string;
+            warnings: components["schemas"]["HealthWarning"][];
+        };
         TeamDto: {
             /** Format: date-time */
             created_at: string;
@@ -2106,6 +3440,31 @@ export interface components {
             /** Format: int64 */
             women: number;
         };
+        TeamLine: {
+            /** @description Disbursed to the team or its mediators, per item. */
+            by_item: components["schemas"]["ItemAmount"][];
+            team_id: string;
+            team_name: string;
+            /** Format: int64 */
+            total: number;
+        };
+        TeamRatingDto: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            notes?: string | null;
+            rating: components["schemas"]["Rating"];
+            results: components["schemas"]["CriterionResult"][];
+            scheme_code: string;
+            team_id: string;
+            team_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description OAuth2 token response (RFC 6749 §5.1). */
         TokenResponse: {
             access_token: string;
@@ -2119,6 +3478,35 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        TrainingDto: {
+            attendance: components["schemas"]["AttendanceDto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            held_on: string;
+            id: string;
+            level: components["schemas"]["TrainingLevel"];
+            notes?: string | null;
+            /** @description "Phòng Tư pháp huyện Thanh Miện", "Sở Tư pháp"… */
+            organiser: string;
+            place?: string | null;
+            /** Format: int64 */
+            present_count: number;
+            title: string;
+            topics: string[];
+            trainer?: string | null;
+            /** @description The unit that keeps the record (usually the commune). */
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description Who held a training (`training_level`).
+         * @enum {string}
+         */
+        TrainingLevel: "commune" | "district" | "province" | "national";
         /** @description An administrative unit as it was between `valid_from` and `valid_to`. */
         UnitDto: {
             /** @description Official code (GSO) for provinces, districts and communes; villages have none. */
@@ -2160,6 +3548,29 @@ export interface components {
             reason: string;
             unit_id: string;
         };
+        UntrainedMediator: {
+            full_name: string;
+            mediator_id: string;
+            team_id: string;
+            team_name: string;
+        };
+        UpdateAward: {
+            /** Format: int64 */
+            amount?: number | null;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            reason?: string | null;
+            title?: string | null;
+        };
+        UpdateBudget: {
+            /** Format: int64 */
+            amount?: number | null;
+            /** Format: date */
+            decision_date?: string | null;
+            decision_no?: string | null;
+            notes?: string | null;
+        };
         /**
          * @description A change of a case's details. Before the end: the team and officers; after: officers only
          *     (a correction, audited).
@@ -2184,6 +3595,13 @@ export interface components {
             referring_body?: string | null;
             summary?: string | null;
         };
+        UpdateConfirmationList: {
+            notes?: string | null;
+            /** Format: date */
+            returned_on?: string | null;
+            signed_returned?: boolean | null;
+            title?: string | null;
+        };
         UpdateMediator: {
             /** Format: int32 */
             birth_year?: number | null;
@@ -2196,6 +3614,14 @@ export interface components {
             /** Format: uuid */
             unit_id?: string | null;
         };
+        UpdatePolicy: {
+            legal_basis?: string | null;
+            notes?: string | null;
+            /** Format: int64 */
+            rate?: number | null;
+            /** Format: date */
+            valid_to?: string | null;
+        };
         UpdateTeam: {
             /** Format: date */
             dissolved_on?: string | null;
@@ -2204,6 +3630,23 @@ export interface components {
             name?: string | null;
             notes?: string | null;
             predecessor_ids?: string[] | null;
+        };
+        UpdateTeamRating: {
+            judgements?: components["schemas"]["Judgement"][] | null;
+            notes?: string | null;
+        };
+        UpdateTraining: {
+            /** @description Replaces the whole attendance list. */
+            attendance?: components["schemas"]["AttendanceInput"][] | null;
+            /** Format: date */
+            held_on?: string | null;
+            level?: null | components["schemas"]["TrainingLevel"];
+            notes?: string | null;
+            organiser?: string | null;
+            place?: string | null;
+            title?: string | null;
+            topics?: string[] | null;
+            trainer?: string | null;
         };
         /**
          * @description A correction of a unit. Its place in the tree never changes: a transfer is a new unit with a
@@ -2259,11 +3702,56 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        WithheldShare: {
+            /** Format: int64 */
+            amount: number;
+            full_name: string;
+            mediator_id: string;
+            /** @description `duty_breach`: the mediator breached a duty on this case. */
+            reason: string;
+        };
         WrittenAgreementDto: {
             /** Format: date */
             date: string;
             for_court_recognition: boolean;
             signature: components["schemas"]["Signature"];
+        };
+        YearEndReport: {
+            /**
+             * Format: date
+             * @description The day team and mediator figures are taken on: the year's end, or today while it runs.
+             */
+            as_of: string;
+            awards: components["schemas"]["AwardDto"][];
+            cases: components["schemas"]["CaseFigures"];
+            funding: components["schemas"]["ItemLine"][];
+            funding_total: components["schemas"]["ItemLine"];
+            /** Format: date-time */
+            generated_at: string;
+            mediators: components["schemas"]["MediatorFigures"];
+            /** Format: int64 */
+            mediators_trained: number;
+            /** @description The plan's indicators side by side with the targets. */
+            plan: components["schemas"]["PlanLine"][];
+            ratings: components["schemas"]["TeamRatingDto"][];
+            targets: components["schemas"]["PlanTargets"];
+            /** Format: int64 */
+            teams: number;
+            /** Format: int64 */
+            teams_compliant: number;
+            /** @description Teams that break a composition rule, with the rules they break. */
+            teams_not_compliant: components["schemas"]["TeamCompliance"][];
+            /** Format: int64 */
+            teams_rated: number;
+            /** Format: int64 */
+            teams_rated_achieved: number;
+            /** Format: double */
+            trained_rate?: number | null;
+            unit_id: string;
+            unit_name: string;
+            untrained: components["schemas"]["UntrainedMediator"][];
+            /** Format: int32 */
+            year: number;
         };
     };
     responses: {
@@ -3175,6 +4663,715 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    list_budgets: {
+        parameters: {
+            query?: {
+                /** @description This unit and below; the caller's scope when absent. */
+                unit_id?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_budget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBudget"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_budget: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBudget"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_confirmation_lists: {
+        parameters: {
+            query?: {
+                /** @description This unit and below; the caller's scope when absent. */
+                unit_id?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_confirmation_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConfirmationList"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_confirmation_list: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `html` (printable A4) or `xlsx`; CSV where the resource offers it. */
+                format?: components["schemas"]["LogBookFormat"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"];
+                    "text/html": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_confirmation_list: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConfirmationList"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_disbursements: {
+        parameters: {
+            query?: {
+                unit_id?: string;
+                year?: number;
+                item?: components["schemas"]["FundingItem"];
+                team_id?: string;
+                confirmation_list_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DisbursementDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_disbursement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDisbursement"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisbursementDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_disbursement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisbursementDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    record_duty_breach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordDutyBreach"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyBreachDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_fee_suggestions: {
+        parameters: {
+            query: {
+                /** @description The commune (or a unit below it); the caller's own unit when absent. */
+                unit_id?: string;
+                /** @description Cases that ended from this day… */
+                from: string;
+                /** @description …to this day, inclusive. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeSuggestions"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    accept_fee_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptFees"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedFees"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_incident_claims: {
+        parameters: {
+            query?: {
+                /** @description This unit and below; the caller's scope when absent. */
+                unit_id?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentClaimDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_incident_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIncidentClaim"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentClaimDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    decide_incident_claim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being decided */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideIncidentClaim"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentClaimDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_funding_policies: {
+        parameters: {
+            query?: {
+                /** @description Policies that apply to this unit (set for it or for a unit above it). */
+                applies_to?: string;
+                item?: components["schemas"]["FundingItem"];
+                /** @description In force on this day. */
+                on?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_funding_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePolicy"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_funding_policy: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePolicy"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_funding_summary: {
+        parameters: {
+            query: {
+                unit_id?: string;
+                year: number;
+                /** @description `json` (default), `csv` (UTF-8 with BOM) or `xlsx`. */
+                format?: components["schemas"]["LogBookFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundingSummary"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -3474,6 +5671,478 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_awards: {
+        parameters: {
+            query?: {
+                /** @description This unit and below; the caller's scope when absent. */
+                unit_id?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_award: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAward"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_award: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAward"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_plan_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTargets"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    set_plan_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanTargetsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTargets"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_rating_schemes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSchemeDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_rating_scheme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRatingScheme"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSchemeDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_team_ratings: {
+        parameters: {
+            query?: {
+                /** @description This unit and below; the caller's scope when absent. */
+                unit_id?: string;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRatingDto"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_team_rating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamRating"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRatingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_team_rating: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamRating"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRatingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_year_end_report: {
+        parameters: {
+            query: {
+                /** @description The commune; the caller's own unit when absent. */
+                unit_id?: string;
+                year: number;
+                /** @description `json` (default) or `html` (printable, in Vietnamese). */
+                format?: components["schemas"]["LogBookFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearEndReport"];
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_access_assessment: {
+        parameters: {
+            query: {
+                /** @description The commune; the caller's own unit when absent. */
+                unit_id?: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessAssessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_access_standards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessStandard"][];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    put_access_standard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAccessStandard"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessStandard"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
@@ -3864,6 +6533,180 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    list_trainings: {
+        parameters: {
+            query?: {
+                /** @description Trainings kept at this unit or below. */
+                within?: string;
+                year?: number;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TrainingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    create_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTraining"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_training_coverage: {
+        parameters: {
+            query: {
+                /** @description A commune (or any unit); the caller's own unit when absent. */
+                unit_id?: string;
+                /** @description One team only (team leaders: their own team). */
+                team_id?: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    update_training: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTraining"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];

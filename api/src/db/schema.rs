@@ -582,3 +582,16 @@ diesel::joinable!(disbursement_cases -> disbursements (disbursement_id));
 diesel::joinable!(disbursement_cases -> cases (case_id));
 diesel::joinable!(case_fee_payments -> cases (case_id));
 diesel::joinable!(team_ratings -> teams (team_id));
+
+diesel::table! {
+    access_standards (code) {
+        code -> Text,
+        name -> Text,
+        legal_basis -> Text,
+        from_year -> Integer,
+        to_year -> Nullable<Integer>,
+        definition -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}

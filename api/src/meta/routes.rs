@@ -75,6 +75,8 @@ fn push_code_enums(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
     push::<crate::review::dto::AwardLevel>(out);
     push::<crate::review::dto::CriterionKind>(out);
     push::<crate::review::dto::Rating>(out);
+    push::<crate::stats::access::AccessMetric>(out);
+    push::<crate::stats::access::EvidenceKind>(out);
 }
 
 /// Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
@@ -96,6 +98,6 @@ mod tests {
     fn codes_on_the_wire_match_the_labels() {
         let mut out = std::collections::BTreeMap::new();
         super::push_code_enums(&mut out);
-        assert_eq!(out.len(), 25);
+        assert_eq!(out.len(), 27);
     }
 }

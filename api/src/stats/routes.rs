@@ -1,5 +1,5 @@
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
@@ -12,7 +12,14 @@ use crate::error::ApiError;
 use crate::http::{encode_cursor, JsonBody, Page, QueryParams};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_indicators).service(list_case_facts).service(submit_report).service(list_reports).service(get_report);
+    cfg.service(get_indicators)
+        .service(list_case_facts)
+        .service(submit_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(list_access_standards)
+        .service(put_access_standard)
+        .service(get_access_assessment);
 }
 
 /// The ETag of a statistics answer: its figures *and* the caller's scope, so one caller's cached
@@ -242,4 +249,40 @@ async fn get_report(
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")))
             .body(reports::xlsx(&report, &unit_name)?),
     })
+}
+
+/// The access-to-law standards on record, by assessment years (data, versioned by legal basis).
+#[utoipa::path(tag = "statistics", responses((status = 200, body = Vec<super::access::AccessStandard>)))]
+#[get("/stats/access-to-law/standards")]
+async fn list_access_standards(_actor: Allowed<can::ReadStats>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let rows = st.db.run(super::access::standards).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Adds or replaces a standard (administrators): its years, indicators, measures, thresholds and
+/// evidence. Years may not overlap another standard's (409 `overlapping_standard`).
+#[utoipa::path(tag = "statistics", request_body = super::access::PutAccessStandard, responses((status = 200, body = super::access::AccessStandard)))]
+#[put("/stats/access-to-law/standards/{code}")]
+async fn put_access_standard(
+    actor: Allowed<can::ConfigureSchemes>,
+    code: web::Path<String>,
+    body: JsonBody<super::access::PutAccessStandard>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let out = st.db.write(move |c| super::access::put_standard(c, &actor, &code, body.0)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The mediation indicators of the access-to-law standard in force for the year, assessed for a
+/// commune from its records: each with its value, threshold, verdict and links to the evidence.
+#[utoipa::path(tag = "statistics", params(super::access::AccessQuery), responses((status = 200, body = super::access::AccessAssessment)))]
+#[get("/stats/access-to-law")]
+async fn get_access_assessment(
+    actor: Allowed<can::ReadStats>,
+    query: QueryParams<super::access::AccessQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let out = st.db.run(move |c| super::access::assess(c, &actor, q.unit_id, q.year)).await?;
+    Ok(HttpResponse::Ok().json(out))
 }
