@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use hoagiai::auth::Role;
+use hoagiai::stats::dto::{BreakdownBy, IndicatorQuery};
 use serde_json::{json, Value};
 
 use crate::cases::{create, new_case, world, World};
@@ -350,6 +351,24 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     }
     let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
     assert!(differences.is_empty(), "{differences:#?}");
+    // The monthly rollups and the daily counters give the same figures, in every breakdown.
+    let today = hoagiai::db::today();
+    let year = today.format("%Y").to_string();
+    let last_year = (today - chrono::Duration::days(365)).format("%Y").to_string();
+    let month = today.format("%Y-%m").to_string();
+    let mut conn = w.app.db.get().unwrap();
+    let system = hoagiai::auth::Actor::system();
+    for period in [year.clone(), last_year, format!("{year}-H1"), format!("{year}-H2"), format!("{year}-Q4"), month] {
+        for by in [None, Some(BreakdownBy::Category), Some(BreakdownBy::Basis), Some(BreakdownBy::Month), Some(BreakdownBy::Unit)] {
+            for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
+                let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None };
+                let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
+                let daily = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
+                assert_eq!(monthly.figures, daily.figures, "{period} {by:?} {unit:?}");
+                assert_eq!(monthly.breakdown, daily.breakdown, "{period} {by:?} {unit:?}");
+            }
+        }
+    }
     // The walk went everywhere: every kind of end happened.
     let all = w.officer.get("/api/v1/cases?limit=100").await;
     for status in ["successful", "out_of_scope", "in_progress"] {

@@ -595,3 +595,14 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    case_rollups (unit_id, dimension, month, metric, code) {
+        unit_id -> Text,
+        month -> Date,
+        metric -> Text,
+        dimension -> Text,
+        code -> Text,
+        n -> BigInt,
+    }
+}

@@ -1,14 +1,16 @@
 //! The counters behind the statistics. A case contributes `received` on the day it was received
 //! and, once concluded, its result on the day it ended — by category and by basis. Every case
-//! write applies the difference between the case before and after, in the same transaction.
+//! write applies the difference between the case before and after, in the same transaction: to
+//! the daily counters of the team's village, and to the monthly rollups of the village and every
+//! unit above it.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use crate::cases::model::Case;
-use crate::db::schema::{case_counters, cases};
+use crate::db::schema::{case_counters, case_rollups, cases};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
@@ -52,16 +54,65 @@ pub fn contributions(c: &Case) -> Vec<Contribution> {
     out
 }
 
+/// A monthly rollup row: (unit, first day of the month, metric, dimension, code).
+pub type RollupKey = (String, NaiveDate, &'static str, &'static str, String);
+
+/// The first day of the day's month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// What a case adds to the monthly rollups: each daily contribution, for the village and every
+/// unit above it (the ids in its path), plus an `all` row per metric for the total.
+pub fn rollup_contributions(c: &Case) -> Vec<RollupKey> {
+    let units: Vec<&str> = c.unit_path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out = Vec::new();
+    for d in contributions(c) {
+        let month = month_of(d.day);
+        for u in &units {
+            out.push((u.to_string(), month, d.metric, d.dimension, d.code.clone()));
+            if d.dimension == "category" {
+                out.push((u.to_string(), month, d.metric, "all", String::new()));
+            }
+        }
+    }
+    out
+}
+
 /// Moves the counters from what `before` contributed to what `after` contributes.
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
     let old = before.map(contributions).unwrap_or_default();
     let new = after.map(contributions).unwrap_or_default();
+    if old == new {
+        return Ok(());
+    }
     for c in old.iter().filter(|c| !new.contains(c)) {
         bump(conn, c, -1)?;
     }
     for c in new.iter().filter(|c| !old.contains(c)) {
         bump(conn, c, 1)?;
     }
+    let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
+    for k in before.map(rollup_contributions).unwrap_or_default() {
+        *deltas.entry(k).or_default() -= 1;
+    }
+    for k in after.map(rollup_contributions).unwrap_or_default() {
+        *deltas.entry(k).or_default() += 1;
+    }
+    for (k, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
+        bump_rollup(conn, &k, delta)?;
+    }
+    Ok(())
+}
+
+fn bump_rollup(conn: &mut DbConn, k: &RollupKey, delta: i64) -> Result<(), ApiError> {
+    use case_rollups::dsl as cr;
+    crate::dispatch!(conn, |db| diesel::insert_into(cr::case_rollups)
+        .values((cr::unit_id.eq(&k.0), cr::month.eq(k.1), cr::metric.eq(k.2), cr::dimension.eq(k.3), cr::code.eq(&k.4), cr::n.eq(delta)))
+        .on_conflict((cr::unit_id, cr::dimension, cr::month, cr::metric, cr::code))
+        .do_update()
+        .set(cr::n.eq(cr::n + delta))
+        .execute(db))?;
     Ok(())
 }
 
@@ -124,12 +175,50 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
             differences.push(format!("{key:?}: counted {n}, the cases say 0"));
         }
     }
+    differences.extend(check_rollups(conn, &all)?);
+    Ok(differences)
+}
+
+type RollupRow = (String, NaiveDate, String, String, String);
+
+fn check_rollups(conn: &mut DbConn, all: &[Case]) -> Result<Vec<String>, ApiError> {
+    let mut expected: BTreeMap<RollupRow, i64> = BTreeMap::new();
+    for case in all {
+        for (u, m, metric, dim, code) in rollup_contributions(case) {
+            *expected.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
+        }
+    }
+    let stored: Vec<(String, NaiveDate, String, String, String, i64)> = case_rollups::table
+        .select((
+            case_rollups::unit_id,
+            case_rollups::month,
+            case_rollups::metric,
+            case_rollups::dimension,
+            case_rollups::code,
+            case_rollups::n,
+        ))
+        .load(conn)?;
+    let actual: BTreeMap<RollupRow, i64> =
+        stored.into_iter().filter(|r| r.5 != 0).map(|(u, m, metric, dim, code, n)| ((u, m, metric, dim, code), n)).collect();
+    let mut differences = Vec::new();
+    for (key, n) in &expected {
+        let got = actual.get(key).copied().unwrap_or(0);
+        if got != *n {
+            differences.push(format!("rollup {key:?}: counted {got}, the cases say {n}"));
+        }
+    }
+    for (key, n) in &actual {
+        if !expected.contains_key(key) {
+            differences.push(format!("rollup {key:?}: counted {n}, the cases say 0"));
+        }
+    }
     Ok(differences)
 }
 
 /// Rebuilds every counter from the cases (after a restore, or when `check` found differences).
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     diesel::delete(case_counters::table).execute(conn)?;
+    diesel::delete(case_rollups::table).execute(conn)?;
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
     for case in &all {
         apply(conn, None, Some(case))?;

@@ -6,9 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
-use crate::db::schema::{
-    budgets, case_counters, cases, disbursements, mediators, memberships, teams, training_attendance, trainings, unit_successions, units,
-};
+use crate::db::schema::{budgets, case_counters, cases, disbursements, unit_successions, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
@@ -96,6 +94,80 @@ fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> R
     }
 }
 
+/// A sum of monthly rollup rows (one unit, metric and code, over the months before the period or
+/// within it, or one month).
+#[derive(diesel::QueryableByName)]
+struct RollupSum {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    unit_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    metric: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    code: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    month: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Whether a period is made of whole months, so the monthly rollups can answer it.
+fn whole_months(p: &Period) -> bool {
+    p.from.day() == 1 && p.to.succ_opt().is_some_and(|d| d.day() == 1)
+}
+
+/// The rollup sums of one dimension for these units: the months before `from` summed into one
+/// row (dated at the earliest month), and the months of the period summed too (or one row per
+/// month when `by_month`). The database does the adding: a province's breakdown reads
+/// communes × months rows and returns a few per commune.
+fn rollup_sums(
+    conn: &mut DbConn,
+    unit_ids: &[String],
+    dimension: &'static str,
+    period: &Period,
+    by_month: bool,
+) -> Result<Vec<RollupSum>, ApiError> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids come from the database and are UUID text; checked anyway before they enter the statement.
+    if unit_ids.iter().any(|id| !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')) {
+        return Err(ApiError::internal());
+    }
+    let ids = unit_ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(",");
+    let (from, to) = (period.from, period.to);
+    let filter = format!("unit_id IN ({ids}) AND dimension = '{dimension}'");
+    let within = if by_month {
+        format!("SELECT unit_id, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= '{from}' AND month <= '{to}'")
+    } else {
+        format!(
+            "SELECT unit_id, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
+             WHERE {filter} AND month >= '{from}' AND month <= '{to}' GROUP BY unit_id, metric, code"
+        )
+    };
+    let sql = format!(
+        "SELECT unit_id, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
+         WHERE {filter} AND month < '{from}' GROUP BY unit_id, metric, code UNION ALL {within}"
+    );
+    Ok(crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<RollupSum>(c))?)
+}
+
+fn unit_ids_of_paths(paths: &[String]) -> Vec<String> {
+    paths.iter().filter_map(|p| p.trim_end_matches('/').rsplit('/').next().map(str::to_string)).collect()
+}
+
+/// The unit ids whose subtrees the paths are (the last id of each path); national: the roots.
+fn unit_ids_of(conn: &mut DbConn, paths: Option<&[String]>) -> Result<Vec<String>, ApiError> {
+    Ok(match paths {
+        Some(ps) => unit_ids_of_paths(ps),
+        None => units::table.filter(units::parent_id.is_null()).select(units::id).load(conn)?,
+    })
+}
+
+/// Events of the caller's whole unit from the rollups, as (day, metric, code, n) rows of `dimension`.
+fn rollup_events(rows: &[RollupSum], keep: impl Fn(&RollupSum) -> bool) -> Vec<(NaiveDate, &str, i64)> {
+    rows.iter().filter(|r| keep(r)).map(|r| (r.month, r.metric.as_str(), r.n)).collect()
+}
+
 /// The level just below, for a breakdown by unit.
 fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<String>, day: NaiveDate) -> Result<UnitLevel, ApiError> {
     Ok(match level {
@@ -123,20 +195,67 @@ fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<Str
     })
 }
 
-/// Of these mediators, those present at a training held from 1 January of `to`'s year to `to`.
-fn trained_this_year(conn: &mut DbConn, mediator_ids: &[String], to: NaiveDate) -> Result<i64, ApiError> {
-    let from = NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to);
-    let mut ids: Vec<String> = training_attendance::table
-        .inner_join(trainings::table)
-        .filter(training_attendance::mediator_id.eq_any(mediator_ids))
-        .filter(training_attendance::present.eq(true))
-        .filter(trainings::held_on.ge(from))
-        .filter(trainings::held_on.le(to))
-        .select(training_attendance::mediator_id)
-        .load(conn)?;
-    ids.sort();
-    ids.dedup();
-    Ok(ids.len() as i64)
+#[derive(diesel::QueryableByName)]
+struct RosterCounts {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    women: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    ethnic_minority: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    with_legal_training: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    trained: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Teams working on `day` under the paths (national: all), and their mediators — each person once,
+/// by sex, ethnicity, legal training, and whether trained from 1 January of `day`'s year to `day`.
+/// One aggregate statement each: a national figure never brings the roster into memory.
+fn roster(conn: &mut DbConn, paths: Option<&[String]>, day: NaiveDate) -> Result<(i64, MediatorFigures), ApiError> {
+    // Paths are UUID text and slashes from the database; checked before they enter the statement.
+    let within = match paths {
+        None => "1 = 1".to_string(),
+        Some([]) => "1 = 0".to_string(),
+        Some(ps) => {
+            if ps.iter().any(|p| !p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'/')) {
+                return Err(ApiError::internal());
+            }
+            format!("({})", ps.iter().map(|p| format!("t.unit_path LIKE '{p}%'")).collect::<Vec<_>>().join(" OR "))
+        }
+    };
+    let working = format!("t.founded_on <= '{day}' AND (t.dissolved_on IS NULL OR t.dissolved_on > '{day}') AND {within}");
+    let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
+    let teams_sql = format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}");
+    let people_sql = format!(
+        "SELECT COUNT(DISTINCT m.id) AS total, \
+           COUNT(DISTINCT CASE WHEN m.sex = 'female' THEN m.id END) AS women, \
+           COUNT(DISTINCT CASE WHEN m.ethnic_minority THEN m.id END) AS ethnic_minority, \
+           COUNT(DISTINCT CASE WHEN m.legal_training <> 'none' THEN m.id END) AS with_legal_training, \
+           COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
+               WHERE a.mediator_id = m.id AND a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}') THEN m.id END) AS trained \
+         FROM memberships ms JOIN teams t ON t.id = ms.team_id JOIN mediators m ON m.id = ms.mediator_id \
+         WHERE ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}"
+    );
+    let teams: Vec<Count> = crate::dispatch!(conn, |c| diesel::sql_query(&teams_sql).load::<Count>(c))?;
+    let people: Vec<RosterCounts> = crate::dispatch!(conn, |c| diesel::sql_query(&people_sql).load::<RosterCounts>(c))?;
+    let p = people.into_iter().next().ok_or_else(ApiError::internal)?;
+    Ok((
+        teams.first().map(|c| c.n).unwrap_or(0),
+        MediatorFigures {
+            total: p.total,
+            women: p.women,
+            ethnic_minority: p.ethnic_minority,
+            with_legal_training: p.with_legal_training,
+            trained_this_year: p.trained,
+        },
+    ))
 }
 
 /// Budgets of the years the period touches and money disbursed within it, under the paths.
@@ -168,6 +287,12 @@ fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period)
 }
 
 pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<Indicators, ApiError> {
+    indicators_with(conn, actor, q, true)
+}
+
+/// The indicators, from the monthly rollups where the period allows (`use_rollups`), else from
+/// the daily counters. Both must agree: a test compares them.
+pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use_rollups: bool) -> Result<Indicators, ApiError> {
     let period = Period::parse(&q.period).ok_or_else(|| ApiError::invalid_field("period", "invalid_value"))?;
     // The unit reported on: the one asked for, inside the caller's scope, or the caller's own.
     let unit = match (q.unit_id, &actor.unit_id) {
@@ -182,42 +307,20 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         Some(u) => Some(sources(conn, &u.id, &u.path, boundaries, &mut needs_manual_mapping)?),
         None => None,
     };
-    let rows = counter_rows(conn, paths.as_deref(), period.to)?;
-    let cases = case_figures(&events(&rows, "category", |_| true), period.from, period.to);
+    // Whole months: the monthly rollups of the unit (and what merged into it); any other range of
+    // days: the daily counters.
+    let monthly = use_rollups && whole_months(&period);
+    let own_ids = unit_ids_of(conn, paths.as_deref())?;
+    let rows = if monthly { Vec::new() } else { counter_rows(conn, paths.as_deref(), period.to)? };
+    let total_rows = if monthly { rollup_sums(conn, &own_ids, "all", &period, q.by == Some(BreakdownBy::Month))? } else { Vec::new() };
+    let cases = if monthly {
+        case_figures(&rollup_events(&total_rows, |_| true), period.from, period.to)
+    } else {
+        case_figures(&events(&rows, "category", |_| true), period.from, period.to)
+    };
 
-    // Teams and mediators serving at the end of the period.
-    let mut team_ids: Vec<String> = Vec::new();
-    let team_scopes: Vec<Option<String>> = match &paths {
-        Some(ps) => ps.iter().cloned().map(Some).collect(),
-        None => vec![None],
-    };
-    for p in team_scopes {
-        let mut team_query = teams::table
-            .filter(teams::founded_on.le(period.to))
-            .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.gt(period.to)))
-            .select(teams::id)
-            .into_boxed();
-        if let Some(p) = p {
-            team_query = team_query.filter(teams::unit_path.like(format!("{p}%")));
-        }
-        team_ids.extend(team_query.load::<String>(conn)?);
-    }
-    let mut people: Vec<(String, String, bool, String)> = memberships::table
-        .inner_join(mediators::table)
-        .filter(memberships::team_id.eq_any(&team_ids))
-        .filter(memberships::from_date.le(period.to))
-        .filter(memberships::to_date.is_null().or(memberships::to_date.gt(period.to)))
-        .select((mediators::id, mediators::sex, mediators::ethnic_minority, mediators::legal_training))
-        .load(conn)?;
-    people.sort();
-    people.dedup_by(|a, b| a.0 == b.0);
-    let mediator_figures = MediatorFigures {
-        total: people.len() as i64,
-        women: people.iter().filter(|p| p.1 == "female").count() as i64,
-        ethnic_minority: people.iter().filter(|p| p.2).count() as i64,
-        with_legal_training: people.iter().filter(|p| p.3 != "none").count() as i64,
-        trained_this_year: trained_this_year(conn, &people.iter().map(|p| p.0.clone()).collect::<Vec<_>>(), period.to)?,
-    };
+    // Teams and mediators serving at the end of the period, counted by the database.
+    let (teams_n, mediator_figures) = roster(conn, paths.as_deref(), period.to)?;
     let funding = funding_figures(conn, paths.as_deref(), &period)?;
 
     let mut overdue_query = cases::table
@@ -234,24 +337,38 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
 
     let breakdown = match q.by {
         None => Vec::new(),
-        Some(BreakdownBy::Category) => Category::all()
-            .iter()
-            .map(|c| BreakdownLine {
-                key: c.as_str().into(),
-                label: c.labels().0.into(),
-                cases: case_figures(&events(&rows, "category", |r| r.4 == c.as_str()), period.from, period.to),
-            })
-            .collect(),
-        Some(BreakdownBy::Basis) => Basis::all()
-            .iter()
-            .map(|b| BreakdownLine {
-                key: b.as_str().into(),
-                label: b.labels().0.into(),
-                cases: case_figures(&events(&rows, "basis", |r| r.4 == b.as_str()), period.from, period.to),
-            })
-            .collect(),
+        Some(BreakdownBy::Category) => {
+            let coded = if monthly { rollup_sums(conn, &own_ids, "category", &period, false)? } else { Vec::new() };
+            Category::all()
+                .iter()
+                .map(|c| BreakdownLine {
+                    key: c.as_str().into(),
+                    label: c.labels().0.into(),
+                    cases: if monthly {
+                        case_figures(&rollup_events(&coded, |r| r.code == c.as_str()), period.from, period.to)
+                    } else {
+                        case_figures(&events(&rows, "category", |r| r.4 == c.as_str()), period.from, period.to)
+                    },
+                })
+                .collect()
+        }
+        Some(BreakdownBy::Basis) => {
+            let coded = if monthly { rollup_sums(conn, &own_ids, "basis", &period, false)? } else { Vec::new() };
+            Basis::all()
+                .iter()
+                .map(|b| BreakdownLine {
+                    key: b.as_str().into(),
+                    label: b.labels().0.into(),
+                    cases: if monthly {
+                        case_figures(&rollup_events(&coded, |r| r.code == b.as_str()), period.from, period.to)
+                    } else {
+                        case_figures(&events(&rows, "basis", |r| r.4 == b.as_str()), period.from, period.to)
+                    },
+                })
+                .collect()
+        }
         Some(BreakdownBy::Month) => {
-            let all = events(&rows, "category", |_| true);
+            let all = if monthly { rollup_events(&total_rows, |_| true) } else { events(&rows, "category", |_| true) };
             period
                 .months()
                 .into_iter()
@@ -280,15 +397,27 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
                 child_query = child_query.filter(units::path.like(p.clone()));
             }
             let children: Vec<(String, String, String)> = child_query.load(conn)?;
+            let mut child_sources = Vec::new();
+            for (id, _, path) in &children {
+                child_sources.push(sources(conn, id, path, boundaries, &mut needs_manual_mapping)?);
+            }
+            // Whole months: one statement for every child's rollups.
+            let sums = if monthly {
+                let all_ids: Vec<String> = child_sources.iter().flat_map(|ps| unit_ids_of_paths(ps)).collect();
+                rollup_sums(conn, &all_ids, "all", &period, false)?
+            } else {
+                Vec::new()
+            };
             let mut lines = Vec::new();
-            for (id, name, path) in children {
-                let child_paths = sources(conn, &id, &path, boundaries, &mut needs_manual_mapping)?;
-                let child_rows = counter_rows(conn, Some(&child_paths), period.to)?;
-                lines.push(BreakdownLine {
-                    cases: case_figures(&events(&child_rows, "category", |_| true), period.from, period.to),
-                    key: id,
-                    label: name,
-                });
+            for ((id, name, _), child_paths) in children.into_iter().zip(child_sources) {
+                let cases = if monthly {
+                    let ids = unit_ids_of_paths(&child_paths);
+                    case_figures(&rollup_events(&sums, |r| ids.contains(&r.unit_id)), period.from, period.to)
+                } else {
+                    let child_rows = counter_rows(conn, Some(&child_paths), period.to)?;
+                    case_figures(&events(&child_rows, "category", |_| true), period.from, period.to)
+                };
+                lines.push(BreakdownLine { cases, key: id, label: name });
             }
             lines
         }
@@ -299,7 +428,7 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
         unit_name: unit.map(|u| u.name),
         period,
         overdue_assignments,
-        figures: Figures { teams: team_ids.len() as i64, mediators: mediator_figures, cases, funding },
+        figures: Figures { teams: teams_n, mediators: mediator_figures, cases, funding },
         boundaries,
         needs_manual_mapping,
         breakdown_by: q.by,

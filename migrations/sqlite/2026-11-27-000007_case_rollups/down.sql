@@ -1,0 +1,2 @@
+DROP INDEX cases_awaiting_start;
+DROP TABLE case_rollups;
