@@ -14,8 +14,23 @@ on_both_backends!(
     conditional_and_csv_answers,
     machine_clients_pull_facts_incrementally,
     counters_survive_random_case_writes,
-    merged_communes_and_boundaries
+    merged_communes_and_boundaries,
+    a_write_is_seen_at_once_despite_the_answer_cache
 );
+
+/// Answers are kept while nothing is written; the next read after a write is computed afresh.
+async fn a_write_is_seen_at_once_despite_the_answer_cache(app: TestApp) {
+    let w = world(app).await;
+    let year = hoagiai::db::today().format("%Y").to_string();
+    let path = format!("/api/v1/stats/indicators?period={year}");
+    let first = w.officer.get(&path).await;
+    let again = w.officer.get(&path).await;
+    assert_eq!((first.etag(), &first.body["figures"]), (again.etag(), &again.body["figures"]));
+    create(&w.leader, &new_case(&w.team)).await;
+    let after = w.officer.get(&path).await;
+    assert_eq!(after.body["figures"]["cases"]["new"].as_i64(), first.body["figures"]["cases"]["new"].as_i64().map(|n| n + 1));
+    assert_ne!(after.etag(), first.etag());
+}
 
 fn days_ago(n: i64) -> chrono::NaiveDate {
     hoagiai::db::today() - chrono::Duration::days(n)

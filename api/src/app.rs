@@ -25,6 +25,8 @@ pub struct AppState {
     pub client_limiter: RateLimiter,
     /// Reads of personal data, recorded in the audit log in batches.
     pub read_log: crate::audit::store::ReadLog,
+    /// Statistics answers computed since the last write.
+    pub stats_cache: crate::stats::cache::AnswerCache,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
             client_limiter: RateLimiter::new(config.client_rate_limit),
+            stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),
             read_log: crate::audit::store::ReadLog::start(db.clone()),
             config: Arc::new(config),
             db,

@@ -32,6 +32,7 @@ pub struct Config {
     pub case_start_deadline_days: i32,
     /// Requests a minute each machine client may make (bursts of a tenth of that).
     pub client_rate_limit: u32,
+    pub stats_cache_secs: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +67,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "HOAGIAI_CLIENT_RATE_LIMIT",
         "600",
         "requests a minute each machine client may make, in bursts of up to a tenth of that; then 429",
+    ),
+    (
+        "stats_cache_secs",
+        "HOAGIAI_STATS_CACHE_SECONDS",
+        "30",
+        "seconds a computed statistics answer may be served again while no write happened here; 0: never",
     ),
     ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
     (
@@ -231,6 +238,7 @@ impl Config {
             log_format,
             case_start_deadline_days: number(get("case_start_deadline_days"), 3, 0)?,
             client_rate_limit: number(get("client_rate_limit"), 600, 1)?,
+            stats_cache_secs: number(get("stats_cache_secs"), 30, 0)?,
         })
     }
 

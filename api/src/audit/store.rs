@@ -108,7 +108,7 @@ impl ReadLog {
                         Err(_) => break,
                     }
                 }
-                let written = db.write_now(|c| {
+                let written = db.write_log_only(|c| {
                     crate::dispatch!(c, |conn| diesel::insert_into(audit_log::table).values(&batch).execute(conn))?;
                     Ok(())
                 });

@@ -147,6 +147,10 @@ pub struct Db {
     /// SQLite has one writer at a time. Writers queue here, in arrival order, instead of in
     /// SQLite's busy handler, which sleeps in growing steps and turns contention into long tails.
     writer: std::sync::Arc<parking_lot::FairMutex<()>>,
+    /// Counts the write transactions this process ran: an answer computed at generation N is
+    /// still true while the generation is N (for writes made here; other instances are bounded by
+    /// the cache's time limit).
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     pub url: DbUrl,
 }
 
@@ -167,7 +171,7 @@ impl Db {
             .test_on_check_out(false)
             .build(ConnManager { url: url.clone(), sync })
             .map_err(|e| format!("cannot connect to {}: {e}", url.display()))?;
-        Ok(Db { pool, url, writer: Default::default() })
+        Ok(Db { pool, url, writer: Default::default(), generation: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -209,9 +213,22 @@ impl Db {
     /// On SQLite it waits for its turn *before* taking a connection, so queued writers never hold
     /// the connections readers need.
     pub fn write_now<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let result = self.write_log_only(f);
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        result
+    }
+
+    /// A write that changes nothing any answer is computed from (the batched audit of reads):
+    /// it does not move the generation.
+    pub fn write_log_only<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let _turn = (self.url.backend == Backend::Sqlite).then(|| self.writer.lock());
         let mut conn = self.pool.get().map_err(|_| ApiError::unavailable())?;
         write_transaction(&mut conn, f)
+    }
+
+    /// The number of write transactions run so far by this process.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
+use super::cache::Answer;
 use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
 use super::figures::CaseFigures;
 use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
@@ -108,28 +109,41 @@ async fn get_indicators(
     query: QueryParams<IndicatorQuery>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let who = actor.0.clone();
-    let indicators = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
-    let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
-    if let Some(map) = fingerprint.as_object_mut() {
-        map.remove("generated_at");
-    }
     let csv = wants_csv(&req);
-    if csv {
-        fingerprint["format"] = "csv".into();
-    }
-    let tag = etag(&who, &fingerprint);
-    let mut res = if not_modified(&req, &tag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    res.insert_header((header::ETAG, tag.clone()))
+    // One scope, one query, one representation: one cached answer, while nothing was written here.
+    let key = format!("{}\n{}\n{csv}", actor.scope.path.as_deref().unwrap_or("/"), req.query_string());
+    let generation = st.db.generation();
+    let answer = match st.stats_cache.get(&key, generation) {
+        Some(answer) => answer,
+        None => {
+            let who = actor.0.clone();
+            let indicators = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
+            let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
+            if let Some(map) = fingerprint.as_object_mut() {
+                map.remove("generated_at");
+            }
+            if csv {
+                fingerprint["format"] = "csv".into();
+            }
+            let (content_type, body) = if csv {
+                ("text/csv; charset=utf-8", indicators_csv(&indicators)?)
+            } else {
+                ("application/json", serde_json::to_vec(&indicators).map_err(|_| ApiError::internal())?)
+            };
+            let answer = Answer { etag: etag(&who, &fingerprint), content_type, body: body.into() };
+            st.stats_cache.put(key, generation, answer.clone());
+            answer
+        }
+    };
+    let fresh = not_modified(&req, &answer.etag);
+    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, answer.etag.clone()))
         .insert_header((header::CACHE_CONTROL, "private, max-age=60, must-revalidate"))
         .insert_header((header::VARY, "Accept, Authorization"));
-    if not_modified(&req, &tag) {
+    if fresh {
         return Ok(res.finish());
     }
-    if csv {
-        return Ok(res.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8")).body(indicators_csv(&indicators)?));
-    }
-    Ok(res.json(indicators))
+    Ok(res.insert_header((header::CONTENT_TYPE, answer.content_type)).body(answer.body))
 }
 
 /// Case facts changed since a time, for a district system's nightly copy: unit, team, category,
