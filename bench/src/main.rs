@@ -23,8 +23,8 @@ use diesel::prelude::*;
 use hoagiai::audit::store::AuditRow;
 use hoagiai::cases::model::{Assignment, Case, FollowUp, Party, Session};
 use hoagiai::db::schema::{
-    audit_log, case_assignments, case_counters, case_follow_ups, case_parties, case_sessions, cases, mediators, memberships, teams, units,
-    users,
+    audit_log, case_assignments, case_counters, case_follow_ups, case_parties, case_rollups, case_sessions, cases, mediators, memberships,
+    teams, units, users,
 };
 use hoagiai::db::{DbConn, DbUrl, SqliteSync};
 use hoagiai::mediators::model::{Mediator, Membership};
@@ -52,6 +52,9 @@ struct Args {
     /// Villages (and so teams) per commune: 2,000 teams make about 100 communes.
     #[arg(long, default_value_t = 20)]
     teams_per_commune: usize,
+    /// Provinces the communes are spread over (34 for the whole country after the 2025 reform).
+    #[arg(long, default_value_t = 1)]
+    provinces: usize,
     /// Days back from today over which cases were received.
     #[arg(long, default_value_t = 730)]
     days: i64,
@@ -157,6 +160,8 @@ struct Province {
     /// (officer username, commune name) per commune.
     officers: Vec<(String, String)>,
     communes: Vec<String>,
+    commune_ids: Vec<String>,
+    province_ids: Vec<String>,
 }
 
 fn main() {
@@ -266,8 +271,14 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
 
     let mut unit_rows = Vec::new();
     let mut audits = Vec::new();
-    let province = unit(id_at(rng, setup), Some("33".into()), "Tỉnh Hưng Yên".into(), "province", None, false, setup);
-    unit_rows.push(province.clone());
+    let province_names = names::place_names(rng, args.provinces.max(1));
+    let provinces: Vec<Unit> = (0..args.provinces.max(1))
+        .map(|pi| {
+            let name = if args.provinces <= 1 { "Tỉnh Hưng Yên".to_string() } else { format!("Tỉnh {}", province_names[pi]) };
+            unit(id_at(rng, setup), Some(format!("{:02}", 1 + pi)), name, "province", None, false, setup)
+        })
+        .collect();
+    unit_rows.extend(provinces.iter().cloned());
     let mut team_rows = Vec::new();
     let mut mediator_rows = Vec::new();
     let mut membership_rows = Vec::new();
@@ -275,9 +286,11 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
     let mut infos = Vec::new();
     let mut officers = Vec::new();
     let mut communes = Vec::new();
+    let mut commune_ids = Vec::new();
     for (ci, cname) in commune_names.iter().enumerate() {
         let name = format!("Xã {cname}");
-        let commune = unit(id_at(rng, setup), Some(format!("{}", 12_001 + ci)), name.clone(), "commune", Some(&province), false, setup);
+        let province = &provinces[ci % provinces.len()];
+        let commune = unit(id_at(rng, setup), Some(format!("{}", 12_001 + ci)), name.clone(), "commune", Some(province), false, setup);
         let female = rng.random_bool(0.6);
         let officer_name = names::person(rng, female, false);
         let username = format!("canbo.xa{:03}", ci + 1);
@@ -293,6 +306,7 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
         ));
         officers.push((username, name.clone()));
         communes.push(name.clone());
+        commune_ids.push(commune.id.clone());
         let villages = args.teams_per_commune.min(args.teams - ci * args.teams_per_commune);
         let hills = rng.random_bool(0.15);
         for vi in 0..villages {
@@ -415,6 +429,11 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
         }
         unit_rows.push(commune);
     }
+    // A national administrator, for the statistics scenarios (national scope).
+    let mut admin = user(rng, "bench.admin", "Quản trị hệ thống", "admin", &provinces[0], None, &password_hash, setup);
+    admin.unit_id = None;
+    admin.unit_path = None;
+    user_rows.push(admin);
     for u in &unit_rows {
         audits.push(audit(rng, setup, None, "create", "unit", &u.id, &u.path, json!({"name": u.name, "level": u.level})));
     }
@@ -430,7 +449,8 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
     insert_all!(conn, memberships::table, membership_rows);
     insert_all!(conn, users::table, user_rows);
     insert_all!(conn, audit_log::table, audits);
-    Ok(Province { teams: infos, officers, communes })
+    let province_ids = provinces.iter().map(|p| p.id.clone()).collect();
+    Ok(Province { teams: infos, officers, communes, commune_ids, province_ids })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -527,6 +547,7 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
     let mut written = 0;
     // The statistics counters, as every case write keeps them: summed here, written at the end.
     let mut counters: HashMap<(String, String, NaiveDate, &'static str, &'static str, String), i64> = HashMap::new();
+    let mut rollups: HashMap<hoagiai::stats::counters::RollupKey, i64> = HashMap::new();
     for chunk in skeleton.chunks(CASES_PER_TRANSACTION) {
         let mut batch = Batch::default();
         for (received_at, team_index) in chunk {
@@ -551,6 +572,9 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
         for case in &batch.cases {
             for k in hoagiai::stats::counters::contributions(case) {
                 *counters.entry((k.unit_id, k.unit_path, k.day, k.metric, k.dimension, k.code)).or_default() += 1;
+            }
+            for k in hoagiai::stats::counters::rollup_contributions(case) {
+                *rollups.entry(k).or_default() += 1;
             }
         }
         in_transaction(conn, |c| {
@@ -580,12 +604,26 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
             )
         })
         .collect();
-    let n = rows.len();
+    let rollup_rows: Vec<_> = rollups
+        .into_iter()
+        .map(|((unit_id, month, metric, dimension, code), n)| {
+            (
+                case_rollups::unit_id.eq(unit_id),
+                case_rollups::month.eq(month),
+                case_rollups::metric.eq(metric),
+                case_rollups::dimension.eq(dimension),
+                case_rollups::code.eq(code),
+                case_rollups::n.eq(n),
+            )
+        })
+        .collect();
+    let (n, m) = (rows.len(), rollup_rows.len());
     in_transaction(conn, |c| {
         insert_all!(c, case_counters::table, rows);
+        insert_all!(c, case_rollups::table, rollup_rows);
         Ok(())
     })?;
-    eprintln!("  {n} statistics counter rows");
+    eprintln!("  {n} daily statistics counter rows, {m} monthly rollup rows");
     Ok(commune_cases)
 }
 
@@ -967,6 +1005,21 @@ fn write_fixtures(args: &Args, rng: &mut StdRng, province: &Province, commune_ca
     };
     write("leaders.tsv", &leaders)?;
     write("officers.tsv", &officers)?;
+    // The statistics scenarios, as the national administrator: every province's breakdown by
+    // commune for this year, sampled communes' first half-year, the national total for the year.
+    let year = hoagiai::db::today().year();
+    let province_rows: String = province
+        .province_ids
+        .iter()
+        .map(|p| format!("bench.admin\t/api/v1/stats/indicators?unit_id={p}&period={year}&by=unit\n"))
+        .collect();
+    let commune_rows: String = (0..args.sample.min(communes))
+        .map(|i| &province.commune_ids[i * communes / args.sample.min(communes)])
+        .map(|c| format!("bench.admin\t/api/v1/stats/indicators?unit_id={c}&period={year}-H1\n"))
+        .collect();
+    write("stats-province.tsv", &province_rows)?;
+    write("stats-commune.tsv", &commune_rows)?;
+    write("stats-national.tsv", &format!("bench.admin\t/api/v1/stats/indicators?period={year}\n"))?;
     eprintln!("fixtures: {} leaders, {} officers in {}", picks, officers.lines().count(), args.fixtures.display());
     Ok(())
 }
