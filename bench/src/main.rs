@@ -75,6 +75,10 @@ struct Args {
     /// Afterwards, check the statistics counters against the cases (as `hoagiai stats check` does).
     #[arg(long)]
     check: bool,
+    /// Afterwards, time this many case creates (each rolled back) against the counter upkeep
+    /// alone for the same cases (rolled back too), and print the upkeep's share.
+    #[arg(long, default_value_t = 0)]
+    upkeep_sample: usize,
 }
 
 type Res<T> = Result<T, String>;
@@ -212,6 +216,9 @@ fn run(args: &Args) -> Res<()> {
     }
     write_fixtures(args, &mut rng, &province, &commune_cases)?;
     eprintln!("seeding done in {:.1}s", started.elapsed().as_secs_f64());
+    if args.upkeep_sample > 0 {
+        measure_upkeep(&mut conn, args, &mut rng, &province)?;
+    }
     Ok(())
 }
 
@@ -975,6 +982,74 @@ fn one_case(
     b.parties.extend(parties);
     b.cases.push(case);
     id
+}
+
+/// The share of a case create that is statistics upkeep: `n` creates through the store (as the
+/// API makes them: the case, its party, its log-book line, audit, counters) against the counter
+/// upkeep alone for the same cases, each in its own transaction, rolled back so that the database
+/// stays as seeded. Without the commit's fsync and the HTTP work both are smaller than in the
+/// server, so the share printed is an upper bound.
+fn measure_upkeep(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Province) -> Res<()> {
+    use hoagiai::cases::dto::{Basis, Category, CreateCase, NewParty, PartyKind, PartyRole};
+    let rollback = || hoagiai::error::ApiError::conflict("rolled_back");
+    let (mut create_time, mut upkeep_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for _ in 0..args.upkeep_sample {
+        let team = &province.teams[rng.random_range(0..province.teams.len())];
+        let commune_path = team.unit_path.trim_end_matches('/').rsplit_once('/').map(|(p, _)| format!("{p}/")).unwrap_or_default();
+        let actor = hoagiai::auth::Actor {
+            id: team.leader_user.clone(),
+            kind: hoagiai::auth::PrincipalKind::User,
+            role: hoagiai::auth::Role::Officer,
+            unit_id: None,
+            scope: hoagiai::auth::Scope { path: Some(commune_path) },
+            unit_level: Some("commune".into()),
+            mediator_id: None,
+            request_id: None,
+        };
+        let input = CreateCase {
+            id: None,
+            team_id: team.id.parse().map_err(db_err)?,
+            received_on: Some(hoagiai::db::today()),
+            basis: Basis::PartyRequest,
+            referring_body: None,
+            category: Category::Land,
+            summary: "Tranh chấp ranh giới đất giữa hai hộ".into(),
+            parties: vec![NewParty {
+                kind: PartyKind::Person,
+                role: PartyRole::Party,
+                full_name: "Nguyễn Văn An".into(),
+                age: Some(50),
+                birth_year: None,
+                address: None,
+                phone: None,
+            }],
+            notes: None,
+            logbook_volume: None,
+        };
+        let mut made = None;
+        let t = Instant::now();
+        let _ = hoagiai::db::write_transaction(conn, |c| {
+            let (dto, _) = hoagiai::cases::store::create(c, &actor, input, 3)?;
+            made = Some(cases::table.find(&dto.id).select(Case::as_select()).first(c)?);
+            Err::<(), _>(rollback())
+        });
+        create_time += t.elapsed();
+        let case: Case = made.ok_or("a sample create failed")?;
+        let t = Instant::now();
+        let _ = hoagiai::db::write_transaction(conn, |c| {
+            hoagiai::stats::counters::apply(c, None, Some(&case))?;
+            Err::<(), _>(rollback())
+        });
+        upkeep_time += t.elapsed();
+    }
+    let n = args.upkeep_sample as f64;
+    let (create_ms, upkeep_ms) = (create_time.as_secs_f64() * 1000.0 / n, upkeep_time.as_secs_f64() * 1000.0 / n);
+    println!(
+        "UPKEEP creates={} create_ms={create_ms:.3} upkeep_ms={upkeep_ms:.3} share_pct={:.1}",
+        args.upkeep_sample,
+        100.0 * upkeep_ms / create_ms
+    );
+    Ok(())
 }
 
 /// leaders.tsv: `username<TAB>team_id` of leaders of distinct teams, spread over the communes.
