@@ -108,7 +108,7 @@ pub fn establish(url: &DbUrl, sync: SqliteSync) -> ConnectionResult<DbConn> {
             // queue instead of failing; foreign keys are off by default in SQLite.
             conn.batch_execute(&format!(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; \
-                 PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                 PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA case_sensitive_like = ON;"
             ))
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(DbConn::Sqlite(conn))

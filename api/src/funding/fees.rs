@@ -135,9 +135,12 @@ pub fn accept(conn: &mut DbConn, actor: &Actor, input: AcceptFees) -> Result<Acc
     let chosen: Vec<FeeSuggestion> = match &input.case_ids {
         None => all.cases.into_iter().filter(|s| s.problem.is_none()).collect(),
         Some(ids) => {
-            let mut picked = Vec::new();
+            let mut picked: Vec<FeeSuggestion> = Vec::new();
             for (i, id) in ids.iter().enumerate() {
                 let id = id.to_string();
+                if picked.iter().any(|p| p.case_id == id) {
+                    continue;
+                }
                 match all.cases.iter().find(|s| s.case_id == id) {
                     Some(s) if s.problem.is_none() => picked.push(s.clone()),
                     Some(_) => return Err(ApiError::invalid_field(format!("case_ids[{i}]"), "not_payable")),
@@ -150,7 +153,6 @@ pub fn accept(conn: &mut DbConn, actor: &Actor, input: AcceptFees) -> Result<Acc
                     }
                 }
             }
-            picked.dedup_by(|a, b| a.case_id == b.case_id);
             picked
         }
     };

@@ -233,15 +233,19 @@ fn roster(conn: &mut DbConn, paths: Option<&[String]>, day: NaiveDate) -> Result
     let working = format!("t.founded_on <= '{day}' AND (t.dissolved_on IS NULL OR t.dissolved_on > '{day}') AND {within}");
     let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
     let teams_sql = format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}");
+    // Each serving person once (DISTINCT), then one pass to count them by kind; those trained in
+    // the year come from the (small) attendance of the year's trainings.
     let people_sql = format!(
-        "SELECT COUNT(DISTINCT m.id) AS total, \
-           COUNT(DISTINCT CASE WHEN m.sex = 'female' THEN m.id END) AS women, \
-           COUNT(DISTINCT CASE WHEN m.ethnic_minority THEN m.id END) AS ethnic_minority, \
-           COUNT(DISTINCT CASE WHEN m.legal_training <> 'none' THEN m.id END) AS with_legal_training, \
-           COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
-               WHERE a.mediator_id = m.id AND a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}') THEN m.id END) AS trained \
-         FROM memberships ms JOIN teams t ON t.id = ms.team_id JOIN mediators m ON m.id = ms.mediator_id \
-         WHERE ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}"
+        "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
+           CAST(COALESCE(SUM(CASE WHEN x.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT) AS women, \
+           CAST(COALESCE(SUM(CASE WHEN x.ethnic_minority THEN 1 ELSE 0 END), 0) AS BIGINT) AS ethnic_minority, \
+           CAST(COALESCE(SUM(CASE WHEN x.legal_training <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_legal_training, \
+           CAST(COALESCE(SUM(CASE WHEN y.mediator_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS trained \
+         FROM (SELECT DISTINCT m.id, m.sex, m.ethnic_minority, m.legal_training \
+               FROM teams t JOIN memberships ms ON ms.team_id = t.id JOIN mediators m ON m.id = ms.mediator_id \
+               WHERE ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}) x \
+         LEFT JOIN (SELECT DISTINCT a.mediator_id FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
+               WHERE a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}') y ON y.mediator_id = x.id"
     );
     let teams: Vec<Count> = crate::dispatch!(conn, |c| diesel::sql_query(&teams_sql).load::<Count>(c))?;
     let people: Vec<RosterCounts> = crate::dispatch!(conn, |c| diesel::sql_query(&people_sql).load::<RosterCounts>(c))?;
