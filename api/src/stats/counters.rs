@@ -79,19 +79,35 @@ pub fn rollup_contributions(c: &Case) -> Vec<RollupKey> {
     out
 }
 
-/// Moves the counters from what `before` contributed to what `after` contributes.
+/// Moves the counters from what `before` contributed to what `after` contributes: the daily rows
+/// and the monthly rollups, each in one multi-row upsert (two round trips per case write, however
+/// many units sit above the case).
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
     let old = before.map(contributions).unwrap_or_default();
     let new = after.map(contributions).unwrap_or_default();
     if old == new {
         return Ok(());
     }
-    for c in old.iter().filter(|c| !new.contains(c)) {
-        bump(conn, c, -1)?;
+    let mut daily: BTreeMap<(String, String, NaiveDate, &'static str, &'static str, String), i64> = BTreeMap::new();
+    for c in old {
+        *daily.entry((c.unit_id, c.unit_path, c.day, c.metric, c.dimension, c.code)).or_default() -= 1;
     }
-    for c in new.iter().filter(|c| !old.contains(c)) {
-        bump(conn, c, 1)?;
+    for c in new {
+        *daily.entry((c.unit_id, c.unit_path, c.day, c.metric, c.dimension, c.code)).or_default() += 1;
     }
+    let daily_rows: Vec<String> = daily
+        .iter()
+        .filter(|(_, d)| **d != 0)
+        .map(|((unit, path, day, metric, dim, code), d)| {
+            format!("({}, {}, '{day}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(path), lit(code))
+        })
+        .collect();
+    upsert(
+        conn,
+        "case_counters (unit_id, unit_path, day, metric, dimension, code, n)",
+        &daily_rows,
+        "(unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
+    )?;
     let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
     for k in before.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() -= 1;
@@ -99,40 +115,32 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     for k in after.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() += 1;
     }
-    for (k, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
-        bump_rollup(conn, &k, delta)?;
+    let rollup_rows: Vec<String> = deltas
+        .iter()
+        .filter(|(_, d)| **d != 0)
+        .map(|((unit, month, metric, dim, code), d)| format!("({}, '{month}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(code)))
+        .collect();
+    upsert(
+        conn,
+        "case_rollups (unit_id, month, metric, dimension, code, n)",
+        &rollup_rows,
+        "(unit_id, dimension, month, metric, code) DO UPDATE SET n = case_rollups.n + excluded.n",
+    )
+}
+
+/// A text literal. The values are ids, paths and codes the database already holds (UUID text,
+/// slashes, snake_case); quoting is still done properly.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// One `INSERT … VALUES …, … ON CONFLICT … DO UPDATE` statement, the same text on both backends.
+fn upsert(conn: &mut DbConn, into: &str, rows: &[String], on_conflict: &str) -> Result<(), ApiError> {
+    if rows.is_empty() {
+        return Ok(());
     }
-    Ok(())
-}
-
-fn bump_rollup(conn: &mut DbConn, k: &RollupKey, delta: i64) -> Result<(), ApiError> {
-    use case_rollups::dsl as cr;
-    crate::dispatch!(conn, |db| diesel::insert_into(cr::case_rollups)
-        .values((cr::unit_id.eq(&k.0), cr::month.eq(k.1), cr::metric.eq(k.2), cr::dimension.eq(k.3), cr::code.eq(&k.4), cr::n.eq(delta)))
-        .on_conflict((cr::unit_id, cr::dimension, cr::month, cr::metric, cr::code))
-        .do_update()
-        .set(cr::n.eq(cr::n + delta))
-        .execute(db))?;
-    Ok(())
-}
-
-fn bump(conn: &mut DbConn, c: &Contribution, delta: i64) -> Result<(), ApiError> {
-    use case_counters::dsl as cc;
-    // An upsert: the connection enum cannot express ON CONFLICT; each backend runs the same body.
-    crate::dispatch!(conn, |db| diesel::insert_into(cc::case_counters)
-        .values((
-            cc::unit_id.eq(&c.unit_id),
-            cc::unit_path.eq(&c.unit_path),
-            cc::day.eq(c.day),
-            cc::metric.eq(c.metric),
-            cc::dimension.eq(c.dimension),
-            cc::code.eq(&c.code),
-            cc::n.eq(delta),
-        ))
-        .on_conflict((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code))
-        .do_update()
-        .set(cc::n.eq(cc::n + delta))
-        .execute(db))?;
+    let sql = format!("INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}", rows.join(", "));
+    crate::dispatch!(conn, |c| diesel::sql_query(&sql).execute(c))?;
     Ok(())
 }
 
