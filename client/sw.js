@@ -34,6 +34,7 @@ const SHELL = [
   'src/views/logbook.js',
   'src/views/settings.js',
   'src/views/overview.js',
+  'src/views/fees.js',
 ];
 const PREFIX = 'shell-';
 

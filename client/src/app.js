@@ -40,6 +40,7 @@ const routes = [
   { re: /^#\/logbook$/, load: () => import('./views/logbook.js') },
   { re: /^#\/settings$/, load: () => import('./views/settings.js'), open: true },
   { re: /^#\/overview$/, load: () => import('./views/overview.js') },
+  { re: /^#\/fees$/, load: () => import('./views/fees.js') },
 ];
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -228,6 +229,12 @@ function drawNav(here) {
     items = [
       ['#/', 'nav_my_cases', 'i-list'],
       ['#/outbox', 'nav_outbox', 'i-up'],
+      ['#/settings', 'nav_settings', 'i-gear'],
+    ];
+  else if (role === 'officer' || role === 'admin')
+    items = [
+      ['#/overview', 'nav_overview', 'i-list'],
+      ['#/fees', 'nav_fees', 'i-book'],
       ['#/settings', 'nav_settings', 'i-gear'],
     ];
   else if (role) items = [['#/overview', 'nav_overview', 'i-list'], ['#/settings', 'nav_settings', 'i-gear']];

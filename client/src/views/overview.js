@@ -64,7 +64,7 @@ export default async function overview(app) {
             h('dt', null, t('st_teams')),
             h('dd', null, String(f.teams)),
             h('dt', null, t('nav_mediators')),
-            h('dd', null, `${f.mediators.total} (${t('st_women')} ${f.mediators.women}, ${t('st_ethnic')} ${f.mediators.ethnic_minority}, ${t('st_trained')} ${f.mediators.with_legal_training})`),
+            h('dd', null, `${f.mediators.total} (${t('st_women')} ${f.mediators.women}, ${t('st_ethnic')} ${f.mediators.ethnic_minority}, ${t('st_trained')} ${f.mediators.with_legal_training}, ${t('st_trained_year')} ${f.mediators.trained_this_year})`),
           ),
         ),
         ind.breakdown.length

@@ -191,4 +191,58 @@ describe('phone client', { skip: skip || false }, () => {
       await b.close();
     }
   });
+
+  test('an officer pays the fees of the cases that ended and prints the list to sign', async () => {
+    const officer = await new Admin(w.server.base).login('can.bo', 'officer-password-123');
+    const day = (n) => {
+      const d = new Date(Date.now() - n * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    await w.admin.call('POST', '/api/v1/funding/policies', {
+      unit_id: w.province.id,
+      legal_basis: 'Nghị quyết của HĐND thành phố',
+      valid_from: '2020-01-01',
+      item: 'case_fee',
+      rate: 400000,
+      rate_unit: 'per_case_per_team',
+    });
+    // A case of this quarter (today), mediated by two mediators, ended with an agreement.
+    const c = await officer.call('POST', '/api/v1/cases', {
+      team_id: w.team.id,
+      received_on: day(0),
+      basis: 'party_request',
+      category: 'neighbourhood',
+      summary: 'Tranh chấp lối đi chung',
+      parties: [{ kind: 'person', full_name: 'Đỗ Văn Hải', age: 60 }],
+    });
+    for (const m of w.mediators.slice(0, 2)) {
+      await officer.call('POST', `/api/v1/cases/${c.id}/assignments`, { mediator_id: m.id, chosen_by: 'leader', assigned_on: day(0) });
+    }
+    await officer.call('POST', `/api/v1/cases/${c.id}/sessions`, { held_on: day(0) });
+    await officer.call('POST', `/api/v1/cases/${c.id}/end`, { end_reason: 'agreement', agreement_text: 'Hai bên thống nhất', ended_on: day(0) });
+
+    const b = await launch();
+    try {
+      const page = await newPage(b.context);
+      await signIn(page, w.client.base, 'can.bo', 'officer-password-123');
+      await page.goto(w.client.base + '/#/fees');
+      await page.locator('#title', { hasText: 'Thù lao hòa giải viên theo vụ, việc' }).waitFor();
+      const pay = page.getByRole('button', { name: /^Chi trả 1 vụ, việc — 400\.000/ });
+      await pay.waitFor();
+      await screen(page, '08-thu-lao');
+      await pay.click();
+      await page.getByRole('heading', { name: 'DANH SÁCH XÁC NHẬN NHẬN TIỀN' }).waitFor();
+      const rows = await page.locator('table.sheet tbody tr').count();
+      assert.equal(rows, 3, 'two recipients and the total');
+      await page.getByRole('columnheader', { name: 'Ký nhận' }).waitFor();
+      await screen(page, '09-danh-sach-ky-nhan');
+      // Paid once: nothing is owed any more for this quarter.
+      const from = day(0).slice(0, 8) + '01';
+      const left = await officer.call('GET', `/api/v1/funding/fee-suggestions?from=${from}&to=${day(0)}`);
+      assert.equal(left.payable_cases, 0);
+      assertNoPageProblems(page);
+    } finally {
+      await b.close();
+    }
+  });
 });
