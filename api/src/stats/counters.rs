@@ -102,12 +102,6 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
             format!("({}, {}, '{day}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(path), lit(code))
         })
         .collect();
-    upsert(
-        conn,
-        "case_counters (unit_id, unit_path, day, metric, dimension, code, n)",
-        &daily_rows,
-        "(unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
-    )?;
     let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
     for k in before.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() -= 1;
@@ -120,12 +114,26 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         .filter(|(_, d)| **d != 0)
         .map(|((unit, month, metric, dim, code), d)| format!("({}, '{month}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(code)))
         .collect();
-    upsert(
-        conn,
+    let daily_sql = upsert_sql(
+        "case_counters (unit_id, unit_path, day, metric, dimension, code, n)",
+        &daily_rows,
+        "(unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
+    );
+    let rollup_sql = upsert_sql(
         "case_rollups (unit_id, month, metric, dimension, code, n)",
         &rollup_rows,
         "(unit_id, dimension, month, metric, code) DO UPDATE SET n = case_rollups.n + excluded.n",
-    )
+    );
+    match (daily_sql, rollup_sql, &*conn) {
+        // PostgreSQL takes both in one statement (a data-modifying WITH): one round trip.
+        (Some(d), Some(r), DbConn::Pg(_)) => execute(conn, &format!("WITH daily AS ({d} RETURNING 1) {r}")),
+        (d, r, _) => {
+            for sql in [d, r].into_iter().flatten() {
+                execute(conn, &sql)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
@@ -135,12 +143,12 @@ fn lit(s: &str) -> String {
 }
 
 /// One `INSERT … VALUES …, … ON CONFLICT … DO UPDATE` statement, the same text on both backends.
-fn upsert(conn: &mut DbConn, into: &str, rows: &[String], on_conflict: &str) -> Result<(), ApiError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let sql = format!("INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}", rows.join(", "));
-    crate::dispatch!(conn, |c| diesel::sql_query(&sql).execute(c))?;
+fn upsert_sql(into: &str, rows: &[String], on_conflict: &str) -> Option<String> {
+    (!rows.is_empty()).then(|| format!("INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}", rows.join(", ")))
+}
+
+fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
+    crate::dispatch!(conn, |c| diesel::sql_query(sql).execute(c))?;
     Ok(())
 }
 
