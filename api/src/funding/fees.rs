@@ -19,6 +19,7 @@ use crate::auth::Actor;
 use crate::db::schema::{case_assignments, duty_breaches, mediators, teams};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
+use crate::units::model::Unit;
 
 pub fn suggestions(
     conn: &mut DbConn,
@@ -27,13 +28,17 @@ pub fn suggestions(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<FeeSuggestions, ApiError> {
+    let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
+    suggestions_for(conn, &unit, from, to)
+}
+
+fn suggestions_for(conn: &mut DbConn, unit: &Unit, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<FeeSuggestions, ApiError> {
     if to < from {
         return Err(ApiError::invalid_field("to", "invalid_value"));
     }
     if (to - from).num_days() > 366 * 2 {
         return Err(ApiError::invalid_field("to", "period_too_long"));
     }
-    let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
     let ended = store::ended_cases(conn, &unit.path, from, to)?;
     let ids: Vec<String> = ended.iter().map(|c| c.id.clone()).collect();
     let paid: HashSet<String> = store::paid_case_ids(conn, &ids)?.into_iter().collect();
@@ -114,7 +119,7 @@ pub fn suggestions(
     }
     let payable: Vec<&FeeSuggestion> = out.iter().filter(|s| s.problem.is_none()).collect();
     Ok(FeeSuggestions {
-        unit_id: unit.id,
+        unit_id: unit.id.clone(),
         from,
         to,
         payable_cases: payable.len() as i64,
@@ -127,11 +132,12 @@ pub fn suggestions(
 /// with no mediator recorded) covering all their cases, every case marked paid, and by default a
 /// confirmation list of the recipients. All or nothing, in one transaction.
 pub fn accept(conn: &mut DbConn, actor: &Actor, input: AcceptFees) -> Result<AcceptedFees, ApiError> {
-    store::check_paid_on("paid_on", input.paid_on)?;
+    store::check_past_date("paid_on", input.paid_on)?;
     if input.paid_on < input.from {
         return Err(ApiError::invalid_field("paid_on", "invalid_value"));
     }
-    let all = suggestions(conn, actor, input.unit_id, input.from, input.to)?;
+    let unit = crate::units::store::asked_or_own(conn, actor, input.unit_id)?;
+    let all = suggestions_for(conn, &unit, input.from, input.to)?;
     let chosen: Vec<FeeSuggestion> = match &input.case_ids {
         None => all.cases.into_iter().filter(|s| s.problem.is_none()).collect(),
         Some(ids) => {
@@ -159,7 +165,6 @@ pub fn accept(conn: &mut DbConn, actor: &Actor, input: AcceptFees) -> Result<Acc
     if chosen.is_empty() {
         return Err(ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_pay"));
     }
-    let unit = crate::units::store::find(conn, &actor.scope, &all.unit_id)?;
     store::mark_fees_paid(
         conn,
         &chosen.iter().map(|s| (s.case_id.clone(), s.policy_id.clone(), s.amount)).collect::<Vec<_>>(),

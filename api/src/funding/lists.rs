@@ -39,10 +39,7 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ConfirmationLi
 
 pub fn list(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<ConfirmationList>, ApiError> {
     let mut query = confirmation_lists::table.select(ConfirmationList::as_select()).into_boxed();
-    let pattern = match q.unit_id {
-        Some(u) => Some(format!("{}%", crate::units::store::find(conn, &actor.scope, &u.to_string())?.path)),
-        None => actor.scope.like_pattern(),
-    };
+    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
     if let Some(p) = pattern {
         query = query.filter(confirmation_lists::unit_path.like(p));
     }
@@ -141,7 +138,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateConfirmationList) -
     }
     let (unit_id, unit_path) = unit.ok_or_else(|| ApiError::invalid_field("disbursement_ids", "required"))?;
     let made_on = input.made_on.unwrap_or_else(today);
-    super::store::check_paid_on("made_on", made_on)?;
+    super::store::check_past_date("made_on", made_on)?;
     let stamp = now();
     let list = ConfirmationList {
         id,

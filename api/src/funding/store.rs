@@ -20,8 +20,9 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
-/// A money date must be real: not before 1990 and not in the future.
-pub fn check_paid_on(field: &str, day: NaiveDate) -> Result<(), ApiError> {
+/// A date of something done (a payment, an incident, a list made) must be real: not before 1990
+/// and not in the future.
+pub fn check_past_date(field: &str, day: NaiveDate) -> Result<(), ApiError> {
     if day.year() < 1990 || day > today() {
         return Err(ApiError::invalid_field(field.to_string(), "invalid_value"));
     }
@@ -237,10 +238,7 @@ pub fn budget_dto(b: Budget) -> BudgetDto {
 
 pub fn list_budgets(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<Budget>, ApiError> {
     let mut query = budgets::table.select(Budget::as_select()).into_boxed();
-    let pattern = match q.unit_id {
-        Some(u) => Some(format!("{}%", crate::units::store::find(conn, &actor.scope, &u.to_string())?.path)),
-        None => actor.scope.like_pattern(),
-    };
+    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
     if let Some(p) = pattern {
         query = query.filter(budgets::unit_path.like(p));
     }
@@ -499,7 +497,7 @@ pub fn create_disbursement(conn: &mut DbConn, actor: &Actor, input: CreateDisbur
     }
     let unit =
         crate::units::store::asked_or_own(conn, actor, input.unit_id).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
-    check_paid_on("paid_on", input.paid_on)?;
+    check_past_date("paid_on", input.paid_on)?;
     let (payee_team_id, payee_mediator_id, team_id) = match (input.payee_team_id, input.payee_mediator_id) {
         (Some(t), None) => {
             let team = crate::teams::store::find(conn, actor, &t.to_string())
@@ -629,10 +627,7 @@ pub fn claim_dto(conn: &mut DbConn, c: IncidentClaim) -> Result<IncidentClaimDto
 
 pub fn list_claims(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<IncidentClaim>, ApiError> {
     let mut query = incident_claims::table.select(IncidentClaim::as_select()).into_boxed();
-    let pattern = match q.unit_id {
-        Some(u) => Some(format!("{}%", crate::units::store::find(conn, &actor.scope, &u.to_string())?.path)),
-        None => actor.scope.like_pattern(),
-    };
+    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
     if let Some(p) = pattern {
         query = query.filter(incident_claims::unit_path.like(p));
     }
@@ -663,7 +658,7 @@ pub fn create_claim(conn: &mut DbConn, actor: &Actor, input: CreateIncidentClaim
     }
     let mediator = crate::mediators::store::find(conn, actor, &input.mediator_id.to_string())
         .map_err(|_| ApiError::invalid_field("mediator_id", "not_found"))?;
-    check_paid_on("occurred_on", input.occurred_on)?;
+    check_past_date("occurred_on", input.occurred_on)?;
     let case_id = match input.case_id {
         Some(c) => {
             Some(crate::cases::store::find(conn, actor, &c.to_string()).map_err(|_| ApiError::invalid_field("case_id", "not_found"))?.id)

@@ -17,14 +17,6 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
-/// The pattern of the unit asked for (in scope), else of the caller's scope.
-fn pattern_for(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
-    Ok(match unit_id {
-        Some(u) => Some(format!("{}%", crate::units::store::find(conn, &actor.scope, &u.to_string())?.path)),
-        None => actor.scope.like_pattern(),
-    })
-}
-
 // --- Schemes --------------------------------------------------------------------------------
 
 pub fn schemes(conn: &mut DbConn) -> Result<Vec<RatingSchemeDto>, ApiError> {
@@ -100,7 +92,7 @@ pub fn rating_dto(conn: &mut DbConn, r: TeamRating) -> Result<TeamRatingDto, Api
 
 pub fn list_ratings(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result<Vec<TeamRating>, ApiError> {
     let mut query = team_ratings::table.select(TeamRating::as_select()).into_boxed();
-    if let Some(p) = pattern_for(conn, actor, q.unit_id)? {
+    if let Some(p) = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)? {
         query = query.filter(team_ratings::unit_path.like(p));
     }
     if let Some(y) = q.year {
@@ -242,7 +234,7 @@ pub fn award_dto(conn: &mut DbConn, a: Award) -> Result<AwardDto, ApiError> {
 
 pub fn list_awards(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result<Vec<Award>, ApiError> {
     let mut query = awards::table.select(Award::as_select()).into_boxed();
-    if let Some(p) = pattern_for(conn, actor, q.unit_id)? {
+    if let Some(p) = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)? {
         query = query.filter(awards::unit_path.like(p));
     }
     if let Some(y) = q.year {
@@ -373,6 +365,9 @@ pub fn targets(conn: &mut DbConn, unit_id: &str, year: i32) -> Result<PlanTarget
 }
 
 pub fn set_targets(conn: &mut DbConn, actor: &Actor, unit_id: &str, year: i32, input: PlanTargetsInput) -> Result<PlanTargets, ApiError> {
+    if !(1990..=2100).contains(&year) {
+        return Err(ApiError::invalid_field("year", "out_of_range"));
+    }
     let unit = crate::units::store::find(conn, &actor.scope, unit_id)?;
     let old = targets(conn, &unit.id, year)?;
     diesel::delete(plan_targets::table.filter(plan_targets::unit_id.eq(&unit.id)).filter(plan_targets::year.eq(year))).execute(conn)?;

@@ -156,79 +156,45 @@ type Key = (String, NaiveDate, String, String, String);
 
 /// The counters as the cases say they should be, and as they are; every difference.
 pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
-    let mut expected: BTreeMap<Key, i64> = BTreeMap::new();
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
+    let mut expected_daily: BTreeMap<Key, i64> = BTreeMap::new();
+    let mut expected_monthly: BTreeMap<Key, i64> = BTreeMap::new();
     for case in &all {
         for c in contributions(case) {
-            *expected.entry((c.unit_id, c.day, c.metric.into(), c.dimension.into(), c.code)).or_default() += 1;
+            *expected_daily.entry((c.unit_id, c.day, c.metric.into(), c.dimension.into(), c.code)).or_default() += 1;
+        }
+        for (u, m, metric, dim, code) in rollup_contributions(case) {
+            *expected_monthly.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
         }
     }
-    let stored: Vec<(String, NaiveDate, String, String, String, i64)> = case_counters::table
-        .select((
-            case_counters::unit_id,
-            case_counters::day,
-            case_counters::metric,
-            case_counters::dimension,
-            case_counters::code,
-            case_counters::n,
-        ))
-        .load(conn)?;
-    let mut actual: BTreeMap<Key, i64> = BTreeMap::new();
-    for (u, d, m, dim, code, n) in stored {
-        if n != 0 {
-            actual.insert((u, d, m, dim, code), n);
-        }
-    }
-    let mut differences = Vec::new();
-    for (key, n) in &expected {
-        let got = actual.get(key).copied().unwrap_or(0);
-        if got != *n {
-            differences.push(format!("{key:?}: counted {got}, the cases say {n}"));
-        }
-    }
-    for (key, n) in &actual {
-        if !expected.contains_key(key) {
-            differences.push(format!("{key:?}: counted {n}, the cases say 0"));
-        }
-    }
-    differences.extend(check_rollups(conn, &all)?);
-    Ok(differences)
+    use case_counters as cc;
+    use case_rollups as cr;
+    let daily: Vec<(String, NaiveDate, String, String, String, i64)> =
+        cc::table.select((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code, cc::n)).load(conn)?;
+    let monthly: Vec<(String, NaiveDate, String, String, String, i64)> =
+        cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load(conn)?;
+    let mut out = differences("", &expected_daily, daily);
+    out.extend(differences("rollup ", &expected_monthly, monthly));
+    Ok(out)
 }
 
-type RollupRow = (String, NaiveDate, String, String, String);
-
-fn check_rollups(conn: &mut DbConn, all: &[Case]) -> Result<Vec<String>, ApiError> {
-    let mut expected: BTreeMap<RollupRow, i64> = BTreeMap::new();
-    for case in all {
-        for (u, m, metric, dim, code) in rollup_contributions(case) {
-            *expected.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
-        }
-    }
-    let stored: Vec<(String, NaiveDate, String, String, String, i64)> = case_rollups::table
-        .select((
-            case_rollups::unit_id,
-            case_rollups::month,
-            case_rollups::metric,
-            case_rollups::dimension,
-            case_rollups::code,
-            case_rollups::n,
-        ))
-        .load(conn)?;
-    let actual: BTreeMap<RollupRow, i64> =
-        stored.into_iter().filter(|r| r.5 != 0).map(|(u, m, metric, dim, code, n)| ((u, m, metric, dim, code), n)).collect();
-    let mut differences = Vec::new();
-    for (key, n) in &expected {
+/// Every row where what is stored differs from what the cases say (zero rows count as absent).
+fn differences(label: &str, expected: &BTreeMap<Key, i64>, stored: Vec<(String, NaiveDate, String, String, String, i64)>) -> Vec<String> {
+    let actual: BTreeMap<Key, i64> =
+        stored.into_iter().filter(|r| r.5 != 0).map(|(u, d, m, dim, code, n)| ((u, d, m, dim, code), n)).collect();
+    let mut out = Vec::new();
+    for (key, n) in expected {
         let got = actual.get(key).copied().unwrap_or(0);
         if got != *n {
-            differences.push(format!("rollup {key:?}: counted {got}, the cases say {n}"));
+            out.push(format!("{label}{key:?}: counted {got}, the cases say {n}"));
         }
     }
     for (key, n) in &actual {
         if !expected.contains_key(key) {
-            differences.push(format!("rollup {key:?}: counted {n}, the cases say 0"));
+            out.push(format!("{label}{key:?}: counted {n}, the cases say 0"));
         }
     }
-    Ok(differences)
+    out
 }
 
 /// Rebuilds every counter from the cases (after a restore, or when `check` found differences).

@@ -23,6 +23,15 @@ pub fn path_within(conn: &mut DbConn, scope: &Scope, within: Option<uuid::Uuid>)
 }
 
 /// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
+/// The `LIKE` pattern of a list: the subtree of the unit asked for (404 outside the scope), else
+/// the whole scope (`None`: national, no filter).
+pub fn subtree_pattern(conn: &mut DbConn, scope: &Scope, unit: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
+    Ok(match path_within(conn, scope, unit)? {
+        Some(path) => Some(format!("{path}%")),
+        None => scope.like_pattern(),
+    })
+}
+
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
     let mut q = units::table.filter(units::id.eq(id)).select(Unit::as_select()).into_boxed();
     if let Some(pattern) = scope.like_pattern() {
