@@ -258,6 +258,9 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
             .map_err(|e| format!("HOAGIAI_BIND: cannot listen on {bind}: {e}"))?;
         let url = format!("http://{bind}");
         tracing::info!("hoagiai {} listening on {url} — API docs {url}/docs — data: {data}", env!("CARGO_PKG_VERSION"));
+        if cfg!(feature = "bench-without-counter-upkeep") {
+            tracing::warn!("built with bench-without-counter-upkeep: case writes skip the statistics counters; for bench/run only");
+        }
         if let Some(logins) = logins {
             println!("\nDemo: Đoàn Kết commune, Thanh Miện district, Hải Dương province. Sign in at {url}/api/v1/auth/login with:");
             for l in logins {
