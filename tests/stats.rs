@@ -15,7 +15,8 @@ on_both_backends!(
     machine_clients_pull_facts_incrementally,
     counters_survive_random_case_writes,
     merged_communes_and_boundaries,
-    a_write_is_seen_at_once_despite_the_answer_cache
+    a_write_is_seen_at_once_despite_the_answer_cache,
+    roster_rollups_survive_random_roster_writes
 );
 
 /// Answers are kept while nothing is written; the next read after a write is computed afresh.
@@ -584,4 +585,166 @@ async fn no_personal_data_in_statistics_of_the_demo() {
             assert!(!answer.contains(summary.as_str()), "a narrative in a statistics answer");
         }
     }
+}
+
+/// After any sequence of roster writes — teams founded, re-dated and dissolved, mediators joining,
+/// leaving, changing teams and what they are — the monthly roster rollups equal what the roster
+/// says, and every whole-month figure read from them equals the one counted from the roster.
+async fn roster_rollups_survive_random_roster_writes(app: TestApp) {
+    use diesel::prelude::*;
+    use hoagiai::db::schema::memberships;
+    use hoagiai::mediators::dto::*;
+    use hoagiai::mediators::store as mediators;
+    use hoagiai::teams::dto::{CreateTeam, UpdateTeam};
+    use hoagiai::teams::store as teams;
+    let w = world(app).await;
+    let officer = {
+        let scope = hoagiai::auth::Scope { path: None };
+        hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
+    };
+    let villages: Vec<uuid::Uuid> = [&w.tree.village_a, &w.tree.village_b].iter().map(|v| v.parse().unwrap()).collect();
+    let mut seed: u64 = 0x0105_7e55_0000_2026;
+    let mut roll = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut team_ids: Vec<String> = vec![w.team.clone()];
+    let mut mediator_ids: Vec<String> = vec![w.mediator_a_id.clone(), w.mediator_b_id.clone(), w.leader_id.clone()];
+    let mut refused = 0;
+    for step in 0..160 {
+        let officer = officer.clone();
+        let choice = roll(6);
+        let team = team_ids[roll(team_ids.len() as u64) as usize].clone();
+        let mediator = mediator_ids[roll(mediator_ids.len() as u64) as usize].clone();
+        let village = villages[roll(2) as usize];
+        let (a, b, flag) = (roll(700) as i64, roll(400) as i64, roll(8));
+        let result = w
+            .app
+            .db
+            .write(move |c| {
+                let day = |n: i64| hoagiai::db::today() - chrono::Duration::days(n);
+                match choice {
+                    0 => {
+                        let input = CreateTeam {
+                            id: None,
+                            name: format!("Tổ hòa giải {step}"),
+                            unit_id: village,
+                            founded_on: day(a),
+                            notes: None,
+                            predecessor_ids: vec![],
+                        };
+                        teams::create(c, &officer, input).map(|(t, _)| (Some(t.id), None))
+                    }
+                    1 => {
+                        let input = CreateMediator {
+                            id: None,
+                            full_name: format!("Hòa giải viên {step}"),
+                            sex: if flag % 2 == 0 { Sex::Female } else { Sex::Male },
+                            birth_year: None,
+                            ethnic_minority: flag % 3 == 0,
+                            unit_id: village,
+                            phone: None,
+                            legal_training: Some([LegalTraining::None, LegalTraining::Basic, LegalTraining::Degree][(flag % 3) as usize]),
+                            occupation: None,
+                            membership: Some(NewMembership {
+                                team_id: team.parse().unwrap(),
+                                role: MembershipRole::Member,
+                                recognition_decision: None,
+                                recognition_date: None,
+                                from_date: day(a),
+                            }),
+                        };
+                        mediators::create(c, &officer, input).map(|(m, _)| (None, Some(m.id)))
+                    }
+                    2 => {
+                        // End the mediator's open membership some days after it began (maybe in the future).
+                        let open: Option<(String, chrono::NaiveDate)> = memberships::table
+                            .filter(memberships::mediator_id.eq(&mediator))
+                            .filter(memberships::to_date.is_null())
+                            .select((memberships::id, memberships::from_date))
+                            .first(c)
+                            .optional()?;
+                        let Some((id, from)) = open else { return Ok((None, None)) };
+                        let end = EndMembership {
+                            to_date: from + chrono::Duration::days(b),
+                            end_reason: MembershipEndReason::OwnWish,
+                            end_decision: None,
+                            end_decision_date: None,
+                        };
+                        mediators::end_membership(c, &officer, &mediator, &id, end).map(|_| (None, None))
+                    }
+                    3 => {
+                        let m = NewMembership {
+                            team_id: team.parse().unwrap(),
+                            role: MembershipRole::Member,
+                            recognition_decision: None,
+                            recognition_date: None,
+                            from_date: day(a.min(300)),
+                        };
+                        mediators::add_membership(c, &officer, &mediator, m).map(|_| (None, None))
+                    }
+                    4 => {
+                        let current = mediators::find(c, &officer, &mediator)?;
+                        let patch = UpdateMediator {
+                            full_name: None,
+                            sex: Some(if current.sex == "female" { Sex::Male } else { Sex::Female }),
+                            birth_year: None,
+                            ethnic_minority: Some(flag % 2 == 0),
+                            unit_id: None,
+                            phone: None,
+                            legal_training: Some(if current.legal_training == "none" { LegalTraining::Basic } else { LegalTraining::None }),
+                            occupation: None,
+                        };
+                        mediators::update(c, &officer, &mediator, current.version, patch).map(|_| (None, None))
+                    }
+                    _ => {
+                        let current = teams::find(c, &officer, &team)?;
+                        let patch = UpdateTeam {
+                            name: None,
+                            founded_on: (flag < 4).then(|| day(a)),
+                            dissolved_on: (flag >= 2).then(|| (flag < 6).then(|| day(b))),
+                            notes: None,
+                            predecessor_ids: None,
+                        };
+                        teams::update(c, &officer, &team, current.version, patch).map(|_| (None, None))
+                    }
+                }
+            })
+            .await;
+        match result {
+            Ok((t, m)) => {
+                team_ids.extend(t);
+                mediator_ids.extend(m);
+            }
+            // Refused writes (overlapping memberships, a dissolution before the founding) change nothing.
+            Err(e) => {
+                assert!(e.status.is_client_error(), "step {step}: {e}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused < 120, "the walk was mostly refused ({refused} of 160)");
+    let mut conn = w.app.db.get().unwrap();
+    let differences = hoagiai::stats::counters::check(&mut conn).unwrap();
+    assert!(differences.is_empty(), "{differences:#?}");
+    let system = hoagiai::auth::Actor::system();
+    let today = hoagiai::db::today();
+    let mut periods: Vec<String> = (0..26).map(|m| (today - chrono::Duration::days(30 * m)).format("%Y-%m").to_string()).collect();
+    for y in [today.format("%Y").to_string(), (today - chrono::Duration::days(365)).format("%Y").to_string()] {
+        periods.extend([format!("{y}-H1"), format!("{y}-H2"), y]);
+    }
+    let mut seen_mediators = 0;
+    for period in periods {
+        for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
+            let q = IndicatorQuery { unit_id: unit, period: period.clone(), by: None, level: None, boundaries: None };
+            let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
+            let counted = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
+            assert_eq!(monthly.figures.teams, counted.figures.teams, "{period} {unit:?}");
+            assert_eq!(monthly.figures.mediators, counted.figures.mediators, "{period} {unit:?}");
+            seen_mediators = seen_mediators.max(counted.figures.mediators.total);
+        }
+    }
+    assert!(seen_mediators > 5, "the walk left almost nobody serving ({seen_mediators})");
 }

@@ -112,6 +112,13 @@ fn open_db(config: &Config) -> Result<Db, String> {
             tracing::info!(cases = n, "filled the monthly statistics rollups from the cases");
         }
     }
+    // The roster rollups came later still: filled once from the teams and memberships.
+    if applied.iter().any(|m| m.contains("roster_rollups")) {
+        let n = crate::db::write_transaction(&mut conn, crate::stats::roster::rebuild).map_err(|e| e.to_string())?;
+        if n > 0 {
+            tracing::info!(teams = n, "filled the monthly roster rollups from the teams");
+        }
+    }
     drop(conn);
     Ok(db)
 }
@@ -173,15 +180,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 println!("{d}");
             }
             if differences.is_empty() {
-                println!("statistics counters agree with the cases");
+                println!("statistics counters agree with the cases and the roster");
                 return Ok(());
             }
             if fix {
-                let n = crate::db::write_transaction(&mut conn, crate::stats::counters::rebuild).map_err(|e| e.to_string())?;
-                println!("rebuilt the counters from {n} cases");
+                let (cases, teams) = crate::db::write_transaction(&mut conn, |c| {
+                    Ok::<_, crate::error::ApiError>((crate::stats::counters::rebuild(c)?, crate::stats::roster::rebuild(c)?))
+                })
+                .map_err(|e| e.to_string())?;
+                println!("rebuilt the counters from {cases} cases and {teams} teams");
                 return Ok(());
             }
-            Err(format!("{} counter(s) differ from the cases; run `hoagiai stats check --fix` to rebuild them", differences.len()))
+            Err(format!(
+                "{} counter(s) differ from the cases or the roster; run `hoagiai stats check --fix` to rebuild them",
+                differences.len()
+            ))
         }
         Command::Backup { dir, keep } => {
             let db = open_db(&config)?;

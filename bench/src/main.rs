@@ -203,6 +203,10 @@ fn run(args: &Args) -> Res<()> {
         started.elapsed().as_secs_f64()
     );
     let commune_cases = seed_cases(&mut conn, args, &mut rng, &province)?;
+    // The roster rollups from the seeded teams and memberships, as the server fills them.
+    let t = Instant::now();
+    in_transaction(&mut conn, |c| hoagiai::stats::roster::rebuild(c).map_err(|e| format!("roster rollups: {}", e.code)))?;
+    eprintln!("roster rollups filled in {:.1}s", t.elapsed().as_secs_f64());
     if url.backend == hoagiai::db::Backend::Postgres {
         // What autovacuum would do shortly after a bulk load anyway: current planner statistics.
         hoagiai::dispatch!(&mut conn, |c| c.batch_execute("ANALYZE")).map_err(db_err)?;

@@ -440,7 +440,6 @@ fn finish(
         let current = detail(conn, actor, fresh)?;
         return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
     }
-    crate::stats::counters::apply(conn, Some(before), Some(&after))?;
     let mut new = audit_value(&after);
     if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) = (extra, &mut new) {
         map.extend(extra);
@@ -457,6 +456,8 @@ fn finish(
             new: Some(new),
         },
     )?;
+    // Last, for the reason given in `create`.
+    crate::stats::counters::apply(conn, Some(before), Some(&after))?;
     Ok(after)
 }
 
@@ -582,7 +583,6 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     if !inserted {
         return Err(ApiError::unavailable());
     }
-    crate::stats::counters::apply(conn, None, Some(&case))?;
     let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
     // One multi-row insert: the connection enum cannot express it, each backend can.
     crate::dispatch!(conn, |c| diesel::insert_into(case_parties::table).values(&parties).execute(c))?;
@@ -600,6 +600,9 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     )?;
     let keys: Vec<String> = parties.iter().map(|p| p.name_key.clone()).collect();
     let duplicates = possible_duplicates(conn, &case, &keys)?;
+    // The counters last: their rows are shared with every case of the unit, and a row written
+    // stays locked until the commit, so the less that follows, the less other writers wait.
+    crate::stats::counters::apply(conn, None, Some(&case))?;
     let mut dto = detail(conn, actor, case)?;
     if !duplicates.is_empty() {
         dto.warnings.push(CaseWarning { code: "possible_duplicate", case_ids: duplicates });

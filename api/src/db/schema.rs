@@ -597,12 +597,22 @@ diesel::table! {
 }
 
 diesel::table! {
-    case_rollups (unit_id, dimension, month, metric, code) {
+    case_rollups (unit_id, dimension, month, metric, code, shard) {
         unit_id -> Text,
         month -> Date,
         metric -> Text,
         dimension -> Text,
         code -> Text,
+        shard -> SmallInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    roster_rollups (unit_id, kind, month) {
+        unit_id -> Text,
+        kind -> Text,
+        month -> Date,
         n -> BigInt,
     }
 }

@@ -205,8 +205,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     }
     next.version += 1;
     next.updated_at = now();
-    let changed =
-        diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version))).set(&next).execute(conn)?;
+    // Sex, ethnicity and legal training are counted in the roster of every team the mediator served in.
+    let teams = crate::stats::roster::teams_of_mediator(conn, id)?;
+    let changed = crate::stats::roster::around_teams(conn, &teams, |c| {
+        Ok(diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version))).set(&next).execute(c)?)
+    })?;
     if changed == 0 {
         let fresh = find(conn, actor, id)?;
         let v = fresh.version;
@@ -249,7 +252,9 @@ fn insert_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: New
         created_at: stamp,
         updated_at: stamp,
     };
-    diesel::insert_into(memberships::table).values(&row).execute(conn)?;
+    crate::stats::roster::around_teams(conn, std::slice::from_ref(&row.team_id), |c| {
+        Ok(diesel::insert_into(memberships::table).values(&row).execute(c)?)
+    })?;
     Ok(row)
 }
 
@@ -284,16 +289,18 @@ pub fn end_membership(
     if e.to_date < ms.from_date {
         return Err(ApiError::invalid_field("to_date", "invalid_value"));
     }
-    diesel::update(memberships::table.find(&ms.id))
-        .set((
-            memberships::to_date.eq(e.to_date),
-            memberships::end_reason.eq(e.end_reason.as_str()),
-            memberships::end_decision.eq(e.end_decision),
-            memberships::end_decision_date.eq(e.end_decision_date),
-            memberships::version.eq(ms.version + 1),
-            memberships::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
+        Ok(diesel::update(memberships::table.find(&ms.id))
+            .set((
+                memberships::to_date.eq(e.to_date),
+                memberships::end_reason.eq(e.end_reason.as_str()),
+                memberships::end_decision.eq(e.end_decision),
+                memberships::end_decision_date.eq(e.end_decision_date),
+                memberships::version.eq(ms.version + 1),
+                memberships::updated_at.eq(now()),
+            ))
+            .execute(c)?)
+    })?;
     bump(conn, actor, mediator, old)
 }
 

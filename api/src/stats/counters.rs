@@ -79,6 +79,19 @@ pub fn rollup_contributions(c: &Case) -> Vec<RollupKey> {
     out
 }
 
+/// The shards of a hot rollup row (PostgreSQL); readers sum over them.
+pub const ROLLUP_SHARDS: i16 = 32;
+
+/// The units whose rollup rows are sharded for this write: on PostgreSQL, the top of the case's
+/// path (the province), which every create in the province touches. SQLite has one writer at a
+/// time: nothing to spread.
+fn hot_units(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<String> {
+    if !matches!(conn, DbConn::Pg(_)) {
+        return Vec::new();
+    }
+    [before, after].into_iter().flatten().filter_map(|c| c.unit_path.split('/').find(|s| !s.is_empty()).map(str::to_string)).collect()
+}
+
 /// Moves the counters from what `before` contributed to what `after` contributes: the daily rows
 /// and the monthly rollups, each in one multi-row upsert (two round trips per case write, however
 /// many units sit above the case).
@@ -112,10 +125,17 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     for k in after.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() += 1;
     }
+    // On PostgreSQL every create would add to the same few province rows of the month and wait for
+    // the commit of the create before it; a random shard of those rows spreads the writers out.
+    let sharded = hot_units(&*conn, before, after);
+    let shard = rand::random_range(0..ROLLUP_SHARDS);
     let rollup_rows: Vec<String> = deltas
         .iter()
         .filter(|(_, d)| **d != 0)
-        .map(|((unit, month, metric, dim, code), d)| format!("({}, '{month}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(code)))
+        .map(|((unit, month, metric, dim, code), d)| {
+            let shard = if sharded.contains(unit) { shard } else { 0 };
+            format!("({}, '{month}', '{metric}', '{dim}', {}, {shard}, {d})", lit(unit), lit(code))
+        })
         .collect();
     let daily_sql = upsert_sql(
         "case_counters (unit_id, unit_path, day, metric, dimension, code, n)",
@@ -123,9 +143,9 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         "(unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
     );
     let rollup_sql = upsert_sql(
-        "case_rollups (unit_id, month, metric, dimension, code, n)",
+        "case_rollups (unit_id, month, metric, dimension, code, shard, n)",
         &rollup_rows,
-        "(unit_id, dimension, month, metric, code) DO UPDATE SET n = case_rollups.n + excluded.n",
+        "(unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
     );
     match (daily_sql, rollup_sql, &*conn) {
         // PostgreSQL takes both in one statement (a data-modifying WITH): one round trip.
@@ -139,25 +159,35 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     }
 }
 
+/// Unit ids as a list for `IN (…)`. Ids come from the database and are UUID text; checked anyway
+/// before they enter a statement.
+pub(crate) fn id_list(unit_ids: &[String]) -> Result<String, ApiError> {
+    if unit_ids.iter().any(|id| !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')) {
+        return Err(ApiError::internal());
+    }
+    Ok(unit_ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(","))
+}
+
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
 /// slashes, snake_case); quoting is still done properly.
-fn lit(s: &str) -> String {
+pub(crate) fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
 /// One `INSERT … VALUES …, … ON CONFLICT … DO UPDATE` statement, the same text on both backends.
-fn upsert_sql(into: &str, rows: &[String], on_conflict: &str) -> Option<String> {
+pub(crate) fn upsert_sql(into: &str, rows: &[String], on_conflict: &str) -> Option<String> {
     (!rows.is_empty()).then(|| format!("INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}", rows.join(", ")))
 }
 
-fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
+pub(crate) fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
     crate::dispatch!(conn, |c| diesel::sql_query(sql).execute(c))?;
     Ok(())
 }
 
 type Key = (String, NaiveDate, String, String, String);
 
-/// The counters as the cases say they should be, and as they are; every difference.
+/// The counters as the cases say they should be, and as they are, and the roster rollups as the
+/// roster says; every difference.
 pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
     let mut expected_daily: BTreeMap<Key, i64> = BTreeMap::new();
@@ -174,10 +204,24 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     use case_rollups as cr;
     let daily: Vec<(String, NaiveDate, String, String, String, i64)> =
         cc::table.select((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code, cc::n)).load(conn)?;
+    let mut monthly_sums: BTreeMap<Key, i64> = BTreeMap::new();
+    for (u, m, metric, dim, code, n) in cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<(
+        String,
+        NaiveDate,
+        String,
+        String,
+        String,
+        i64,
+    )>(conn)?
+    {
+        // The shards of a row count as one.
+        *monthly_sums.entry((u, m, metric, dim, code)).or_default() += n;
+    }
     let monthly: Vec<(String, NaiveDate, String, String, String, i64)> =
-        cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load(conn)?;
+        monthly_sums.into_iter().map(|((u, m, metric, dim, code), n)| (u, m, metric, dim, code, n)).collect();
     let mut out = differences("", &expected_daily, daily);
     out.extend(differences("rollup ", &expected_monthly, monthly));
+    out.extend(super::roster::check(conn)?);
     Ok(out)
 }
 

@@ -7,5 +7,6 @@ pub mod counters;
 pub mod dto;
 pub mod figures;
 pub mod reports;
+pub mod roster;
 pub mod routes;
 pub mod store;

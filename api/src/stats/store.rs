@@ -129,11 +129,7 @@ fn rollup_sums(
     if unit_ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Ids come from the database and are UUID text; checked anyway before they enter the statement.
-    if unit_ids.iter().any(|id| !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')) {
-        return Err(ApiError::internal());
-    }
-    let ids = unit_ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(",");
+    let ids = super::counters::id_list(unit_ids)?;
     let (from, to) = (period.from, period.to);
     let filter = format!("unit_id IN ({ids}) AND dimension = '{dimension}'");
     let within = if by_month {
@@ -205,8 +201,6 @@ struct RosterCounts {
     ethnic_minority: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     with_legal_training: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    trained: i64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -215,10 +209,23 @@ struct Count {
     n: i64,
 }
 
+fn count(conn: &mut DbConn, sql: &str) -> Result<i64, ApiError> {
+    let rows: Vec<Count> = crate::dispatch!(conn, |c| diesel::sql_query(sql).load::<Count>(c))?;
+    Ok(rows.first().map(|c| c.n).unwrap_or(0))
+}
+
 /// Teams working on `day` under the paths (national: all), and their mediators — each person once,
 /// by sex, ethnicity, legal training, and whether trained from 1 January of `day`'s year to `day`.
-/// One aggregate statement each: a national figure never brings the roster into memory.
-fn roster(conn: &mut DbConn, paths: Option<&[String]>, day: NaiveDate) -> Result<(i64, MediatorFigures), ApiError> {
+/// When `day` ends a month (`from_rollups`), all but the trained come from the roster rollups of
+/// the units (`unit_ids`: the paths' own units); otherwise from the roster, one aggregate statement
+/// each. Either way a national figure never brings the roster into memory.
+fn roster(
+    conn: &mut DbConn,
+    paths: Option<&[String]>,
+    unit_ids: &[String],
+    day: NaiveDate,
+    from_rollups: bool,
+) -> Result<(i64, MediatorFigures), ApiError> {
     // Paths are UUID text and slashes from the database; checked before they enter the statement.
     let within = match paths {
         None => "1 = 1".to_string(),
@@ -231,33 +238,53 @@ fn roster(conn: &mut DbConn, paths: Option<&[String]>, day: NaiveDate) -> Result
         }
     };
     let working = format!("t.founded_on <= '{day}' AND (t.dissolved_on IS NULL OR t.dissolved_on > '{day}') AND {within}");
+    let serving = format!("ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}");
+    // The year's trainings are few: their attendees, then whether each served here on `day`.
     let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
-    let teams_sql = format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}");
-    // Each serving person once (DISTINCT), then one pass to count them by kind; those trained in
-    // the year come from the (small) attendance of the year's trainings.
+    let trained = count(
+        conn,
+        &format!(
+            "SELECT CAST(COUNT(DISTINCT a.mediator_id) AS BIGINT) AS n \
+             FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
+               JOIN memberships ms ON ms.mediator_id = a.mediator_id JOIN teams t ON t.id = ms.team_id \
+             WHERE a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}' AND {serving}"
+        ),
+    )?;
+    if from_rollups {
+        let kinds = super::roster::at_end_of(conn, unit_ids, day)?;
+        let get = |kind: &str| kinds.get(kind).copied().unwrap_or(0);
+        return Ok((
+            get("teams"),
+            MediatorFigures {
+                total: get("mediators"),
+                women: get("women"),
+                ethnic_minority: get("ethnic_minority"),
+                with_legal_training: get("with_legal_training"),
+                trained_this_year: trained,
+            },
+        ));
+    }
+    let teams = count(conn, &format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}"))?;
+    // Each serving person once (DISTINCT), then one pass to count them by kind.
     let people_sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
            CAST(COALESCE(SUM(CASE WHEN x.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT) AS women, \
            CAST(COALESCE(SUM(CASE WHEN x.ethnic_minority THEN 1 ELSE 0 END), 0) AS BIGINT) AS ethnic_minority, \
-           CAST(COALESCE(SUM(CASE WHEN x.legal_training <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_legal_training, \
-           CAST(COALESCE(SUM(CASE WHEN y.mediator_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS trained \
+           CAST(COALESCE(SUM(CASE WHEN x.legal_training <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_legal_training \
          FROM (SELECT DISTINCT m.id, m.sex, m.ethnic_minority, m.legal_training \
                FROM teams t JOIN memberships ms ON ms.team_id = t.id JOIN mediators m ON m.id = ms.mediator_id \
-               WHERE ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}) x \
-         LEFT JOIN (SELECT DISTINCT a.mediator_id FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
-               WHERE a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}') y ON y.mediator_id = x.id"
+               WHERE {serving}) x"
     );
-    let teams: Vec<Count> = crate::dispatch!(conn, |c| diesel::sql_query(&teams_sql).load::<Count>(c))?;
     let people: Vec<RosterCounts> = crate::dispatch!(conn, |c| diesel::sql_query(&people_sql).load::<RosterCounts>(c))?;
     let p = people.into_iter().next().ok_or_else(ApiError::internal)?;
     Ok((
-        teams.first().map(|c| c.n).unwrap_or(0),
+        teams,
         MediatorFigures {
             total: p.total,
             women: p.women,
             ethnic_minority: p.ethnic_minority,
             with_legal_training: p.with_legal_training,
-            trained_this_year: p.trained,
+            trained_this_year: trained,
         },
     ))
 }
@@ -324,7 +351,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     };
 
     // Teams and mediators serving at the end of the period, counted by the database.
-    let (teams_n, mediator_figures) = roster(conn, paths.as_deref(), period.to)?;
+    let (teams_n, mediator_figures) = roster(conn, paths.as_deref(), &own_ids, period.to, monthly)?;
     let funding = funding_figures(conn, paths.as_deref(), &period)?;
 
     let mut overdue_query = cases::table

@@ -148,7 +148,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTeam) -> Result<(Te
         created_at: stamp,
         updated_at: stamp,
     };
-    diesel::insert_into(teams::table).values(&team).execute(conn)?;
+    // The statistics' roster rollups change with the team, in the same transaction.
+    crate::stats::roster::around_teams(conn, std::slice::from_ref(&team.id), |c| {
+        Ok(diesel::insert_into(teams::table).values(&team).execute(c)?)
+    })?;
     write_predecessors(conn, &team.id, &preds)?;
     let new = audit_value(conn, &team)?;
     audit::record(
@@ -184,7 +187,9 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     }
     next.version += 1;
     next.updated_at = now();
-    let changed = diesel::update(teams::table.filter(teams::id.eq(id)).filter(teams::version.eq(version))).set(&next).execute(conn)?;
+    let changed = crate::stats::roster::around_teams(conn, &[id.to_string()], |c| {
+        Ok(diesel::update(teams::table.filter(teams::id.eq(id)).filter(teams::version.eq(version))).set(&next).execute(c)?)
+    })?;
     if changed == 0 {
         let fresh = find(conn, actor, id)?;
         let value = audit_value(conn, &fresh)?;
