@@ -246,25 +246,32 @@ async fn submitted_reports_are_frozen_and_versioned() {
     w.leader.post("/api/v1/stats/reports", &body).await.assert_problem(403, "forbidden");
 }
 
+/// The officer the random walks write as: every unit in scope.
+fn walk_officer() -> hoagiai::auth::Actor {
+    let scope = hoagiai::auth::Scope { path: None };
+    hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
+}
+
+/// A seeded xorshift: `roll(n)` is a number below n, the same sequence on every run.
+fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
+}
+
 /// After any sequence of case writes — creates, assignments, sessions, ends, out-of-scope,
 /// corrections — the counters equal what the cases say. A seeded random walk, many steps.
 async fn counters_survive_random_case_writes(app: TestApp) {
     use hoagiai::cases::dto::*;
     use hoagiai::cases::store as cases;
     let w = world(app).await;
-    let officer = {
-        let scope = hoagiai::auth::Scope { path: None };
-        hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
-    };
+    let officer = walk_officer();
     let team: uuid::Uuid = w.team.parse().unwrap();
     let mediator: uuid::Uuid = w.mediator_a_id.parse().unwrap();
-    let mut seed: u64 = 0x5eed_1234_abcd_0001;
-    let mut roll = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut roll = dice(0x5eed_1234_abcd_0001);
     let mut ids: Vec<String> = Vec::new();
     for step in 0..150 {
         let officer = officer.clone();
@@ -598,18 +605,9 @@ async fn roster_rollups_survive_random_roster_writes(app: TestApp) {
     use hoagiai::teams::dto::{CreateTeam, UpdateTeam};
     use hoagiai::teams::store as teams;
     let w = world(app).await;
-    let officer = {
-        let scope = hoagiai::auth::Scope { path: None };
-        hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
-    };
+    let officer = walk_officer();
     let villages: Vec<uuid::Uuid> = [&w.tree.village_a, &w.tree.village_b].iter().map(|v| v.parse().unwrap()).collect();
-    let mut seed: u64 = 0x0105_7e55_0000_2026;
-    let mut roll = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut roll = dice(0x0105_7e55_0000_2026);
     let mut team_ids: Vec<String> = vec![w.team.clone()];
     let mut mediator_ids: Vec<String> = vec![w.mediator_a_id.clone(), w.mediator_b_id.clone(), w.leader_id.clone()];
     let mut refused = 0;
