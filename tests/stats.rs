@@ -16,7 +16,8 @@ on_both_backends!(
     counters_survive_random_case_writes,
     merged_communes_and_boundaries,
     a_write_is_seen_at_once_despite_the_answer_cache,
-    roster_rollups_survive_random_roster_writes
+    roster_rollups_survive_random_roster_writes,
+    rollups_are_filled_when_their_migrations_arrive
 );
 
 /// Answers are kept while nothing is written; the next read after a write is computed afresh.
@@ -745,4 +746,47 @@ async fn roster_rollups_survive_random_roster_writes(app: TestApp) {
         }
     }
     assert!(seen_mediators > 5, "the walk left almost nobody serving ({seen_mediators})");
+}
+
+/// An upgrade: a database from before the roster rollups and the shards gets them on its next
+/// start, filled from what it holds (the down migrations run too, with data in the tables).
+async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
+    use diesel::prelude::*;
+    use diesel_migrations::MigrationHarness;
+    use hoagiai::db::{migrations, DbConn};
+    let w = world(app).await;
+    for _ in 0..3 {
+        create(&w.leader, &new_case(&w.team)).await;
+    }
+    let mut conn = w.app.db.get().unwrap();
+    let before = hoagiai::stats::store::indicators(
+        &mut conn,
+        &hoagiai::auth::Actor::system(),
+        &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
+    )
+    .unwrap();
+    for _ in 0..2 {
+        match &mut *conn {
+            DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|_| ()),
+            DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|_| ()),
+        }
+        .expect("down migration");
+    }
+    let applied = migrations::run_pending(&mut conn).unwrap();
+    assert!(
+        applied.iter().any(|m| m.ends_with("_roster_rollups")) && applied.iter().any(|m| m.ends_with("_case_rollup_shards")),
+        "{applied:?}"
+    );
+    hoagiai::stats::fill_after_migrations(&mut conn, &applied).unwrap();
+    let filled: i64 = hoagiai::db::schema::roster_rollups::table.count().get_result(&mut *conn).unwrap();
+    assert!(filled > 0);
+    assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
+    let after = hoagiai::stats::store::indicators(
+        &mut conn,
+        &hoagiai::auth::Actor::system(),
+        &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
+    )
+    .unwrap();
+    assert_eq!(before.figures, after.figures);
+    assert!(after.figures.cases.received >= 3 && after.figures.mediators.total >= 3);
 }

@@ -105,20 +105,7 @@ fn open_db(config: &Config) -> Result<Db, String> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
     }
-    // The monthly rollups came after the daily counters: fill them once from the cases.
-    if applied.iter().any(|m| m.contains("case_rollups")) {
-        let n = crate::db::write_transaction(&mut conn, crate::stats::counters::rebuild).map_err(|e| e.to_string())?;
-        if n > 0 {
-            tracing::info!(cases = n, "filled the monthly statistics rollups from the cases");
-        }
-    }
-    // The roster rollups came later still: filled once from the teams and memberships.
-    if applied.iter().any(|m| m.contains("roster_rollups")) {
-        let n = crate::db::write_transaction(&mut conn, crate::stats::roster::rebuild).map_err(|e| e.to_string())?;
-        if n > 0 {
-            tracing::info!(teams = n, "filled the monthly roster rollups from the teams");
-        }
-    }
+    crate::stats::fill_after_migrations(&mut conn, &applied)?;
     drop(conn);
     Ok(db)
 }

@@ -9,13 +9,27 @@ use super::{Backend, DbConn};
 pub const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
-/// Applies pending migrations; returns the versions applied.
+/// Applies pending migrations; returns the names of those applied (`2026-11-27-000008_roster_rollups`),
+/// so that what must follow a migration (filling a new table) can recognise it.
 pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, String> {
-    let applied: Result<Vec<String>, _> = match conn {
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.iter().map(|m| m.to_string()).collect()),
-        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(|m| m.to_string()).collect()),
+    let (applied, all) = match conn {
+        DbConn::Sqlite(c) => (
+            c.run_pending_migrations(SQLITE).map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+            names::<diesel::sqlite::Sqlite, _>(&SQLITE),
+        ),
+        DbConn::Pg(c) => (
+            c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+            names::<diesel::pg::Pg, _>(&POSTGRES),
+        ),
     };
-    applied.map_err(|e| format!("migration failed: {e}"))
+    let applied = applied.map_err(|e| format!("migration failed: {e}"))?;
+    // diesel reports versions only; the names come from the embedded folders.
+    Ok(applied.into_iter().map(|v| all.iter().find(|(version, _)| *version == v).map(|(_, name)| name.clone()).unwrap_or(v)).collect())
+}
+
+/// (version, name) of every embedded migration of one backend.
+fn names<DB: diesel::backend::Backend, S: MigrationSource<DB>>(source: &S) -> Vec<(String, String)> {
+    source.migrations().map(|m| m.iter().map(|m| (m.name().version().to_string(), m.name().to_string())).collect()).unwrap_or_default()
 }
 
 /// True when every embedded migration has been applied (for `/readyz`).
