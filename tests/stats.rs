@@ -789,4 +789,10 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     .unwrap();
     assert_eq!(before.figures, after.figures);
     assert!(after.figures.cases.received >= 3 && after.figures.mediators.total >= 3);
+    // A database upgraded before the filling worked: its rollups are empty; the next start fills them.
+    diesel::delete(hoagiai::db::schema::case_rollups::table).execute(&mut *conn).unwrap();
+    diesel::delete(hoagiai::db::schema::roster_rollups::table).execute(&mut *conn).unwrap();
+    assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty());
+    hoagiai::stats::fill_after_migrations(&mut conn, &[]).unwrap();
+    assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
 }
