@@ -178,15 +178,16 @@ struct KindSum {
     n: i64,
 }
 
-/// The roster at the end of `month` for the subtrees of these units, by kind (absent: zero).
-pub fn at_end_of(conn: &mut DbConn, unit_ids: &[String], month: NaiveDate) -> Result<BTreeMap<String, i64>, ApiError> {
+/// The roster at the end of the month of `day` for the subtrees of these units, by kind (absent:
+/// zero). Only right on a month's last day, which is where whole-month periods end.
+pub fn at_end_of_month(conn: &mut DbConn, unit_ids: &[String], day: NaiveDate) -> Result<BTreeMap<String, i64>, ApiError> {
     if unit_ids.is_empty() {
         return Ok(BTreeMap::new());
     }
     let sql = format!(
         "SELECT kind, CAST(SUM(n) AS BIGINT) AS n FROM roster_rollups WHERE unit_id IN ({}) AND month <= '{}' GROUP BY kind",
         id_list(unit_ids)?,
-        month_of(month)
+        month_of(day)
     );
     let rows: Vec<KindSum> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<KindSum>(c))?;
     Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())

@@ -251,7 +251,7 @@ fn roster(
         ),
     )?;
     if from_rollups {
-        let kinds = super::roster::at_end_of(conn, unit_ids, day)?;
+        let kinds = super::roster::at_end_of_month(conn, unit_ids, day)?;
         let get = |kind: &str| kinds.get(kind).copied().unwrap_or(0);
         return Ok((
             get("teams"),
