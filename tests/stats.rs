@@ -777,7 +777,7 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         applied.iter().any(|m| m.ends_with("_roster_rollups")) && applied.iter().any(|m| m.ends_with("_case_rollup_shards")),
         "{applied:?}"
     );
-    hoagiai::stats::fill_after_migrations(&mut conn, &applied).unwrap();
+    hoagiai::stats::fill_empty_rollups(&mut conn).unwrap();
     let filled: i64 = hoagiai::db::schema::roster_rollups::table.count().get_result(&mut *conn).unwrap();
     assert!(filled > 0);
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
@@ -793,6 +793,6 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     diesel::delete(hoagiai::db::schema::case_rollups::table).execute(&mut *conn).unwrap();
     diesel::delete(hoagiai::db::schema::roster_rollups::table).execute(&mut *conn).unwrap();
     assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty());
-    hoagiai::stats::fill_after_migrations(&mut conn, &[]).unwrap();
+    hoagiai::stats::fill_empty_rollups(&mut conn).unwrap();
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
 }

@@ -105,7 +105,7 @@ fn open_db(config: &Config) -> Result<Db, String> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
     }
-    crate::stats::fill_after_migrations(&mut conn, &applied)?;
+    crate::stats::fill_empty_rollups(&mut conn)?;
     drop(conn);
     Ok(db)
 }

@@ -10,7 +10,7 @@ pub const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite")
 pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
 /// Applies pending migrations; returns the names of those applied (`2026-11-27-000008_roster_rollups`),
-/// so that what must follow a migration (filling a new table) can recognise it.
+/// as the log and the tests name them.
 pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, String> {
     let (applied, all) = match conn {
         DbConn::Sqlite(c) => (

@@ -205,8 +205,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     }
     next.version += 1;
     next.updated_at = now();
-    // Sex, ethnicity and legal training are counted in the roster of every team the mediator served in.
-    let teams = crate::stats::roster::teams_of_mediator(conn, id)?;
+    // Sex, ethnicity and legal training are counted in the roster of every team the mediator served
+    // in; a change of anything else leaves the roster as it is.
+    let counted_changed =
+        (next.sex != current.sex) || (next.ethnic_minority != current.ethnic_minority) || (next.legal_training != current.legal_training);
+    let teams = if counted_changed { crate::stats::roster::teams_of_mediator(conn, id)? } else { Vec::new() };
     let changed = crate::stats::roster::around_teams(conn, &teams, |c| {
         Ok(diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version))).set(&next).execute(c)?)
     })?;

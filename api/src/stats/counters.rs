@@ -80,7 +80,7 @@ pub fn rollup_contributions(c: &Case) -> Vec<RollupKey> {
 }
 
 /// The shards of a hot rollup row (PostgreSQL); readers sum over them.
-pub const ROLLUP_SHARDS: i16 = 32;
+const ROLLUP_SHARDS: i16 = 32;
 
 /// The units whose rollup rows are sharded for this write: on PostgreSQL, the top of the case's
 /// path (the province), which every create in the province touches. SQLite has one writer at a
@@ -202,43 +202,42 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     }
     use case_counters as cc;
     use case_rollups as cr;
-    let daily: Vec<(String, NaiveDate, String, String, String, i64)> =
-        cc::table.select((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code, cc::n)).load(conn)?;
-    let mut monthly_sums: BTreeMap<Key, i64> = BTreeMap::new();
-    for (u, m, metric, dim, code, n) in cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<(
-        String,
-        NaiveDate,
-        String,
-        String,
-        String,
-        i64,
-    )>(conn)?
-    {
-        // The shards of a row count as one.
-        *monthly_sums.entry((u, m, metric, dim, code)).or_default() += n;
-    }
-    let monthly: Vec<(String, NaiveDate, String, String, String, i64)> =
-        monthly_sums.into_iter().map(|((u, m, metric, dim, code), n)| (u, m, metric, dim, code, n)).collect();
-    let mut out = differences("", &expected_daily, daily);
-    out.extend(differences("rollup ", &expected_monthly, monthly));
+    type Stored = (String, NaiveDate, String, String, String, i64);
+    let daily = by_key(cc::table.select((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code, cc::n)).load::<Stored>(conn)?);
+    let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
+    let mut out = differences("", "the cases say", &expected_daily, &daily);
+    out.extend(differences("rollup ", "the cases say", &expected_monthly, &monthly));
     out.extend(super::roster::check(conn)?);
     Ok(out)
 }
 
-/// Every row where what is stored differs from what the cases say (zero rows count as absent).
-fn differences(label: &str, expected: &BTreeMap<Key, i64>, stored: Vec<(String, NaiveDate, String, String, String, i64)>) -> Vec<String> {
-    let actual: BTreeMap<Key, i64> =
-        stored.into_iter().filter(|r| r.5 != 0).map(|(u, d, m, dim, code, n)| ((u, d, m, dim, code), n)).collect();
+/// Stored rows summed by key (the shards of a rollup row count as one).
+fn by_key(rows: Vec<(String, NaiveDate, String, String, String, i64)>) -> BTreeMap<Key, i64> {
+    let mut out: BTreeMap<Key, i64> = BTreeMap::new();
+    for (u, d, metric, dim, code, n) in rows {
+        *out.entry((u, d, metric, dim, code)).or_default() += n;
+    }
+    out
+}
+
+/// Every key where the stored count differs from the expected one (`source` says what expects
+/// it: "the cases say"); a zero counts as absent on either side.
+pub(crate) fn differences<K: Ord + std::fmt::Debug>(
+    label: &str,
+    source: &str,
+    expected: &BTreeMap<K, i64>,
+    stored: &BTreeMap<K, i64>,
+) -> Vec<String> {
     let mut out = Vec::new();
-    for (key, n) in expected {
-        let got = actual.get(key).copied().unwrap_or(0);
+    for (key, n) in expected.iter().filter(|(_, n)| **n != 0) {
+        let got = stored.get(key).copied().unwrap_or(0);
         if got != *n {
-            out.push(format!("{label}{key:?}: counted {got}, the cases say {n}"));
+            out.push(format!("{label}{key:?}: counted {got}, {source} {n}"));
         }
     }
-    for (key, n) in &actual {
-        if !expected.contains_key(key) {
-            out.push(format!("{label}{key:?}: counted {n}, the cases say 0"));
+    for (key, n) in stored.iter().filter(|(_, n)| **n != 0) {
+        if expected.get(key).copied().unwrap_or(0) == 0 {
+            out.push(format!("{label}{key:?}: counted {n}, {source} 0"));
         }
     }
     out

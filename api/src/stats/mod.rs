@@ -11,13 +11,12 @@ pub mod roster;
 pub mod routes;
 pub mod store;
 
-/// Fills the statistics tables that a just-applied migration created from what the database
-/// holds: the monthly case rollups from the cases, the roster rollups from the teams. Also when
-/// such a table is empty while what it counts is not: until this was fixed the filling never ran
-/// (the applied migrations were recognised by name, and only versions were passed), so a database
-/// upgraded across the rollups' migration has them empty.
-/// `applied`: the names `db::migrations::run_pending` returned.
-pub fn fill_after_migrations(conn: &mut crate::db::DbConn, applied: &[String]) -> Result<(), String> {
+/// Fills the rollup tables from what the database holds when they are empty while what they count
+/// is not: right after the migration that creates one (case rollups from the cases, roster
+/// rollups from the teams), and on a database upgraded before this worked — the filling used to
+/// look for migration names where only versions were passed, and never ran. Two `EXISTS` each
+/// start otherwise.
+pub fn fill_empty_rollups(conn: &mut crate::db::DbConn) -> Result<(), String> {
     use crate::db::schema::{case_rollups, cases, roster_rollups, teams};
     use diesel::dsl::{exists, select};
     use diesel::prelude::*;
@@ -25,20 +24,16 @@ pub fn fill_after_migrations(conn: &mut crate::db::DbConn, applied: &[String]) -
     let case_rollups_missing =
         !select(exists(case_rollups::table.select(case_rollups::unit_id))).get_result::<bool>(conn).map_err(query_failed)?
             && select(exists(cases::table.select(cases::id))).get_result::<bool>(conn).map_err(query_failed)?;
+    if case_rollups_missing {
+        let n = crate::db::write_transaction(conn, counters::rebuild).map_err(|e| e.to_string())?;
+        tracing::info!(cases = n, "filled the monthly statistics rollups from the cases");
+    }
     let roster_rollups_missing =
         !select(exists(roster_rollups::table.select(roster_rollups::unit_id))).get_result::<bool>(conn).map_err(query_failed)?
             && select(exists(teams::table.select(teams::id))).get_result::<bool>(conn).map_err(query_failed)?;
-    if case_rollups_missing || applied.iter().any(|m| m.ends_with("_case_rollups")) {
-        let n = crate::db::write_transaction(conn, counters::rebuild).map_err(|e| e.to_string())?;
-        if n > 0 {
-            tracing::info!(cases = n, "filled the monthly statistics rollups from the cases");
-        }
-    }
-    if roster_rollups_missing || applied.iter().any(|m| m.ends_with("_roster_rollups")) {
+    if roster_rollups_missing {
         let n = crate::db::write_transaction(conn, roster::rebuild).map_err(|e| e.to_string())?;
-        if n > 0 {
-            tracing::info!(teams = n, "filled the monthly roster rollups from the teams");
-        }
+        tracing::info!(teams = n, "filled the monthly roster rollups from the teams");
     }
     Ok(())
 }

@@ -18,8 +18,6 @@ use crate::db::schema::{mediators, memberships, roster_rollups, teams};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
-pub const KINDS: [&str; 5] = ["teams", "mediators", "women", "ethnic_minority", "with_legal_training"];
-
 /// (unit, first day of the month, kind) → change.
 type Changes = BTreeMap<(String, NaiveDate, &'static str), i64>;
 
@@ -150,11 +148,15 @@ fn store(conn: &mut DbConn, changes: &Changes) -> Result<(), ApiError> {
 /// Runs a write that changes these teams (their dates, their memberships, or what their members
 /// are) and moves the rollups from what the teams contributed before to what they contribute
 /// after. Call inside the write's transaction. A team has a handful of members: two small reads.
+/// No teams: the write alone (it changes nothing the roster counts).
 pub fn around_teams<T>(
     conn: &mut DbConn,
     team_ids: &[String],
     write: impl FnOnce(&mut DbConn) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    if team_ids.is_empty() {
+        return write(conn);
+    }
     let before = changes_of_teams(conn, Some(team_ids))?;
     let out = write(conn)?;
     let mut delta = changes_of_teams(conn, Some(team_ids))?;
@@ -195,30 +197,15 @@ pub fn at_end_of_month(conn: &mut DbConn, unit_ids: &[String], day: NaiveDate) -
 
 /// Every row where the stored rollups differ from the roster.
 pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
-    let expected = changes_of_teams(conn, None)?;
-    let stored: Vec<(String, String, NaiveDate, i64)> = roster_rollups::table
-        .select((roster_rollups::unit_id, roster_rollups::kind, roster_rollups::month, roster_rollups::n))
-        .load(conn)?;
-    let mut actual: BTreeMap<(String, NaiveDate, String), i64> = BTreeMap::new();
-    for (u, k, m, n) in stored.into_iter().filter(|r| r.3 != 0) {
-        actual.insert((u, m, k), n);
-    }
-    let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for ((u, m, k), n) in expected.into_iter().filter(|(_, n)| *n != 0) {
-        let key = (u, m, k.to_string());
-        let got = actual.get(&key).copied().unwrap_or(0);
-        if got != n {
-            out.push(format!("roster {key:?}: counted {got}, the roster says {n}"));
-        }
-        seen.insert(key);
-    }
-    for (key, n) in actual {
-        if !seen.contains(&key) {
-            out.push(format!("roster {key:?}: counted {n}, the roster says 0"));
-        }
-    }
-    Ok(out)
+    let expected: BTreeMap<(String, NaiveDate, String), i64> =
+        changes_of_teams(conn, None)?.into_iter().map(|((u, m, k), n)| ((u, m, k.to_string()), n)).collect();
+    let stored: BTreeMap<(String, NaiveDate, String), i64> = roster_rollups::table
+        .select((roster_rollups::unit_id, roster_rollups::month, roster_rollups::kind, roster_rollups::n))
+        .load::<(String, NaiveDate, String, i64)>(conn)?
+        .into_iter()
+        .map(|(u, m, k, n)| ((u, m, k), n))
+        .collect();
+    Ok(super::counters::differences("roster ", "the roster says", &expected, &stored))
 }
 
 /// Rebuilds the rollups from the roster (on the first start after the migration, after a

@@ -187,7 +187,10 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     }
     next.version += 1;
     next.updated_at = now();
-    let changed = crate::stats::roster::around_teams(conn, &[id.to_string()], |c| {
+    // The roster counts a team by its dates; a new name or note leaves it as it is.
+    let affected =
+        if (next.founded_on, next.dissolved_on) != (current.founded_on, current.dissolved_on) { vec![id.to_string()] } else { Vec::new() };
+    let changed = crate::stats::roster::around_teams(conn, &affected, |c| {
         Ok(diesel::update(teams::table.filter(teams::id.eq(id)).filter(teams::version.eq(version))).set(&next).execute(c)?)
     })?;
     if changed == 0 {
