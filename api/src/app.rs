@@ -1,7 +1,6 @@
 //! Builds the application: state, routes, middleware. `main.rs` and the tests both use it.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -10,39 +9,8 @@ use actix_web::{web, App};
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::{LoginThrottle, RateLimiter};
-use crate::config::Config;
-use crate::db::Db;
 use crate::http::KnownRoutes;
-
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub keys: JwtKeys,
-    pub login_throttle: LoginThrottle,
-    /// Requests of machine clients, per client.
-    pub client_limiter: RateLimiter,
-    /// Reads of personal data, recorded in the audit log in batches.
-    pub read_log: crate::audit::store::ReadLog,
-    /// Statistics answers computed since the last write.
-    pub stats_cache: crate::stats::cache::AnswerCache,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config, jwt_secret: &[u8]) -> AppState {
-        let window = Duration::from_secs(config.login_window_secs);
-        AppState {
-            login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
-            keys: JwtKeys::new(jwt_secret),
-            client_limiter: RateLimiter::new(config.client_rate_limit),
-            stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),
-            read_log: crate::audit::store::ReadLog::start(db.clone()),
-            config: Arc::new(config),
-            db,
-        }
-    }
-}
+use crate::state::AppState;
 
 /// Registers every API route on a utoipa app, so the document and the router come from one list.
 fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{AppState, Shared};
+use crate::app::Shared;
 use crate::config::{Config, LogFormat};
 use crate::db::{migrations, Db};
+use crate::state::AppState;
 
 #[derive(Parser)]
 #[command(name = "hoagiai", version, about = "The system of record for grassroots mediation (hòa giải ở cơ sở)")]

@@ -29,7 +29,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<crate::app::AppState>>().map_or(DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
+        let limit = req.app_data::<web::Data<crate::state::AppState>>().map_or(DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
         let content_type_ok = req
             .headers()
             .get(header::CONTENT_TYPE)

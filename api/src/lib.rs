@@ -26,6 +26,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod print;
 pub mod review;
+pub mod state;
 pub mod stats;
 pub mod teams;
 pub mod text;

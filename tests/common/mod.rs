@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::dev::ServerHandle;
 use actix_web::http::StatusCode;
-use hoagiai::app::{AppState, Shared};
+use hoagiai::app::Shared;
 use hoagiai::auth::Role;
 use hoagiai::config::Config;
 use hoagiai::db::{migrations, Db, DbUrl, SqliteSync};
+use hoagiai::state::AppState;
 use serde_json::{json, Value};
 
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL.

@@ -2,10 +2,10 @@ use actix_web::{delete, get, post, web, HttpResponse};
 
 use super::dto::{ApiClientDto, CreateApiClient, CreatedApiClient};
 use super::store;
-use crate::app::AppState;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, JsonBody, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_api_clients).service(create_api_client).service(revoke_api_client);

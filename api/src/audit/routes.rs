@@ -2,10 +2,10 @@ use actix_web::{get, web, HttpResponse};
 
 use super::dto::{AuditEntry, AuditQuery};
 use super::store::{self, AuditFilter};
-use crate::app::AppState;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_audit);

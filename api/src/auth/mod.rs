@@ -15,8 +15,8 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 pub use policy::{can, Action, Permission};
 
 /// A user's role (`role`). One per account.

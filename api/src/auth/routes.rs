@@ -6,10 +6,10 @@ use super::dto::{ClientTokenRequest, LoginRequest, RefreshRequest, TokenResponse
 use super::jwt::Subject;
 use super::session::{self, Refreshed};
 use super::{password, PrincipalKind, Role};
-use crate::app::AppState;
 use crate::audit::store::{self as audit, Change, Who};
 use crate::error::ApiError;
 use crate::http::JsonBody;
+use crate::state::AppState;
 use crate::users::store as users;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

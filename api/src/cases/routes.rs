@@ -4,11 +4,11 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::*;
 use super::model::Case;
 use super::store::{self, CaseFilter};
-use crate::app::AppState;
 use crate::auth::{can, Actor, Allowed};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_cases)

@@ -3,11 +3,11 @@ use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::*;
 use super::{fees, lists, store, summary};
-use crate::app::AppState;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::logbook::routes::LogBookFormat as Format;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_funding_policies)

@@ -15,9 +15,9 @@ use actix_web::{web, Error, HttpMessage, HttpResponse};
 use futures_util::StreamExt as _;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::auth::{PrincipalKind, RequestId};
 use crate::error::{ApiError, Lang};
+use crate::state::AppState;
 use store::Begun;
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");

@@ -6,11 +6,11 @@ use validator::Validate;
 
 use super::dto::LogBook;
 use super::{render, store};
-use crate::app::AppState;
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::QueryParams;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_logbook);

@@ -3,10 +3,10 @@ use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::{CreateMediator, EndMembership, MediatorDto, MediatorQuery, NewMembership, UpdateMediator};
 use super::store::{self, MediatorFilter};
-use crate::app::AppState;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_mediators)

@@ -3,11 +3,11 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 
 use super::dto::*;
 use super::{render, store, year_end};
-use crate::app::AppState;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{with_etag, IfMatch, JsonBody, QueryParams};
 use crate::logbook::routes::LogBookFormat as Format;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_rating_schemes)

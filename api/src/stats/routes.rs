@@ -7,10 +7,10 @@ use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
 use super::figures::CaseFigures;
 use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
 use super::store;
-use crate::app::AppState;
 use crate::auth::{can, Actor, Allowed};
 use crate::error::ApiError;
 use crate::http::{encode_cursor, JsonBody, Page, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_indicators)

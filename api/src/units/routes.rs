@@ -3,11 +3,11 @@ use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::{CreateSuccession, CreateUnit, SuccessionDto, UnitDto, UnitQuery, UpdateUnit};
 use super::store::{self, UnitFilter};
-use crate::app::AppState;
 use crate::audit::store::Who;
 use crate::auth::{can, Allowed};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_units)

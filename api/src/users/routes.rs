@@ -4,11 +4,11 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::{ChangePassword, CreateUser, CreatedUser, PasswordReset, ResetPassword, UpdateUser, UserDto, UserQuery};
 use super::rules::may_assign;
 use super::store::{self, UserFilter};
-use crate::app::AppState;
 use crate::audit::store::Who;
 use crate::auth::{can, password, Actor, Allowed, PrincipalKind, Role};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)

@@ -1,0 +1,39 @@
+//! The state every handler shares: the database, the configuration, the signing keys, the
+//! throttles and the caches. In a module of its own so that handlers and the plumbing below them
+//! can name it without importing the application that wires the routes (`app.rs`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::{LoginThrottle, RateLimiter};
+use crate::config::Config;
+use crate::db::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub keys: JwtKeys,
+    pub login_throttle: LoginThrottle,
+    /// Requests of machine clients, per client.
+    pub client_limiter: RateLimiter,
+    /// Reads of personal data, recorded in the audit log in batches.
+    pub read_log: crate::audit::store::ReadLog,
+    /// Statistics answers computed since the last write.
+    pub stats_cache: crate::stats::cache::AnswerCache,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, jwt_secret: &[u8]) -> AppState {
+        let window = Duration::from_secs(config.login_window_secs);
+        AppState {
+            login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
+            keys: JwtKeys::new(jwt_secret),
+            client_limiter: RateLimiter::new(config.client_rate_limit),
+            stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),
+            read_log: crate::audit::store::ReadLog::start(db.clone()),
+            config: Arc::new(config),
+            db,
+        }
+    }
+}
