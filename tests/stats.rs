@@ -765,7 +765,8 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
     )
     .unwrap();
-    for _ in 0..2 {
+    // The last three: the log-book line counters, the shards, the roster rollups.
+    for _ in 0..3 {
         match &mut *conn {
             DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|_| ()),
             DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|_| ()),
@@ -774,9 +775,15 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     }
     let applied = migrations::run_pending(&mut conn).unwrap();
     assert!(
-        applied.iter().any(|m| m.ends_with("_roster_rollups")) && applied.iter().any(|m| m.ends_with("_case_rollup_shards")),
+        applied.iter().any(|m| m.ends_with("_roster_rollups"))
+            && applied.iter().any(|m| m.ends_with("_case_rollup_shards"))
+            && applied.iter().any(|m| m.ends_with("_logbook_lines")),
         "{applied:?}"
     );
+    // The line counters start from the books as they are.
+    let last: Vec<i32> =
+        hoagiai::db::schema::logbook_lines::table.select(hoagiai::db::schema::logbook_lines::last_line).load(&mut *conn).unwrap();
+    assert_eq!(last, vec![3]);
     hoagiai::stats::fill_empty_rollups(&mut conn).unwrap();
     let filled: i64 = hoagiai::db::schema::roster_rollups::table.count().get_result(&mut *conn).unwrap();
     assert!(filled > 0);

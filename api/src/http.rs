@@ -150,6 +150,15 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, Api
     Ok(value)
 }
 
+/// The token of an `Authorization: Bearer …` header value. The scheme is case-insensitive
+/// (RFC 9110 §11.1), so `bearer` and `BEARER` work as everywhere else; this is the only parser
+/// of the header in the service.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// The version a client says it edits, from `If-Match`. Missing → 428; unreadable → a version no
 /// record has, so the write is refused as stale and the client gets the current record.
 pub struct IfMatch(pub i32);

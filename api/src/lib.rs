@@ -9,6 +9,7 @@ pub mod cases;
 pub mod cli;
 pub mod client;
 pub mod codes;
+pub mod command;
 pub mod config;
 pub mod db;
 pub mod demo;

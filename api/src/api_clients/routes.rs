@@ -3,9 +3,11 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use super::dto::{ApiClientDto, CreateApiClient, CreatedApiClient};
 use super::store;
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
+use actix_web::http::{header, StatusCode};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_api_clients).service(create_api_client).service(revoke_api_client);
@@ -31,10 +33,15 @@ async fn list_api_clients(
 async fn create_api_client(
     actor: Allowed<can::ManageApiClients>,
     body: JsonBody<CreateApiClient>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (client, client_secret) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(CreatedApiClient { client: client.into(), client_secret }))
+    cmd.run(move |c| {
+        let (client, client_secret) = store::create(c, &actor, body.0)?;
+        // The secret is in this answer only: never cached, never kept for a replay.
+        Answer::json(StatusCode::CREATED, &CreatedApiClient { client: client.into(), client_secret })?
+            .with_header(header::CACHE_CONTROL, "no-store")
+    })
+    .await
 }
 
 /// Revokes a machine client; its secret stops working at once.
@@ -43,8 +50,11 @@ async fn create_api_client(
 async fn revoke_api_client(
     actor: Allowed<can::ManageApiClients>,
     id: web::Path<uuid::Uuid>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let client = st.db.write(move |c| store::revoke(c, &actor, &id.to_string())).await?;
-    Ok(HttpResponse::Ok().json(ApiClientDto::from(client)))
+    cmd.run(move |c| {
+        let client = store::revoke(c, &actor, &id.to_string())?;
+        Answer::json(StatusCode::OK, &ApiClientDto::from(client))
+    })
+    .await
 }

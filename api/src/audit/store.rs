@@ -88,17 +88,30 @@ fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
     }
 }
 
-/// Records of reads of personal data, written by a background thread in batches: every read is
-/// recorded, within milliseconds, without each read waiting for a disk write of its own (which on
-/// SQLite would also queue it behind every writer). Writes are never recorded this way: their
-/// audit row commits with them.
+/// Records of reads of personal data. A read's row is committed before its answer leaves: the
+/// reader waits on a `ReadReceipt`. Concurrent reads share one transaction — a background thread
+/// takes every row waiting and commits them together — so the wait is one commit, shared, and
+/// on SQLite it queues behind writers once per batch, not once per read.
 pub struct ReadLog {
-    tx: std::sync::Mutex<std::sync::mpsc::Sender<AuditRow>>,
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<(AuditRow, tokio::sync::oneshot::Sender<bool>)>>,
+}
+
+/// The promise that a read's audit row is on disk.
+pub struct ReadReceipt(tokio::sync::oneshot::Receiver<bool>);
+
+impl ReadReceipt {
+    /// Waits for the commit; an unrecorded read must not be answered (503, the caller retries).
+    pub async fn committed(self) -> Result<(), ApiError> {
+        match self.0.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::unavailable()),
+        }
+    }
 }
 
 impl ReadLog {
     pub fn start(db: crate::db::Db) -> ReadLog {
-        let (tx, rx) = std::sync::mpsc::channel::<AuditRow>();
+        let (tx, rx) = std::sync::mpsc::channel::<(AuditRow, tokio::sync::oneshot::Sender<bool>)>();
         let spawned = std::thread::Builder::new().name("audit-reads".into()).spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
@@ -108,12 +121,16 @@ impl ReadLog {
                         Err(_) => break,
                     }
                 }
+                let (rows, waiting): (Vec<AuditRow>, Vec<_>) = batch.into_iter().unzip();
                 let written = db.write_log_only(|c| {
-                    crate::dispatch!(c, |conn| diesel::insert_into(audit_log::table).values(&batch).execute(conn))?;
+                    crate::dispatch!(c, |conn| diesel::insert_into(audit_log::table).values(&rows).execute(conn))?;
                     Ok(())
                 });
-                if let Err(e) = written {
-                    tracing::error!(code = e.code, rows = batch.len(), "could not write read records to the audit log");
+                if let Err(e) = &written {
+                    tracing::error!(code = e.code, rows = rows.len(), "could not write read records to the audit log");
+                }
+                for w in waiting {
+                    let _ = w.send(written.is_ok());
                 }
             }
         });
@@ -123,11 +140,14 @@ impl ReadLog {
         ReadLog { tx: std::sync::Mutex::new(tx) }
     }
 
-    pub fn record(&self, who: &Who<'_>, change: Change<'_>) {
+    /// Queues the read's row; the answer waits for the receipt.
+    pub fn record(&self, who: &Who<'_>, change: Change<'_>) -> ReadReceipt {
+        let (done, receipt) = tokio::sync::oneshot::channel();
         let tx = self.tx.lock().unwrap_or_else(|p| p.into_inner());
-        if tx.send(row(who, change)).is_err() {
+        if tx.send((row(who, change), done)).is_err() {
             tracing::error!("the audit writer for reads has stopped");
         }
+        ReadReceipt(receipt)
     }
 }
 

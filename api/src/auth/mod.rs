@@ -196,9 +196,7 @@ fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .and_then(crate::http::bearer_token)
         .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
     let claims = state.keys.decode(token)?;
     // Machine clients share the server with people: each gets its own rate.

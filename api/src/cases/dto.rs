@@ -136,6 +136,37 @@ pub struct NewParty {
     pub phone: Option<String>,
 }
 
+/// A party as a correction names it: absent fields stay as they are; `null` clears an optional one.
+#[derive(Deserialize, ToSchema, Validate, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PartyPatch {
+    /// The party corrected; without it, the party at the same position.
+    pub id: Option<Uuid>,
+    /// Removes the party this item names (nothing else may be given with it).
+    #[serde(default)]
+    pub removed: bool,
+    pub kind: Option<PartyKind>,
+    pub role: Option<PartyRole>,
+    #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[validate(range(min = 0, max = 130))]
+    #[schema(value_type = Option<i32>, nullable)]
+    pub age: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[validate(range(min = 1890, max = 2100))]
+    #[schema(value_type = Option<i32>, nullable)]
+    pub birth_year: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(value_type = Option<String>, nullable)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::nullable")]
+    #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(value_type = Option<String>, nullable)]
+    pub phone: Option<Option<String>>,
+}
+
 fn default_party_role() -> PartyRole {
     PartyRole::Party
 }
@@ -180,9 +211,12 @@ pub struct UpdateCase {
     pub category: Option<Category>,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_text"))]
     pub summary: Option<String>,
-    /// Replaces the list of parties (their ids are kept by position).
-    #[validate(length(min = 1, max = 20), nested)]
-    pub parties: Option<Vec<NewParty>>,
+    /// Corrections of the parties. Each item corrects the party with its `id` or, without one,
+    /// the party at the same position (1st item, 1st party): only the fields it names change, the
+    /// rest — ID number and demand included — stay as they were. An item matching no party adds
+    /// one at the end (`kind` and `full_name` required); `"removed": true` removes the party it
+    /// names. Parties no item names stay as they are.
+    pub parties: Option<Vec<PartyPatch>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "crate::text::clean_multiline"))]
     #[schema(value_type = Option<String>, nullable)]

@@ -5,6 +5,7 @@ use super::dto::*;
 use super::model::Case;
 use super::store::{self, CaseFilter};
 use crate::auth::{can, Actor, Allowed};
+use crate::command::{Answer, Command};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
@@ -28,20 +29,18 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(record_deadline_exception);
 }
 
-/// Runs a command in one transaction and answers the case as it now is, with its new ETag.
+/// Runs a case command and answers the case as it now is, with its new ETag.
 async fn command(
-    st: web::Data<AppState>,
+    cmd: Command,
     actor: Actor,
     f: impl FnOnce(&mut DbConn, &Actor) -> Result<Case, ApiError> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let case = f(c, &actor)?;
-            store::detail(c, &actor, case)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let case = f(c, &actor)?;
+        let dto = store::detail(c, &actor, case)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Cases the caller may see, newest first: the subtree for officers and viewers, the team's for a
@@ -94,14 +93,13 @@ async fn list_cases(
     )
 )]
 #[post("/cases")]
-async fn create_case(
-    actor: Allowed<can::CreateCases>,
-    body: JsonBody<CreateCase>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let days = st.config.case_start_deadline_days;
-    let (dto, created) = st.db.write(move |c| store::create(c, &actor, body.0, days)).await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/cases/{}", dto.id)))
+async fn create_case(actor: Allowed<can::CreateCases>, body: JsonBody<CreateCase>, cmd: Command) -> Result<HttpResponse, ApiError> {
+    let days = cmd.config().case_start_deadline_days;
+    cmd.run(move |c| {
+        let (dto, created) = store::create(c, &actor, body.0, days)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/cases/{}", dto.id))
+    })
+    .await
 }
 
 /// One case with its whole history. Reading the parties' personal data is recorded in the audit log.
@@ -109,16 +107,18 @@ async fn create_case(
 #[get("/cases/{id}")]
 async fn get_case(actor: Allowed<can::ReadCases>, id: web::Path<uuid::Uuid>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let state = st.clone();
-    let dto = st
+    let (dto, audited) = st
         .db
         .run(move |c| {
             let case = store::find(c, &actor, &id.to_string())?;
-            if actor.sees_party_details() {
-                store::record_read(&state.read_log, &actor, &case);
-            }
-            store::detail(c, &actor, case)
+            let audited = actor.sees_party_details().then(|| store::record_read(&state.read_log, &actor, &case));
+            Ok((store::detail(c, &actor, case)?, audited))
         })
         .await?;
+    // Personal data leaves only once the audit row of its reading is committed.
+    if let Some(receipt) = audited {
+        receipt.committed().await?;
+    }
     let mut res = with_etag(StatusCode::OK, &dto, dto.version);
     // Personal data: not for shared caches.
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
@@ -139,9 +139,9 @@ async fn update_case(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateCase>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::update(c, a, &id.to_string(), if_match.0, body.0)).await
+    command(cmd, actor.0, move |c, a| store::update(c, a, &id.to_string(), if_match.0, body.0)).await
 }
 
 /// `If-Match` on a command is optional: with it, the command applies only to that version.
@@ -162,9 +162,9 @@ async fn assign_mediator(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<AssignMediator>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::assign(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::assign(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Ends an assignment (recusal or reassignment).
@@ -180,10 +180,10 @@ async fn end_assignment(
     path: web::Path<(uuid::Uuid, uuid::Uuid)>,
     if_match: Option<IfMatch>,
     body: JsonBody<EndAssignment>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
     let (id, assignment) = path.into_inner();
-    command(st, actor.0, move |c, a| store::end_assignment(c, a, &id.to_string(), &assignment.to_string(), if_match.map(|m| m.0), body.0))
+    command(cmd, actor.0, move |c, a| store::end_assignment(c, a, &id.to_string(), &assignment.to_string(), if_match.map(|m| m.0), body.0))
         .await
 }
 
@@ -201,9 +201,9 @@ async fn flag_conflict(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<FlagConflict>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::flag_conflict(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::flag_conflict(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records a mediation session (date, place, public or private, invited participants, notes).
@@ -220,9 +220,9 @@ async fn record_session(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<RecordSession>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_session(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_session(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records an escalation: a risk of violence or signs of an offence, and who was notified.
@@ -238,9 +238,9 @@ async fn record_escalation(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<RecordEscalation>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_escalation(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_escalation(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records the end of mediation: an agreement (successful) with its text, or a withdrawal or the
@@ -257,9 +257,9 @@ async fn end_case(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<EndCase>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::end(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::end(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records that the case is not for grassroots mediation (Law art. 3), why, and where it was sent.
@@ -275,9 +275,9 @@ async fn mark_out_of_scope(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<MarkOutOfScope>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::mark_out_of_scope(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::mark_out_of_scope(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records where an unsuccessful case was sent on.
@@ -293,9 +293,9 @@ async fn record_referral(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<Referral>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_referral(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_referral(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records the written agreement (date; signed or fingerprinted). ID numbers only when it is made
@@ -312,9 +312,9 @@ async fn record_written_agreement(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<RecordWrittenAgreement>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_written_agreement(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_written_agreement(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records a follow-up of how the agreement is carried out.
@@ -330,9 +330,9 @@ async fn record_follow_up(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<RecordFollowUp>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_follow_up(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_follow_up(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records why mediation did not start within the deadline (it had to be done at once, or the
@@ -349,7 +349,7 @@ async fn record_deadline_exception(
     id: web::Path<uuid::Uuid>,
     if_match: Option<IfMatch>,
     body: JsonBody<RecordDeadlineException>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    command(st, actor.0, move |c, a| store::record_deadline_exception(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+    command(cmd, actor.0, move |c, a| store::record_deadline_exception(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }

@@ -11,7 +11,7 @@ use super::rules::{self, Command};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
 use crate::db::schema::{
-    case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, mediators,
+    case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, logbook_lines, mediators,
 };
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
@@ -479,6 +479,139 @@ fn new_party(case_id: &str, position: i32, p: &NewParty) -> Party {
     }
 }
 
+/// The parties after a correction: each patch applied to the party it names (by id, else by
+/// position), every field it does not name kept; parties no patch names kept as they are;
+/// unmatched patches added at the end; then numbered 1, 2, … in log-book order.
+fn corrected_parties(case_id: &str, existing: &[Party], patches: &[PartyPatch]) -> Result<Vec<Party>, ApiError> {
+    let mut parties: Vec<Party> = existing.to_vec();
+    parties.sort_by_key(|p| p.position);
+    let mut removed: Vec<String> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
+    for (i, p) in patches.iter().enumerate() {
+        let field = |name: &str| format!("parties[{i}].{name}");
+        let position = i as i32 + 1;
+        let index = match p.id {
+            Some(pid) => {
+                let pid = pid.to_string();
+                Some(parties.iter().position(|e| e.id == pid).ok_or_else(|| ApiError::invalid_field(field("id"), "not_found"))?)
+            }
+            None => parties.iter().position(|e| e.position == position && existing.iter().any(|x| x.id == e.id)),
+        };
+        if let Some(ix) = index {
+            if named.contains(&parties[ix].id) {
+                return Err(ApiError::invalid_field(field("id"), "duplicate"));
+            }
+            named.push(parties[ix].id.clone());
+        }
+        if p.removed {
+            let Some(ix) = index else { return Err(ApiError::invalid_field(field("removed"), "not_found")) };
+            let names_more = p.kind.is_some()
+                || p.role.is_some()
+                || p.full_name.is_some()
+                || p.age.is_some()
+                || p.birth_year.is_some()
+                || p.address.is_some()
+                || p.phone.is_some();
+            if names_more {
+                return Err(ApiError::invalid_field(field("removed"), "invalid_value"));
+            }
+            removed.push(parties[ix].id.clone());
+            continue;
+        }
+        let ix = match index {
+            Some(ix) => ix,
+            None => {
+                let kind = p.kind.ok_or_else(|| ApiError::invalid_field(field("kind"), "required"))?;
+                let full_name = p.full_name.clone().ok_or_else(|| ApiError::invalid_field(field("full_name"), "required"))?;
+                let role = p.role.unwrap_or(PartyRole::Party);
+                let template = NewParty { kind, role, full_name, age: None, birth_year: None, address: None, phone: None };
+                // After every existing party, in the order the patches add them.
+                parties.push(new_party(case_id, i32::MAX / 2 + position, &template));
+                parties.len() - 1
+            }
+        };
+        let row = &mut parties[ix];
+        if let Some(k) = p.kind {
+            row.kind = k.as_str().into();
+        }
+        if let Some(r) = p.role {
+            row.role = r.as_str().into();
+        }
+        if let Some(n) = &p.full_name {
+            row.full_name = n.trim().to_string();
+            row.name_key = text::fold(n);
+        }
+        if let Some(a) = p.age {
+            row.age = a;
+        }
+        if let Some(b) = p.birth_year {
+            row.birth_year = b;
+        }
+        if let Some(a) = &p.address {
+            row.address = a.clone();
+        }
+        if let Some(ph) = &p.phone {
+            row.phone = ph.clone();
+        }
+    }
+    parties.retain(|p| !removed.contains(&p.id));
+    if parties.is_empty() {
+        return Err(ApiError::invalid_field("parties", "invalid_value")
+            .with_detail("Vụ việc phải có ít nhất một bên", "A case keeps at least one party"));
+    }
+    parties.sort_by_key(|p| p.position);
+    for (i, p) in parties.iter_mut().enumerate() {
+        p.position = i as i32 + 1;
+    }
+    Ok(parties)
+}
+
+/// The narrative fields a change touched, by name (their text stays out of the audit log).
+fn narrative_changes(before: &Case, after: &Case) -> Vec<String> {
+    let mut names = Vec::new();
+    if before.summary != after.summary {
+        names.push("summary".to_string());
+    }
+    if before.notes != after.notes {
+        names.push("notes".to_string());
+    }
+    if before.agreement_text != after.agreement_text {
+        names.push("agreement_text".to_string());
+    }
+    if before.referring_body != after.referring_body {
+        names.push("referring_body".to_string());
+    }
+    names
+}
+
+/// The party fields a correction changed, as `parties[N].field` with N the log-book position
+/// (1-based) the party has after the change, or had before it when removed.
+fn party_changes(before: &[Party], after: &[Party]) -> Vec<String> {
+    let mut names = Vec::new();
+    for a in after {
+        let Some(b) = before.iter().find(|b| b.id == a.id) else {
+            names.push(format!("parties[{}]:added", a.position));
+            continue;
+        };
+        let fields: [(&str, bool); 9] = [
+            ("position", a.position != b.position),
+            ("kind", a.kind != b.kind),
+            ("role", a.role != b.role),
+            ("full_name", a.full_name != b.full_name),
+            ("age", a.age != b.age),
+            ("birth_year", a.birth_year != b.birth_year),
+            ("address", a.address != b.address),
+            ("phone", a.phone != b.phone),
+            ("id_number", a.id_number != b.id_number),
+        ];
+        names.extend(fields.iter().filter(|(_, changed)| *changed).map(|(f, _)| format!("parties[{}].{f}", a.position)));
+    }
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.id == b.id)) {
+        names.push(format!("parties[{}]:removed", b.position));
+    }
+    names
+}
+
 /// The cases of the same team, received within 30 days, sharing a party's name.
 fn possible_duplicates(conn: &mut DbConn, case: &Case, name_keys: &[String]) -> Result<Vec<String>, ApiError> {
     let from = case.received_on - Duration::days(30);
@@ -494,6 +627,39 @@ fn possible_duplicates(conn: &mut DbConn, case: &Case, name_keys: &[String]) -> 
     ids.sort();
     ids.dedup();
     Ok(ids)
+}
+
+/// The next line of a team's log book for a year. The counter row is incremented in the case's
+/// transaction, so creates for one team queue on it (PostgreSQL) or on the single writer
+/// (SQLite) and get consecutive lines with no clash and no retry; a rolled-back create gives
+/// its line back. A missing row (a book written before the counters, or by the bench seeder)
+/// starts after the highest line in the book.
+fn next_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32, ApiError> {
+    use diesel::sql_types::{Integer, Text};
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Integer)]
+        last_line: i32,
+    }
+    let line: Line = match conn {
+        DbConn::Pg(c) => diesel::sql_query(
+            "INSERT INTO logbook_lines (team_id, year, last_line) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = $1 AND received_year = $2)) \
+             ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
+        )
+        .bind::<Text, _>(team_id)
+        .bind::<Integer, _>(year)
+        .get_result(c)?,
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "INSERT INTO logbook_lines (team_id, year, last_line) \
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = ?1 AND received_year = ?2)) \
+             ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
+        )
+        .bind::<Text, _>(team_id)
+        .bind::<Integer, _>(year)
+        .get_result(c)?,
+    };
+    Ok(line.last_line)
 }
 
 /// Opens a case. A retry with the same id answers the case already made (`created == false`).
@@ -555,33 +721,17 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
         created_at: stamp,
         updated_at: stamp,
     };
-    // The next line of the team's book for the year. Two phones of one team may race for it: the
-    // unique index decides, and the loser takes the next line.
-    let mut inserted = false;
-    for _ in 0..5 {
-        let last: Option<i32> = cases::table
-            .filter(cases::team_id.eq(&case.team_id))
-            .filter(cases::received_year.eq(case.received_year))
-            .select(diesel::dsl::max(cases::logbook_line))
-            .first(conn)?;
-        case.logbook_line = last.unwrap_or(0) + 1;
-        let attempt = conn.transaction(|c| diesel::insert_into(cases::table).values(&case).execute(c));
-        match attempt {
-            Ok(_) => {
-                inserted = true;
-                break;
-            }
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                // The same id made by a concurrent retry: answer that case.
-                if let Some(existing) = cases::table.find(&id).select(Case::as_select()).first(conn).optional()? {
-                    return replay(conn, actor, existing, &input);
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if !inserted {
-        return Err(ApiError::unavailable());
+    case.logbook_line = next_logbook_line(conn, &case.team_id, case.received_year)?;
+    // A concurrent retry with the same client-chosen id made the case first: answer that one.
+    let inserted =
+        crate::dispatch!(conn, |c| diesel::insert_into(cases::table).values(&case).on_conflict(cases::id).do_nothing().execute(c))?;
+    if inserted == 0 {
+        // The line taken above goes back (this transaction still holds the counter row).
+        diesel::update(logbook_lines::table.find((&case.team_id, case.received_year)))
+            .set(logbook_lines::last_line.eq(logbook_lines::last_line - 1))
+            .execute(conn)?;
+        let existing = cases::table.find(&id).select(Case::as_select()).first(conn)?;
+        return replay(conn, actor, existing, &input);
     }
     let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
     // One multi-row insert: the connection enum cannot express it, each backend can.
@@ -681,28 +831,20 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
         next.ended_year = Some(d.year());
         next.ended_month = Some(d.month() as i32);
     }
-    if let Some(parties) = patch.parties {
+    let mut changed_fields = narrative_changes(&case, &next);
+    if let Some(patches) = patch.parties {
         let existing = parties_of(conn, id)?;
-        for (i, p) in parties.iter().enumerate() {
-            let position = i as i32 + 1;
-            let mut row = new_party(id, position, p);
-            if let Some(old) = existing.iter().find(|e| e.position == position) {
-                row.id = old.id.clone();
-                // An ID number and a demand belong to a person: kept only if the slot still holds them.
-                if old.name_key == row.name_key {
-                    row.id_number = old.id_number.clone();
-                    row.demand = old.demand.clone();
-                }
-                diesel::update(case_parties::table.find(&old.id)).set(&row).execute(conn)?;
-            } else {
-                diesel::insert_into(case_parties::table).values(&row).execute(conn)?;
-            }
-        }
-        diesel::delete(case_parties::table.filter(case_parties::case_id.eq(id)).filter(case_parties::position.gt(parties.len() as i32)))
-            .execute(conn)?;
+        let parties = corrected_parties(id, &existing, &patches)?;
+        changed_fields.extend(party_changes(&existing, &parties));
+        // Rewritten whole (ids kept): a reordering would otherwise trip over the unique
+        // (case, position) pair row by row.
+        diesel::delete(case_parties::table.filter(case_parties::case_id.eq(id))).execute(conn)?;
+        crate::dispatch!(conn, |c| diesel::insert_into(case_parties::table).values(&parties).execute(c))?;
     }
     let action = if concluded { "correct" } else { "update" };
-    finish(conn, actor, &case, next, action, None)
+    // The audit keeps no personal data or narrative: for those it names the fields that changed.
+    let extra = (!changed_fields.is_empty()).then(|| json!({ "changed_fields": changed_fields }));
+    finish(conn, actor, &case, next, action, extra)
 }
 
 pub fn assign(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: AssignMediator) -> Result<Case, ApiError> {
@@ -1020,7 +1162,7 @@ pub fn record_deadline_exception(
 
 /// Records that the caller read a case's personal data (the law asks for confidentiality; the
 /// audit shows who looked).
-pub fn record_read(log: &audit::ReadLog, actor: &Actor, case: &Case) {
+pub fn record_read(log: &audit::ReadLog, actor: &Actor, case: &Case) -> audit::ReadReceipt {
     log.record(
         &Who::from(actor),
         Change { action: "read", entity: "case", entity_id: &case.id, unit_path: Some(&case.unit_path), old: None, new: None },

@@ -209,6 +209,17 @@ impl Db {
         actix_web::web::block(move || db.write_now(f)).await.map_err(|_| ApiError::unavailable())?
     }
 
+    /// A write that changes nothing any answer is computed from (a kept idempotent answer), on
+    /// the blocking pool: it does not move the generation.
+    pub async fn write_unseen<F, T>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_log_only(f)).await.map_err(|_| ApiError::unavailable())?
+    }
+
     /// The same unit of write work on the current thread (for background writers and the CLI).
     /// On SQLite it waits for its turn *before* taking a connection, so queued writers never hold
     /// the connections readers need.

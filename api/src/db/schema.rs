@@ -109,6 +109,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    logbook_lines (team_id, year) {
+        team_id -> Text,
+        year -> Integer,
+        last_line -> Integer,
+    }
+}
+
+diesel::table! {
     teams (id) {
         id -> Text,
         name -> Text,
@@ -310,6 +318,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_log,
     idempotency_keys,
+    logbook_lines,
     teams,
     team_predecessors,
     mediators,

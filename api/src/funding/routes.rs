@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::*;
 use super::{fees, lists, store, summary};
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::logbook::routes::LogBookFormat as Format;
@@ -60,11 +61,14 @@ async fn list_funding_policies(
 async fn create_funding_policy(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<CreatePolicy>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (p, created) = st.db.write(move |c| store::create_policy(c, &actor, body.0)).await?;
-    let dto = store::policy_dto(p);
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/funding/policies/{}", dto.id)))
+    cmd.run(move |c| {
+        let (p, created) = store::create_policy(c, &actor, body.0)?;
+        let dto = store::policy_dto(p);
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/funding/policies/{}", dto.id))
+    })
+    .await
 }
 
 /// Ends or corrects a rate (its legal basis, end date, amount, notes); needs `If-Match`.
@@ -80,11 +84,14 @@ async fn update_funding_policy(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdatePolicy>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let p = st.db.write(move |c| store::update_policy(c, &actor, &id.to_string(), if_match.0, body.0)).await?;
-    let dto = store::policy_dto(p);
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let p = store::update_policy(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::policy_dto(p);
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Budget estimates (dự toán) in the caller's scope.
@@ -102,14 +109,13 @@ async fn list_budgets(
 /// A commune's estimate for a year and item; one per commune, year and item (409 `budget_exists`).
 #[utoipa::path(tag = "funding", request_body = CreateBudget, responses((status = 201, body = BudgetDto, headers(("ETag" = String), ("Location" = String)))))]
 #[post("/funding/budgets")]
-async fn create_budget(
-    actor: Allowed<can::ManageFunding>,
-    body: JsonBody<CreateBudget>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let (b, created) = st.db.write(move |c| store::create_budget(c, &actor, body.0)).await?;
-    let dto = store::budget_dto(b);
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/funding/budgets/{}", dto.id)))
+async fn create_budget(actor: Allowed<can::ManageFunding>, body: JsonBody<CreateBudget>, cmd: Command) -> Result<HttpResponse, ApiError> {
+    cmd.run(move |c| {
+        let (b, created) = store::create_budget(c, &actor, body.0)?;
+        let dto = store::budget_dto(b);
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/funding/budgets/{}", dto.id))
+    })
+    .await
 }
 
 /// Changes an estimate (amount, decision, notes); needs `If-Match`.
@@ -125,11 +131,14 @@ async fn update_budget(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateBudget>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let b = st.db.write(move |c| store::update_budget(c, &actor, &id.to_string(), if_match.0, body.0)).await?;
-    let dto = store::budget_dto(b);
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let b = store::update_budget(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::budget_dto(b);
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Disbursements, newest first.
@@ -172,16 +181,14 @@ async fn list_disbursements(
 async fn create_disbursement(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<CreateDisbursement>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (d, created) = store::create_disbursement(c, &actor, body.0)?;
-            Ok((store::disbursement_dto(c, d)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, 1, &format!("/api/v1/funding/disbursements/{}", dto.id)))
+    cmd.run(move |c| {
+        let (d, created) = store::create_disbursement(c, &actor, body.0)?;
+        let dto = store::disbursement_dto(c, d)?;
+        Answer::created(created, &dto, 1, &format!("/api/v1/funding/disbursements/{}", dto.id))
+    })
+    .await
 }
 
 /// One disbursement with the cases it pays.
@@ -223,10 +230,13 @@ async fn get_fee_suggestions(
 async fn accept_fee_suggestions(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<AcceptFees>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let out = st.db.write(move |c| fees::accept(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created().json(out))
+    cmd.run(move |c| {
+        let out = fees::accept(c, &actor, body.0)?;
+        Answer::json(StatusCode::CREATED, &out)
+    })
+    .await
 }
 
 /// Records that a mediator breached a duty on a case: they get no share of its fee.
@@ -235,10 +245,13 @@ async fn accept_fee_suggestions(
 async fn record_duty_breach(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<RecordDutyBreach>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let out = st.db.write(move |c| store::record_duty_breach(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created().json(out))
+    cmd.run(move |c| {
+        let out = store::record_duty_breach(c, &actor, body.0)?;
+        Answer::json(StatusCode::CREATED, &out)
+    })
+    .await
 }
 
 /// Confirmation lists, newest first.
@@ -265,16 +278,14 @@ async fn list_confirmation_lists(
 async fn create_confirmation_list(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<CreateConfirmationList>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (l, created) = lists::create(c, &actor, body.0)?;
-            Ok((lists::dto(c, l)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/funding/confirmation-lists/{}", dto.id)))
+    cmd.run(move |c| {
+        let (l, created) = lists::create(c, &actor, body.0)?;
+        let dto = lists::dto(c, l)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/funding/confirmation-lists/{}", dto.id))
+    })
+    .await
 }
 
 /// One confirmation list: JSON, a printable A4 page (`format=html`) with a signature column, or XLSX.
@@ -324,16 +335,14 @@ async fn update_confirmation_list(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateConfirmationList>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let l = lists::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            lists::dto(c, l)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let l = lists::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = lists::dto(c, l)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Budget against disbursements per item, and what each team received, for a unit and year:
@@ -388,16 +397,14 @@ async fn list_incident_claims(
 async fn create_incident_claim(
     actor: Allowed<can::ManageFunding>,
     body: JsonBody<CreateIncidentClaim>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (claim, created) = store::create_claim(c, &actor, body.0)?;
-            Ok((store::claim_dto(c, claim)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/funding/incident-claims/{}", dto.id)))
+    cmd.run(move |c| {
+        let (claim, created) = store::create_claim(c, &actor, body.0)?;
+        let dto = store::claim_dto(c, claim)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/funding/incident-claims/{}", dto.id))
+    })
+    .await
 }
 
 /// Records the decision on a submitted claim; needs `If-Match`.
@@ -413,14 +420,12 @@ async fn decide_incident_claim(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<DecideIncidentClaim>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let claim = store::decide_claim(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::claim_dto(c, claim)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let claim = store::decide_claim(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::claim_dto(c, claim)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }

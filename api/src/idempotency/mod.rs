@@ -1,10 +1,18 @@
 //! `Idempotency-Key` on every POST: the first request with a key runs and its answer is kept; a
 //! retry with the same key and the same body gets that answer again (`Idempotency-Replayed:
-//! true`) and changes nothing; the same key with another body is refused (422); a retry while
-//! the first is still running gets 409 with `Retry-After`. Keys belong to the caller, so two
-//! phones can never collide, and are forgotten after a day.
+//! true`) and changes nothing; the same key with another body is refused (422). Keys belong to
+//! the caller, so two phones can never collide, and are forgotten after a day.
+//!
+//! The answer of a command is kept by the command itself, in its own transaction
+//! (`crate::command`): a crash leaves either the work and its kept answer, or neither, so a retry
+//! after a crash can never do the work twice. The middleware only recognises the key, replays
+//! answers already kept, and keeps the answers of requests that changed nothing (a refusal) or
+//! that are not commands.
 
 pub mod store;
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -18,7 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::{PrincipalKind, RequestId};
 use crate::error::{ApiError, Lang};
 use crate::state::AppState;
-use store::Begun;
+use store::{Found, Kept, KeyOf};
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
@@ -49,6 +57,56 @@ fn without_secrets(body: &[u8]) -> String {
 /// The largest answer kept for replay; a larger one is answered but not kept.
 const MAX_KEPT_BODY: usize = 1024 * 1024;
 
+/// An answer as it will be kept: the headers a replay repeats, the body without secrets.
+pub fn kept_answer(status: StatusCode, headers: &header::HeaderMap, body: &[u8]) -> Kept {
+    let headers = KEPT_HEADERS
+        .iter()
+        .filter_map(|n| headers.get(n).and_then(|v| v.to_str().ok()).map(|v| (n.as_str().to_string(), v.to_string())))
+        .collect();
+    Kept { status: status.as_u16(), headers, body: without_secrets(body) }
+}
+
+/// The kept answer, sent again.
+pub fn replay(kept: Kept) -> HttpResponse {
+    let mut res = HttpResponse::build(StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK));
+    for (name, value) in kept.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(&value)) {
+            res.insert_header((n, v));
+        }
+    }
+    res.insert_header((REPLAYED, HeaderValue::from_static("true")));
+    res.body(kept.body)
+}
+
+/// What a keyed request passes to the command that runs it (in the request's extensions).
+#[derive(Clone)]
+pub struct Claim {
+    pub key: KeyOf,
+    /// Set by the command once it kept (or replayed) the answer, so the middleware leaves it be.
+    answered: Rc<Cell<bool>>,
+}
+
+impl Claim {
+    pub fn mark_answered(&self) {
+        self.answered.set(true);
+    }
+}
+
+/// The refusal for a key reused with another request.
+pub fn mismatch() -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+        .with_detail("Khóa này đã được dùng cho một yêu cầu có nội dung khác", "This key was used for a request with another body")
+}
+
+/// The answer to a request whose key already has a row: a replay, or why there is none.
+pub fn answer_found(found: Found) -> Result<HttpResponse, ApiError> {
+    match found {
+        Found::Done(kept) => Ok(replay(kept)),
+        Found::Mismatch => Err(mismatch()),
+        Found::Unanswered | Found::Nothing => Err(ApiError::conflict("idempotency_in_progress").with_header(header::RETRY_AFTER, "1")),
+    }
+}
+
 pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.method() != Method::POST || !req.headers().contains_key(&HEADER) {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
@@ -71,8 +129,8 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|t| state.keys.decode(t.trim()).ok())
+        .and_then(crate::http::bearer_token)
+        .and_then(|t| state.keys.decode(t).ok())
         .map(|c| format!("{}:{}", if c.kind == PrincipalKind::Client { "client" } else { "user" }, c.sub));
     let Some(owner) = owner else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
@@ -96,73 +154,45 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     hasher.update(req.uri().to_string().as_bytes());
     hasher.update(b"\n");
     hasher.update(&body);
-    let fingerprint = hex::encode(hasher.finalize());
+    let key = KeyOf { owner, key, fingerprint: hex::encode(hasher.finalize()) };
 
-    let (o, k, f) = (owner.clone(), key.clone(), fingerprint.clone());
-    let begun = match state.db.run(move |c| store::begin(c, &o, &k, &f)).await {
-        Ok(b) => b,
-        Err(e) => return fail(req, e),
-    };
-    match begun {
-        Begun::Mismatch => {
-            return fail(
-                req,
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").with_detail(
-                    "Khóa này đã được dùng cho một yêu cầu có nội dung khác",
-                    "This key was used for a request with another body",
-                ),
-            )
-        }
-        Begun::InProgress => return fail(req, ApiError::conflict("idempotency_in_progress").with_header(header::RETRY_AFTER, "1")),
-        Begun::Done(kept) => {
-            let mut res = HttpResponse::build(StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK));
-            for (name, value) in kept.headers {
-                if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(&value)) {
-                    res.insert_header((n, v));
-                }
+    // A read: a retry of a finished request is answered without running anything.
+    let k = key.clone();
+    match state.db.run(move |c| store::find(c, &k)).await {
+        Ok(Found::Nothing) => {}
+        Ok(found) => {
+            return match answer_found(found) {
+                Ok(res) => Ok(req.into_response(res)),
+                Err(e) => fail(req, e),
             }
-            res.insert_header((REPLAYED, HeaderValue::from_static("true")));
-            return Ok(req.into_response(res.body(kept.body)));
         }
-        Begun::Fresh => {}
+        Err(e) => return fail(req, e),
     }
 
+    let claim = Claim { key: key.clone(), answered: Rc::new(Cell::new(false)) };
+    req.extensions_mut().insert(claim.clone());
     req.set_payload(Payload::from(body));
-    let res = match next.call(req).await {
-        Ok(res) => res,
-        Err(e) => {
-            let (o, k) = (owner, key);
-            let _ = state.db.run(move |c| store::abandon(c, &o, &k)).await;
-            return Err(e);
-        }
-    };
+    let res = next.call(req).await?;
     let status = res.status();
+    // A command kept its answer with its work; a server failure is no answer (the retry runs
+    // again); anything else changed nothing, or is not a command, and is kept here.
+    if claim.answered.get() || status.is_server_error() {
+        return Ok(res.map_into_boxed_body());
+    }
     let (req, response) = res.into_parts();
     let (head, response_body) = response.into_parts();
-    let bytes = body::to_bytes_limited(response_body, MAX_KEPT_BODY).await;
-    let bytes = match bytes {
+    let bytes = match body::to_bytes_limited(response_body, MAX_KEPT_BODY).await {
         Ok(Ok(b)) => b,
         // Too large to keep, or unreadable: answer nothing rather than half an answer.
         _ => {
-            let (o, k) = (owner, key);
-            let _ = state.db.run(move |c| store::abandon(c, &o, &k)).await;
             let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
             let res = ApiError::internal().render(lang, Some(req.path()), request_id.as_deref());
             return Ok(ServiceResponse::new(req, res));
         }
     };
-    // A server failure is not an answer to keep: the retry should run again.
-    let keep = !status.is_server_error();
-    let headers: Vec<(String, String)> = KEPT_HEADERS
-        .iter()
-        .filter_map(|n| head.headers().get(n).and_then(|v| v.to_str().ok()).map(|v| (n.as_str().to_string(), v.to_string())))
-        .collect();
-    let (o, k, text) = (owner, key, without_secrets(&bytes));
-    let saved = state
-        .db
-        .run(move |c| if keep { store::complete(c, &o, &k, status.as_u16(), &headers, &text) } else { store::abandon(c, &o, &k) })
-        .await;
-    if let Err(e) = saved {
+    let kept = kept_answer(status, head.headers(), &bytes);
+    // Kept only if no other request with the key was kept meanwhile; either way this answer stands.
+    if let Err(e) = state.db.write_unseen(move |c| store::keep(c, &key, &kept)).await {
         tracing::error!(code = e.code, "could not keep an idempotent answer");
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))

@@ -1,3 +1,7 @@
+//! The kept answers of `Idempotency-Key` requests. A row is written once, with its answer, in the
+//! same transaction as the work it answers: a row without the work, or the work without its
+//! row, cannot be committed.
+
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -7,24 +11,37 @@ use crate::error::ApiError;
 
 /// How long a key is remembered.
 pub const KEEP_FOR_HOURS: i64 = 24;
-/// A first request still unfinished after this long is taken to have died with its process.
+/// Rows without an answer come only from versions that claimed a key before running its work;
+/// one still unanswered after this long died with its process.
 const ABANDONED_AFTER_SECS: i64 = 120;
 
+/// Who asked, with which key, for what: the request's identity for replays.
+#[derive(Clone, Debug)]
+pub struct KeyOf {
+    /// `user:<id>` or `client:<id>`: keys belong to their caller, so two phones never collide.
+    pub owner: String,
+    pub key: String,
+    /// SHA-256 of method, path, query and body.
+    pub fingerprint: String,
+}
+
+/// An answer as it is kept and replayed.
+#[derive(Clone, Debug)]
 pub struct Kept {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
-pub enum Begun {
-    /// This request is the first with the key: run it.
-    Fresh,
-    /// The first is still running.
-    InProgress,
-    /// The first finished: here is its answer.
+pub enum Found {
+    /// No request with this key yet: run it.
+    Nothing,
+    /// The first request finished: here is its answer.
     Done(Kept),
     /// The key was used for a different request.
     Mismatch,
+    /// A row without an answer, left by an older version that claimed keys up front.
+    Unanswered,
 }
 
 #[derive(Queryable)]
@@ -36,60 +53,54 @@ struct Row {
     created_at: chrono::NaiveDateTime,
 }
 
-/// Claims the key, or tells what happened to the request that claimed it first. The primary key
-/// decides races: of two requests inserting at once, exactly one succeeds.
-pub fn begin(conn: &mut DbConn, owner: &str, key: &str, fingerprint: &str) -> Result<Begun, ApiError> {
-    let insert = diesel::insert_into(keys::table)
-        .values((keys::actor_id.eq(owner), keys::idem_key.eq(key), keys::request_hash.eq(fingerprint), keys::created_at.eq(now())))
-        .execute(conn);
-    match insert {
-        Ok(_) => return Ok(Begun::Fresh),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
-        Err(e) => return Err(e.into()),
-    }
+/// What became of an earlier request with this key.
+pub fn find(conn: &mut DbConn, k: &KeyOf) -> Result<Found, ApiError> {
     let row: Option<Row> = keys::table
-        .find((owner, key))
+        .find((&k.owner, &k.key))
         .select((keys::request_hash, keys::status_code, keys::response_headers, keys::response_body, keys::created_at))
         .first(conn)
         .optional()?;
-    let Some(row) = row else {
-        // Abandoned and removed between our insert and read: try once more.
-        return begin(conn, owner, key, fingerprint);
-    };
-    if row.request_hash != fingerprint {
-        return Ok(Begun::Mismatch);
+    let Some(row) = row else { return Ok(Found::Nothing) };
+    if row.request_hash != k.fingerprint {
+        return Ok(Found::Mismatch);
     }
     match row.status_code {
-        Some(status) => Ok(Begun::Done(Kept {
-            status: u16::try_from(status).unwrap_or(200),
-            headers: row.response_headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
+        Some(status) => Ok(Found::Done(Kept {
+            status: u16::try_from(status).map_err(|_| ApiError::internal())?,
+            headers: row
+                .response_headers
+                .map(|h| serde_json::from_str(&h))
+                .transpose()
+                .map_err(|_| ApiError::internal())?
+                .unwrap_or_default(),
             body: row.response_body.unwrap_or_default(),
         })),
         None if row.created_at < now() - Duration::seconds(ABANDONED_AFTER_SECS) => {
-            let taken = diesel::update(keys::table.find((owner, key)).filter(keys::created_at.eq(row.created_at)))
-                .set(keys::created_at.eq(now()))
-                .execute(conn)?;
-            Ok(if taken == 1 { Begun::Fresh } else { Begun::InProgress })
+            // Its process died before answering; under the old scheme its work committed on its
+            // own, so this is the best that can be done for such a row: forget it.
+            diesel::delete(keys::table.find((&k.owner, &k.key)).filter(keys::status_code.is_null())).execute(conn)?;
+            Ok(Found::Nothing)
         }
-        None => Ok(Begun::InProgress),
+        None => Ok(Found::Unanswered),
     }
 }
 
-pub fn complete(conn: &mut DbConn, owner: &str, key: &str, status: u16, headers: &[(String, String)], body: &str) -> Result<(), ApiError> {
-    diesel::update(keys::table.find((owner, key)))
-        .set((
-            keys::status_code.eq(i32::from(status)),
-            keys::response_headers.eq(serde_json::to_string(headers).unwrap_or_default()),
-            keys::response_body.eq(body),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Forgets a key whose request failed on the server side, so a retry runs again.
-pub fn abandon(conn: &mut DbConn, owner: &str, key: &str) -> Result<(), ApiError> {
-    diesel::delete(keys::table.find((owner, key))).execute(conn)?;
-    Ok(())
+/// Keeps the answer of the request. `false` when another request with the same key was kept
+/// first (on PostgreSQL this waits for that request's transaction to end): the caller must then
+/// undo its own work and replay the kept answer.
+pub fn keep(conn: &mut DbConn, k: &KeyOf, answer: &Kept) -> Result<bool, ApiError> {
+    let headers = serde_json::to_string(&answer.headers).map_err(|_| ApiError::internal())?;
+    let row = (
+        keys::actor_id.eq(&k.owner),
+        keys::idem_key.eq(&k.key),
+        keys::request_hash.eq(&k.fingerprint),
+        keys::status_code.eq(Some(i32::from(answer.status))),
+        keys::response_headers.eq(Some(headers)),
+        keys::response_body.eq(Some(&answer.body)),
+        keys::created_at.eq(now()),
+    );
+    let inserted = crate::dispatch!(conn, |c| diesel::insert_into(keys::table).values(row).on_conflict_do_nothing().execute(c))?;
+    Ok(inserted == 1)
 }
 
 /// Forgets keys older than a day; run periodically by the server.

@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::{CreateMediator, EndMembership, MediatorDto, MediatorQuery, NewMembership, UpdateMediator};
 use super::store::{self, MediatorFilter};
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
@@ -48,16 +49,14 @@ async fn list_mediators(
 async fn create_mediator(
     actor: Allowed<can::ManageMediators>,
     body: JsonBody<CreateMediator>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (m, created) = store::create(c, &actor, body.0)?;
-            Ok((store::dto(c, &actor, m)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/mediators/{}", dto.id)))
+    cmd.run(move |c| {
+        let (m, created) = store::create(c, &actor, body.0)?;
+        let dto = store::dto(c, &actor, m)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/mediators/{}", dto.id))
+    })
+    .await
 }
 
 /// One mediator with their membership history.
@@ -91,16 +90,14 @@ async fn update_mediator(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateMediator>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let m = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::dto(c, &actor, m)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let m = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::dto(c, &actor, m)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Adds a membership: the mediator joins a team as member or leader (officers).
@@ -110,16 +107,14 @@ async fn add_membership(
     actor: Allowed<can::ManageMediators>,
     id: web::Path<uuid::Uuid>,
     body: JsonBody<NewMembership>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let m = store::add_membership(c, &actor, &id.to_string(), body.0)?;
-            store::dto(c, &actor, m)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let m = store::add_membership(c, &actor, &id.to_string(), body.0)?;
+        let dto = store::dto(c, &actor, m)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Ends a membership, with the reason and the decision (officers).
@@ -129,15 +124,13 @@ async fn end_membership(
     actor: Allowed<can::ManageMediators>,
     path: web::Path<(uuid::Uuid, uuid::Uuid)>,
     body: JsonBody<EndMembership>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
     let (id, membership_id) = path.into_inner();
-    let dto = st
-        .db
-        .write(move |c| {
-            let m = store::end_membership(c, &actor, &id.to_string(), &membership_id.to_string(), body.0)?;
-            store::dto(c, &actor, m)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let m = store::end_membership(c, &actor, &id.to_string(), &membership_id.to_string(), body.0)?;
+        let dto = store::dto(c, &actor, m)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }

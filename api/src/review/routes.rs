@@ -4,8 +4,9 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 use super::dto::*;
 use super::{render, store, year_end};
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
-use crate::http::{with_etag, IfMatch, JsonBody, QueryParams};
+use crate::http::{IfMatch, JsonBody, QueryParams};
 use crate::logbook::routes::LogBookFormat as Format;
 use crate::state::AppState;
 
@@ -37,10 +38,13 @@ async fn list_rating_schemes(_actor: Allowed<can::ReadReview>, st: web::Data<App
 async fn create_rating_scheme(
     actor: Allowed<can::ConfigureSchemes>,
     body: JsonBody<CreateRatingScheme>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st.db.write(move |c| store::create_scheme(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created().json(dto))
+    cmd.run(move |c| {
+        let dto = store::create_scheme(c, &actor, body.0)?;
+        Answer::json(StatusCode::CREATED, &dto)
+    })
+    .await
 }
 
 /// Team ratings in the caller's scope.
@@ -68,16 +72,14 @@ async fn list_team_ratings(
 async fn create_team_rating(
     actor: Allowed<can::ManageReview>,
     body: JsonBody<CreateTeamRating>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (r, created) = store::create_rating(c, &actor, body.0)?;
-            Ok((store::rating_dto(c, r)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/review/team-ratings/{}", dto.id)))
+    cmd.run(move |c| {
+        let (r, created) = store::create_rating(c, &actor, body.0)?;
+        let dto = store::rating_dto(c, r)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/review/team-ratings/{}", dto.id))
+    })
+    .await
 }
 
 /// Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`.
@@ -93,16 +95,14 @@ async fn update_team_rating(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateTeamRating>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let r = store::update_rating(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::rating_dto(c, r)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let r = store::update_rating(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::rating_dto(c, r)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Awards (khen thưởng) in the caller's scope.
@@ -126,19 +126,13 @@ async fn list_awards(
 /// Records an award to a team or a mediator.
 #[utoipa::path(tag = "review", request_body = CreateAward, responses((status = 201, body = AwardDto, headers(("ETag" = String), ("Location" = String)))))]
 #[post("/review/awards")]
-async fn create_award(
-    actor: Allowed<can::ManageReview>,
-    body: JsonBody<CreateAward>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (a, created) = store::create_award(c, &actor, body.0)?;
-            Ok((store::award_dto(c, a)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/review/awards/{}", dto.id)))
+async fn create_award(actor: Allowed<can::ManageReview>, body: JsonBody<CreateAward>, cmd: Command) -> Result<HttpResponse, ApiError> {
+    cmd.run(move |c| {
+        let (a, created) = store::create_award(c, &actor, body.0)?;
+        let dto = store::award_dto(c, a)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/review/awards/{}", dto.id))
+    })
+    .await
 }
 
 /// Corrects an award; needs `If-Match`.
@@ -154,16 +148,14 @@ async fn update_award(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateAward>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let a = store::update_award(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::award_dto(c, a)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let a = store::update_award(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::award_dto(c, a)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// A commune's targets for the year (the defaults of the plan when none were set).
@@ -192,11 +184,14 @@ async fn set_plan_targets(
     actor: Allowed<can::ManageReview>,
     path: web::Path<(uuid::Uuid, i32)>,
     body: JsonBody<PlanTargetsInput>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
     let (unit_id, year) = path.into_inner();
-    let t = st.db.write(move |c| store::set_targets(c, &actor, &unit_id.to_string(), year, body.0)).await?;
-    Ok(HttpResponse::Ok().json(t))
+    cmd.run(move |c| {
+        let t = store::set_targets(c, &actor, &unit_id.to_string(), year, body.0)?;
+        Answer::json(StatusCode::OK, &t)
+    })
+    .await
 }
 
 /// The year-end report of a commune: the plan's indicators beside its targets, computed from the

@@ -8,6 +8,7 @@ use super::figures::CaseFigures;
 use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
 use super::store;
 use crate::auth::{can, Actor, Allowed};
+use crate::command::{self, Command};
 use crate::error::ApiError;
 use crate::http::{encode_cursor, JsonBody, Page, QueryParams};
 use crate::state::AppState;
@@ -187,13 +188,12 @@ async fn list_case_facts(
 /// that supersedes the last; both are kept.
 #[utoipa::path(tag = "statistics", request_body = SubmitReport, responses((status = 201, body = ReportDto)))]
 #[post("/stats/reports")]
-async fn submit_report(
-    actor: Allowed<can::SubmitReports>,
-    body: JsonBody<SubmitReport>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let report = st.db.write(move |c| reports::submit(c, &actor, body.0)).await?;
-    Ok(HttpResponse::Created().json(report))
+async fn submit_report(actor: Allowed<can::SubmitReports>, body: JsonBody<SubmitReport>, cmd: Command) -> Result<HttpResponse, ApiError> {
+    cmd.run(move |c| {
+        let report = reports::submit(c, &actor, body.0)?;
+        command::Answer::json(actix_web::http::StatusCode::CREATED, &report)
+    })
+    .await
 }
 
 /// The submitted reports of the caller's scope, every version, newest first.
@@ -281,10 +281,13 @@ async fn put_access_standard(
     actor: Allowed<can::ConfigureSchemes>,
     code: web::Path<String>,
     body: JsonBody<super::access::PutAccessStandard>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let out = st.db.write(move |c| super::access::put_standard(c, &actor, &code, body.0)).await?;
-    Ok(HttpResponse::Ok().json(out))
+    cmd.run(move |c| {
+        let out = super::access::put_standard(c, &actor, &code, body.0)?;
+        command::Answer::json(actix_web::http::StatusCode::OK, &out)
+    })
+    .await
 }
 
 /// The mediation indicators of the access-to-law standard in force for the year, assessed for a

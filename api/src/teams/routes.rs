@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::{CreateTeam, TeamDto, TeamHealth, TeamQuery, UpdateTeam};
 use super::store::{self, TeamFilter};
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
@@ -41,19 +42,13 @@ async fn list_teams(
 /// Creates a team in a village (officers).
 #[utoipa::path(tag = "teams", request_body = CreateTeam, responses((status = 201, body = TeamDto, headers(("ETag" = String), ("Location" = String)))))]
 #[post("/teams")]
-async fn create_team(
-    actor: Allowed<can::ManageTeams>,
-    body: JsonBody<CreateTeam>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (team, created) = store::create(c, &actor, body.0)?;
-            Ok((store::dto(c, team)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/teams/{}", dto.id)))
+async fn create_team(actor: Allowed<can::ManageTeams>, body: JsonBody<CreateTeam>, cmd: Command) -> Result<HttpResponse, ApiError> {
+    cmd.run(move |c| {
+        let (team, created) = store::create(c, &actor, body.0)?;
+        let dto = store::dto(c, team)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/teams/{}", dto.id))
+    })
+    .await
 }
 
 /// One team.
@@ -83,16 +78,14 @@ async fn update_team(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateTeam>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let team = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::dto(c, team)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let team = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::dto(c, team)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// The team's composition today against the law's rules (≥ 3 mediators, ≥ 1 woman, ≥ 1

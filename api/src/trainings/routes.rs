@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::{Coverage, CoverageQuery, CreateTraining, TrainingDto, TrainingQuery, UpdateTraining};
 use super::store::{self, TrainingFilter};
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
@@ -43,16 +44,14 @@ async fn list_trainings(
 async fn create_training(
     actor: Allowed<can::ManageTrainings>,
     body: JsonBody<CreateTraining>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let (dto, created) = st
-        .db
-        .write(move |c| {
-            let (t, created) = store::create(c, &actor, body.0)?;
-            Ok((store::dto(c, t)?, created))
-        })
-        .await?;
-    Ok(crate::http::created(created, &dto, dto.version, &format!("/api/v1/trainings/{}", dto.id)))
+    cmd.run(move |c| {
+        let (t, created) = store::create(c, &actor, body.0)?;
+        let dto = store::dto(c, t)?;
+        Answer::created(created, &dto, dto.version, &format!("/api/v1/trainings/{}", dto.id))
+    })
+    .await
 }
 
 /// One training with its attendance.
@@ -86,16 +85,14 @@ async fn update_training(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateTraining>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let dto = st
-        .db
-        .write(move |c| {
-            let t = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            store::dto(c, t)
-        })
-        .await?;
-    Ok(with_etag(StatusCode::OK, &dto, dto.version))
+    cmd.run(move |c| {
+        let t = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+        let dto = store::dto(c, t)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
 }
 
 /// Of the mediators serving at the year's end (today for the current year), how many attended a

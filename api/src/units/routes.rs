@@ -5,6 +5,7 @@ use super::dto::{CreateSuccession, CreateUnit, SuccessionDto, UnitDto, UnitQuery
 use super::store::{self, UnitFilter};
 use crate::audit::store::Who;
 use crate::auth::{can, Allowed};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
@@ -60,16 +61,15 @@ async fn list_units(
     )
 )]
 #[post("/units")]
-async fn create_unit(
-    actor: Allowed<can::ManageUnits>,
-    body: JsonBody<CreateUnit>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn create_unit(actor: Allowed<can::ManageUnits>, body: JsonBody<CreateUnit>, cmd: Command) -> Result<HttpResponse, ApiError> {
     let who_actor = actor.clone();
-    let (unit, created) = st.db.write(move |c| store::create(c, &who_actor.scope, &Who::from(&who_actor), body.0)).await?;
-    let location = format!("/api/v1/units/{}", unit.id);
-    let version = unit.version;
-    Ok(crate::http::created(created, &UnitDto::from(unit), version, &location))
+    cmd.run(move |c| {
+        let (unit, created) = store::create(c, &who_actor.scope, &Who::from(&who_actor), body.0)?;
+        let location = format!("/api/v1/units/{}", unit.id);
+        let version = unit.version;
+        Answer::created(created, &UnitDto::from(unit), version, &location)
+    })
+    .await
 }
 
 /// One unit inside the caller's scope.
@@ -95,11 +95,14 @@ async fn update_unit(
     id: web::Path<uuid::Uuid>,
     if_match: IfMatch,
     body: JsonBody<UpdateUnit>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let unit = st.db.write(move |c| store::update(c, &actor.scope, &Who::from(&*actor), &id.to_string(), if_match.0, body.0)).await?;
-    let version = unit.version;
-    Ok(with_etag(StatusCode::OK, &UnitDto::from(unit), version))
+    cmd.run(move |c| {
+        let unit = store::update(c, &actor.scope, &Who::from(&*actor), &id.to_string(), if_match.0, body.0)?;
+        let version = unit.version;
+        Answer::record(&UnitDto::from(unit), version)
+    })
+    .await
 }
 
 /// The merges, splits, renames and transfers a unit took part in.
@@ -121,8 +124,11 @@ async fn list_unit_successions(
 async fn create_succession(
     actor: Allowed<can::ManageUnits>,
     body: JsonBody<CreateSuccession>,
-    st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let row = st.db.write(move |c| store::create_succession(c, &actor.scope, &Who::from(&*actor), body.0)).await?;
-    Ok(HttpResponse::Created().json(SuccessionDto::from(row)))
+    cmd.run(move |c| {
+        let row = store::create_succession(c, &actor.scope, &Who::from(&*actor), body.0)?;
+        Answer::json(StatusCode::CREATED, &SuccessionDto::from(row))
+    })
+    .await
 }

@@ -1,0 +1,144 @@
+//! Commands: every request that changes state runs through `Command::run`, in exactly one
+//! database transaction holding its rows, its audit rows, its statistics upkeep and — when the
+//! request carries an `Idempotency-Key` — its kept answer. A crash at any instant leaves all of
+//! it or none of it, so a retry with the same key gets the first answer and never a second record.
+//!
+//! A command's closure builds its whole answer (status, headers, JSON body) from the rows it
+//! wrote, inside the transaction, because that answer is what the key keeps.
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::http::etag_for_version;
+use crate::idempotency::{self, store as kept, Claim};
+use crate::state::AppState;
+
+/// The answer of a command, built inside its transaction.
+pub struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    /// A JSON answer.
+    pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Result<Answer, ApiError> {
+        let body = serde_json::to_vec(body).map_err(|_| ApiError::internal())?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(Answer { status, headers, body: Bytes::from(body) })
+    }
+
+    /// 200 with the record and its version as the `ETag`.
+    pub fn record<T: Serialize>(body: &T, version: i32) -> Result<Answer, ApiError> {
+        Ok(Answer::json(StatusCode::OK, body)?.with_etag(version))
+    }
+
+    /// The answer to a create: 201 with the record, its `ETag` and `Location`; or 200 when a retry
+    /// found the record an earlier try had made.
+    pub fn created<T: Serialize>(created: bool, body: &T, version: i32, location: &str) -> Result<Answer, ApiError> {
+        let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+        Answer::json(status, body)?.with_etag(version).with_header(header::LOCATION, location)
+    }
+
+    /// 204, nothing to say.
+    pub fn no_content() -> Answer {
+        Answer { status: StatusCode::NO_CONTENT, headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    pub fn with_etag(mut self, version: i32) -> Answer {
+        if let Ok(v) = HeaderValue::from_str(&etag_for_version(version)) {
+            self.headers.insert(header::ETAG, v);
+        }
+        self
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> Result<Answer, ApiError> {
+        self.headers.insert(name, HeaderValue::from_str(value).map_err(|_| ApiError::internal())?);
+        Ok(self)
+    }
+
+    fn kept(&self) -> kept::Kept {
+        idempotency::kept_answer(self.status, &self.headers, &self.body)
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status).body(self.body);
+        for (name, value) in self.headers {
+            res.headers_mut().insert(name, value);
+        }
+        res
+    }
+}
+
+/// The code of the error that unwinds a command whose key was kept by another request first.
+const KEY_TAKEN: &str = "idempotency_key_taken";
+
+/// A state-changing request about to run. Taking it as a handler argument is what makes the
+/// handler's work one transaction with its idempotency answer.
+pub struct Command {
+    state: web::Data<AppState>,
+    claim: Option<Claim>,
+}
+
+impl FromRequest for Command {
+    type Error = ApiError;
+    type Future = Ready<Result<Command, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(ApiError::internal);
+        ready(state.map(|state| Command { state, claim: req.extensions().get::<Claim>().cloned() }))
+    }
+}
+
+impl Command {
+    pub fn config(&self) -> &Config {
+        &self.state.config
+    }
+
+    /// Runs the work in one write transaction, keeps its answer under the request's key in that
+    /// same transaction, and sends it once committed.
+    pub async fn run<F>(self, work: F) -> Result<HttpResponse, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<Answer, ApiError> + Send + 'static,
+    {
+        let key = self.claim.as_ref().map(|c| c.key.clone());
+        let outcome = self
+            .state
+            .db
+            .write(move |c| {
+                let answer = work(c)?;
+                if let Some(key) = &key {
+                    if !kept::keep(c, key, &answer.kept())? {
+                        // Another request with this key was kept first: undo this one's work.
+                        return Err(ApiError::conflict(KEY_TAKEN));
+                    }
+                }
+                Ok(answer)
+            })
+            .await;
+        let Some(claim) = self.claim else { return outcome.map(Answer::into_response) };
+        match outcome {
+            Ok(answer) => {
+                claim.mark_answered();
+                Ok(answer.into_response())
+            }
+            Err(e) if e.code == KEY_TAKEN => {
+                claim.mark_answered();
+                let key = claim.key.clone();
+                let found = self.state.db.run(move |c| kept::find(c, &key)).await?;
+                idempotency::answer_found(found)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The write path: one transaction per command with its idempotency answer, log-book lines that
+//! never clash, corrections that keep what they do not name, reads of personal data audited
+//! before they are answered.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::cases::{create, new_case, world, World};
+use crate::common::{Resp, TestApp};
+
+on_both_backends!(
+    keyed_creates_make_one_case_whatever_the_bearer_spelling,
+    parallel_creates_for_one_team_take_consecutive_lines,
+    a_correction_keeps_what_it_does_not_name,
+    a_personal_data_read_is_audited_before_it_is_answered,
+    a_refused_command_keeps_its_refusal_and_changes_nothing,
+);
+
+fn cases_of_team(app: &TestApp, team: &str) -> Vec<(String, i32)> {
+    use hoagiai::db::schema::cases;
+    cases::table.filter(cases::team_id.eq(team)).select((cases::id, cases::logbook_line)).load(&mut *app.db.get().unwrap()).unwrap()
+}
+
+fn keyless(team: &str, summary: &str) -> Value {
+    let mut body = new_case(team);
+    body.as_object_mut().unwrap().remove("id");
+    body["summary"] = json!(summary);
+    body
+}
+
+async fn keyed_creates_make_one_case_whatever_the_bearer_spelling(app: TestApp) {
+    let w = world(app).await;
+    let token = w.leader.token.clone().unwrap();
+    let body = keyless(&w.team, "Tranh chấp ranh giới đất vườn");
+    // 200 identical creates at once with one key, half of them spelling the scheme in lower case.
+    let tries = (0..200).map(|i| {
+        let c = w.leader.clone();
+        let auth = if i % 2 == 0 { format!("Bearer {token}") } else { format!("bearer {token}") };
+        let b = body.to_string().into_bytes();
+        async move {
+            c.send(
+                "POST",
+                "/api/v1/cases",
+                &[("authorization", &auth), ("idempotency-key", "outbox-case-1")],
+                Some(("application/json", b)),
+            )
+            .await
+        }
+    });
+    let answers: Vec<Resp> = futures_util::future::join_all(tries).await;
+    for a in &answers {
+        assert_eq!(a.status, StatusCode::CREATED, "every try gets the first answer: {}", a.text);
+    }
+    let ids: std::collections::HashSet<&str> = answers.iter().map(|a| a.body["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 1, "every answer names the same case");
+    let fresh = answers.iter().filter(|a| a.header("idempotency-replayed").is_none()).count();
+    assert_eq!(fresh, 1, "one answer is the first, the others are replays");
+    assert_eq!(cases_of_team(&w.app, &w.team).len(), 1, "exactly one case was made");
+}
+
+async fn parallel_creates_for_one_team_take_consecutive_lines(app: TestApp) {
+    let w = world(app).await;
+    let tries = (0..64).map(|i| {
+        let c = w.leader.clone();
+        let b = keyless(&w.team, &format!("Vụ việc số {i}"));
+        async move { c.post("/api/v1/cases", &b).await }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let refused: Vec<String> = answers.iter().filter(|a| a.status != StatusCode::CREATED).map(|a| a.text.clone()).collect();
+    assert!(refused.is_empty(), "{} of 64 creates refused, e.g. {:?}", refused.len(), refused.first());
+    let mut lines: Vec<i32> = cases_of_team(&w.app, &w.team).into_iter().map(|(_, l)| l).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, (1..=64).collect::<Vec<_>>(), "64 distinct consecutive lines");
+    let mut answered: Vec<i64> = answers.iter().map(|a| a.body["logbook_line"].as_i64().unwrap()).collect();
+    answered.sort_unstable();
+    assert_eq!(answered, (1..=64).collect::<Vec<_>>(), "each answer shows its own line");
+}
+
+/// A concluded case whose first party has an ID number (written agreement for court recognition).
+async fn concluded_with_id_number(w: &World) -> (String, Vec<String>) {
+    let created = create(&w.leader, &new_case(&w.team)).await;
+    let p = format!("/api/v1/cases/{}", created.body["id"].as_str().unwrap());
+    let day = |n: i64| (hoagiai::db::today() - chrono::Duration::days(n)).to_string();
+    let res = w
+        .leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "parties", "assigned_on": day(4)}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = w
+        .leader
+        .post(&format!("{p}/end"), &json!({"end_reason": "agreement", "ended_on": day(2), "agreement_text": "Hai hộ giữ lối đi chung"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let parties: Vec<String> = res.body["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let res = w
+        .leader
+        .post(
+            &format!("{p}/written-agreement"),
+            &json!({"date": day(2), "signature": "signed", "for_court_recognition": true, "id_numbers": [{"party_id": parties[0], "id_number": "030061000123"}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    (p, parties)
+}
+
+async fn a_correction_keeps_what_it_does_not_name(app: TestApp) {
+    let w = world(app).await;
+    let (p, parties) = concluded_with_id_number(&w).await;
+    let before = w.officer.get(&p).await;
+    // The officer fixes the first party's name, naming nothing else.
+    let fixed = w.officer.patch(&p, &before.etag(), &json!({"parties": [{"full_name": "Nguyễn Văn Ân"}]})).await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
+    let first = &fixed.body["parties"][0];
+    assert_eq!(first["id"], parties[0].as_str());
+    assert_eq!(first["full_name"], "Nguyễn Văn Ân");
+    assert_eq!(first["id_number"], "030061000123", "the ID number stays: {}", fixed.text);
+    assert_eq!(first["age"], 58);
+    assert_eq!(first["address"], "Thôn Hội Yên");
+    assert_eq!(fixed.body["parties"][1], before.body["parties"][1], "the party not named is untouched");
+    assert_eq!(fixed.body["summary"], before.body["summary"]);
+
+    // By id, the second party's phone; clearing is explicit (null).
+    let res = w.officer.patch(&p, &fixed.etag(), &json!({"parties": [{"id": parties[1], "phone": null}]})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.body["parties"][1]["phone"].is_null());
+    assert_eq!(res.body["parties"][1]["birth_year"], 1961);
+    assert_eq!(res.body["parties"][0]["full_name"], "Nguyễn Văn Ân", "by id, the first party is not touched");
+
+    // The audit row names the changed fields, without the personal data itself.
+    let case_id = p.rsplit('/').next().unwrap();
+    let log = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={case_id}")).await;
+    let items = log.body["items"].as_array().unwrap();
+    assert_eq!(items[0]["action"], "correct");
+    assert_eq!(items[0]["new_values"]["changed_fields"], json!(["parties[2].phone"]));
+    assert_eq!(items[1]["new_values"]["changed_fields"], json!(["parties[1].full_name"]));
+    assert!(!log.text.contains("Nguyễn Văn Ân") && !log.text.contains("030061000123"), "no personal data in the audit: {}", log.text);
+
+    // A demand stays through a correction too (an unsuccessful case).
+    let created = create(&w.leader, &new_case(&w.team)).await;
+    let q = format!("/api/v1/cases/{}", created.body["id"].as_str().unwrap());
+    w.leader.post(&format!("{q}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await;
+    let party = created.body["parties"][0]["id"].as_str().unwrap();
+    let ended = w
+        .leader
+        .post(&format!("{q}/end"), &json!({"end_reason": "party_withdrew", "demands": [{"party_id": party, "demand": "Trả lại 2 m đất"}]}))
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.text);
+    let res = w.officer.patch(&q, &ended.etag(), &json!({"parties": [{"full_name": "Nguyễn Văn Ân"}]})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["parties"][0]["demand"], "Trả lại 2 m đất", "{}", res.text);
+
+    // Removing is said, never implied; a case keeps a party.
+    let res = w.officer.patch(&q, &res.etag(), &json!({"parties": [{"id": party, "removed": true}]})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["parties"].as_array().unwrap().len(), 1);
+    assert_eq!(res.body["parties"][0]["position"], 1);
+    let last = res.body["parties"][0]["id"].as_str().unwrap().to_string();
+    w.officer.patch(&q, &res.etag(), &json!({"parties": [{"id": last, "removed": true}]})).await.assert_problem(422, "validation_failed");
+}
+
+async fn a_personal_data_read_is_audited_before_it_is_answered(app: TestApp) {
+    use hoagiai::db::schema::audit_log;
+    let w = world(app).await;
+    let created = create(&w.leader, &new_case(&w.team)).await;
+    let id = created.body["id"].as_str().unwrap().to_string();
+    for n in 1..=5 {
+        let read = w.leader.get(&format!("/api/v1/cases/{id}")).await;
+        assert_eq!(read.status, StatusCode::OK);
+        // Checked the moment the answer arrives: the row is already committed.
+        let rows: i64 = audit_log::table
+            .filter(audit_log::entity_id.eq(&id))
+            .filter(audit_log::action.eq("read"))
+            .count()
+            .get_result(&mut *w.app.db.get().unwrap())
+            .unwrap();
+        assert_eq!(rows, n, "read {n} is in the audit log when its answer arrives");
+    }
+}
+
+async fn a_refused_command_keeps_its_refusal_and_changes_nothing(app: TestApp) {
+    let w = world(app).await;
+    let created = create(&w.leader, &new_case(&w.team)).await;
+    let p = format!("/api/v1/cases/{}", created.body["id"].as_str().unwrap());
+    // Ending a case nobody mediated is refused by the state machine: nothing changes, and the
+    // retry with the same key gets the same refusal.
+    let body = json!({"end_reason": "agreement", "agreement_text": "x"}).to_string().into_bytes();
+    let first = w.leader.send("POST", &format!("{p}/end"), &[("idempotency-key", "end-1")], Some(("application/json", body.clone()))).await;
+    assert!(first.status.is_client_error(), "{}", first.text);
+    let again = w.leader.send("POST", &format!("{p}/end"), &[("idempotency-key", "end-1")], Some(("application/json", body))).await;
+    assert_eq!(again.status, first.status);
+    assert_eq!(again.header("idempotency-replayed").as_deref(), Some("true"));
+    let now = w.leader.get(&p).await;
+    assert_eq!(now.body["version"], created.body["version"]);
+    assert_eq!(now.body["status"], "received");
+}
