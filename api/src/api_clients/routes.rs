@@ -37,7 +37,8 @@ async fn create_api_client(
     Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(CreatedApiClient { client: client.into(), client_secret }))
 }
 
-/// Revokes a machine client; its secret stops working at once.
+/// Revokes a machine client; its secret stops working at once, and so do its tokens (on other
+/// instances sharing the database, within `HOAGIAI_PRINCIPAL_RECHECK_SECS`).
 #[utoipa::path(tag = "api_clients", responses((status = 200, body = ApiClientDto)))]
 #[delete("/api-clients/{id}")]
 async fn revoke_api_client(
@@ -46,5 +47,7 @@ async fn revoke_api_client(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let client = st.db.write(move |c| store::revoke(c, &actor, &id.to_string())).await?;
+    // Its tokens stop here at once; other instances notice within the recheck interval.
+    st.principals.set(&client.id, false);
     Ok(HttpResponse::Ok().json(ApiClientDto::from(client)))
 }
