@@ -101,17 +101,6 @@ impl Throttle {
         }
     }
 
-    /// A failure without a reservation (kept for callers that check without reserving).
-    pub fn record_failure(&self, key: &str) {
-        let now = Instant::now();
-        let mut map = self.lock();
-        let entry = map.entry(key.to_string()).or_default();
-        entry.failures.push_back(now);
-        while entry.failures.len() > self.max_per_key {
-            entry.failures.pop_front();
-        }
-    }
-
     /// Forgets the key's failures (attempts still in flight keep counting until they end).
     pub fn clear(&self, key: &str) {
         if let Some(entry) = self.lock().get_mut(key) {
