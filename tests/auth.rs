@@ -15,6 +15,9 @@ on_both_backends!(
     logout_ends_the_session,
     password_change_ends_other_sessions,
     client_credentials_flow,
+    parallel_wrong_passwords_get_at_most_the_limit_of_checks,
+    deactivation_stops_access_tokens_at_once,
+    revocation_stops_client_tokens_at_once,
 );
 
 async fn login_right_and_wrong(app: TestApp) {
@@ -257,4 +260,95 @@ async fn throttling_behind_a_proxy_uses_the_proxys_address() {
         )
         .await;
     res.assert_problem(429, "too_many_requests");
+}
+
+/// 40 wrong passwords for one user at once: the throttle reserves each attempt before the
+/// password check, so at most 5 (the limit) are checked and answered 401, the rest 429 with
+/// `Retry-After`. A case created by someone else meanwhile goes through: the checks run outside
+/// the database writer. Its latency is printed, not asserted (timing belongs to the benchmark).
+async fn parallel_wrong_passwords_get_at_most_the_limit_of_checks(app: TestApp) {
+    let w = crate::cases::world(app).await;
+    w.app.create_user("nam.vt", Role::Viewer, None, "mat khau dung 123").await;
+    let body = json!({"username": "nam.vt", "password": "wrong guess 1"});
+    let guesses = (0..40).map(|_| {
+        let (anon, body) = (w.app.anon(), body.clone());
+        async move { anon.post("/api/v1/auth/login", &body).await }
+    });
+    let case = async {
+        // Let the burst start first.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+        let started = std::time::Instant::now();
+        let res = w.leader.post("/api/v1/cases", &crate::cases::new_case(&w.team)).await;
+        (res, started.elapsed())
+    };
+    let (answers, (created, took)) = futures_util::future::join(futures_util::future::join_all(guesses), case).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    eprintln!("case create during 40 parallel wrong logins: {took:?}");
+    let checked = answers.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
+    let throttled: Vec<_> = answers.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).collect();
+    assert!(checked <= 5, "{checked} passwords checked, the limit is 5");
+    assert_eq!(checked + throttled.len(), 40, "only 401 and 429: {:?}", answers.iter().map(|r| r.status).collect::<Vec<_>>());
+    for r in &throttled {
+        r.assert_problem(429, "too_many_requests");
+        assert!(r.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n >= 1)), "{:?}", r.headers);
+    }
+    // The limit is reached: even the right password waits now.
+    w.app
+        .anon()
+        .post("/api/v1/auth/login", &json!({"username": "nam.vt", "password": "mat khau dung 123"}))
+        .await
+        .assert_problem(429, "too_many_requests");
+}
+
+/// A deactivated account's access token stops working at once on the instance that deactivated
+/// it (not 15 minutes later at its expiry); reactivated, a new sign-in works again.
+async fn deactivation_stops_access_tokens_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    let id = app.create_user("tam.pv", Role::Viewer, None, "mat khau dung 123").await;
+    let user = app.login("tam.pv", "mat khau dung 123").await;
+    assert_eq!(user.get("/api/v1/me").await.status, StatusCode::OK);
+    let current = admin.get(&format!("/api/v1/users/{id}")).await;
+    let res = admin.patch(&format!("/api/v1/users/{id}"), &current.etag(), &json!({"active": false})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    user.get("/api/v1/me").await.assert_problem(401, "token_revoked");
+    user.get("/api/v1/units").await.assert_problem(401, "token_revoked");
+    let res = admin.patch(&format!("/api/v1/users/{id}"), &res.etag(), &json!({"active": true})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(user.get("/api/v1/me").await.status, StatusCode::OK, "reactivated: the token, still within its life, works again");
+}
+
+/// A revoked machine client's token stops working at once, not at its expiry an hour later.
+async fn revocation_stops_client_tokens_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    let res = admin.post("/api/v1/api-clients", &json!({"name": "Sở Tư pháp"})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let (id, secret) = (res.body["id"].as_str().unwrap().to_string(), res.body["client_secret"].as_str().unwrap().to_string());
+    let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}").into_bytes();
+    let res = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let machine = app.with_token(res.body["access_token"].as_str().unwrap());
+    assert_eq!(machine.get("/api/v1/units").await.status, StatusCode::OK);
+    assert_eq!(admin.delete(&format!("/api/v1/api-clients/{id}")).await.status, StatusCode::OK);
+    machine.get("/api/v1/units").await.assert_problem(401, "token_revoked");
+}
+
+/// Another instance deactivates the account (here: straight in the database, which this
+/// instance does not see): its tokens stop within `principal_recheck_secs`.
+#[actix_web::test]
+async fn deactivation_elsewhere_is_noticed_within_the_recheck_interval() {
+    let app = TestApp::sqlite_with(&[("principal_recheck_secs", "1")]).await;
+    let id = app.create_user("khanh.dv", Role::Viewer, None, "mat khau dung 123").await;
+    let user = app.login("khanh.dv", "mat khau dung 123").await;
+    assert_eq!(user.get("/api/v1/me").await.status, StatusCode::OK);
+    app.db
+        .write(move |c| {
+            use diesel::prelude::*;
+            use hoagiai::db::schema::users;
+            diesel::update(users::table.find(id)).set(users::active.eq(false)).execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    user.get("/api/v1/me").await.assert_problem(401, "token_revoked");
 }

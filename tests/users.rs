@@ -13,6 +13,7 @@ on_both_backends!(
     nobody_changes_their_own_role_or_locks_themselves_out,
     generated_password_is_shown_once_and_works,
     writes_are_audited_within_scope,
+    weak_passwords_are_refused,
 );
 
 /// Every role against the account and unit operations: who may do what.
@@ -204,4 +205,73 @@ async fn retried_user_create_with_the_same_id() {
     let again = tree.admin.post("/api/v1/users", &body).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     assert_eq!(again.body["id"], id.to_string());
+}
+
+/// Easy passwords are refused wherever a person's password is set: a new account, a reset, a
+/// change. The refusal names the field, with the code `weak_password` and the reason.
+async fn weak_passwords_are_refused(app: TestApp) {
+    let admin = app.admin().await.english();
+    // Long enough for the length rule: the username itself must be refused as too guessable.
+    let username = unique_name("binh.lethanh");
+    for weak in ["1234567890", "password12", "          ", username.as_str()] {
+        let body = json!({"username": username, "display_name": "Lê Thanh Bình", "role": "viewer", "password": weak});
+        let res = admin.post("/api/v1/users", &body).await;
+        res.assert_problem(422, "validation_failed");
+        assert_eq!(res.body["errors"][0]["field"], "password", "{weak:?}: {}", res.text);
+        assert_eq!(res.body["errors"][0]["code"], "weak_password", "{weak:?}: {}", res.text);
+        assert!(res.body["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // zxcvbn's feedback comes along where it has some.
+    let body = json!({"username": username, "display_name": "Lê Thanh Bình", "role": "viewer", "password": "password12"});
+    let res = admin.post("/api/v1/users", &body).await;
+    assert!(res.body["errors"][0]["params"]["score"].as_u64().is_some_and(|s| s < 3), "{}", res.text);
+    // Nothing was created; a strong password (or none: a generated one) is accepted.
+    let body = json!({"username": username, "display_name": "Lê Thanh Bình", "role": "viewer", "password": "lúa chín vàng đồng quê"});
+    let res = admin.post("/api/v1/users", &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.body["id"].as_str().unwrap().to_string();
+    let body = json!({"username": unique_name("gen"), "display_name": "Người được tạo mật khẩu", "role": "viewer"});
+    let res = admin.post("/api/v1/users", &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+
+    // A reset by an administrator, and a change by the person.
+    let res = admin.post(&format!("/api/v1/users/{id}/password"), &json!({"new_password": "1234567890"})).await;
+    res.assert_problem(422, "validation_failed");
+    assert_eq!((&res.body["errors"][0]["field"], &res.body["errors"][0]["code"]), (&json!("new_password"), &json!("weak_password")));
+    let person = app.login(&username, "lúa chín vàng đồng quê").await;
+    let res =
+        person.post("/api/v1/me/password", &json!({"current_password": "lúa chín vàng đồng quê", "new_password": "password12"})).await;
+    res.assert_problem(422, "validation_failed");
+    assert_eq!(res.body["errors"][0]["code"], "weak_password");
+    app.login(&username, "lúa chín vàng đồng quê").await;
+}
+
+/// `hoagiai admin create` refuses a weak password piped to it, and creates nothing.
+#[test]
+fn admin_create_refuses_a_weak_piped_password() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |password: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hoagiai"))
+            .args(["admin", "create", "--username", "quan.tri"])
+            .current_dir(dir.path())
+            .env("HOAGIAI_DATA_DIR", dir.path())
+            .env("HOAGIAI_DATABASE_URL", format!("sqlite://{}", dir.path().join("cli.db").display()))
+            .env_remove("HOAGIAI_CONFIG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the hoagiai binary");
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("password12");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a weak password was accepted");
+    assert!(stderr.contains("password: "), "{stderr}");
+    let out = run("quan.tri");
+    assert!(!out.status.success(), "the username as password was accepted");
+    let out = run("mỗi năm một mùa lúa mới");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

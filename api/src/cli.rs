@@ -58,8 +58,8 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
-    /// Create an administrator. The password is read from standard input when it is piped;
-    /// otherwise one is generated and printed once.
+    /// Create an administrator. The password is read from standard input when it is piped (and
+    /// refused when it is easy to guess); otherwise one is generated and printed once.
     Create {
         #[arg(long)]
         username: String,
@@ -208,19 +208,26 @@ pub fn create_admin(db: &Db, username: &str, display_name: &str, password: Optio
         password,
         mediator_id: None,
     };
-    validator::Validate::validate(&input).map_err(|e| {
-        let e = crate::error::ApiError::from(e);
-        let fields: Vec<String> = e
-            .errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, crate::error::field_message(&f.code, &f.params, crate::error::Lang::En)))
-            .collect();
-        fields.join("; ")
-    })?;
+    validator::Validate::validate(&input).map_err(|e| problem_text(&crate::error::ApiError::from(e)))?;
+    let mut input = input;
+    let new = crate::users::rules::new_password("password", input.password.take(), username, display_name).map_err(|e| problem_text(&e))?;
     let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
-    let (user, generated, _) = crate::db::write_transaction(&mut conn, |c| crate::users::store::create(c, &system, input))
-        .map_err(|e| crate::error::title(e.code, e.status, crate::error::Lang::En).to_string())?;
+    let (user, generated, _) =
+        crate::db::write_transaction(&mut conn, |c| crate::users::store::create(c, &system, input, new)).map_err(|e| problem_text(&e))?;
     Ok((user.username, generated))
+}
+
+/// A problem for the terminal, in English: each field at fault with its sentence, or the title.
+fn problem_text(e: &crate::error::ApiError) -> String {
+    if e.errors.is_empty() {
+        return crate::error::title(e.code, e.status, crate::error::Lang::En).to_string();
+    }
+    let fields: Vec<String> = e
+        .errors
+        .iter()
+        .map(|f| format!("{}: {}", f.field, crate::error::field_message(&f.code, &f.params, crate::error::Lang::En)))
+        .collect();
+    fields.join("; ")
 }
 
 fn serve(mut config: Config, demo: bool) -> Result<(), String> {

@@ -27,6 +27,8 @@ pub struct Config {
     pub login_max_failures_per_username: usize,
     pub login_max_failures_per_address: usize,
     pub login_window_secs: u64,
+    /// Seconds a "still active / not revoked" answer about a token's principal is trusted.
+    pub principal_recheck_secs: u64,
     pub log_format: LogFormat,
     /// Days between the first assignment and the start of mediation (the law's "03 ngày").
     pub case_start_deadline_days: i32,
@@ -88,6 +90,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "failed logins per client address in the window before 429",
     ),
     ("login_window_secs", "HOAGIAI_LOGIN_WINDOW_SECS", "900", "the login throttling window, in seconds"),
+    (
+        "principal_recheck_secs",
+        "HOAGIAI_PRINCIPAL_RECHECK_SECS",
+        "15",
+        "seconds after which a token's account or client is checked again for deactivation or revocation; 0: every request",
+    ),
     ("log_format", "HOAGIAI_LOG_FORMAT", "text", "text or json"),
     (
         "case_start_deadline_days",
@@ -235,6 +243,7 @@ impl Config {
             login_max_failures_per_username: number(get("login_max_failures_per_username"), 5, 1)?,
             login_max_failures_per_address: number(get("login_max_failures_per_address"), 20, 1)?,
             login_window_secs: number(get("login_window_secs"), 900, 1)?,
+            principal_recheck_secs: number(get("principal_recheck_secs"), 15, 0)?,
             log_format,
             case_start_deadline_days: number(get("case_start_deadline_days"), 3, 0)?,
             client_rate_limit: number(get("client_rate_limit"), 600, 1)?,

@@ -108,7 +108,7 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
         let mut logins = Vec::new();
         for (username, name, role, unit_id, mediator_id, where_) in people {
             let secret = password::generate_password();
-            let input = CreateUser {
+            let mut input = CreateUser {
                 id: None,
                 username: username.into(),
                 display_name: name.into(),
@@ -118,7 +118,8 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
                 password: Some(secret.clone()),
                 mediator_id: mediator_id.map(|m| m.parse().expect("mediator ids are UUIDs")),
             };
-            crate::users::store::create(conn, &system_admin, input)?;
+            let new = crate::users::rules::new_password("password", input.password.take(), username, name)?;
+            crate::users::store::create(conn, &system_admin, input, new)?;
             logins.push(DemoLogin { username: username.into(), password: secret, role, where_ });
         }
         Ok(logins)

@@ -15,6 +15,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: JwtKeys,
     pub login_throttle: LoginThrottle,
+    /// Whether a token's user is still active or its client not revoked, checked again every
+    /// `principal_recheck_secs`.
+    pub principals: crate::auth::principals::Principals,
     /// Requests of machine clients, per client.
     pub client_limiter: RateLimiter,
     /// Reads of personal data, recorded in the audit log in batches.
@@ -29,6 +32,7 @@ impl AppState {
         AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
+            principals: crate::auth::principals::Principals::new(Duration::from_secs(config.principal_recheck_secs)),
             client_limiter: RateLimiter::new(config.client_rate_limit),
             stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),
             read_log: crate::audit::store::ReadLog::start(db.clone()),

@@ -132,7 +132,10 @@ impl TestApp {
             mediator_id: None,
         };
         let system = hoagiai::auth::Actor::system();
-        let (user, _, _) = self.db.write(move |c| hoagiai::users::store::create(c, &system, input)).await.expect("create user");
+        // The same strength rule as over HTTP: a test password must be a strong one.
+        let new = hoagiai::users::rules::new_password("password", Some(password.into()), username, &input.display_name)
+            .expect("a strong password");
+        let (user, _, _) = self.db.write(move |c| hoagiai::users::store::create(c, &system, input, new)).await.expect("create user");
         user.id
     }
 

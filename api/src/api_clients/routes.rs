@@ -44,17 +44,24 @@ async fn create_api_client(
     .await
 }
 
-/// Revokes a machine client; its secret stops working at once.
+/// Revokes a machine client; its secret stops working at once, and so do its tokens (on other
+/// instances sharing the database, within `HOAGIAI_PRINCIPAL_RECHECK_SECS`).
 #[utoipa::path(tag = "api_clients", responses((status = 200, body = ApiClientDto)))]
 #[delete("/api-clients/{id}")]
 async fn revoke_api_client(
     actor: Allowed<can::ManageApiClients>,
     id: web::Path<uuid::Uuid>,
     cmd: Command,
+    st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    cmd.run(move |c| {
-        let client = store::revoke(c, &actor, &id.to_string())?;
-        Answer::json(StatusCode::OK, &ApiClientDto::from(client))
-    })
-    .await
+    let revoked = id.to_string();
+    let res = cmd
+        .run(move |c| {
+            let client = store::revoke(c, &actor, &id.to_string())?;
+            Answer::json(StatusCode::OK, &ApiClientDto::from(client))
+        })
+        .await?;
+    // Its tokens stop here at once; other instances notice within the recheck interval.
+    st.principals.set(&revoked, false);
+    Ok(res)
 }

@@ -72,7 +72,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateApiClient) -> Resul
     Ok((client, secret))
 }
 
-/// Revokes a client: its secret stops working at once; tokens already issued expire on their own.
+/// Revokes a client: its secret stops working at once, its tokens within
+/// `HOAGIAI_PRINCIPAL_RECHECK_SECS` (at once on this instance: the route tells `Principals`).
 pub fn revoke(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ApiClient, ApiError> {
     let current = find(conn, &actor.scope, id)?;
     if current.revoked_at.is_some() {
@@ -96,7 +97,7 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ApiClient, A
     Ok(next)
 }
 
-/// Checks a client's credentials; records the use.
+/// Checks a client's credentials (a read: the secret is a SHA-256 of 256 random bits).
 pub fn authenticate(conn: &mut DbConn, client_id: &str, secret: &str) -> Result<Option<ApiClient>, ApiError> {
     let Some(client) = api_clients::table.find(client_id).select(ApiClient::as_select()).first(conn).optional()? else {
         return Ok(None);
@@ -104,6 +105,16 @@ pub fn authenticate(conn: &mut DbConn, client_id: &str, secret: &str) -> Result<
     if client.revoked_at.is_some() || client.secret_hash != password::token_hash(secret) {
         return Ok(None);
     }
-    diesel::update(api_clients::table.find(client_id)).set(api_clients::last_used_at.eq(now())).execute(conn)?;
     Ok(Some(client))
+}
+
+/// Whether a token request should update `last_used_at`: it shows when a client was last seen,
+/// to the minute, so a client asking for tokens in a loop costs one write a minute.
+pub fn use_worth_recording(client: &ApiClient) -> bool {
+    client.last_used_at.is_none_or(|at| now() - at >= chrono::Duration::seconds(60))
+}
+
+pub fn record_use(conn: &mut DbConn, client_id: &str) -> Result<(), ApiError> {
+    diesel::update(api_clients::table.find(client_id)).set(api_clients::last_used_at.eq(now())).execute(conn)?;
+    Ok(())
 }

@@ -5,6 +5,7 @@ pub mod dto;
 pub mod jwt;
 pub mod password;
 pub mod policy;
+pub mod principals;
 pub mod routes;
 pub mod session;
 pub mod throttle;
@@ -12,6 +13,7 @@ pub mod throttle;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -167,13 +169,15 @@ impl<P: Permission> std::ops::Deref for Allowed<P> {
 
 impl<P: Permission> FromRequest for Allowed<P> {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(actor_from_request(req).and_then(|actor| {
+        let req = req.clone();
+        Box::pin(async move {
+            let actor = actor_from_request(&req).await?;
             actor.require(P::ACTION)?;
             Ok(Allowed(actor, std::marker::PhantomData))
-        }))
+        })
     }
 }
 
@@ -183,15 +187,19 @@ pub struct RequestId(pub String);
 
 impl FromRequest for Actor {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(actor_from_request(req))
+        let req = req.clone();
+        Box::pin(async move { actor_from_request(&req).await })
     }
 }
 
-fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
-    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?;
+/// The actor of a valid token whose user is still active (or client not revoked). That second
+/// question is answered from memory and read again every `HOAGIAI_PRINCIPAL_RECHECK_SECS`, so a
+/// deactivation stops the account's tokens within that time rather than at their expiry.
+async fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -202,6 +210,9 @@ fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
     // Machine clients share the server with people: each gets its own rate.
     if claims.kind == PrincipalKind::Client {
         state.client_limiter.take(&claims.sub).map_err(ApiError::too_many_requests)?;
+    }
+    if !state.principals.check(&state.db, claims.kind, &claims.sub).await? {
+        return Err(ApiError::unauthorized("token_revoked"));
     }
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     Ok(Actor {

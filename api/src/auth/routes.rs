@@ -53,26 +53,37 @@ async fn login(req: HttpRequest, body: JsonBody<LoginRequest>, st: web::Data<App
     let LoginRequest { username, password: secret } = body.0;
     let username = crate::users::rules::normalise_username(&username);
     let address = client_address(&req, st.config.trust_proxy);
-    if let Some(wait) = st.login_throttle.check(&username, &address) {
-        return Err(ApiError::too_many_requests(wait));
+    // The attempt counts before the password is checked: guesses sent at once cannot overrun
+    // the limit. Dropped on an early return, it stops counting.
+    let attempt = st.login_throttle.reserve(&username, &address).map_err(ApiError::too_many_requests)?;
+    // A read, then the password check on the blocking pool outside any transaction (argon2id
+    // takes tens of milliseconds), then only the short write that issues the tokens: a burst
+    // of sign-ins never holds the single SQLite writer while hashing.
+    let name = username.clone();
+    let user = st.db.run(move |c| users::find_by_username(c, &name)).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let right = web::block(move || match stored {
+        Some(hash) => password::verify(&secret, &hash),
+        None => {
+            password::verify_dummy(&secret);
+            false
+        }
+    })
+    .await
+    .map_err(|_| ApiError::unavailable())?;
+    let Some(user) = user.filter(|_| right) else {
+        attempt.failed();
+        return Err(ApiError::unauthorized("invalid_credentials"));
+    };
+    // Said only after the right password, so it reveals nothing to a guesser.
+    if !user.active {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "account_inactive"));
     }
     let state = st.clone();
-    let name = username.clone();
     let request_id = req.extensions().get::<super::RequestId>().map(|r| r.0.clone());
-    let outcome = st
+    let tokens = st
         .db
         .write(move |c| {
-            let Some(user) = users::find_by_username(c, &name)? else {
-                password::verify_dummy(&secret);
-                return Err(ApiError::unauthorized("invalid_credentials"));
-            };
-            if !password::verify(&secret, &user.password_hash) {
-                return Err(ApiError::unauthorized("invalid_credentials"));
-            }
-            // Said only after the right password, so it reveals nothing to a guesser.
-            if !user.active {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "account_inactive"));
-            }
             let tokens = session::issue(c, &state.keys, &state.config, &user, &crate::db::new_id())?;
             audit::record(
                 c,
@@ -81,19 +92,9 @@ async fn login(req: HttpRequest, body: JsonBody<LoginRequest>, st: web::Data<App
             )?;
             Ok(tokens)
         })
-        .await;
-    match outcome {
-        Ok(tokens) => {
-            st.login_throttle.succeeded(&username);
-            Ok(token_answer(&tokens))
-        }
-        Err(e) => {
-            if e.code == "invalid_credentials" {
-                st.login_throttle.failed(&username, &address);
-            }
-            Err(e)
-        }
-    }
+        .await?;
+    attempt.succeeded();
+    Ok(token_answer(&tokens))
 }
 
 /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one
@@ -149,16 +150,19 @@ async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> R
     };
     let address = client_address(&req, st.config.trust_proxy);
     let throttle_key = format!("client:{client_id}");
-    if let Some(wait) = st.login_throttle.check(&throttle_key, &address) {
-        return Err(ApiError::too_many_requests(wait));
-    }
+    let attempt = st.login_throttle.reserve(&throttle_key, &address).map_err(ApiError::too_many_requests)?;
+    // Checked with a read; the write (the time of last use) only when it is worth recording.
     let id = client_id.clone();
-    let client = st.db.write(move |c| crate::api_clients::store::authenticate(c, &id, &secret)).await?;
+    let client = st.db.run(move |c| crate::api_clients::store::authenticate(c, &id, &secret)).await?;
     let Some(client) = client else {
-        st.login_throttle.failed(&throttle_key, &address);
+        attempt.failed();
         return Err(ApiError::unauthorized("invalid_client").with_extension("error", "invalid_client".into()));
     };
-    st.login_throttle.succeeded(&throttle_key);
+    attempt.succeeded();
+    if crate::api_clients::store::use_worth_recording(&client) {
+        let id = client.id.clone();
+        st.db.write(move |c| crate::api_clients::store::record_use(c, &id)).await?;
+    }
     let ttl = st.config.client_token_ttl;
     let access_token = st.keys.issue(
         &Subject {

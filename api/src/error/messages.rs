@@ -19,6 +19,7 @@ const TITLES: &[(&str, &str, &str)] = &[
     ("unauthenticated", "Chưa đăng nhập", "Authentication required"),
     ("invalid_token", "Mã truy cập không hợp lệ", "The access token is not valid"),
     ("token_expired", "Mã truy cập đã hết hạn", "The access token has expired"),
+    ("token_revoked", "Tài khoản đã bị khóa hoặc ứng dụng kết nối đã bị thu hồi", "The account is deactivated or the client revoked"),
     ("invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng", "Wrong username or password"),
     ("account_inactive", "Tài khoản đã bị khóa", "The account is deactivated"),
     ("invalid_refresh_token", "Mã làm mới không hợp lệ hoặc đã hết hạn", "The refresh token is not valid or has expired"),
@@ -87,6 +88,26 @@ fn param(params: &Map<String, Value>, key: &str) -> String {
     }
 }
 
+/// Why a password was refused (`reason`), with zxcvbn's warning in English.
+fn weak_password(params: &Map<String, Value>, en: bool) -> String {
+    let reason = params.get("reason").and_then(Value::as_str).unwrap_or("guessable");
+    match (reason, en) {
+        ("blank", true) => "The password must not be only spaces".into(),
+        ("blank", false) => "Mật khẩu không được chỉ gồm dấu cách".into(),
+        ("same_as_username", true) => "The password must not be the username".into(),
+        ("same_as_username", false) => "Mật khẩu không được trùng tên đăng nhập".into(),
+        ("repeated", true) => "The password must not repeat one character or group".into(),
+        ("repeated", false) => "Mật khẩu không được lặp lại một ký tự hoặc một nhóm ký tự".into(),
+        ("common", true) => "This is one of the most common passwords; choose another".into(),
+        ("common", false) => "Đây là một trong những mật khẩu phổ biến nhất; hãy chọn mật khẩu khác".into(),
+        (_, true) => match params.get("warning").and_then(Value::as_str) {
+            Some(w) => format!("The password is too easy to guess: {w} Use a few unrelated words"),
+            None => "The password is too easy to guess; use a few unrelated words".into(),
+        },
+        (_, false) => "Mật khẩu quá dễ đoán; hãy dùng một cụm vài từ không liên quan đến nhau".into(),
+    }
+}
+
 /// The sentence for one field error. Codes are validator's (`length`, `range`, `email`, …) and
 /// ours (`required`, `invalid_type`, `unknown_variant`, …).
 pub fn field_message(code: &str, params: &Map<String, Value>, lang: Lang) -> String {
@@ -127,6 +148,7 @@ pub fn field_message(code: &str, params: &Map<String, Value>, lang: Lang) -> Str
         "phone_format" => "Số điện thoại không hợp lệ".into(),
         "control_characters" if en => "Must not contain control characters".into(),
         "control_characters" => "Không được chứa ký tự điều khiển".into(),
+        "weak_password" => weak_password(params, en),
         "not_allowed_for_role" if en => "Not allowed for this role".into(),
         "not_allowed_for_role" => "Không phù hợp với vai trò này".into(),
         "outside_scope" if en => "Outside your scope".into(),

@@ -2,7 +2,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::{ChangePassword, CreateUser, CreatedUser, PasswordReset, ResetPassword, UpdateUser, UserDto, UserQuery};
-use super::rules::may_assign;
+use super::rules::{may_assign, new_password_off_thread};
 use super::store::{self, UserFilter};
 use crate::audit::store::Who;
 use crate::auth::{can, password, Actor, Allowed, PrincipalKind, Role};
@@ -42,24 +42,33 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
         return Err(ApiError::forbidden());
     }
     let input = body.0;
+    let throttle = &st.login_throttle.per_username;
     let throttle_key = format!("password:{}", actor.id);
-    if let Some(wait) = st.login_throttle.per_username.retry_after(&throttle_key) {
-        return Err(ApiError::too_many_requests(wait));
-    }
-    let result = st
-        .db
-        .write(move |c| {
-            let user = store::find_self(c, &actor.id)?;
-            if !password::verify(&input.current_password, &user.password_hash) {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong_password"));
+    throttle.reserve(&throttle_key).map_err(ApiError::too_many_requests)?;
+    // Released unless the current password turns out wrong (then it counts as a failure).
+    struct Attempt<'a>(&'a crate::auth::throttle::Throttle, &'a str, bool);
+    impl Drop for Attempt<'_> {
+        fn drop(&mut self) {
+            if self.2 {
+                self.0.fail(self.1)
+            } else {
+                self.0.release(self.1)
             }
-            store::set_password(c, &Who::from(&actor), &user, &input.new_password, "password_change")
-        })
-        .await;
-    if result.as_ref().is_err_and(|e| e.code == "wrong_password") {
-        st.login_throttle.per_username.record_failure(&throttle_key);
+        }
     }
-    result?;
+    let mut attempt = Attempt(throttle, &throttle_key, false);
+    // Read, check the current password and hash the new one outside any transaction; then the
+    // short write.
+    let id = actor.id.clone();
+    let user = st.db.run(move |c| store::find_self(c, &id)).await?;
+    let (current, stored) = (input.current_password, user.password_hash.clone());
+    if !web::block(move || password::verify(&current, &stored)).await.map_err(|_| ApiError::unavailable())? {
+        attempt.2 = true;
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong_password"));
+    }
+    drop(attempt);
+    let new = new_password_off_thread("new_password", Some(input.new_password), user.username.clone(), user.display_name.clone()).await?;
+    st.db.write(move |c| store::set_password(c, &Who::from(&actor), &user, &new.hash, "password_change")).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -98,7 +107,10 @@ async fn create_user(
     body: JsonBody<CreateUser>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, generated_password, created) = st.db.write(move |c| store::create(c, &actor, body.0)).await?;
+    let mut input = body.0;
+    // Checked and hashed before the transaction: the writer is never held while hashing.
+    let new = new_password_off_thread("password", input.password.take(), input.username.clone(), input.display_name.clone()).await?;
+    let (user, generated_password, created) = st.db.write(move |c| store::create(c, &actor, input, new)).await?;
     let location = format!("/api/v1/users/{}", user.id);
     let version = user.version;
     let mut res = crate::http::created(created, &CreatedUser { user: user.into(), generated_password }, version, &location);
@@ -133,6 +145,8 @@ async fn update_user(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let user = st.db.write(move |c| store::update(c, &actor, &id.to_string(), if_match.0, body.0)).await?;
+    // A deactivated account's tokens stop here at once (other instances: within the recheck).
+    st.principals.set(&user.id, user.active);
     let version = user.version;
     Ok(with_etag(StatusCode::OK, &UserDto::from(user), version))
 }
@@ -148,25 +162,27 @@ async fn reset_password(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
+    // Who may reset it, and the account's names for the strength check: a read. Then the new
+    // password is checked and hashed outside any transaction, and the write repeats the checks.
+    let allowed = |actor: &crate::auth::Actor, user: &crate::users::model::User| {
+        // One's own password is changed with the current one, at /me/password.
+        if user.id == actor.id {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "self_change_forbidden"));
+        }
+        let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
+        may_assign(actor, role, user.unit_path.as_deref()).map_err(|_| ApiError::forbidden())
+    };
+    let (scope, user_id) = (actor.scope.clone(), id.to_string());
+    let user = st.db.run(move |c| store::find(c, &scope, &user_id)).await?;
+    allowed(&actor, &user)?;
+    let new = new_password_off_thread("new_password", input.new_password, user.username.clone(), user.display_name.clone()).await?;
     let generated = st
         .db
         .write(move |c| {
             let user = store::find(c, &actor.scope, &id.to_string())?;
-            // One's own password is changed with the current one, at /me/password.
-            if user.id == actor.id {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "self_change_forbidden"));
-            }
-            let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
-            may_assign(&actor, role, user.unit_path.as_deref()).map_err(|_| ApiError::forbidden())?;
-            let (secret, generated) = match input.new_password {
-                Some(p) => (p, None),
-                None => {
-                    let p = password::generate_password();
-                    (p.clone(), Some(p))
-                }
-            };
-            store::set_password(c, &Who::from(&*actor), &user, &secret, "password_reset")?;
-            Ok(generated)
+            allowed(&actor, &user)?;
+            store::set_password(c, &Who::from(&*actor), &user, &new.hash, "password_reset")?;
+            Ok(new.generated)
         })
         .await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(PasswordReset { generated_password: generated }))

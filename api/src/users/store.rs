@@ -2,9 +2,9 @@ use diesel::prelude::*;
 
 use super::dto::{CreateUser, UpdateUser, UserDto};
 use super::model::User;
-use super::rules::{may_assign, normalise_username};
+use super::rules::{may_assign, normalise_username, NewPassword};
 use crate::audit::store::{self as audit, Change, Who};
-use crate::auth::{password, Actor, Role, Scope};
+use crate::auth::{Actor, Role, Scope};
 use crate::db::schema::{refresh_tokens, users};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
@@ -93,8 +93,15 @@ fn resolve_mediator(conn: &mut DbConn, actor: &Actor, role: Role, mediator_id: O
     Ok(Some(mediator.id))
 }
 
-/// Creates an account; returns it, the generated password (if any) and whether it is new.
-pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(User, Option<String>, bool), ApiError> {
+/// Creates an account with a password made beforehand (`rules::new_password`, outside the
+/// transaction: hashing takes tens of milliseconds); returns it, the generated password (if any)
+/// and whether it is new.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: CreateUser,
+    password: NewPassword,
+) -> Result<(User, Option<String>, bool), ApiError> {
     // A retry with the same client-chosen id answers the account already made (without a password).
     if let Some(id) = input.id {
         if let Some(existing) = users::table.find(id.to_string()).select(User::as_select()).first(conn).optional()? {
@@ -109,13 +116,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(Us
     if find_by_username(conn, &username)?.is_some() {
         return Err(ApiError::conflict("username_taken"));
     }
-    let (secret, generated) = match input.password {
-        Some(p) => (p, None),
-        None => {
-            let p = password::generate_password();
-            (p.clone(), Some(p))
-        }
-    };
+    let NewPassword { hash: password_hash, generated } = password;
     let stamp = now();
     let display_name = input.display_name.trim().to_string();
     let user = User {
@@ -127,7 +128,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUser) -> Result<(Us
         role: input.role.as_str().to_string(),
         unit_id,
         unit_path,
-        password_hash: password::hash(&secret),
+        password_hash,
         active: true,
         version: 1,
         created_at: stamp,
@@ -217,12 +218,13 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     Ok(next)
 }
 
-/// Sets a new password and signs the account out everywhere.
-pub fn set_password(conn: &mut DbConn, who: &Who<'_>, user: &User, new_password: &str, action: &str) -> Result<(), ApiError> {
+/// Sets a new password (hashed beforehand, outside the transaction) and signs the account out
+/// everywhere.
+pub fn set_password(conn: &mut DbConn, who: &Who<'_>, user: &User, password_hash: &str, action: &str) -> Result<(), ApiError> {
     let stamp = now();
     diesel::update(users::table.find(&user.id))
         .set((
-            users::password_hash.eq(password::hash(new_password)),
+            users::password_hash.eq(password_hash),
             users::password_changed_at.eq(stamp),
             users::updated_at.eq(stamp),
             users::version.eq(users::version + 1),
