@@ -191,16 +191,6 @@ pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> Ht
     HttpResponse::build(status).insert_header((header::ETAG, etag_for_version(version))).json(body)
 }
 
-/// The answer to a create: 201 with the record, its `ETag` and `Location`; or 200 when a retry
-/// found the record an earlier try had made.
-pub fn created<T: Serialize>(created: bool, body: &T, version: i32, location: &str) -> HttpResponse {
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag_for_version(version)))
-        .insert_header((header::LOCATION, location))
-        .json(body)
-}
-
 /// One page of a keyset-paginated list. `next_cursor` is `null` on the last page.
 #[derive(Serialize, ToSchema)]
 pub struct Page<T> {

@@ -6,6 +6,7 @@ use super::rules::{may_assign, new_password_off_thread};
 use super::store::{self, UserFilter};
 use crate::audit::store::Who;
 use crate::auth::{can, password, Actor, Allowed, PrincipalKind, Role};
+use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
 use crate::state::AppState;
@@ -37,7 +38,12 @@ async fn get_me(actor: Actor, st: web::Data<AppState>) -> Result<HttpResponse, A
 /// sign-in throttle.
 #[utoipa::path(tag = "users", request_body = ChangePassword, responses((status = 204, description = "Changed")))]
 #[post("/me/password")]
-async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn change_my_password(
+    actor: Actor,
+    body: JsonBody<ChangePassword>,
+    st: web::Data<AppState>,
+    cmd: Command,
+) -> Result<HttpResponse, ApiError> {
     if actor.kind != PrincipalKind::User {
         return Err(ApiError::forbidden());
     }
@@ -68,8 +74,11 @@ async fn change_my_password(actor: Actor, body: JsonBody<ChangePassword>, st: we
     }
     drop(attempt);
     let new = new_password_off_thread("new_password", Some(input.new_password), user.username.clone(), user.display_name.clone()).await?;
-    st.db.write(move |c| store::set_password(c, &Who::from(&actor), &user, &new.hash, "password_change")).await?;
-    Ok(HttpResponse::NoContent().finish())
+    cmd.run(move |c| {
+        store::set_password(c, &Who::from(&actor), &user, &new.hash, "password_change")?;
+        Ok(Answer::no_content())
+    })
+    .await
 }
 
 /// Accounts inside the caller's scope, by username.
@@ -102,20 +111,19 @@ async fn list_users(
     responses((status = 201, body = CreatedUser, headers(("ETag" = String), ("Location" = String))))
 )]
 #[post("/users")]
-async fn create_user(
-    actor: Allowed<can::ManageUsers>,
-    body: JsonBody<CreateUser>,
-    st: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn create_user(actor: Allowed<can::ManageUsers>, body: JsonBody<CreateUser>, cmd: Command) -> Result<HttpResponse, ApiError> {
     let mut input = body.0;
     // Checked and hashed before the transaction: the writer is never held while hashing.
     let new = new_password_off_thread("password", input.password.take(), input.username.clone(), input.display_name.clone()).await?;
-    let (user, generated_password, created) = st.db.write(move |c| store::create(c, &actor, input, new)).await?;
-    let location = format!("/api/v1/users/{}", user.id);
-    let version = user.version;
-    let mut res = crate::http::created(created, &CreatedUser { user: user.into(), generated_password }, version, &location);
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    Ok(res)
+    cmd.run(move |c| {
+        let (user, generated_password, created) = store::create(c, &actor, input, new)?;
+        let location = format!("/api/v1/users/{}", user.id);
+        let version = user.version;
+        // A generated password is in this answer only: never cached, never kept for a replay.
+        Answer::created(created, &CreatedUser { user: user.into(), generated_password }, version, &location)?
+            .with_header(header::CACHE_CONTROL, "no-store")
+    })
+    .await
 }
 
 /// One account inside the caller's scope.
@@ -143,12 +151,24 @@ async fn update_user(
     if_match: IfMatch,
     body: JsonBody<UpdateUser>,
     st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let user = st.db.write(move |c| store::update(c, &actor, &id.to_string(), if_match.0, body.0)).await?;
+    // The account as committed, for the token check once the transaction is over.
+    let committed = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = committed.clone();
+    let res = cmd
+        .run(move |c| {
+            let user = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
+            *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some((user.id.clone(), user.active));
+            let version = user.version;
+            Answer::record(&UserDto::from(user), version)
+        })
+        .await?;
     // A deactivated account's tokens stop here at once (other instances: within the recheck).
-    st.principals.set(&user.id, user.active);
-    let version = user.version;
-    Ok(with_etag(StatusCode::OK, &UserDto::from(user), version))
+    if let Some((user_id, active)) = committed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        st.principals.set(&user_id, active);
+    }
+    Ok(res)
 }
 
 /// Sets a new password for an account (generated and shown once when none is given); the
@@ -160,6 +180,7 @@ async fn reset_password(
     id: web::Path<uuid::Uuid>,
     body: JsonBody<ResetPassword>,
     st: web::Data<AppState>,
+    cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
     // Who may reset it, and the account's names for the strength check: a read. Then the new
@@ -176,14 +197,11 @@ async fn reset_password(
     let user = st.db.run(move |c| store::find(c, &scope, &user_id)).await?;
     allowed(&actor, &user)?;
     let new = new_password_off_thread("new_password", input.new_password, user.username.clone(), user.display_name.clone()).await?;
-    let generated = st
-        .db
-        .write(move |c| {
-            let user = store::find(c, &actor.scope, &id.to_string())?;
-            allowed(&actor, &user)?;
-            store::set_password(c, &Who::from(&*actor), &user, &new.hash, "password_reset")?;
-            Ok(new.generated)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(PasswordReset { generated_password: generated }))
+    cmd.run(move |c| {
+        let user = store::find(c, &actor.scope, &id.to_string())?;
+        allowed(&actor, &user)?;
+        store::set_password(c, &Who::from(&*actor), &user, &new.hash, "password_reset")?;
+        Answer::json(StatusCode::OK, &PasswordReset { generated_password: new.generated })?.with_header(header::CACHE_CONTROL, "no-store")
+    })
+    .await
 }
