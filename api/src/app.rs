@@ -36,6 +36,7 @@ where
     )
     .service(crate::health::healthz)
     .service(crate::health::readyz)
+    .service(crate::health::metrics)
 }
 
 /// The OpenAPI document the server serves and `hoagiai openapi` prints.

@@ -38,3 +38,21 @@ pub async fn readyz(st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         Err(ApiError::unavailable().with_detail("Cơ sở dữ liệu chưa được cập nhật cấu trúc", "Database migrations are pending"))
     }
 }
+
+/// Counters in the Prometheus text format: database statements and transactions of this process.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics() -> HttpResponse {
+    use std::fmt::Write as _;
+    use std::sync::atomic::Ordering::Relaxed;
+    let c = &crate::db::COUNTERS;
+    let mut out = String::new();
+    for (name, help, value) in [
+        ("hoagiai_db_statements_total", "Statements sent to the database, transaction control included.", c.statements.load(Relaxed)),
+        ("hoagiai_db_commits_total", "Outermost database transactions committed.", c.commits.load(Relaxed)),
+        ("hoagiai_db_rollbacks_total", "Outermost database transactions rolled back.", c.rollbacks.load(Relaxed)),
+    ] {
+        let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+    }
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
+}

@@ -34,3 +34,4 @@ pub mod text;
 pub mod trainings;
 pub mod units;
 pub mod users;
+pub mod versioned;

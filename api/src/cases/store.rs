@@ -16,6 +16,7 @@ use crate::db::schema::{
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
 use crate::text;
+use crate::versioned::{self, Edit};
 
 // ---- who sees which case ----------------------------------------------------------------------
 
@@ -406,17 +407,18 @@ fn begin(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, comm
     let case = find(conn, actor, id)?;
     ensure_casework_scope(actor)?;
     if let Some(v) = if_match {
-        if v != case.version {
-            let version = case.version;
-            let current = detail(conn, actor, case)?;
-            return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
-        }
+        versioned::check(v, case.version, || shown(conn, actor, case.clone()))?;
     }
     let status = status_of(&case);
     if !rules::allowed(status, command) {
         return Err(invalid_transition(status, command));
     }
     Ok(case)
+}
+
+/// A case as a 412 shows it: as the caller sees it now.
+fn shown(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(detail(conn, actor, case)?).map_err(|_| ApiError::internal())
 }
 
 /// The end of every command: the case row written with a new version (only if nobody changed it
@@ -431,30 +433,23 @@ fn finish(
 ) -> Result<Case, ApiError> {
     after.version = before.version + 1;
     after.updated_at = now();
-    let changed = diesel::update(cases::table.filter(cases::id.eq(&before.id)).filter(cases::version.eq(before.version)))
-        .set(&after)
-        .execute(conn)?;
-    if changed == 0 {
-        let fresh = find(conn, actor, &before.id)?;
-        let version = fresh.version;
-        let current = detail(conn, actor, fresh)?;
-        return Err(ApiError::stale(serde_json::to_value(current).unwrap_or_default(), version));
-    }
     let mut new = audit_value(&after);
     if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(map)) = (extra, &mut new) {
         map.extend(extra);
     }
-    audit::record(
+    Edit { who: &Who::from(actor), action, entity: "case", id: &after.id, unit_path: Some(&after.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action,
-            entity: "case",
-            entity_id: &after.id,
-            unit_path: Some(&after.unit_path),
-            old: Some(audit_value(before)),
-            new: Some(new),
+        |c| {
+            Ok(diesel::update(cases::table.filter(cases::id.eq(&before.id)).filter(cases::version.eq(before.version)))
+                .set(&after)
+                .execute(c)?)
         },
+        |c| {
+            let fresh = find(c, actor, &before.id)?;
+            let version = fresh.version;
+            Ok((shown(c, actor, fresh)?, version))
+        },
+        |_| Ok((audit_value(before), new)),
     )?;
     // Last, for the reason given in `create`.
     crate::stats::counters::apply(conn, Some(before), Some(&after))?;

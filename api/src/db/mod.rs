@@ -94,8 +94,43 @@ fn redact_url(url: &str) -> String {
     }
 }
 
+/// What the database has been asked to do by this process, for `/metrics` and the benchmark's
+/// statements per create.
+pub struct DbCounters {
+    /// Statements sent, transaction control (`BEGIN`, `COMMIT`, savepoints) included.
+    pub statements: std::sync::atomic::AtomicU64,
+    /// Outermost transactions committed.
+    pub commits: std::sync::atomic::AtomicU64,
+    /// Outermost transactions rolled back.
+    pub rollbacks: std::sync::atomic::AtomicU64,
+}
+
+pub static COUNTERS: DbCounters = DbCounters {
+    statements: std::sync::atomic::AtomicU64::new(0),
+    commits: std::sync::atomic::AtomicU64::new(0),
+    rollbacks: std::sync::atomic::AtomicU64::new(0),
+};
+
+/// Counts every statement and outermost commit or rollback of a connection.
+fn count_events(event: diesel::connection::InstrumentationEvent<'_>) {
+    use diesel::connection::InstrumentationEvent as E;
+    use std::sync::atomic::Ordering::Relaxed;
+    match event {
+        E::StartQuery { .. } => COUNTERS.statements.fetch_add(1, Relaxed),
+        E::CommitTransaction { depth, .. } if depth.get() == 1 => COUNTERS.commits.fetch_add(1, Relaxed),
+        E::RollbackTransaction { depth, .. } if depth.get() == 1 => COUNTERS.rollbacks.fetch_add(1, Relaxed),
+        _ => 0,
+    };
+}
+
 /// Opens one connection of the right backend, with SQLite's per-connection settings.
 pub fn establish(url: &DbUrl, sync: SqliteSync) -> ConnectionResult<DbConn> {
+    let mut conn = open(url, sync)?;
+    conn.set_instrumentation(count_events);
+    Ok(conn)
+}
+
+fn open(url: &DbUrl, sync: SqliteSync) -> ConnectionResult<DbConn> {
     match url.backend {
         Backend::Postgres => diesel::PgConnection::establish(&url.target).map(DbConn::Pg),
         Backend::Sqlite => {

@@ -11,6 +11,7 @@ use crate::db::schema::{cases, confirmation_lists, disbursement_cases, disbursem
 use crate::db::{new_id, now, today, DbConn};
 use crate::error::ApiError;
 use crate::print::{dong, esc};
+use crate::versioned::{self, Edit};
 
 pub fn insert(conn: &mut DbConn, actor: &Actor, list: &ConfirmationList) -> Result<(), ApiError> {
     diesel::insert_into(confirmation_lists::table).values(list).execute(conn)?;
@@ -174,9 +175,7 @@ pub fn update(
 ) -> Result<ConfirmationList, ApiError> {
     let current = find(conn, actor, id)?;
     let old = serde_json::to_value(dto(conn, current.clone())?).unwrap_or_default();
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(t) = patch.title {
         next.title = t.trim().into();
@@ -201,26 +200,23 @@ pub fn update(
     }
     next.version += 1;
     next.updated_at = now();
-    let changed =
-        diesel::update(confirmation_lists::table.filter(confirmation_lists::id.eq(id)).filter(confirmation_lists::version.eq(version)))
-            .set(&next)
-            .execute(conn)?;
-    if changed == 0 {
-        let fresh = find(conn, actor, id)?;
-        let value = serde_json::to_value(dto(conn, fresh.clone())?).unwrap_or_default();
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    let new = serde_json::to_value(dto(conn, next.clone())?).unwrap_or_default();
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "confirmation_list", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "update",
-            entity: "confirmation_list",
-            entity_id: id,
-            unit_path: Some(&next.unit_path),
-            old: Some(old),
-            new: Some(new),
+        |c| {
+            Ok(diesel::update(
+                confirmation_lists::table.filter(confirmation_lists::id.eq(id)).filter(confirmation_lists::version.eq(version)),
+            )
+            .set(&next)
+            .execute(c)?)
+        },
+        |c| {
+            let fresh = find(c, actor, id)?;
+            let value = serde_json::to_value(dto(c, fresh.clone())?).unwrap_or_default();
+            Ok((value, fresh.version))
+        },
+        |c| {
+            let new = serde_json::to_value(dto(c, next.clone())?).unwrap_or_default();
+            Ok((old, new))
         },
     )?;
     Ok(next)

@@ -15,6 +15,7 @@ use crate::db::schema::{
 };
 use crate::db::{new_id, now, today, DbConn};
 use crate::error::ApiError;
+use crate::versioned::{self, Edit};
 
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
@@ -174,9 +175,7 @@ pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
         return Err(ApiError::forbidden());
     }
     let old = json(&policy_dto(current.clone()));
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.legal_basis {
         next.legal_basis = v.trim().into();
@@ -196,24 +195,18 @@ pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
     check_no_overlap(conn, &next)?;
     next.version += 1;
     next.updated_at = now();
-    let changed = diesel::update(funding_policies::table.filter(funding_policies::id.eq(id)).filter(funding_policies::version.eq(version)))
-        .set(&next)
-        .execute(conn)?;
-    if changed == 0 {
-        let fresh = find_policy(conn, actor, id)?;
-        return Err(ApiError::stale(json(&policy_dto(fresh.clone())), fresh.version));
-    }
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "funding_policy", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "update",
-            entity: "funding_policy",
-            entity_id: id,
-            unit_path: Some(&next.unit_path),
-            old: Some(old),
-            new: Some(json(&policy_dto(next.clone()))),
+        |c| {
+            Ok(diesel::update(funding_policies::table.filter(funding_policies::id.eq(id)).filter(funding_policies::version.eq(version)))
+                .set(&next)
+                .execute(c)?)
         },
+        |c| {
+            let fresh = find_policy(c, actor, id)?;
+            Ok((json(&policy_dto(fresh.clone())), fresh.version))
+        },
+        |_| Ok((old, json(&policy_dto(next.clone())))),
     )?;
     Ok(next)
 }
@@ -309,9 +302,7 @@ pub fn create_budget(conn: &mut DbConn, actor: &Actor, input: CreateBudget) -> R
 pub fn update_budget(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateBudget) -> Result<Budget, ApiError> {
     let current = find_budget(conn, actor, id)?;
     let old = json(&budget_dto(current.clone()));
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.amount {
         next.amount = v;
@@ -327,23 +318,14 @@ pub fn update_budget(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
     }
     next.version += 1;
     next.updated_at = now();
-    let changed =
-        diesel::update(budgets::table.filter(budgets::id.eq(id)).filter(budgets::version.eq(version))).set(&next).execute(conn)?;
-    if changed == 0 {
-        let fresh = find_budget(conn, actor, id)?;
-        return Err(ApiError::stale(json(&budget_dto(fresh.clone())), fresh.version));
-    }
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "budget", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "update",
-            entity: "budget",
-            entity_id: id,
-            unit_path: Some(&next.unit_path),
-            old: Some(old),
-            new: Some(json(&budget_dto(next.clone()))),
+        |c| Ok(diesel::update(budgets::table.filter(budgets::id.eq(id)).filter(budgets::version.eq(version))).set(&next).execute(c)?),
+        |c| {
+            let fresh = find_budget(c, actor, id)?;
+            Ok((json(&budget_dto(fresh.clone())), fresh.version))
         },
+        |_| Ok((old, json(&budget_dto(next.clone())))),
     )?;
     Ok(next)
 }
@@ -724,9 +706,7 @@ pub fn decide_claim(
 ) -> Result<IncidentClaim, ApiError> {
     let current = find_claim(conn, actor, id)?;
     let old = json(&claim_dto(conn, current.clone())?);
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     if current.status != ClaimStatus::Submitted.as_str() {
         return Err(ApiError::conflict("invalid_transition"));
     }
@@ -751,25 +731,21 @@ pub fn decide_claim(
     }
     next.version += 1;
     next.updated_at = now();
-    let changed = diesel::update(incident_claims::table.filter(incident_claims::id.eq(id)).filter(incident_claims::version.eq(version)))
-        .set(&next)
-        .execute(conn)?;
-    if changed == 0 {
-        let fresh = find_claim(conn, actor, id)?;
-        let value = json(&claim_dto(conn, fresh.clone())?);
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    let value = json(&claim_dto(conn, next.clone())?);
-    audit::record(
+    Edit { who: &Who::from(actor), action: "decide", entity: "incident_claim", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "decide",
-            entity: "incident_claim",
-            entity_id: id,
-            unit_path: Some(&next.unit_path),
-            old: Some(old),
-            new: Some(value),
+        |c| {
+            Ok(diesel::update(incident_claims::table.filter(incident_claims::id.eq(id)).filter(incident_claims::version.eq(version)))
+                .set(&next)
+                .execute(c)?)
+        },
+        |c| {
+            let fresh = find_claim(c, actor, id)?;
+            let value = json(&claim_dto(c, fresh.clone())?);
+            Ok((value, fresh.version))
+        },
+        |c| {
+            let value = json(&claim_dto(c, next.clone())?);
+            Ok((old, value))
         },
     )?;
     Ok(next)

@@ -8,6 +8,7 @@ use crate::db::schema::{mediators, memberships};
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
 use crate::text;
+use crate::versioned::{self, Edit};
 
 /// Whether the caller sees the sensitive ethnic-minority flag: those who manage mediators.
 pub fn shows_sensitive(actor: &Actor) -> bool {
@@ -169,9 +170,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateMediator) -> Result
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateMediator) -> Result<Mediator, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    if current.version != version {
-        return Err(ApiError::stale(serde_json::to_value(dto(conn, actor, current.clone())?).unwrap_or_default(), current.version));
-    }
+    versioned::check(version, current.version, || Ok(serde_json::to_value(dto(conn, actor, current.clone())?).unwrap_or_default()))?;
     let mut next = current.clone();
     if let Some(n) = patch.full_name {
         next.full_name = n.trim().to_string();
@@ -210,19 +209,24 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     let counted_changed =
         (next.sex != current.sex) || (next.ethnic_minority != current.ethnic_minority) || (next.legal_training != current.legal_training);
     let teams = if counted_changed { crate::stats::roster::teams_of_mediator(conn, id)? } else { Vec::new() };
-    let changed = crate::stats::roster::around_teams(conn, &teams, |c| {
-        Ok(diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version))).set(&next).execute(c)?)
-    })?;
-    if changed == 0 {
-        let fresh = find(conn, actor, id)?;
-        let v = fresh.version;
-        return Err(ApiError::stale(serde_json::to_value(dto(conn, actor, fresh)?).unwrap_or_default(), v));
-    }
-    let new = audit_value(conn, &next)?;
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "mediator", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change { action: "update", entity: "mediator", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(new) },
+        |c| {
+            crate::stats::roster::around_teams(c, &teams, |c| {
+                Ok(diesel::update(mediators::table.filter(mediators::id.eq(id)).filter(mediators::version.eq(version)))
+                    .set(&next)
+                    .execute(c)?)
+            })
+        },
+        |c| {
+            let fresh = find(c, actor, id)?;
+            let v = fresh.version;
+            Ok((serde_json::to_value(dto(c, actor, fresh)?).unwrap_or_default(), v))
+        },
+        |c| {
+            let new = audit_value(c, &next)?;
+            Ok((old, new))
+        },
     )?;
     Ok(next)
 }

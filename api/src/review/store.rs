@@ -8,6 +8,7 @@ use crate::auth::Actor;
 use crate::db::schema::{awards, cases, mediators, plan_targets, rating_schemes, team_ratings, teams};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
+use crate::versioned::{self, Edit};
 
 pub const DEFAULT_SCHEME: &str = "to_hoa_giai_5_tot";
 pub const DEFAULT_SUCCESS_PCT: i32 = 90;
@@ -165,9 +166,7 @@ pub fn create_rating(conn: &mut DbConn, actor: &Actor, input: CreateTeamRating) 
 pub fn update_rating(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTeamRating) -> Result<TeamRating, ApiError> {
     let current = find_rating(conn, actor, id)?;
     let old = json(&rating_dto(conn, current.clone())?);
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     let previous: Vec<CriterionResult> = serde_json::from_str(&current.results).unwrap_or_default();
     let judgements = patch.judgements.unwrap_or_else(|| {
@@ -182,25 +181,21 @@ pub fn update_rating(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
     }
     next.version += 1;
     next.updated_at = now();
-    let changed = diesel::update(team_ratings::table.filter(team_ratings::id.eq(id)).filter(team_ratings::version.eq(version)))
-        .set(&next)
-        .execute(conn)?;
-    if changed == 0 {
-        let fresh = find_rating(conn, actor, id)?;
-        let value = json(&rating_dto(conn, fresh.clone())?);
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    let value = json(&rating_dto(conn, next.clone())?);
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "team_rating", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "update",
-            entity: "team_rating",
-            entity_id: id,
-            unit_path: Some(&next.unit_path),
-            old: Some(old),
-            new: Some(value),
+        |c| {
+            Ok(diesel::update(team_ratings::table.filter(team_ratings::id.eq(id)).filter(team_ratings::version.eq(version)))
+                .set(&next)
+                .execute(c)?)
+        },
+        |c| {
+            let fresh = find_rating(c, actor, id)?;
+            let value = json(&rating_dto(c, fresh.clone())?);
+            Ok((value, fresh.version))
+        },
+        |c| {
+            let value = json(&rating_dto(c, next.clone())?);
+            Ok((old, value))
         },
     )?;
     Ok(next)
@@ -307,9 +302,7 @@ pub fn create_award(conn: &mut DbConn, actor: &Actor, input: CreateAward) -> Res
 pub fn update_award(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateAward) -> Result<Award, ApiError> {
     let current = find_award(conn, actor, id)?;
     let old = json(&award_dto(conn, current.clone())?);
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.title {
         next.title = v.trim().into();
@@ -328,17 +321,18 @@ pub fn update_award(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, pa
     }
     next.version += 1;
     next.updated_at = now();
-    let changed = diesel::update(awards::table.filter(awards::id.eq(id)).filter(awards::version.eq(version))).set(&next).execute(conn)?;
-    if changed == 0 {
-        let fresh = find_award(conn, actor, id)?;
-        let value = json(&award_dto(conn, fresh.clone())?);
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    let value = json(&award_dto(conn, next.clone())?);
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "award", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change { action: "update", entity: "award", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(value) },
+        |c| Ok(diesel::update(awards::table.filter(awards::id.eq(id)).filter(awards::version.eq(version))).set(&next).execute(c)?),
+        |c| {
+            let fresh = find_award(c, actor, id)?;
+            let value = json(&award_dto(c, fresh.clone())?);
+            Ok((value, fresh.version))
+        },
+        |c| {
+            let value = json(&award_dto(c, next.clone())?);
+            Ok((old, value))
+        },
     )?;
     Ok(next)
 }

@@ -9,6 +9,7 @@ use crate::db::schema::{mediators, memberships, team_predecessors, teams, units}
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
 use crate::text;
+use crate::versioned::{self, Edit};
 
 /// The teams a team leader or mediator serves in today.
 pub fn my_team_ids(conn: &mut DbConn, actor: &Actor) -> Result<Vec<String>, ApiError> {
@@ -165,9 +166,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTeam) -> Result<(Te
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTeam) -> Result<Team, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(name) = patch.name {
         next.name = name.trim().to_string();
@@ -190,23 +189,24 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     // The roster counts a team by its dates; a new name or note leaves it as it is.
     let affected =
         if (next.founded_on, next.dissolved_on) != (current.founded_on, current.dissolved_on) { vec![id.to_string()] } else { Vec::new() };
-    let changed = crate::stats::roster::around_teams(conn, &affected, |c| {
-        Ok(diesel::update(teams::table.filter(teams::id.eq(id)).filter(teams::version.eq(version))).set(&next).execute(c)?)
-    })?;
-    if changed == 0 {
-        let fresh = find(conn, actor, id)?;
-        let value = audit_value(conn, &fresh)?;
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    if let Some(ids) = patch.predecessor_ids {
-        let preds = check_predecessors(conn, actor, id, &ids)?;
-        write_predecessors(conn, id, &preds)?;
-    }
-    let new = audit_value(conn, &next)?;
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "team", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change { action: "update", entity: "team", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(new) },
+        |c| {
+            crate::stats::roster::around_teams(c, &affected, |c| {
+                Ok(diesel::update(teams::table.filter(teams::id.eq(id)).filter(teams::version.eq(version))).set(&next).execute(c)?)
+            })
+        },
+        |c| {
+            let fresh = find(c, actor, id)?;
+            Ok((audit_value(c, &fresh)?, fresh.version))
+        },
+        |c| {
+            if let Some(ids) = patch.predecessor_ids {
+                let preds = check_predecessors(c, actor, id, &ids)?;
+                write_predecessors(c, id, &preds)?;
+            }
+            Ok((old, audit_value(c, &next)?))
+        },
     )?;
     Ok(next)
 }

@@ -8,6 +8,7 @@ use crate::auth::{Actor, Role};
 use crate::db::schema::{mediators, memberships, teams, training_attendance, trainings};
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
+use crate::versioned::{self, Edit};
 
 /// The members of the caller's own teams today (team leaders and mediators).
 fn my_team_members(conn: &mut DbConn, actor: &Actor) -> Result<Vec<String>, ApiError> {
@@ -209,9 +210,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTraining) -> Result
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTraining) -> Result<Training, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    if current.version != version {
-        return Err(ApiError::stale(old, current.version));
-    }
+    versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.held_on {
         next.held_on = v;
@@ -250,21 +249,25 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     check_dates(next.held_on, &attendance)?;
     next.version += 1;
     next.updated_at = now();
-    let changed =
-        diesel::update(trainings::table.filter(trainings::id.eq(id)).filter(trainings::version.eq(version))).set(&next).execute(conn)?;
-    if changed == 0 {
-        let fresh = find(conn, actor, id)?;
-        let value = audit_value(conn, &fresh)?;
-        return Err(ApiError::stale(value, fresh.version));
-    }
-    if let Some(list) = &patch.attendance {
-        write_attendance(conn, actor, &next, list)?;
-    }
-    let new = audit_value(conn, &next)?;
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "training", id, unit_path: Some(&next.unit_path) }.save(
         conn,
-        &Who::from(actor),
-        Change { action: "update", entity: "training", entity_id: id, unit_path: Some(&next.unit_path), old: Some(old), new: Some(new) },
+        |c| {
+            Ok(diesel::update(trainings::table.filter(trainings::id.eq(id)).filter(trainings::version.eq(version)))
+                .set(&next)
+                .execute(c)?)
+        },
+        |c| {
+            let fresh = find(c, actor, id)?;
+            let value = audit_value(c, &fresh)?;
+            Ok((value, fresh.version))
+        },
+        |c| {
+            if let Some(list) = &patch.attendance {
+                write_attendance(c, actor, &next, list)?;
+            }
+            let new = audit_value(c, &next)?;
+            Ok((old, new))
+        },
     )?;
     Ok(next)
 }

@@ -10,6 +10,7 @@ use crate::db::schema::{unit_successions, units};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
 use crate::text;
+use crate::versioned::{self, Edit};
 
 /// The level of a unit (`commune`, …), for the scope carried in tokens.
 pub fn level_of(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -180,9 +181,7 @@ fn ensure_code_free(conn: &mut DbConn, level: UnitLevel, code: &str, except: Opt
 /// Applies a correction when `version` is still the current one (else 412 with the current unit).
 pub fn update(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, id: &str, version: i32, patch: UpdateUnit) -> Result<Unit, ApiError> {
     let current = find(conn, scope, id)?;
-    if current.version != version {
-        return Err(ApiError::stale(audit_value(&current), current.version));
-    }
+    versioned::check(version, current.version, || Ok(audit_value(&current)))?;
     let mut next = current.clone();
     if let Some(name) = patch.name {
         next.name = name.trim().to_string();
@@ -214,22 +213,11 @@ pub fn update(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, id: &str, version
     }
     next.version = current.version + 1;
     next.updated_at = now();
-    let changed = diesel::update(units::table.filter(units::id.eq(id)).filter(units::version.eq(version))).set(&next).execute(conn)?;
-    if changed == 0 {
-        let fresh = find(conn, scope, id)?;
-        return Err(ApiError::stale(audit_value(&fresh), fresh.version));
-    }
-    audit::record(
+    Edit { who, action: "update", entity: "unit", id, unit_path: Some(&next.path) }.save(
         conn,
-        who,
-        Change {
-            action: "update",
-            entity: "unit",
-            entity_id: id,
-            unit_path: Some(&next.path),
-            old: Some(audit_value(&current)),
-            new: Some(audit_value(&next)),
-        },
+        |c| Ok(diesel::update(units::table.filter(units::id.eq(id)).filter(units::version.eq(version))).set(&next).execute(c)?),
+        |c| find(c, scope, id).map(|fresh| (audit_value(&fresh), fresh.version)),
+        |_| Ok((audit_value(&current), audit_value(&next))),
     )?;
     Ok(next)
 }

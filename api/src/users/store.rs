@@ -10,6 +10,7 @@ use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
 use crate::text;
 use crate::units::store as units;
+use crate::versioned::{self, Edit};
 
 fn scoped(scope: &Scope) -> users::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut q = users::table.into_boxed();
@@ -157,9 +158,7 @@ pub fn create(
 
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateUser) -> Result<User, ApiError> {
     let current = find(conn, &actor.scope, id)?;
-    if current.version != version {
-        return Err(ApiError::stale(audit_value(&current), current.version));
-    }
+    versioned::check(version, current.version, || Ok(audit_value(&current)))?;
     let is_self = current.id == actor.id;
     let mut next = current.clone();
     if let Some(name) = patch.display_name {
@@ -194,25 +193,16 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     next.search_key = text::fold(&format!("{} {}", next.username, next.display_name));
     next.version = current.version + 1;
     next.updated_at = now();
-    let changed = diesel::update(users::table.filter(users::id.eq(id)).filter(users::version.eq(version))).set(&next).execute(conn)?;
-    if changed == 0 {
-        let fresh = find(conn, &actor.scope, id)?;
-        return Err(ApiError::stale(audit_value(&fresh), fresh.version));
-    }
-    // A deactivated account, or one whose role or scope changed, must sign in again.
-    if !next.active || next.role != current.role || next.unit_id != current.unit_id {
-        revoke_all_refresh_tokens(conn, &next.id)?;
-    }
-    audit::record(
+    Edit { who: &Who::from(actor), action: "update", entity: "user", id, unit_path: next.unit_path.as_deref() }.save(
         conn,
-        &Who::from(actor),
-        Change {
-            action: "update",
-            entity: "user",
-            entity_id: id,
-            unit_path: next.unit_path.as_deref(),
-            old: Some(audit_value(&current)),
-            new: Some(audit_value(&next)),
+        |c| Ok(diesel::update(users::table.filter(users::id.eq(id)).filter(users::version.eq(version))).set(&next).execute(c)?),
+        |c| find(c, &actor.scope, id).map(|fresh| (audit_value(&fresh), fresh.version)),
+        |c| {
+            // A deactivated account, or one whose role or scope changed, must sign in again.
+            if !next.active || next.role != current.role || next.unit_id != current.unit_id {
+                revoke_all_refresh_tokens(c, &next.id)?;
+            }
+            Ok((audit_value(&current), audit_value(&next)))
         },
     )?;
     Ok(next)
