@@ -194,3 +194,46 @@ async fn a_refused_command_keeps_its_refusal_and_changes_nothing(app: TestApp) {
     assert_eq!(now.body["version"], created.body["version"]);
     assert_eq!(now.body["status"], "received");
 }
+
+/// Group commit (SQLite): writes that queue while one runs share its next transaction, each in a
+/// savepoint of its own. One that fails rolls back alone; the others commit and are answered.
+#[actix_web::test]
+async fn a_failing_write_in_a_batch_rolls_back_alone() {
+    use hoagiai::error::ApiError;
+    use hoagiai::idempotency::store::{self as kept, Kept, KeyOf};
+    use std::time::Duration;
+    let app = TestApp::sqlite().await;
+    let db = app.db.clone();
+    let key = |k: &str| KeyOf { owner: "user:batch-test".into(), key: k.into(), fingerprint: "f".into() };
+    let answer = Kept { status: 201, headers: Vec::new(), body: "{}".into() };
+    let before = db.write_batches().expect("SQLite has a group-commit writer");
+    // A slow write holds the writer; three more queue behind it and are taken as one batch.
+    let slow = db.write(|_| {
+        std::thread::sleep(Duration::from_millis(400));
+        Ok(())
+    });
+    let queued = async {
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        let (a, b, c) = (answer.clone(), answer.clone(), answer.clone());
+        let (ka, kb, kc) = (key("a"), key("b"), key("c"));
+        futures_util::future::join3(
+            db.write(move |conn| kept::keep(conn, &ka, &a)),
+            db.write(move |conn| {
+                kept::keep(conn, &kb, &b)?;
+                Err::<bool, ApiError>(ApiError::conflict("refused_after_writing"))
+            }),
+            db.write(move |conn| kept::keep(conn, &kc, &c)),
+        )
+        .await
+    };
+    let (slow, (a, b, c)) = futures_util::future::join(slow, queued).await;
+    slow.unwrap();
+    assert!(a.unwrap() && c.unwrap(), "the writes beside the failing one committed");
+    assert_eq!(b.unwrap_err().code, "refused_after_writing", "the failing write gets its own error");
+    assert_eq!(db.write_batches().unwrap() - before, 2, "the three queued writes shared one transaction");
+    let mut conn = db.get().unwrap();
+    for (k, present) in [("a", true), ("b", false), ("c", true)] {
+        let found = matches!(kept::find(&mut conn, &key(k)).unwrap(), kept::Found::Done(_));
+        assert_eq!(found, present, "key {k}");
+    }
+}

@@ -51,6 +51,8 @@ pub async fn metrics() -> HttpResponse {
         ("hoagiai_db_statements_total", "Statements sent to the database, transaction control included.", c.statements.load(Relaxed)),
         ("hoagiai_db_commits_total", "Outermost database transactions committed.", c.commits.load(Relaxed)),
         ("hoagiai_db_rollbacks_total", "Outermost database transactions rolled back.", c.rollbacks.load(Relaxed)),
+        ("hoagiai_db_write_batches_total", "SQLite: transactions of the group-commit writer.", c.write_batches.load(Relaxed)),
+        ("hoagiai_db_batched_writes_total", "SQLite: writes committed by the group-commit writer.", c.batched_writes.load(Relaxed)),
     ] {
         let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
     }

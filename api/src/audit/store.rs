@@ -122,12 +122,13 @@ impl ReadLog {
                     }
                 }
                 let (rows, waiting): (Vec<AuditRow>, Vec<_>) = batch.into_iter().unzip();
-                let written = db.write_log_only(|c| {
+                let count = rows.len();
+                let written = db.write_log_only(move |c| {
                     crate::dispatch!(c, |conn| diesel::insert_into(audit_log::table).values(&rows).execute(conn))?;
                     Ok(())
                 });
                 if let Err(e) = &written {
-                    tracing::error!(code = e.code, rows = rows.len(), "could not write read records to the audit log");
+                    tracing::error!(code = e.code, rows = count, "could not write read records to the audit log");
                 }
                 for w in waiting {
                     let _ = w.send(written.is_ok());

@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, chosen at run time by the URL,
 //! a pool, and the single helper through which handlers run database work off the async workers.
 
+pub mod group_commit;
 pub mod migrations;
 pub mod schema;
 
@@ -103,12 +104,17 @@ pub struct DbCounters {
     pub commits: std::sync::atomic::AtomicU64,
     /// Outermost transactions rolled back.
     pub rollbacks: std::sync::atomic::AtomicU64,
+    /// SQLite: transactions of the group-commit writer, and the writes they held.
+    pub write_batches: std::sync::atomic::AtomicU64,
+    pub batched_writes: std::sync::atomic::AtomicU64,
 }
 
 pub static COUNTERS: DbCounters = DbCounters {
     statements: std::sync::atomic::AtomicU64::new(0),
     commits: std::sync::atomic::AtomicU64::new(0),
     rollbacks: std::sync::atomic::AtomicU64::new(0),
+    write_batches: std::sync::atomic::AtomicU64::new(0),
+    batched_writes: std::sync::atomic::AtomicU64::new(0),
 };
 
 /// Counts every statement and outermost commit or rollback of a connection.
@@ -179,9 +185,9 @@ pub type Pool = r2d2::Pool<ConnManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    /// SQLite has one writer at a time. Writers queue here, in arrival order, instead of in
-    /// SQLite's busy handler, which sleeps in growing steps and turns contention into long tails.
-    writer: std::sync::Arc<parking_lot::FairMutex<()>>,
+    /// SQLite: the one writer, which commits the writes waiting for it in batches
+    /// (`group_commit`). PostgreSQL runs writes concurrently, each in its own transaction.
+    writer: Option<std::sync::Arc<group_commit::Writer>>,
     /// Counts the write transactions this process ran: an answer computed at generation N is
     /// still true while the generation is N (for writes made here; other instances are bounded by
     /// the cache's time limit).
@@ -206,7 +212,11 @@ impl Db {
             .test_on_check_out(false)
             .build(ConnManager { url: url.clone(), sync })
             .map_err(|e| format!("cannot connect to {}: {e}", url.display()))?;
-        Ok(Db { pool, url, writer: Default::default(), generation: Default::default() })
+        let writer = match url.backend {
+            Backend::Sqlite => Some(std::sync::Arc::new(group_commit::Writer::start(url.clone(), sync)?)),
+            Backend::Postgres => None,
+        };
+        Ok(Db { pool, url, writer, generation: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -234,31 +244,55 @@ impl Db {
     }
 
     /// Runs a unit of write work in one transaction: everything it writes (the record, its audit
-    /// row, counters) commits together or not at all.
+    /// row, counters) commits together or not at all. On SQLite it is one savepoint of a batch
+    /// (`group_commit`), answered once the batch is on disk.
     pub async fn write<F, T>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let db = self.clone();
-        actix_web::web::block(move || db.write_now(f)).await.map_err(|_| ApiError::unavailable())?
+        let result = self.write_async(f).await;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        result
     }
 
-    /// A write that changes nothing any answer is computed from (a kept idempotent answer), on
-    /// the blocking pool: it does not move the generation.
+    /// A write that changes nothing any answer is computed from (a kept idempotent answer): it
+    /// does not move the generation.
     pub async fn write_unseen<F, T>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let db = self.clone();
-        actix_web::web::block(move || db.write_log_only(f)).await.map_err(|_| ApiError::unavailable())?
+        self.write_async(f).await
     }
 
-    /// The same unit of write work on the current thread (for background writers and the CLI).
-    /// On SQLite it waits for its turn *before* taking a connection, so queued writers never hold
-    /// the connections readers need.
-    pub fn write_now<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    async fn write_async<F, T>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => {
+                let (done, answer) = tokio::sync::oneshot::channel();
+                writer.submit(f, move |r| {
+                    let _ = done.send(r);
+                });
+                answer.await.map_err(|_| ApiError::internal())?
+            }
+            None => {
+                let pool = self.pool.clone();
+                actix_web::web::block(move || {
+                    let mut conn = pool.get().map_err(|_| ApiError::unavailable())?;
+                    write_transaction(&mut conn, f)
+                })
+                .await
+                .map_err(|_| ApiError::unavailable())?
+            }
+        }
+    }
+
+    /// The same unit of write work, waited for on the current thread (background writers, the CLI).
+    pub fn write_now<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
         let result = self.write_log_only(f);
         self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         result
@@ -266,10 +300,28 @@ impl Db {
 
     /// A write that changes nothing any answer is computed from (the batched audit of reads):
     /// it does not move the generation.
-    pub fn write_log_only<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let _turn = (self.url.backend == Backend::Sqlite).then(|| self.writer.lock());
-        let mut conn = self.pool.get().map_err(|_| ApiError::unavailable())?;
-        write_transaction(&mut conn, f)
+    pub fn write_log_only<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        match &self.writer {
+            Some(writer) => {
+                let (done, answer) = std::sync::mpsc::sync_channel(1);
+                writer.submit(f, move |r| {
+                    let _ = done.send(r);
+                });
+                answer.recv().map_err(|_| ApiError::internal())?
+            }
+            None => {
+                let mut conn = self.pool.get().map_err(|_| ApiError::unavailable())?;
+                write_transaction(&mut conn, f)
+            }
+        }
+    }
+
+    /// SQLite: the batches the group-commit writer has run; `None` on PostgreSQL.
+    pub fn write_batches(&self) -> Option<u64> {
+        self.writer.as_ref().map(|w| w.batches())
     }
 
     /// The number of write transactions run so far by this process.
