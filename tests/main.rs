@@ -9,6 +9,7 @@ mod authz_matrix;
 mod backup;
 mod bad_input;
 mod cases;
+mod control_chars;
 mod funding;
 mod idempotency;
 mod migrations;
