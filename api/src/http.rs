@@ -70,8 +70,13 @@ fn payload_too_large(limit: usize) -> ApiError {
         .with_extension("limit", Value::from(limit))
 }
 
-/// Parses JSON, turning serde's messages into a field path and a stable code.
+/// Parses JSON, turning serde's messages into a field path and a stable code. A string spelling a
+/// control character other than tab and line breaks (`\u0000`, …) is refused first, naming the
+/// field: no text we keep holds one, and PostgreSQL text cannot hold NUL.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if crate::text::json_control_escape(body).is_some() {
+        return Err(control_characters_in_json(body));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -88,6 +93,28 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ApiError::bad_request("malformed_json").with_detail("Có dữ liệu thừa sau JSON", "Trailing data after the JSON value")
     })?;
     Ok(value)
+}
+
+/// The 422 for a body with a control character, naming the first field that holds one (found by
+/// parsing again: this is the rare path). Broken JSON is reported as such.
+fn control_characters_in_json(body: &[u8]) -> ApiError {
+    fn find(value: &Value, path: &str) -> Option<String> {
+        let bad = |s: &str| s.bytes().any(crate::text::is_forbidden_control);
+        let join = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+        match value {
+            Value::String(s) if bad(s) => Some(path.to_string()),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| find(v, &format!("{path}[{i}]"))),
+            Value::Object(map) => map.iter().find_map(|(k, v)| if bad(k) { Some(join(k)) } else { find(v, &join(k)) }),
+            _ => None,
+        }
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => {
+            let field = find(&value, "").map(|f| f.replace(|c: char| (c as u32) < 0x20 || c == '\u{7f}', "?")).unwrap_or_default();
+            ApiError::validation(vec![FieldError { field, code: "control_characters".into(), params: Map::new() }])
+        }
+        Err(_) => ApiError::bad_request("malformed_json"),
+    }
 }
 
 /// Reads serde's data-error message (the only place it says what was wrong) into a field error.
@@ -231,6 +258,7 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
+        .filter(|key| !crate::text::has_control_chars(key))
         .ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))
 }
 
