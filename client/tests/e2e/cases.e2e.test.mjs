@@ -21,6 +21,7 @@ describe('cases on the phone', { skip: skip || false }, () => {
 
   const needCases = (t) => {
     if (!w.hasCases || !w.team) {
+      if (process.env.CI === 'true') throw new Error('the server has no teams/mediators/cases API: in CI that is a failure, not a skip');
       t.skip('the server has no teams/mediators/cases API yet (issue 3)');
       return true;
     }
