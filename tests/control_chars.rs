@@ -71,7 +71,9 @@ async fn nul_in_every_query_and_path_parameter(app: TestApp) {
     }
     // Other control characters, in the query and in the path.
     for value in ["%01", "%09", "%0A", "%0D", "%1F", "%7F", "+%00"] {
-        for path in [format!("/api/v1/units?q=a{value}b"), format!("/api/v1/units/a{value}b"), format!("/api/v1/stats/indicators?period=a{value}")] {
+        for path in
+            [format!("/api/v1/units?q=a{value}b"), format!("/api/v1/units/a{value}b"), format!("/api/v1/stats/indicators?period=a{value}")]
+        {
             let res = officer.get(&path).await;
             if !res.status.is_client_error() {
                 failures.push(format!("{path}: {}", res.status.as_u16()));
@@ -121,9 +123,7 @@ async fn control_characters_in_sign_in(app: TestApp) {
     }
     for pair in ["a\0b:secret", "ab:se\0cret", "a\u{7f}:x", "a\tb:x"] {
         let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
-        let res = anon
-            .send("POST", "/api/v1/auth/token", &[("authorization", &basic)], form("grant_type=client_credentials"))
-            .await;
+        let res = anon.send("POST", "/api/v1/auth/token", &[("authorization", &basic)], form("grant_type=client_credentials")).await;
         assert!(res.status.is_client_error(), "Basic {pair:?}: {} {}", res.status, res.text);
     }
     // Header values: a tab is allowed (HTTP allows it); other control characters are refused
@@ -131,7 +131,11 @@ async fn control_characters_in_sign_in(app: TestApp) {
     let res = anon.send("GET", "/api/v1/meta/enums", &[("accept-language", "en,\tvi")], None).await;
     assert_eq!(res.status.as_u16(), 200, "{}", res.text);
     for bad in ["\0", "\x01", "\x1b", "\x7f"] {
-        let status = raw_request(&app, &format!("GET /api/v1/meta/enums HTTP/1.1\r\nHost: x\r\nAccept-Language: en{bad}vi\r\nConnection: close\r\n\r\n")).await;
+        let status = raw_request(
+            &app,
+            &format!("GET /api/v1/meta/enums HTTP/1.1\r\nHost: x\r\nAccept-Language: en{bad}vi\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
         assert!((400..500).contains(&status), "header with {bad:?}: {status}");
     }
 }

@@ -58,7 +58,11 @@ pub async fn refuse_control_characters(
     let in_header = || req.headers().iter().any(|(_, v)| v.as_bytes().iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f));
     if in_url || in_header() {
         let problem = ApiError::bad_request("control_characters").with_detail(
-            if in_url { "Đường dẫn hoặc tham số truy vấn chứa ký tự điều khiển" } else { "Tiêu đề HTTP chứa ký tự điều khiển" },
+            if in_url {
+                "Đường dẫn hoặc tham số truy vấn chứa ký tự điều khiển"
+            } else {
+                "Tiêu đề HTTP chứa ký tự điều khiển"
+            },
             if in_url { "The path or the query holds a control character" } else { "A header holds a control character" },
         );
         let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());

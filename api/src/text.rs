@@ -96,7 +96,8 @@ pub fn json_control_escape(body: &[u8]) -> Option<usize> {
             0x7f => return Some(i),
             b'\\' => {
                 if body.get(i + 1) == Some(&b'u') {
-                    let code = body.get(i + 2..i + 6).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+                    let code =
+                        body.get(i + 2..i + 6).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
                     if let Some(code) = code {
                         if code < 0x80 && is_forbidden_control(code as u8) {
                             return Some(i);
