@@ -17,9 +17,6 @@ use validator::Validate;
 
 use crate::error::{ApiError, FieldError};
 
-/// The largest JSON body accepted when no configuration is present.
-pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
-
 /// A JSON request body, parsed (400 on broken JSON, 422 naming the field on wrong types, missing
 /// fields, unknown fields or enum values) and then validated (422 with per-field errors).
 pub struct JsonBody<T>(pub T);
@@ -29,7 +26,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<crate::state::AppState>>().map_or(DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
+        let limit = req.app_data::<web::Data<crate::state::AppState>>().map_or(crate::config::DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
         let content_type_ok = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -200,9 +197,7 @@ pub fn parse_etag_version(v: &str) -> Option<i32> {
     v.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
 }
 
-pub fn etag_for_version(version: i32) -> String {
-    format!("\"{version}\"")
-}
+pub use crate::error::etag_for_version;
 
 /// A record with its version: answered with an `ETag` header.
 pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> HttpResponse {
