@@ -4,11 +4,13 @@
 #[macro_use]
 mod common;
 
+mod architecture;
 mod auth;
 mod authz_matrix;
 mod backup;
 mod bad_input;
 mod cases;
+mod control_chars;
 mod crash;
 mod funding;
 mod idempotency;

@@ -60,20 +60,22 @@ fn every_operation_declares_security_and_problem_responses() {
     }
 }
 
-/// Validates the committed document with openapi-spec-validator (installed by CI). Outside CI
-/// it is skipped, with a message, when the validator is not installed.
+/// Validates the committed document with openapi-spec-validator. Ignored unless asked for, so a
+/// machine without the validator reports it as ignored rather than passed: `tests/run` includes it
+/// when the validator is installed, and CI installs it.
 #[test]
+#[ignore = "needs openapi-spec-validator (pip install openapi-spec-validator)"]
 fn committed_document_is_valid_openapi() {
     let path = committed_path();
-    let out = std::process::Command::new("python3").args(["-m", "openapi_spec_validator"]).arg(&path).output();
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    match out {
-        Ok(o) if o.status.success() => {}
-        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named") && !in_ci => {
-            eprintln!("skipped: install openapi-spec-validator (pip install openapi-spec-validator) to validate the document");
-        }
-        Ok(o) => panic!("openapi/openapi.json is not valid: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
-        Err(e) if !in_ci => eprintln!("skipped: python3 not found ({e})"),
-        Err(e) => panic!("python3 is needed in CI: {e}"),
-    }
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs python3 with openapi-spec-validator: {e}"));
+    assert!(
+        out.status.success(),
+        "openapi/openapi.json is not valid (or openapi-spec-validator is missing): {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -82,6 +82,8 @@ pub fn build(
         .wrap(from_fn(crate::middleware::localize_problems))
         // Outside the localisation, so a replay repeats the answer exactly as it was sent.
         .wrap(from_fn(crate::idempotency::idempotency))
+        // Before anything reads the request; inside the headers every response gets.
+        .wrap(from_fn(crate::middleware::refuse_control_characters))
         .wrap(from_fn(crate::middleware::security_headers))
         .wrap(cors(&config.cors_origins))
         .wrap(from_fn(crate::middleware::request_id_and_log))

@@ -16,7 +16,7 @@ pub fn sqlite_backup(db: &Db, dir: &Path, keep: usize) -> Result<PathBuf, String
     if db.backend() != Backend::Sqlite {
         return Err("`hoagiai backup` copies SQLite databases; back PostgreSQL up with pg_dump (docs/backup.md)".into());
     }
-    crate::config::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::files::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     let target = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
     let target_text = target.to_str().ok_or("the backup path is not UTF-8")?;

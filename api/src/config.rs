@@ -6,6 +6,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use crate::db::{DbUrl, SqliteSync};
+use crate::files::{create_private_dir, write_private};
+
+/// The largest JSON body accepted when nothing else is configured.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -234,7 +238,7 @@ impl Config {
             refresh_token_ttl: number(get("refresh_token_ttl"), 30 * 24 * 3600, 60)?,
             client_token_ttl: number(get("client_token_ttl"), 3600, 30)?,
             cors_origins,
-            body_limit: number(get("body_limit"), crate::http::DEFAULT_BODY_LIMIT, 1024)?,
+            body_limit: number(get("body_limit"), DEFAULT_BODY_LIMIT, 1024)?,
             sqlite_synchronous,
             db_pool_size: number(get("db_pool_size"), 8, 1)?,
             workers: number(get("workers"), cores, 1)?,
@@ -295,34 +299,4 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, (String, String)>, ConfigEr
         out.insert(key, (value, source));
     }
     Ok(out)
-}
-
-/// Creates a directory (and its parents) that only its owner can enter: the database, its
-/// write-ahead log, backups and the JWT secret live there.
-pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path)
-}
-
-/// Writes a file only its owner can read.
-pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())
 }

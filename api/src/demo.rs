@@ -126,8 +126,8 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
     })
     .map_err(|e| format!("demo seeding failed: {e}"))?;
     let text: String = logins.iter().map(|l| format!("{}\t{}\t{}\t{}\n", l.username, l.password, l.role.as_str(), l.where_)).collect();
-    crate::config::create_private_dir(data_dir).map_err(|e| e.to_string())?;
-    crate::config::write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    crate::files::create_private_dir(data_dir).map_err(|e| e.to_string())?;
+    crate::files::write_private(&file, &text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(logins)
 }
 

@@ -17,9 +17,6 @@ use validator::Validate;
 
 use crate::error::{ApiError, FieldError};
 
-/// The largest JSON body accepted when no configuration is present.
-pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
-
 /// A JSON request body, parsed (400 on broken JSON, 422 naming the field on wrong types, missing
 /// fields, unknown fields or enum values) and then validated (422 with per-field errors).
 pub struct JsonBody<T>(pub T);
@@ -29,7 +26,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<crate::state::AppState>>().map_or(DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
+        let limit = req.app_data::<web::Data<crate::state::AppState>>().map_or(crate::config::DEFAULT_BODY_LIMIT, |s| s.config.body_limit);
         let content_type_ok = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -70,8 +67,13 @@ fn payload_too_large(limit: usize) -> ApiError {
         .with_extension("limit", Value::from(limit))
 }
 
-/// Parses JSON, turning serde's messages into a field path and a stable code.
+/// Parses JSON, turning serde's messages into a field path and a stable code. A string spelling a
+/// control character other than tab and line breaks (`\u0000`, …) is refused first, naming the
+/// field: no text we keep holds one, and PostgreSQL text cannot hold NUL.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if crate::text::json_control_escape(body).is_some() {
+        return Err(control_characters_in_json(body));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -88,6 +90,28 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ApiError::bad_request("malformed_json").with_detail("Có dữ liệu thừa sau JSON", "Trailing data after the JSON value")
     })?;
     Ok(value)
+}
+
+/// The 422 for a body with a control character, naming the first field that holds one (found by
+/// parsing again: this is the rare path). Broken JSON is reported as such.
+fn control_characters_in_json(body: &[u8]) -> ApiError {
+    fn find(value: &Value, path: &str) -> Option<String> {
+        let bad = |s: &str| s.bytes().any(crate::text::is_forbidden_control);
+        let join = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+        match value {
+            Value::String(s) if bad(s) => Some(path.to_string()),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| find(v, &format!("{path}[{i}]"))),
+            Value::Object(map) => map.iter().find_map(|(k, v)| if bad(k) { Some(join(k)) } else { find(v, &join(k)) }),
+            _ => None,
+        }
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => {
+            let field = find(&value, "").map(|f| f.replace(|c: char| (c as u32) < 0x20 || c == '\u{7f}', "?")).unwrap_or_default();
+            ApiError::validation(vec![FieldError { field, code: "control_characters".into(), params: Map::new() }])
+        }
+        Err(_) => ApiError::bad_request("malformed_json"),
+    }
 }
 
 /// Reads serde's data-error message (the only place it says what was wrong) into a field error.
@@ -182,9 +206,7 @@ pub fn parse_etag_version(v: &str) -> Option<i32> {
     v.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
 }
 
-pub fn etag_for_version(version: i32) -> String {
-    format!("\"{version}\"")
-}
+pub use crate::error::etag_for_version;
 
 /// A record with its version: answered with an `ETag` header.
 pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i32) -> HttpResponse {
@@ -230,6 +252,7 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
+        .filter(|key| !crate::text::has_control_chars(key))
         .ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))
 }
 

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod demo_cases;
 pub mod demo_funding;
 pub mod error;
+pub mod files;
 pub mod funding;
 pub mod health;
 pub mod http;

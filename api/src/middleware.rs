@@ -1,7 +1,7 @@
-//! Middleware for every response: request id and access log, problems in the caller's language,
-//! and security headers.
+//! Middleware for every response: request id and access log, refusing control characters,
+//! problems in the caller's language, and security headers.
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
@@ -42,6 +42,34 @@ pub async fn request_id_and_log(
         res.headers_mut().insert(REQUEST_ID, v);
     }
     Ok(res)
+}
+
+/// Refuses a request whose path or query, percent-decoded, holds a C0 control character (tab and
+/// line breaks included) or DEL, or whose header values hold one (a tab excepted, as HTTP allows
+/// it): 400 `control_characters`. No identifier, search text or filter holds one, and PostgreSQL
+/// text cannot hold NUL, so such a value must never reach a query. Bodies are checked where they
+/// are parsed (`http::parse_json`, the token form).
+pub async fn refuse_control_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody, impl MessageBody>>, Error> {
+    let uri = req.uri();
+    let in_url = crate::text::percent_decoded_has_control(uri.path()) || uri.query().is_some_and(crate::text::percent_decoded_has_control);
+    let in_header = || req.headers().iter().any(|(_, v)| v.as_bytes().iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f));
+    if in_url || in_header() {
+        let problem = ApiError::bad_request("control_characters").with_detail(
+            if in_url {
+                "Đường dẫn hoặc tham số truy vấn chứa ký tự điều khiển"
+            } else {
+                "Tiêu đề HTTP chứa ký tự điều khiển"
+            },
+            if in_url { "The path or the query holds a control character" } else { "A header holds a control character" },
+        );
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+        let response = problem.render(Lang::of_request(req.headers()), Some(req.path()), request_id.as_deref());
+        return Ok(req.into_response(response).map_into_left_body());
+    }
+    Ok(next.call(req).await?.map_into_right_body())
 }
 
 /// Re-renders problem responses in the language of `Accept-Language`, with the request path as

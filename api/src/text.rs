@@ -51,6 +51,70 @@ pub fn clean_multiline(s: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A control character no text we keep may hold anywhere: the C0 characters but tab, line feed
+/// and carriage return, and DEL. (PostgreSQL text cannot hold NUL at all.)
+pub fn is_forbidden_control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0x7f
+}
+
+/// Whether text holds a C0 control character (tab and line breaks included) or DEL: never right in
+/// a name, an identifier, a search or a secret.
+pub fn has_control_chars(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == 0x7f)
+}
+
+/// Whether a percent-encoded URL part (path or query) decodes to a C0 control character (tab and
+/// line breaks included) or DEL. `+` is a space, so it is fine.
+pub fn percent_decoded_has_control(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                i += 2;
+                (hi * 16 + lo) as u8
+            }
+            (b, _, _) => b,
+        };
+        if b < 0x20 || b == 0x7f {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Where a JSON text spells a forbidden control character as an escape (`\u0000`–`\u001f` but
+/// `\t`, `\n`, `\r`, and `\u007f`) or holds a raw DEL: the byte offset, or `None`. A raw C0
+/// byte in a string is already a JSON syntax error. One pass over the bytes, following escapes, so
+/// `\\u0000` (an escaped backslash, then text) is not one.
+pub fn json_control_escape(body: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            0x7f => return Some(i),
+            b'\\' => {
+                if body.get(i + 1) == Some(&b'u') {
+                    let code =
+                        body.get(i + 2..i + 6).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u32::from_str_radix(h, 16).ok());
+                    if let Some(code) = code {
+                        if code < 0x80 && is_forbidden_control(code as u8) {
+                            return Some(i);
+                        }
+                    }
+                    i += 6;
+                } else {
+                    // `\\`, `\"`, `\n`, …: the escaped character is text.
+                    i += 2;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Vietnamese phone numbers as people write them: digits, spaces, dots, dashes, an optional `+`.
 pub fn phone(s: &str) -> Result<(), ValidationError> {
     let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -77,6 +141,28 @@ mod tests {
     #[test]
     fn escapes_like_wildcards() {
         assert_eq!(contains_pattern("50%_x"), "%50\\%\\_x%");
+    }
+
+    #[test]
+    fn control_characters_in_json_follow_escapes() {
+        assert_eq!(json_control_escape(br#"{"a": "x\u0000"}"#), Some(8));
+        assert_eq!(json_control_escape(br#"{"a": "x\u001F"}"#), Some(8));
+        assert_eq!(json_control_escape(br#"{"a": "x\u007f"}"#), Some(8));
+        assert_eq!(json_control_escape(b"{\"a\": \"x\x7f\"}"), Some(8));
+        assert_eq!(json_control_escape(br#"{"a": "x\\u0000"}"#), None);
+        assert_eq!(json_control_escape(br#"{"a": "x\\\u0000"}"#), Some(10));
+        assert_eq!(json_control_escape(br#"{"a": "x\t\n\r\u0009\u000a\u000D\"\u00e9"}"#), None);
+        assert_eq!(json_control_escape(br#"{"a": "x\u00"#), None);
+    }
+
+    #[test]
+    fn control_characters_in_urls() {
+        assert!(percent_decoded_has_control("a%00b"));
+        assert!(percent_decoded_has_control("a%7Fb"));
+        assert!(percent_decoded_has_control("a%0ab"));
+        assert!(!percent_decoded_has_control("a+b%20c%25%5Cu0000"));
+        assert!(!percent_decoded_has_control("%"));
+        assert!(!percent_decoded_has_control("%0"));
     }
 
     #[test]

@@ -148,6 +148,10 @@ async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> R
         (None, Some(id), Some(secret)) => (id, secret),
         _ => return Err(oauth("invalid_client", "invalid_client")),
     };
+    // No client id or secret holds a control character (and PostgreSQL text cannot hold NUL).
+    if crate::text::has_control_chars(&client_id) || crate::text::has_control_chars(&secret) {
+        return Err(oauth("control_characters", "invalid_request"));
+    }
     let address = client_address(&req, st.config.trust_proxy);
     let throttle_key = format!("client:{client_id}");
     let attempt = st.login_throttle.reserve(&throttle_key, &address).map_err(ApiError::too_many_requests)?;

@@ -201,7 +201,7 @@ impl Db {
         if url.backend == Backend::Sqlite {
             if let Some(dir) = std::path::Path::new(&url.target).parent() {
                 if !dir.as_os_str().is_empty() {
-                    crate::config::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    crate::files::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
             }
         }

@@ -10,6 +10,7 @@ use super::Lang;
 const TITLES: &[(&str, &str, &str)] = &[
     ("validation_failed", "Dữ liệu không hợp lệ", "The data is not valid"),
     ("malformed_json", "Nội dung JSON không đúng cú pháp", "The JSON body is malformed"),
+    ("control_characters", "Yêu cầu chứa ký tự điều khiển", "The request holds a control character"),
     ("malformed_query", "Tham số truy vấn không hợp lệ", "The query parameters are not valid"),
     ("unsupported_media_type", "Định dạng nội dung không được hỗ trợ", "Unsupported content type"),
     ("payload_too_large", "Nội dung gửi lên quá lớn", "The request body is too large"),

@@ -51,6 +51,12 @@ impl Lang {
     }
 }
 
+/// The `ETag` of a record's version. Here, below the HTTP helpers, because a stale-write problem
+/// carries one.
+pub fn etag_for_version(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
 /// A text in both languages.
 #[derive(Clone, Debug)]
 pub struct Text {
@@ -142,7 +148,7 @@ impl ApiError {
     pub fn stale(current: Value, version: i32) -> Self {
         Self::new(StatusCode::PRECONDITION_FAILED, "version_mismatch")
             .with_extension("current", current)
-            .with_header(header::ETAG, crate::http::etag_for_version(version))
+            .with_header(header::ETAG, etag_for_version(version))
     }
 
     /// 422 with one field error.

@@ -439,7 +439,7 @@ pub struct UpdateConfirmationList {
 #[serde(deny_unknown_fields)]
 pub struct DocumentFormat {
     /// `json` (default), `html` (printable A4) or `xlsx`; CSV where the resource offers it.
-    pub format: Option<crate::logbook::routes::LogBookFormat>,
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
 // --- Summary --------------------------------------------------------------------------------
@@ -491,7 +491,7 @@ pub struct SummaryQuery {
     #[validate(range(min = 1990, max = 2100))]
     pub year: i32,
     /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`.
-    pub format: Option<crate::logbook::routes::LogBookFormat>,
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
 // --- Incident support -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ use crate::auth::{can, Allowed};
 use crate::command::{Answer, Command};
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
-use crate::logbook::routes::LogBookFormat as Format;
+use crate::logbook::dto::LogBookFormat as Format;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -3,7 +3,7 @@
 //! leader's summary by category and result).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -87,4 +87,13 @@ pub struct LogBookSummaryLine {
     pub unsuccessful: i64,
     pub in_progress: i64,
     pub out_of_scope: i64,
+}
+
+#[derive(Deserialize, Clone, Copy, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogBookFormat {
+    Json,
+    Html,
+    Csv,
+    Xlsx,
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::dto::LogBook;
+use super::dto::{LogBook, LogBookFormat};
 use super::{render, store};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{can, Allowed};
@@ -14,15 +14,6 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_logbook);
-}
-
-#[derive(Deserialize, Clone, Copy, utoipa::ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum LogBookFormat {
-    Json,
-    Html,
-    Csv,
-    Xlsx,
 }
 
 #[derive(Deserialize, IntoParams, Validate)]

@@ -245,7 +245,7 @@ pub struct YearEndQuery {
     #[validate(range(min = 1990, max = 2100))]
     pub year: i32,
     /// `json` (default) or `html` (printable, in Vietnamese).
-    pub format: Option<crate::logbook::routes::LogBookFormat>,
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
 /// One line of the plan: the indicator, its value, the target, and whether it is met.

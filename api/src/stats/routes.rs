@@ -214,7 +214,7 @@ async fn list_reports(
 #[serde(deny_unknown_fields)]
 pub struct ReportFormat {
     /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`, laid out as the paper form.
-    pub format: Option<crate::logbook::routes::LogBookFormat>,
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
 /// One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
@@ -242,7 +242,7 @@ async fn get_report(
             Ok((report, unit.name))
         })
         .await?;
-    use crate::logbook::routes::LogBookFormat as F;
+    use crate::logbook::dto::LogBookFormat as F;
     let name = format!(
         "bao-cao-hoa-giai-{}-{}-lan-{}",
         report.year,

@@ -6,6 +6,8 @@ import { Admin } from './server.mjs';
 import { LEADER_PASSWORD, MEDIATOR_PASSWORD, assertNoPageProblems, launch, newPage, screen, signIn, skipReason, world } from './harness.mjs';
 
 const skip = skipReason();
+// A skipped suite is not counted in the summary; a skipped test is.
+if (skip) test('cases on the phone', { skip }, () => {});
 
 describe('cases on the phone', { skip: skip || false }, () => {
   /** @type {any} */
@@ -21,6 +23,7 @@ describe('cases on the phone', { skip: skip || false }, () => {
 
   const needCases = (t) => {
     if (!w.hasCases || !w.team) {
+      if (process.env.CI === 'true') throw new Error('the server has no teams/mediators/cases API: in CI that is a failure, not a skip');
       t.skip('the server has no teams/mediators/cases API yet (issue 3)');
       return true;
     }
