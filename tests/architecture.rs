@@ -32,20 +32,27 @@ fn layer_of(path: &str) -> Layer {
     let file = path.rsplit('/').next().unwrap_or(path);
     let top = path.split('/').next().unwrap_or(path);
     match path {
-        "main.rs" | "lib.rs" | "app.rs" | "cli.rs" | "openapi.rs" | "backup.rs" | "demo.rs" => Composition,
-        p if p.starts_with("demo_") => Composition,
+        "main.rs" | "lib.rs" | "app.rs" | "cli.rs" | "openapi.rs" | "backup.rs" => Composition,
+        _ if top == "demo" => Composition,
         "middleware.rs" | "health.rs" | "client.rs" | "idempotency/mod.rs" => Handlers,
         _ if file == "routes.rs" => Handlers,
         "command.rs" => Commands,
         _ if file == "commands.rs" || top == "command" || path.contains("/commands/") => Commands,
         "error/mod.rs" | "error/messages.rs" | "text.rs" | "codes.rs" | "files.rs" | "print.rs" => Foundation,
-        "auth/jwt.rs" | "auth/password.rs" | "auth/throttle.rs" | "stats/cache.rs" => Foundation,
+        "auth/jwt.rs" | "auth/password.rs" | "auth/throttle.rs" | "auth/identity.rs" | "stats/cache.rs" => Foundation,
+        // The cache of whether a token's principal is still active: reads users and clients.
+        "auth/principals.rs" => Database,
         _ if top == "error" => Foundation,
         _ if top == "db" => Database,
         "idempotency/store.rs" => Database,
+        // Kept answers and the claim a keyed request hands to its command: used by the command
+        // runner and by the middleware above it.
+        "idempotency/answers.rs" => Commands,
         "config.rs" => Config,
         "state.rs" => State,
         "http.rs" => HttpHelpers,
+        // The versioned edit every store makes (check, write, 412, audit row).
+        "versioned.rs" => Domain,
         // Everything else in a resource's folder: dto, model, rules, policy, store, render, …
         _ if path.contains('/') => Domain,
         _ => panic!("api/src/{path} has no layer: add it to layer_of in tests/architecture.rs"),
@@ -53,18 +60,11 @@ fn layer_of(path: &str) -> Layer {
 }
 
 /// Upward imports that remain, each with its reason. Keep this short: each one is a debt.
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "state.rs",
-        "audit/store.rs",
-        "the state owns the audit log's batch writer for reads (ReadLog), which writes audit rows defined in audit/store.rs",
-    ),
-    (
-        "auth/jwt.rs",
-        "auth/mod.rs",
-        "token claims carry Role and PrincipalKind, plain enums still defined beside the access rules in auth/mod.rs",
-    ),
-];
+const EXCEPTIONS: &[(&str, &str, &str)] = &[(
+    "state.rs",
+    "audit/store.rs",
+    "the state owns the audit log's batch writer for reads (ReadLog), which writes audit rows defined in audit/store.rs",
+)];
 
 /// The module path a file defines: `cases/store.rs` → `[cases, store]`, `auth/mod.rs` → `[auth]`.
 fn module_of(path: &str) -> Vec<String> {

@@ -19,7 +19,8 @@ use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::etag_for_version;
-use crate::idempotency::{self, store as kept, Claim};
+use crate::idempotency::answers::{self, Claim};
+use crate::idempotency::store as kept;
 use crate::state::AppState;
 
 /// The answer of a command, built inside its transaction.
@@ -68,7 +69,7 @@ impl Answer {
     }
 
     fn kept(&self) -> kept::Kept {
-        idempotency::kept_answer(self.status, &self.headers, &self.body)
+        answers::kept_answer(self.status, &self.headers, &self.body)
     }
 
     fn into_response(self) -> HttpResponse {
@@ -136,7 +137,7 @@ impl Command {
                 claim.mark_answered();
                 let key = claim.key.clone();
                 let found = self.state.db.run(move |c| kept::find(c, &key)).await?;
-                idempotency::answer_found(found)
+                answers::answer_found(found)
             }
             Err(e) => Err(e),
         }

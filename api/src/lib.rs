@@ -13,8 +13,6 @@ pub mod command;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod demo_cases;
-pub mod demo_funding;
 pub mod error;
 pub mod files;
 pub mod funding;

@@ -6,7 +6,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use super::{PrincipalKind, Role};
+use super::identity::{PrincipalKind, Role};
 use crate::error::ApiError;
 
 const ISSUER: &str = "hoagiai";

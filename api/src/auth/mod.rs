@@ -2,6 +2,7 @@
 //! every protected handler takes, the policy table, and the unit scope that store queries filter by.
 
 pub mod dto;
+pub mod identity;
 pub mod jwt;
 pub mod password;
 pub mod policy;
@@ -14,54 +15,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+pub use identity::{PrincipalKind, Role};
 pub use policy::{can, Action, Permission};
-
-/// A user's role (`role`). One per account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Quản trị hệ thống
-    Admin,
-    /// Cán bộ quản lý (Tư pháp)
-    Officer,
-    /// Tổ trưởng tổ hòa giải
-    TeamLeader,
-    /// Hòa giải viên
-    Mediator,
-    /// Người xem
-    Viewer,
-    /// Khai thác số liệu thống kê
-    Stats,
-}
-
-impl Role {
-    pub const ALL: [Role; 6] = [Role::Admin, Role::Officer, Role::TeamLeader, Role::Mediator, Role::Viewer, Role::Stats];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Officer => "officer",
-            Role::TeamLeader => "team_leader",
-            Role::Mediator => "mediator",
-            Role::Viewer => "viewer",
-            Role::Stats => "stats",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// Roles that may hold the whole country as scope (no unit).
-    pub fn may_be_national(self) -> bool {
-        matches!(self, Role::Admin | Role::Viewer | Role::Stats)
-    }
-}
 
 /// A place in the unit tree and everything below it. `None` is the whole country.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,15 +46,6 @@ impl Scope {
     pub fn like_pattern(&self) -> Option<String> {
         self.path.as_ref().map(|p| format!("{p}%"))
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrincipalKind {
-    User,
-    Client,
-    /// The program itself: CLI commands and demo seeding. Never in a token.
-    System,
 }
 
 /// The authenticated caller, from a valid bearer token. Taking it as a handler argument is what

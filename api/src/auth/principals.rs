@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
-use super::PrincipalKind;
+use super::identity::PrincipalKind;
 use crate::db::schema::{api_clients, users};
 use crate::db::DbConn;
 use crate::error::ApiError;

@@ -9,103 +9,28 @@
 //! answers already kept, and keeps the answers of requests that changed nothing (a refusal) or
 //! that are not commands.
 
+pub mod answers;
 pub mod store;
 
-use std::cell::Cell;
-use std::rc::Rc;
+pub use answers::{answer_found, kept_answer, mismatch, replay, Claim};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage, HttpResponse};
+use actix_web::{web, Error, HttpMessage};
 use futures_util::StreamExt as _;
 use sha2::{Digest, Sha256};
 
 use crate::auth::{PrincipalKind, RequestId};
 use crate::error::{ApiError, Lang};
 use crate::state::AppState;
-use store::{Found, Kept, KeyOf};
+use answers::MAX_KEPT_BODY;
+use store::{Found, KeyOf};
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
-pub const REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
-
-/// Headers of the first answer that a replay repeats.
-const KEPT_HEADERS: [HeaderName; 5] =
-    [header::CONTENT_TYPE, header::ETAG, header::LOCATION, header::CONTENT_LANGUAGE, header::CACHE_CONTROL];
-
-/// Fields that are shown once and must never be written down: a replay answers `null` for them
-/// (the caller resets the password or the secret if it lost the first answer).
-const SECRET_FIELDS: [&str; 4] = ["generated_password", "client_secret", "access_token", "refresh_token"];
-
-/// The answer as it may be kept: secrets blanked out.
-fn without_secrets(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(mut map)) => {
-            for field in SECRET_FIELDS {
-                if let Some(v) = map.get_mut(field) {
-                    *v = serde_json::Value::Null;
-                }
-            }
-            serde_json::Value::Object(map).to_string()
-        }
-        _ => String::from_utf8_lossy(body).to_string(),
-    }
-}
-
-/// The largest answer kept for replay; a larger one is answered but not kept.
-const MAX_KEPT_BODY: usize = 1024 * 1024;
-
-/// An answer as it will be kept: the headers a replay repeats, the body without secrets.
-pub fn kept_answer(status: StatusCode, headers: &header::HeaderMap, body: &[u8]) -> Kept {
-    let headers = KEPT_HEADERS
-        .iter()
-        .filter_map(|n| headers.get(n).and_then(|v| v.to_str().ok()).map(|v| (n.as_str().to_string(), v.to_string())))
-        .collect();
-    Kept { status: status.as_u16(), headers, body: without_secrets(body) }
-}
-
-/// The kept answer, sent again.
-pub fn replay(kept: Kept) -> HttpResponse {
-    let mut res = HttpResponse::build(StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK));
-    for (name, value) in kept.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(&value)) {
-            res.insert_header((n, v));
-        }
-    }
-    res.insert_header((REPLAYED, HeaderValue::from_static("true")));
-    res.body(kept.body)
-}
-
-/// What a keyed request passes to the command that runs it (in the request's extensions).
-#[derive(Clone)]
-pub struct Claim {
-    pub key: KeyOf,
-    /// Set by the command once it kept (or replayed) the answer, so the middleware leaves it be.
-    answered: Rc<Cell<bool>>,
-}
-
-impl Claim {
-    pub fn mark_answered(&self) {
-        self.answered.set(true);
-    }
-}
-
-/// The refusal for a key reused with another request.
-pub fn mismatch() -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
-        .with_detail("Khóa này đã được dùng cho một yêu cầu có nội dung khác", "This key was used for a request with another body")
-}
-
-/// The answer to a request whose key already has a row: a replay, or why there is none.
-pub fn answer_found(found: Found) -> Result<HttpResponse, ApiError> {
-    match found {
-        Found::Done(kept) => Ok(replay(kept)),
-        Found::Mismatch => Err(mismatch()),
-        Found::Unanswered | Found::Nothing => Err(ApiError::conflict("idempotency_in_progress").with_header(header::RETRY_AFTER, "1")),
-    }
-}
+pub use answers::REPLAYED;
 
 pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.method() != Method::POST || !req.headers().contains_key(&HEADER) {
@@ -169,14 +94,14 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         Err(e) => return fail(req, e),
     }
 
-    let claim = Claim { key: key.clone(), answered: Rc::new(Cell::new(false)) };
+    let claim = Claim::new(key.clone());
     req.extensions_mut().insert(claim.clone());
     req.set_payload(Payload::from(body));
     let res = next.call(req).await?;
     let status = res.status();
     // A command kept its answer with its work; a server failure is no answer (the retry runs
     // again); anything else changed nothing, or is not a command, and is kept here.
-    if claim.answered.get() || status.is_server_error() {
+    if claim.answered() || status.is_server_error() {
         return Ok(res.map_into_boxed_body());
     }
     let (req, response) = res.into_parts();

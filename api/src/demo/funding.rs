@@ -5,9 +5,9 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::cases::DemoTeam;
 use crate::auth::Actor;
 use crate::db::{today, DbConn};
-use crate::demo_cases::DemoTeam;
 use crate::error::ApiError;
 use crate::funding::dto::*;
 use crate::review::dto::{AwardLevel, CreateAward, CreateTeamRating, Judgement};

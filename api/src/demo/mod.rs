@@ -3,6 +3,9 @@
 //! look at. The passwords are generated on first run and kept in `<data_dir>/demo-logins.txt`
 //! (readable by its owner only); every demo start prints them.
 
+mod cases;
+mod funding;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -76,9 +79,9 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
         }
         let system_admin = Actor::system();
         let named: Vec<(String, &str)> = villages.iter().cloned().zip(VILLAGES.iter().map(|(n, _)| *n)).collect();
-        let teams = crate::demo_cases::seed_teams(conn, &system_admin, &named)?;
-        crate::demo_cases::seed_cases(conn, &system_admin, &teams)?;
-        crate::demo_funding::seed(conn, &system_admin, &province, &commune, &teams)?;
+        let teams = cases::seed_teams(conn, &system_admin, &named)?;
+        cases::seed_cases(conn, &system_admin, &teams)?;
+        funding::seed(conn, &system_admin, &province, &commune, &teams)?;
         let hoi_yen = &teams[0];
         // (username, display name, role, scope unit, mediator record, where)
         let account = |username: &'static str, name: &'static str, role, unit: Option<&String>, mediator: Option<&String>, place: &str| {
