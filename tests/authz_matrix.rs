@@ -35,6 +35,7 @@ const RULES: &[(&str, Access)] = &[
     ("list_enums", Public),
     ("healthz", Public),
     ("readyz", Public),
+    ("metrics", Public),
     ("get_me", AnyRole),
     ("change_my_password", AnyRole),
     ("list_units", AnyRole),
