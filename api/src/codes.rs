@@ -12,6 +12,25 @@ pub trait CodeEnum: Sized + Copy + 'static {
     fn labels(self) -> (&'static str, &'static str);
 }
 
+/// A code read back from the database. An unknown one means the data and this version of the
+/// program disagree (a newer version wrote it, or a hand edit): an error the operator sees in the
+/// log, never a silent default that would miscount or mislabel a record.
+pub fn stored<T>(parsed: Option<T>, column: &'static str, value: &str) -> Result<T, crate::error::ApiError> {
+    parsed.ok_or_else(|| {
+        tracing::error!(column, value, "an unknown code is stored in the database");
+        crate::error::ApiError::internal()
+    })
+}
+
+/// An optional code read back from the database: absent is `None`, unknown is an error.
+pub fn stored_opt<T>(
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    column: &'static str,
+) -> Result<Option<T>, crate::error::ApiError> {
+    value.map(|v| stored(parse(v), column, v)).transpose()
+}
+
 #[macro_export]
 macro_rules! code_enum {
     (

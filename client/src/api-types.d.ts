@@ -32,7 +32,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a machine client; its secret stops working at once. */
+        /**
+         * Revokes a machine client; its secret stops working at once, and so do its tokens (on other
+         *     instances sharing the database, within `HOAGIAI_PRINCIPAL_RECHECK_SECS`).
+         */
         delete: operations["revoke_api_client"];
         options?: never;
         head?: never;
@@ -1322,6 +1325,23 @@ export interface paths {
         };
         /** The process is up. */
         get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counters in the Prometheus text format: database statements and transactions of this process. */
+        get: operations["metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3057,6 +3077,25 @@ export interface components {
          * @enum {string}
          */
         PartyKind: "person" | "group" | "family" | "organisation";
+        /** @description A party as a correction names it: absent fields stay as they are; `null` clears an optional one. */
+        PartyPatch: {
+            address?: string | null;
+            /** Format: int32 */
+            age?: number | null;
+            /** Format: int32 */
+            birth_year?: number | null;
+            full_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The party corrected; without it, the party at the same position.
+             */
+            id?: string | null;
+            kind?: null | components["schemas"]["PartyKind"];
+            phone?: string | null;
+            /** @description Removes the party this item names (nothing else may be given with it). */
+            removed?: boolean;
+            role?: null | components["schemas"]["PartyRole"];
+        };
         /**
          * @description A party's place in the dispute (`party_role`).
          * @enum {string}
@@ -3588,8 +3627,14 @@ export interface components {
             /** Format: int32 */
             logbook_volume?: number | null;
             notes?: string | null;
-            /** @description Replaces the list of parties (their ids are kept by position). */
-            parties?: components["schemas"]["NewParty"][] | null;
+            /**
+             * @description Corrections of the parties. Each item corrects the party with its `id` or, without one,
+             *     the party at the same position (1st item, 1st party): only the fields it names change, the
+             *     rest — ID number and demand included — stay as they were. An item matching no party adds
+             *     one at the end (`kind` and `full_name` required); `"removed": true` removes the party it
+             *     names. Parties no item names stay as they are.
+             */
+            parties?: components["schemas"]["PartyPatch"][] | null;
             /** Format: date */
             received_on?: string | null;
             referring_body?: string | null;
@@ -7132,6 +7177,33 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
             500: components["responses"]["Problem"];

@@ -10,6 +10,7 @@ use super::model::{Assignment, Case, Conflict, Escalation, FollowUp, Party, Sess
 use super::rules::{self, Command};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
+use crate::codes::{stored, stored_opt};
 use crate::db::schema::{
     case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, logbook_lines, mediators,
 };
@@ -53,8 +54,8 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError
         .ok_or_else(ApiError::not_found)
 }
 
-fn status_of(case: &Case) -> CaseStatus {
-    CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received)
+fn status_of(case: &Case) -> Result<CaseStatus, ApiError> {
+    stored(CaseStatus::parse(&case.status), "cases.status", &case.status)
 }
 
 // ---- reading ------------------------------------------------------------------------------------
@@ -67,10 +68,10 @@ fn parties_of(conn: &mut DbConn, case_id: &str) -> Result<Vec<Party>, ApiError> 
         .load(conn)?)
 }
 
-fn party_dto(p: Party, show: bool) -> PartyDto {
-    PartyDto {
-        kind: PartyKind::parse(&p.kind).unwrap_or(PartyKind::Person),
-        role: PartyRole::parse(&p.role).unwrap_or(PartyRole::Party),
+fn party_dto(p: Party, show: bool) -> Result<PartyDto, ApiError> {
+    Ok(PartyDto {
+        kind: stored(PartyKind::parse(&p.kind), "case_parties.kind", &p.kind)?,
+        role: stored(PartyRole::parse(&p.role), "case_parties.role", &p.role)?,
         id: p.id,
         position: p.position,
         full_name: show.then_some(p.full_name),
@@ -80,12 +81,22 @@ fn party_dto(p: Party, show: bool) -> PartyDto {
         phone: if show { p.phone } else { None },
         id_number: if show { p.id_number } else { None },
         demand: if show { p.demand } else { None },
-    }
+    })
 }
 
-/// The whole case as this caller may see it.
+/// What a case holds besides its own row.
+#[derive(Default)]
+pub struct Children {
+    pub parties: Vec<Party>,
+    pub assignments: Vec<(Assignment, String)>,
+    pub conflicts: Vec<Conflict>,
+    pub sessions: Vec<Session>,
+    pub escalations: Vec<Escalation>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// The whole case as this caller may see it, read from the database.
 pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, ApiError> {
-    let show = actor.sees_party_details();
     let parties = parties_of(conn, &case.id)?;
     let assignments: Vec<(Assignment, String)> = case_assignments::table
         .inner_join(mediators::table)
@@ -110,8 +121,15 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
         .select(FollowUp::as_select())
         .order(case_follow_ups::id.asc())
         .load(conn)?;
-    let status = status_of(&case);
-    let exception = case.deadline_exception.as_deref().and_then(DeadlineException::parse);
+    dto_of(actor, case, Children { parties, assignments, conflicts, sessions, escalations, follow_ups })
+}
+
+/// The case as this caller may see it, from its rows. A command answers from the rows it wrote.
+pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, ApiError> {
+    let show = actor.sees_party_details();
+    let Children { parties, assignments, conflicts, sessions, escalations, follow_ups } = children;
+    let status = status_of(&case)?;
+    let exception = stored_opt(case.deadline_exception.as_deref(), DeadlineException::parse, "cases.deadline_exception")?;
     Ok(CaseDto {
         deadline: DeadlineDto {
             days: case.deadline_days,
@@ -121,20 +139,22 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
             exception_note: case.deadline_exception_note.clone(),
             overdue: rules::is_overdue(status, case.start_deadline, case.started_on, exception.is_some(), today()),
         },
-        parties: parties.into_iter().map(|p| party_dto(p, show)).collect(),
+        parties: parties.into_iter().map(|p| party_dto(p, show)).collect::<Result<_, _>>()?,
         assignments: assignments
             .into_iter()
-            .map(|(a, name)| AssignmentDto {
-                chosen_by: ChosenBy::parse(&a.chosen_by).unwrap_or(ChosenBy::Leader),
-                end_reason: a.end_reason.as_deref().and_then(AssignmentEnd::parse),
-                id: a.id,
-                mediator_id: a.mediator_id,
-                mediator_name: name,
-                assigned_on: a.assigned_on,
-                ended_on: a.ended_on,
-                end_note: a.end_note,
+            .map(|(a, name)| {
+                Ok(AssignmentDto {
+                    chosen_by: stored(ChosenBy::parse(&a.chosen_by), "case_assignments.chosen_by", &a.chosen_by)?,
+                    end_reason: stored_opt(a.end_reason.as_deref(), AssignmentEnd::parse, "case_assignments.end_reason")?,
+                    id: a.id,
+                    mediator_id: a.mediator_id,
+                    mediator_name: name,
+                    assigned_on: a.assigned_on,
+                    ended_on: a.ended_on,
+                    end_note: a.end_note,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         conflicts: conflicts
             .into_iter()
             .map(|c| ConflictDto { mediator_id: c.mediator_id, note: if show { c.note } else { None } })
@@ -152,23 +172,27 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
             .collect(),
         escalations: escalations
             .into_iter()
-            .map(|e| EscalationDto {
-                kind: EscalationKind::parse(&e.kind).unwrap_or(EscalationKind::ViolenceRisk),
-                notes: if show { e.notes } else { None },
-                id: e.id,
-                occurred_on: e.occurred_on,
-                notified: e.notified,
+            .map(|e| {
+                Ok(EscalationDto {
+                    kind: stored(EscalationKind::parse(&e.kind), "case_escalations.kind", &e.kind)?,
+                    notes: if show { e.notes } else { None },
+                    id: e.id,
+                    occurred_on: e.occurred_on,
+                    notified: e.notified,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         follow_ups: follow_ups
             .into_iter()
-            .map(|f| FollowUpDto {
-                status: Implementation::parse(&f.status).unwrap_or(Implementation::NotImplemented),
-                notes: if show { f.notes } else { None },
-                id: f.id,
-                checked_on: f.checked_on,
+            .map(|f| {
+                Ok(FollowUpDto {
+                    status: stored(Implementation::parse(&f.status), "case_follow_ups.status", &f.status)?,
+                    notes: if show { f.notes } else { None },
+                    id: f.id,
+                    checked_on: f.checked_on,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         out_of_scope: case
             .out_of_scope_reason
             .clone()
@@ -177,7 +201,7 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
                 reason: if show { reason } else { String::new() },
                 referred_to: case.out_of_scope_referred_to.clone(),
             }),
-        end: match (case.end_reason.as_deref().and_then(EndReason::parse), case.ended_on) {
+        end: match (stored_opt(case.end_reason.as_deref(), EndReason::parse, "cases.end_reason")?, case.ended_on) {
             (Some(reason), Some(ended_on)) => {
                 Some(CaseEndDto { reason, ended_on, agreement_text: if show { case.agreement_text.clone() } else { None } })
             }
@@ -187,14 +211,17 @@ pub fn detail(conn: &mut DbConn, actor: &Actor, case: Case) -> Result<CaseDto, A
             (Some(body), Some(date)) => Some(ReferralDto { body: body.clone(), date }),
             _ => None,
         },
-        written_agreement: match (case.written_agreement_date, case.written_agreement_signature.as_deref().and_then(Signature::parse)) {
+        written_agreement: match (
+            case.written_agreement_date,
+            stored_opt(case.written_agreement_signature.as_deref(), Signature::parse, "cases.written_agreement_signature")?,
+        ) {
             (Some(date), Some(signature)) => {
                 Some(WrittenAgreementDto { date, signature, for_court_recognition: case.for_court_recognition })
             }
             _ => None,
         },
-        basis: Basis::parse(&case.basis).unwrap_or(Basis::PartyRequest),
-        category: Category::parse(&case.category).unwrap_or(Category::Other),
+        basis: stored(Basis::parse(&case.basis), "cases.basis", &case.basis)?,
+        category: stored(Category::parse(&case.category), "cases.category", &case.category)?,
         status,
         summary: show.then_some(case.summary),
         notes: if show { case.notes } else { None },
@@ -308,16 +335,15 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<Case
         }
     }
     let day = today();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|c| {
-            let status = status_of(&c);
-            CaseListItem {
+            let status = status_of(&c)?;
+            Ok(CaseListItem {
                 overdue: rules::is_overdue(status, c.start_deadline, c.started_on, c.deadline_exception.is_some(), day),
                 party_names: show.then(|| names.remove(&c.id).unwrap_or_default()),
                 summary: show.then_some(c.summary),
-                basis: Basis::parse(&c.basis).unwrap_or(Basis::PartyRequest),
-                category: Category::parse(&c.category).unwrap_or(Category::Other),
+                basis: stored(Basis::parse(&c.basis), "cases.basis", &c.basis)?,
+                category: stored(Category::parse(&c.category), "cases.category", &c.category)?,
                 status,
                 id: c.id,
                 team_id: c.team_id,
@@ -326,9 +352,9 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<Case
                 logbook_line: c.logbook_line,
                 version: c.version,
                 updated_at: c.updated_at.and_utc(),
-            }
+            })
         })
-        .collect())
+        .collect::<Result<_, ApiError>>()
 }
 
 // ---- writing ------------------------------------------------------------------------------------
@@ -409,7 +435,7 @@ fn begin(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, comm
     if let Some(v) = if_match {
         versioned::check(v, case.version, || shown(conn, actor, case.clone()))?;
     }
-    let status = status_of(&case);
+    let status = status_of(&case)?;
     if !rules::allowed(status, command) {
         return Err(invalid_transition(status, command));
     }
@@ -748,7 +774,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     // The counters last: their rows are shared with every case of the unit, and a row written
     // stays locked until the commit, so the less that follows, the less other writers wait.
     crate::stats::counters::apply(conn, None, Some(&case))?;
-    let mut dto = detail(conn, actor, case)?;
+    // A new case has only its parties: the answer is built from the rows just written.
+    let mut dto = dto_of(actor, case, Children { parties, ..Children::default() })?;
     if !duplicates.is_empty() {
         dto.warnings.push(CaseWarning { code: "possible_duplicate", case_ids: duplicates });
     }
@@ -772,7 +799,7 @@ fn replay(conn: &mut DbConn, actor: &Actor, existing: Case, input: &CreateCase) 
 /// Changes a case's details. After the end only officers may, and it is recorded as a correction.
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateCase) -> Result<Case, ApiError> {
     let case = begin(conn, actor, id, Some(version), Command::EditDetails)?;
-    let concluded = rules::is_concluded(status_of(&case));
+    let concluded = rules::is_concluded(status_of(&case)?);
     if concluded && actor.role != Role::Officer {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "correction_requires_officer"));
     }
@@ -904,7 +931,7 @@ pub fn assign(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>,
     };
     diesel::insert_into(case_assignments::table).values(&row).execute(conn)?;
     let mut next = case.clone();
-    next.status = rules::next_status(status_of(&case), Command::Assign, None).as_str().into();
+    next.status = rules::next_status(status_of(&case)?, Command::Assign, None).as_str().into();
     if next.start_deadline.is_none() {
         next.start_deadline = Some(rules::start_deadline(assigned_on, case.deadline_days));
     }
@@ -1046,7 +1073,7 @@ pub fn end(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, in
             }
         }
     }
-    next.status = rules::next_status(status_of(&case), Command::End, Some(input.end_reason)).as_str().into();
+    next.status = rules::next_status(status_of(&case)?, Command::End, Some(input.end_reason)).as_str().into();
     next.end_reason = Some(input.end_reason.as_str().into());
     next.ended_on = Some(ended_on);
     next.ended_year = Some(ended_on.year());

@@ -502,19 +502,20 @@ pub fn case_facts(
     type FactRow = (String, String, String, String, String, NaiveDate, String, Option<String>, Option<NaiveDate>, chrono::NaiveDateTime);
     let rows: Vec<FactRow> = q.order((cases::updated_at.asc(), cases::id.asc())).limit(limit + 1).load(conn)?;
     use crate::cases::dto::{CaseStatus, EndReason};
-    Ok(rows
-        .into_iter()
-        .map(|(id, unit_id, team_id, category, basis, received_on, status, end_reason, ended_on, updated_at)| CaseFacts {
-            id,
-            unit_id,
-            team_id,
-            category: Category::parse(&category).unwrap_or(Category::Other),
-            basis: Basis::parse(&basis).unwrap_or(Basis::PartyRequest),
-            received_on,
-            status: CaseStatus::parse(&status).unwrap_or(CaseStatus::Received),
-            end_reason: end_reason.as_deref().and_then(EndReason::parse),
-            ended_on,
-            updated_at: updated_at.and_utc(),
+    rows.into_iter()
+        .map(|(id, unit_id, team_id, category, basis, received_on, status, end_reason, ended_on, updated_at)| {
+            Ok(CaseFacts {
+                id,
+                unit_id,
+                team_id,
+                category: crate::codes::stored(Category::parse(&category), "cases.category", &category)?,
+                basis: crate::codes::stored(Basis::parse(&basis), "cases.basis", &basis)?,
+                received_on,
+                status: crate::codes::stored(CaseStatus::parse(&status), "cases.status", &status)?,
+                end_reason: crate::codes::stored_opt(end_reason.as_deref(), EndReason::parse, "cases.end_reason")?,
+                ended_on,
+                updated_at: updated_at.and_utc(),
+            })
         })
-        .collect())
+        .collect::<Result<_, ApiError>>()
 }
