@@ -237,3 +237,19 @@ async fn a_failing_write_in_a_batch_rolls_back_alone() {
         assert_eq!(found, present, "key {k}");
     }
 }
+
+/// Signing in and refreshing change no figure: the statistics answers kept stay kept (the
+/// generation the cache compares with does not move); a case write does move it.
+#[actix_web::test]
+async fn sign_ins_leave_the_statistics_cache_alone() {
+    let app = TestApp::sqlite().await;
+    let w = world(app).await;
+    let before = w.app.db.generation();
+    let res = w.app.anon().post("/api/v1/auth/login", &json!({"username": "tt.hoiyen", "password": "mat khau dai du"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let refreshed = w.app.anon().post("/api/v1/auth/refresh", &json!({"refresh_token": res.body["refresh_token"]})).await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.text);
+    assert_eq!(w.app.db.generation(), before, "a sign-in and a refresh moved the generation");
+    create(&w.leader, &new_case(&w.team)).await;
+    assert!(w.app.db.generation() > before, "a case write moves it");
+}

@@ -256,8 +256,9 @@ impl Db {
         result
     }
 
-    /// A write that changes nothing any answer is computed from (a kept idempotent answer): it
-    /// does not move the generation.
+    /// A write that changes nothing any statistics answer is computed from (a kept idempotent
+    /// answer, a sign-in, a token refresh): it does not move the generation, so the answers kept
+    /// by the statistics cache stay kept.
     pub async fn write_unseen<F, T>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
