@@ -75,6 +75,18 @@ async fn parallel_creates_for_one_team_take_consecutive_lines(app: TestApp) {
     let mut answered: Vec<i64> = answers.iter().map(|a| a.body["logbook_line"].as_i64().unwrap()).collect();
     answered.sort_unstable();
     assert_eq!(answered, (1..=64).collect::<Vec<_>>(), "each answer shows its own line");
+
+    // "Page 1 of 4": the total, when asked for, counts every matching case whatever the page.
+    let first = w.leader.get(&format!("/api/v1/cases?team_id={}&limit=20&with_total=true", w.team)).await;
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 20);
+    assert_eq!(first.body["total"], 64, "{}", first.text);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = w.leader.get(&format!("/api/v1/cases?team_id={}&limit=20&with_total=true&cursor={cursor}", w.team)).await;
+    assert_eq!(second.body["total"], 64);
+    let filtered = w.leader.get(&format!("/api/v1/cases?team_id={}&status=successful&with_total=true", w.team)).await;
+    assert_eq!(filtered.body["total"], 0);
+    let plain = w.leader.get(&format!("/api/v1/cases?team_id={}&limit=20", w.team)).await;
+    assert!(plain.body.get("total").is_none(), "no count unless asked: {}", plain.text);
 }
 
 /// A concluded case whose first party has an ID number (written agreement for court recognition).

@@ -219,6 +219,10 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// How many items match the filters across all pages; only when asked for (`with_total=true`
+    /// where a list offers it), since counting costs a query of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams, Validate, Default, Clone)]
@@ -261,7 +265,7 @@ pub fn page_of<R, T>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> String, t
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = if more { rows.last().map(|r| encode_cursor(&key(r))) } else { None };
-    Page { items: rows.into_iter().map(to_dto).collect(), next_cursor }
+    Page { items: rows.into_iter().map(to_dto).collect(), next_cursor, total: None }
 }
 
 /// The routes the API serves (path template → methods), read from the OpenAPI document, so that

@@ -2802,6 +2802,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_AuditEntry: {
@@ -2824,6 +2830,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseFacts: {
@@ -2844,6 +2856,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseListItem: {
@@ -2870,6 +2888,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_DisbursementDto: {
@@ -2897,6 +2921,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_MediatorDto: {
@@ -2926,6 +2956,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TeamDto: {
@@ -2954,6 +2990,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TrainingDto: {
@@ -2983,6 +3025,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UnitDto: {
@@ -3016,6 +3064,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UserDto: {
@@ -3039,6 +3093,12 @@ export interface components {
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items match the filters across all pages; only when asked for (`with_total=true`
+             *     where a list offers it), since counting costs a query of its own.
+             */
+            total?: number | null;
         };
         Participant: {
             name: string;
@@ -4102,6 +4162,8 @@ export interface operations {
                 q?: string;
                 limit?: number;
                 cursor?: string;
+                /** @description Also count every matching case across all pages (`total` in the answer; one more query). */
+                with_total?: boolean;
             };
             header?: never;
             path?: never;

@@ -412,6 +412,8 @@ pub struct CaseQuery {
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
     pub cursor: Option<String>,
+    /// Also count every matching case across all pages (`total` in the answer; one more query).
+    pub with_total: Option<bool>,
 }
 
 // ---- responses ------------------------------------------------------------------------------

@@ -74,10 +74,12 @@ async fn list_cases(
                 before_id: before,
                 limit,
             };
-            store::list(c, &actor, &filter)
+            let total = if q.with_total == Some(true) { Some(store::count(c, &actor, &filter)?) } else { None };
+            Ok((store::list(c, &actor, &filter)?, total))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page_of(rows, limit, |c| c.id.clone(), |c| c)))
+    let (rows, total) = rows;
+    Ok(HttpResponse::Ok().json(Page { total, ..page_of(rows, limit, |c| c.id.clone(), |c| c) }))
 }
 
 /// Opens a case in a team's log book. The phone may choose the id: a retry with the same id (or

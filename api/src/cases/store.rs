@@ -256,9 +256,9 @@ pub struct CaseFilter {
     pub limit: i64,
 }
 
-/// Cases the caller may see, newest first.
-pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<CaseListItem>, ApiError> {
-    let mut q = visible(conn, actor)?.select(Case::as_select());
+/// The cases the caller may see that match the filters (the cursor aside).
+fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
+    let mut q = visible(conn, actor)?;
     if let Some(p) = &f.within_path {
         q = q.filter(cases::unit_path.like(format!("{p}%")));
     }
@@ -317,6 +317,17 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<Case
         }
         q = q.filter(cases::summary_key.like(text::contains_pattern(t)).escape('\\'));
     }
+    Ok(q)
+}
+
+/// How many cases the caller may see match the filters, across all pages.
+pub fn count(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<i64, ApiError> {
+    Ok(matching(conn, actor, f)?.count().get_result(conn)?)
+}
+
+/// Cases the caller may see, newest first.
+pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<CaseListItem>, ApiError> {
+    let mut q = matching(conn, actor, f)?.select(Case::as_select());
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b.clone()));
     }

@@ -168,7 +168,7 @@ async fn list_disbursements(
             let rows = store::list_disbursements(c, &actor, &f)?;
             let page = page_of(rows, limit, |d| d.id.clone(), |d| d);
             let items = page.items.into_iter().map(|d| store::disbursement_dto(c, d)).collect::<Result<Vec<_>, _>>()?;
-            Ok(Page { items, next_cursor: page.next_cursor })
+            Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

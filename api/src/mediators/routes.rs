@@ -37,7 +37,7 @@ async fn list_mediators(
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |m| m.id.clone(), |m| m);
             let items = page.items.into_iter().map(|m| store::dto(c, &actor, m)).collect::<Result<Vec<_>, _>>()?;
-            Ok(Page { items, next_cursor: page.next_cursor })
+            Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -179,7 +179,7 @@ async fn list_case_facts(
     } else {
         None
     };
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-cache")).json(Page { items: rows, next_cursor }))
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-cache")).json(Page { items: rows, next_cursor, total: None }))
 }
 
 /// Submits the official report of a unit (6-monthly or yearly, Circular 03/2019/TT-BTP): the

@@ -33,7 +33,7 @@ async fn list_teams(
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
             let items = page.items.into_iter().map(|t| store::dto(c, t)).collect::<Result<Vec<_>, _>>()?;
-            Ok(Page { items, next_cursor: page.next_cursor })
+            Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
