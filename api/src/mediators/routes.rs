@@ -36,7 +36,7 @@ async fn list_mediators(
             let filter = MediatorFilter { team_id: q.team_id.map(|t| t.to_string()), within_path, q: q.q, after_id: after, limit };
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |m| m.id.clone(), |m| m);
-            let items = page.items.into_iter().map(|m| store::dto(c, &actor, m)).collect::<Result<Vec<_>, _>>()?;
+            let items = store::dtos(c, &actor, page.items)?;
             Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;

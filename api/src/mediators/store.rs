@@ -71,6 +71,30 @@ pub fn dto(conn: &mut DbConn, actor: &Actor, m: Mediator) -> Result<MediatorDto,
     Ok(MediatorDto::new(m, ms, shows_sensitive(actor)))
 }
 
+/// The answers for a page of mediators: their memberships in one query, not one per mediator.
+pub fn dtos(conn: &mut DbConn, actor: &Actor, list: Vec<Mediator>) -> Result<Vec<MediatorDto>, ApiError> {
+    let ids: Vec<&str> = list.iter().map(|m| m.id.as_str()).collect();
+    let mut by_mediator: std::collections::HashMap<String, Vec<Membership>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        let rows: Vec<Membership> = memberships::table
+            .filter(memberships::mediator_id.eq_any(ids))
+            .select(Membership::as_select())
+            .order((memberships::from_date.asc(), memberships::id.asc()))
+            .load(conn)?;
+        for m in rows {
+            by_mediator.entry(m.mediator_id.clone()).or_default().push(m);
+        }
+    }
+    let sensitive = shows_sensitive(actor);
+    Ok(list
+        .into_iter()
+        .map(|m| {
+            let ms = by_mediator.remove(&m.id).unwrap_or_default();
+            MediatorDto::new(m, ms, sensitive)
+        })
+        .collect())
+}
+
 /// The audit keeps mediators without the sensitive flag's value.
 fn audit_value(conn: &mut DbConn, m: &Mediator) -> Result<serde_json::Value, ApiError> {
     let ms = memberships_of(conn, &m.id)?;

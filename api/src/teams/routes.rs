@@ -32,7 +32,7 @@ async fn list_teams(
             let filter = TeamFilter { within_path, active: q.active, q: q.q, after_id: after, limit };
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
-            let items = page.items.into_iter().map(|t| store::dto(c, t)).collect::<Result<Vec<_>, _>>()?;
+            let items = store::dtos(c, page.items)?;
             Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;

@@ -60,6 +60,29 @@ pub fn dto(conn: &mut DbConn, team: Team) -> Result<TeamDto, ApiError> {
     Ok(TeamDto::new(team, preds))
 }
 
+/// The answers for a page of teams: their predecessors in one query, not one per team.
+pub fn dtos(conn: &mut DbConn, teams: Vec<Team>) -> Result<Vec<TeamDto>, ApiError> {
+    let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+    let mut preds: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        let rows: Vec<(String, String)> = team_predecessors::table
+            .filter(team_predecessors::team_id.eq_any(ids))
+            .select((team_predecessors::team_id, team_predecessors::predecessor_id))
+            .order((team_predecessors::team_id.asc(), team_predecessors::predecessor_id.asc()))
+            .load(conn)?;
+        for (team, pred) in rows {
+            preds.entry(team).or_default().push(pred);
+        }
+    }
+    Ok(teams
+        .into_iter()
+        .map(|t| {
+            let p = preds.remove(&t.id).unwrap_or_default();
+            TeamDto::new(t, p)
+        })
+        .collect())
+}
+
 pub struct TeamFilter {
     pub within_path: Option<String>,
     pub active: Option<bool>,

@@ -31,7 +31,7 @@ async fn list_trainings(
             let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
             let rows = store::list(c, &actor, &TrainingFilter { within_path, year: q.year, after_id: after, limit })?;
             let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
-            let items = page.items.into_iter().map(|t| store::dto(c, t)).collect::<Result<Vec<_>, _>>()?;
+            let items = store::dtos(c, page.items)?;
             Ok(Page { items, next_cursor: page.next_cursor, total: None })
         })
         .await?;

@@ -55,16 +55,40 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Training, ApiE
 }
 
 pub fn dto(conn: &mut DbConn, t: Training) -> Result<TrainingDto, ApiError> {
-    let attendance: Vec<AttendanceDto> = training_attendance::table
-        .inner_join(mediators::table)
-        .filter(training_attendance::training_id.eq(&t.id))
-        .select((training_attendance::mediator_id, mediators::full_name, training_attendance::present))
-        .order((mediators::search_key.asc(), mediators::id.asc()))
-        .load::<(String, String, bool)>(conn)?
+    dtos(conn, vec![t])?.pop().ok_or_else(ApiError::internal)
+}
+
+/// The answers for trainings: their attendance in one query, not one per training.
+pub fn dtos(conn: &mut DbConn, list: Vec<Training>) -> Result<Vec<TrainingDto>, ApiError> {
+    let ids: Vec<&str> = list.iter().map(|t| t.id.as_str()).collect();
+    let mut by_training: std::collections::HashMap<String, Vec<AttendanceDto>> = std::collections::HashMap::new();
+    if !ids.is_empty() {
+        let rows = training_attendance::table
+            .inner_join(mediators::table)
+            .filter(training_attendance::training_id.eq_any(ids))
+            .select((
+                training_attendance::training_id,
+                training_attendance::mediator_id,
+                mediators::full_name,
+                training_attendance::present,
+            ))
+            .order((mediators::search_key.asc(), mediators::id.asc()))
+            .load::<(String, String, String, bool)>(conn)?;
+        for (training, mediator_id, full_name, present) in rows {
+            by_training.entry(training).or_default().push(AttendanceDto { mediator_id, full_name, present });
+        }
+    }
+    Ok(list
         .into_iter()
-        .map(|(mediator_id, full_name, present)| AttendanceDto { mediator_id, full_name, present })
-        .collect();
-    Ok(TrainingDto {
+        .map(|t| {
+            let attendance = by_training.remove(&t.id).unwrap_or_default();
+            training_dto(t, attendance)
+        })
+        .collect())
+}
+
+fn training_dto(t: Training, attendance: Vec<AttendanceDto>) -> TrainingDto {
+    TrainingDto {
         present_count: attendance.iter().filter(|a| a.present).count() as i64,
         id: t.id,
         unit_id: t.unit_id,
@@ -80,7 +104,7 @@ pub fn dto(conn: &mut DbConn, t: Training) -> Result<TrainingDto, ApiError> {
         version: t.version,
         created_at: t.created_at.and_utc(),
         updated_at: t.updated_at.and_utc(),
-    })
+    }
 }
 
 pub struct TrainingFilter {
