@@ -218,7 +218,7 @@ async fn a_failing_write_in_a_batch_rolls_back_alone() {
     let db = app.db.clone();
     let key = |k: &str| KeyOf { owner: "user:batch-test".into(), key: k.into(), fingerprint: "f".into() };
     let answer = Kept { status: 201, headers: Vec::new(), body: "{}".into() };
-    let before = db.write_batches().expect("SQLite has a group-commit writer");
+    let (before, _) = db.write_batches().expect("SQLite has a group-commit writer");
     // A slow write holds the writer; three more queue behind it and are taken as one batch.
     let slow = db.write(|_| {
         std::thread::sleep(Duration::from_millis(400));
@@ -242,7 +242,7 @@ async fn a_failing_write_in_a_batch_rolls_back_alone() {
     slow.unwrap();
     assert!(a.unwrap() && c.unwrap(), "the writes beside the failing one committed");
     assert_eq!(b.unwrap_err().code, "refused_after_writing", "the failing write gets its own error");
-    assert_eq!(db.write_batches().unwrap() - before, 2, "the three queued writes shared one transaction");
+    assert_eq!(db.write_batches().unwrap().0 - before, 2, "the three queued writes shared one transaction");
     let mut conn = db.get().unwrap();
     for (k, present) in [("a", true), ("b", false), ("c", true)] {
         let found = matches!(kept::find(&mut conn, &key(k)).unwrap(), kept::Found::Done(_));

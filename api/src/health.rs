@@ -42,17 +42,18 @@ pub async fn readyz(st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 /// Counters in the Prometheus text format: database statements and transactions of this process.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 #[get("/metrics")]
-pub async fn metrics() -> HttpResponse {
+pub async fn metrics(st: web::Data<AppState>) -> HttpResponse {
     use std::fmt::Write as _;
     use std::sync::atomic::Ordering::Relaxed;
     let c = &crate::db::COUNTERS;
+    let (batches, batched) = st.db.write_batches().unwrap_or_default();
     let mut out = String::new();
     for (name, help, value) in [
         ("hoagiai_db_statements_total", "Statements sent to the database, transaction control included.", c.statements.load(Relaxed)),
         ("hoagiai_db_commits_total", "Outermost database transactions committed.", c.commits.load(Relaxed)),
         ("hoagiai_db_rollbacks_total", "Outermost database transactions rolled back.", c.rollbacks.load(Relaxed)),
-        ("hoagiai_db_write_batches_total", "SQLite: transactions of the group-commit writer.", c.write_batches.load(Relaxed)),
-        ("hoagiai_db_batched_writes_total", "SQLite: writes committed by the group-commit writer.", c.batched_writes.load(Relaxed)),
+        ("hoagiai_db_write_batches_total", "SQLite: transactions of the group-commit writer.", batches),
+        ("hoagiai_db_batched_writes_total", "SQLite: writes committed by the group-commit writer.", batched),
     ] {
         let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
     }

@@ -527,7 +527,8 @@ fn corrected_parties(case_id: &str, existing: &[Party], patches: &[PartyPatch]) 
                 let pid = pid.to_string();
                 Some(parties.iter().position(|e| e.id == pid).ok_or_else(|| ApiError::invalid_field(field("id"), "not_found"))?)
             }
-            None => parties.iter().position(|e| e.position == position && existing.iter().any(|x| x.id == e.id)),
+            // Parties added by earlier items sit after every existing position.
+            None => parties.iter().position(|e| e.position == position),
         };
         if let Some(ix) = index {
             if named.contains(&parties[ix].id) {
@@ -625,7 +626,7 @@ fn party_changes(before: &[Party], after: &[Party]) -> Vec<String> {
             names.push(format!("parties[{}]:added", a.position));
             continue;
         };
-        let fields: [(&str, bool); 9] = [
+        let fields: [(&str, bool); 8] = [
             ("position", a.position != b.position),
             ("kind", a.kind != b.kind),
             ("role", a.role != b.role),
@@ -634,7 +635,6 @@ fn party_changes(before: &[Party], after: &[Party]) -> Vec<String> {
             ("birth_year", a.birth_year != b.birth_year),
             ("address", a.address != b.address),
             ("phone", a.phone != b.phone),
-            ("id_number", a.id_number != b.id_number),
         ];
         names.extend(fields.iter().filter(|(_, changed)| *changed).map(|(f, _)| format!("parties[{}].{f}", a.position)));
     }
@@ -673,24 +673,16 @@ fn next_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32,
         #[diesel(sql_type = Integer)]
         last_line: i32,
     }
-    let line: Line = match conn {
-        DbConn::Pg(c) => diesel::sql_query(
-            "INSERT INTO logbook_lines (team_id, year, last_line) \
-             VALUES ($1, $2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = $1 AND received_year = $2)) \
-             ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
-        )
-        .bind::<Text, _>(team_id)
-        .bind::<Integer, _>(year)
-        .get_result(c)?,
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "INSERT INTO logbook_lines (team_id, year, last_line) \
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = ?1 AND received_year = ?2)) \
-             ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
-        )
-        .bind::<Text, _>(team_id)
-        .bind::<Integer, _>(year)
-        .get_result(c)?,
-    };
+    // `$1`/`$2` are PostgreSQL's placeholders and, to SQLite, parameters named by their first
+    // use: the same text binds the same way on both.
+    let line: Line = crate::dispatch!(conn, |c| diesel::sql_query(
+        "INSERT INTO logbook_lines (team_id, year, last_line) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = $1 AND received_year = $2)) \
+         ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
+    )
+    .bind::<Text, _>(team_id)
+    .bind::<Integer, _>(year)
+    .get_result(c))?;
     Ok(line.last_line)
 }
 

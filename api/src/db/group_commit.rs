@@ -9,13 +9,14 @@
 //! write's own success or failure to give it its own savepoint.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 
-use super::{establish, DbConn, DbUrl, SqliteSync, COUNTERS};
+use super::{establish, DbConn, DbUrl, SqliteSync};
 use crate::error::ApiError;
 
 /// The most writes one transaction takes: bounds how long the first of a batch waits.
@@ -28,15 +29,23 @@ type Job = Box<dyn FnOnce(Result<&mut DbConn, ApiError>) -> Delivery + Send>;
 
 pub struct Writer {
     queue: mpsc::Sender<Job>,
-    /// Transactions committed or tried by this writer.
-    batches: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    counts: Arc<Counts>,
+}
+
+/// What the writer has done, for `/metrics` and the tests.
+#[derive(Default)]
+pub struct Counts {
+    /// Transactions begun.
+    pub batches: AtomicU64,
+    /// Writes those transactions held.
+    pub writes: AtomicU64,
 }
 
 impl Writer {
     pub fn start(url: DbUrl, sync: SqliteSync) -> Result<Writer, String> {
         let (queue, jobs) = mpsc::channel::<Job>();
-        let batches = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counted = batches.clone();
+        let counts = Arc::new(Counts::default());
+        let counted = counts.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
@@ -54,8 +63,7 @@ impl Writer {
                             .map_err(|e| tracing::error!(error = %e, "the SQLite writer cannot open the database"))
                             .ok();
                     }
-                    counted.fetch_add(1, Relaxed);
-                    let healthy = run_batch(conn.as_mut(), batch);
+                    let healthy = run_batch(conn.as_mut(), batch, &counted);
                     if !healthy {
                         // A broken transaction state: start again from a fresh connection.
                         conn = None;
@@ -63,12 +71,11 @@ impl Writer {
                 }
             })
             .map_err(|e| format!("cannot start the SQLite writer: {e}"))?;
-        Ok(Writer { queue, batches })
+        Ok(Writer { queue, counts })
     }
 
-    /// How many batches this writer has run.
-    pub fn batches(&self) -> u64 {
-        self.batches.load(Relaxed)
+    pub fn counts(&self) -> &Counts {
+        &self.counts
     }
 
     /// Queues a write; `deliver` gets its result once the batch holding it is committed.
@@ -90,7 +97,7 @@ impl Writer {
 
 /// Runs one batch in one transaction and answers every write in it. `false` when the connection
 /// must not be used again.
-fn run_batch(conn: Option<&mut DbConn>, batch: Vec<Job>) -> bool {
+fn run_batch(conn: Option<&mut DbConn>, batch: Vec<Job>, counts: &Counts) -> bool {
     let Some(conn) = conn else {
         for job in batch {
             job(Err(ApiError::unavailable()))(Err(ApiError::unavailable()));
@@ -108,8 +115,8 @@ fn run_batch(conn: Option<&mut DbConn>, batch: Vec<Job>) -> bool {
         }
         return false;
     }
-    COUNTERS.write_batches.fetch_add(1, Relaxed);
-    COUNTERS.batched_writes.fetch_add(batch.len() as u64, Relaxed);
+    counts.batches.fetch_add(1, Relaxed);
+    counts.writes.fetch_add(batch.len() as u64, Relaxed);
     let mut deliveries: Vec<Delivery> = Vec::with_capacity(batch.len());
     let mut panicked = false;
     for job in batch {

@@ -104,17 +104,12 @@ pub struct DbCounters {
     pub commits: std::sync::atomic::AtomicU64,
     /// Outermost transactions rolled back.
     pub rollbacks: std::sync::atomic::AtomicU64,
-    /// SQLite: transactions of the group-commit writer, and the writes they held.
-    pub write_batches: std::sync::atomic::AtomicU64,
-    pub batched_writes: std::sync::atomic::AtomicU64,
 }
 
 pub static COUNTERS: DbCounters = DbCounters {
     statements: std::sync::atomic::AtomicU64::new(0),
     commits: std::sync::atomic::AtomicU64::new(0),
     rollbacks: std::sync::atomic::AtomicU64::new(0),
-    write_batches: std::sync::atomic::AtomicU64::new(0),
-    batched_writes: std::sync::atomic::AtomicU64::new(0),
 };
 
 /// Counts every statement and outermost commit or rollback of a connection.
@@ -320,9 +315,10 @@ impl Db {
         }
     }
 
-    /// SQLite: the batches the group-commit writer has run; `None` on PostgreSQL.
-    pub fn write_batches(&self) -> Option<u64> {
-        self.writer.as_ref().map(|w| w.batches())
+    /// SQLite: what the group-commit writer has done (batches, writes); `None` on PostgreSQL.
+    pub fn write_batches(&self) -> Option<(u64, u64)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.writer.as_ref().map(|w| (w.counts().batches.load(Relaxed), w.counts().writes.load(Relaxed)))
     }
 
     /// The number of write transactions run so far by this process.

@@ -12,7 +12,7 @@
 pub mod answers;
 pub mod store;
 
-pub use answers::{answer_found, kept_answer, mismatch, replay, Claim};
+use answers::{answer_found, kept_answer, Claim};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};

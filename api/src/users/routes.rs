@@ -153,19 +153,18 @@ async fn update_user(
     st: web::Data<AppState>,
     cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
-    // The account as committed, for the token check once the transaction is over.
-    let committed = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let seen = committed.clone();
+    // A deactivation (or reactivation) is what the token check must learn at once.
+    let activity = body.0.active;
+    let user_id = id.to_string();
     let res = cmd
         .run(move |c| {
             let user = store::update(c, &actor, &id.to_string(), if_match.0, body.0)?;
-            *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some((user.id.clone(), user.active));
             let version = user.version;
             Answer::record(&UserDto::from(user), version)
         })
         .await?;
-    // A deactivated account's tokens stop here at once (other instances: within the recheck).
-    if let Some((user_id, active)) = committed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+    // Committed: its tokens stop here at once (other instances: within the recheck).
+    if let Some(active) = activity {
         st.principals.set(&user_id, active);
     }
     Ok(res)
