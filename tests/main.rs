@@ -19,6 +19,7 @@ mod openapi;
 mod ops;
 mod review;
 mod stats;
+mod successors;
 mod teams;
 mod units;
 mod users;

@@ -249,7 +249,7 @@ async fn submitted_reports_are_frozen_and_versioned() {
 
 /// The officer the random walks write as: every unit in scope.
 fn walk_officer() -> hoagiai::auth::Actor {
-    let scope = hoagiai::auth::Scope { path: None };
+    let scope = hoagiai::auth::Scope::national();
     hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), scope, ..hoagiai::auth::Actor::system() }
 }
 
@@ -765,8 +765,8 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
     )
     .unwrap();
-    // The last three: the log-book line counters, the shards, the roster rollups.
-    for _ in 0..3 {
+    // The last four: the successors' transfers, the log-book line counters, the shards, the roster rollups.
+    for _ in 0..4 {
         match &mut *conn {
             DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|_| ()),
             DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|_| ()),

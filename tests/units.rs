@@ -57,10 +57,19 @@ async fn corrections_and_closing(app: TestApp) {
     assert_eq!(after.body["items"].as_array().unwrap().len(), 0);
     let before = admin.get("/api/v1/units?level=district&valid_on=2024-12-31").await;
     assert_eq!(before.body["items"].as_array().unwrap().len(), 1);
-    // Its code may now be reused by a new current unit.
+    // No district can be made after the reform: districts were abolished on 1 July 2025.
     let res =
         admin.post("/api/v1/units", &json!({"name": "Huyện Mới", "code": "300", "level": "district", "parent_id": tree.province})).await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    res.assert_problem(422, "validation_failed");
+    assert_eq!(res.body["errors"][0]["code"], "district_abolished");
+    // One entered without an end date ends on the reform day.
+    let res = admin
+        .post(
+            "/api/v1/units",
+            &json!({"name": "Huyện Cũ", "code": "301", "level": "district", "parent_id": tree.province, "valid_from": "1997-01-01"}),
+        )
+        .await;
+    assert_eq!((res.status, res.body["valid_to"].as_str()), (StatusCode::CREATED, Some("2025-07-01")), "{}", res.text);
     // The parent cannot be changed: a transfer is a new unit with a succession.
     let res = admin.patch(&path, &admin.get(&path).await.etag(), &json!({"parent_id": tree.commune_b})).await;
     res.assert_problem(422, "validation_failed");

@@ -18,6 +18,8 @@ pub struct AppState {
     /// Whether a token's user is still active or its client not revoked, checked again every
     /// `principal_recheck_secs`.
     pub principals: crate::auth::principals::Principals,
+    /// The areas scope units inherited from their predecessors.
+    pub areas: crate::db::area::Areas,
     /// Requests of machine clients, per client.
     pub client_limiter: RateLimiter,
     /// Reads of personal data, recorded in the audit log in batches.
@@ -33,6 +35,7 @@ impl AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
             principals: crate::auth::principals::Principals::new(Duration::from_secs(config.principal_recheck_secs)),
+            areas: crate::db::area::Areas::new(Duration::from_secs(config.principal_recheck_secs)),
             client_limiter: RateLimiter::new(config.client_rate_limit),
             stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),
             read_log: crate::audit::store::ReadLog::start(db.clone()),

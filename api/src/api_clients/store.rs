@@ -15,8 +15,8 @@ fn audit_value(c: &ApiClient) -> serde_json::Value {
 
 pub fn list(conn: &mut DbConn, scope: &Scope, after_id: Option<String>, limit: i64) -> Result<Vec<ApiClient>, ApiError> {
     let mut q = api_clients::table.select(ApiClient::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(api_clients::unit_path.like(pattern));
+    if let Some(inside) = scope.contains(api_clients::unit_path.assume_not_null()) {
+        q = q.filter(inside);
     }
     if let Some(after) = after_id {
         q = q.filter(api_clients::id.gt(after));
@@ -26,8 +26,8 @@ pub fn list(conn: &mut DbConn, scope: &Scope, after_id: Option<String>, limit: i
 
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<ApiClient, ApiError> {
     let mut q = api_clients::table.filter(api_clients::id.eq(id.to_string())).select(ApiClient::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(api_clients::unit_path.like(pattern));
+    if let Some(inside) = scope.contains(api_clients::unit_path.assume_not_null()) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }

@@ -165,8 +165,8 @@ pub struct AuditFilter {
 /// national scope only.
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &AuditFilter) -> Result<Vec<AuditRow>, ApiError> {
     let mut q = audit_log::table.select(AuditRow::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(audit_log::unit_path.like(pattern));
+    if let Some(inside) = scope.contains(audit_log::unit_path.assume_not_null()) {
+        q = q.filter(inside);
     }
     if let Some(e) = &f.entity {
         q = q.filter(audit_log::entity.eq(e.clone()));

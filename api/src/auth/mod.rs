@@ -16,35 +16,59 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use crate::db::area::Area;
 use crate::error::ApiError;
 use crate::state::AppState;
 pub use identity::{PrincipalKind, Role};
 pub use policy::{can, Action, Permission};
 
-/// A place in the unit tree and everything below it. `None` is the whole country.
+/// A place in the unit tree and everything below it, with the subtrees it inherited from the
+/// units that merged into it (`crate::db::area`). `None` is the whole country.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
+    /// The scope unit's own path.
     pub path: Option<String>,
+    /// Its own subtree and its predecessors'; `None` with `path`.
+    pub area: Option<Area>,
 }
 
 impl Scope {
     pub fn national() -> Scope {
-        Scope { path: None }
+        Scope { path: None, area: None }
+    }
+
+    /// A unit's scope with the area it answers for today.
+    pub fn of(path: &str, area: Area) -> Scope {
+        Scope { path: Some(path.to_string()), area: Some(area) }
+    }
+
+    /// A unit's own subtree only, for the system's own work on one unit.
+    pub fn subtree(path: &str) -> Scope {
+        Scope::of(path, Area::subtree(path))
     }
 
     /// Whether a record kept at `path` (None: a national record) lies inside this scope.
     pub fn covers(&self, path: Option<&str>) -> bool {
-        match (&self.path, path) {
+        match (&self.area, path) {
             (None, _) => true,
-            (Some(own), Some(p)) => p.starts_with(own.as_str()),
+            (Some(area), Some(p)) => area.covers(p),
             (Some(_), None) => false,
         }
     }
 
-    /// The `LIKE` pattern for store queries; `None` means no filter. Paths hold only UUID text and
-    /// slashes, so no wildcard can sneak in.
-    pub fn like_pattern(&self) -> Option<String> {
-        self.path.as_ref().map(|p| format!("{p}%"))
+    /// The condition a store query adds for a path column; `None` means no filter (national).
+    pub fn contains<QS, C>(&self, column: C) -> Option<crate::db::area::Condition<QS>>
+    where
+        C: diesel::Expression<SqlType = diesel::sql_types::Text>
+            + diesel::expression::SelectableExpression<QS>
+            + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>
+            + diesel::query_builder::QueryFragment<crate::db::MultiBackend>
+            + Copy
+            + Send
+            + 'static,
+        QS: 'static,
+    {
+        self.area.as_ref().map(|a| a.contains(column))
     }
 }
 
@@ -164,12 +188,21 @@ async fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         return Err(ApiError::unauthorized("token_revoked"));
     }
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    // The scope unit answers for its predecessors' records too (a merged commune carries on their cases).
+    let scope = match (&claims.unit, claims.path) {
+        (Some(unit), Some(path)) => {
+            let area = state.areas.of(&state.db, unit, &path).await?;
+            Scope::of(&path, area)
+        }
+        (_, Some(path)) => Scope::subtree(&path),
+        (_, None) => Scope::national(),
+    };
     Ok(Actor {
         id: claims.sub,
         kind: claims.kind,
         role: claims.role,
         unit_id: claims.unit,
-        scope: Scope { path: claims.path },
+        scope,
         unit_level: claims.lvl,
         mediator_id: claims.med,
         request_id,

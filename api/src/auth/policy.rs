@@ -22,6 +22,8 @@ pub enum Action {
     EditCases,
     /// Record a session, an escalation or the end: also mediators, on cases assigned to them.
     RecordCaseProgress,
+    /// Move an open case to a successor team after a merger: the commune's officer decides.
+    TransferCases,
     /// Aggregate statistics of the caller's scope: every role, statistics readers included.
     ReadStats,
     /// De-identified case facts for incremental copies.
@@ -56,6 +58,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ReadCases => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
         CreateCases | RecordCaseProgress => matches!(role, Officer | TeamLeader | Mediator),
         EditCases => matches!(role, Officer | TeamLeader),
+        TransferCases => role == Officer,
         ReadStats => true,
         ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
         SubmitReports => matches!(role, Admin | Officer),
@@ -102,6 +105,7 @@ pub mod can {
         CreateCases,
         EditCases,
         RecordCaseProgress,
+        TransferCases,
         ReadStats,
         ReadCaseFacts,
         SubmitReports,

@@ -305,6 +305,26 @@ pub struct Referral {
     pub date: NaiveDate,
 }
 
+/// Moves an open case to a successor team: after a merger the successor commune's team carries on
+/// the case; the case keeps its first log-book line (shown) and takes the next line of the new
+/// team's book for its year. Statistics keep the case where it was received.
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct TransferCase {
+    pub team_id: Uuid,
+    /// The day it moves (default today; not before the case was received).
+    pub transferred_on: Option<NaiveDate>,
+}
+
+/// Where a case carried on by a successor team came from.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct TransferredFromDto {
+    pub team_id: String,
+    /// Its line in that team's log book (STT), kept.
+    pub logbook_line: i32,
+    pub transferred_on: NaiveDate,
+}
+
 /// The end of mediation: an agreement (successful), or a withdrawal or the mediator's decision
 /// (unsuccessful) with each party's demands.
 #[derive(Deserialize, ToSchema, Validate)]
@@ -555,6 +575,8 @@ pub struct CaseDto {
     pub referral: Option<ReferralDto>,
     pub written_agreement: Option<WrittenAgreementDto>,
     pub follow_ups: Vec<FollowUpDto>,
+    /// Set when a successor team carries the case on.
+    pub transferred_from: Option<TransferredFromDto>,
     pub notes: Option<String>,
     /// True when the parties' personal data and the narratives were left out for this caller.
     pub redacted: bool,

@@ -43,6 +43,11 @@ pub struct Case {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A case carried on by a successor team: the team that received it, its line in that team's
+    /// book (kept and shown), and the day it moved.
+    pub transferred_from_team_id: Option<String>,
+    pub transferred_from_line: Option<i32>,
+    pub transferred_on: Option<NaiveDate>,
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]

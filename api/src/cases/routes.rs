@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(end_case)
         .service(mark_out_of_scope)
         .service(record_referral)
+        .service(transfer_case)
         .service(record_written_agreement)
         .service(record_follow_up)
         .service(record_deadline_exception);
@@ -58,9 +59,9 @@ async fn list_cases(
     let rows = st
         .db
         .run(move |c| {
-            let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
+            let within = crate::units::store::area_within(c, &actor.scope, q.within)?;
             let filter = CaseFilter {
-                within_path,
+                within,
                 team_id: q.team_id.map(|t| t.to_string()),
                 status: q.status,
                 open: q.open,
@@ -298,6 +299,26 @@ async fn record_referral(
     cmd: Command,
 ) -> Result<HttpResponse, ApiError> {
     command(cmd, actor.0, move |c, a| store::record_referral(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
+}
+
+/// Moves an open case to a successor team (officers), after communes or villages merged: the case
+/// keeps its first log-book line (shown as `transferred_from`) and takes the next line of the new
+/// team's book for its year.
+#[utoipa::path(
+    tag = "cases",
+    request_body = TransferCase,
+    params(("If-Match" = Option<String>, Header, description = IF_MATCH_OPTIONAL)),
+    responses((status = 200, body = CaseDto, headers(("ETag" = String))))
+)]
+#[post("/cases/{id}/transfer")]
+async fn transfer_case(
+    actor: Allowed<can::TransferCases>,
+    id: web::Path<uuid::Uuid>,
+    if_match: Option<IfMatch>,
+    body: JsonBody<TransferCase>,
+    cmd: Command,
+) -> Result<HttpResponse, ApiError> {
+    command(cmd, actor.0, move |c, a| store::transfer(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
 /// Records the written agreement (date; signed or fingerprinted). ID numbers only when it is made

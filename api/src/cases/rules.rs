@@ -26,10 +26,12 @@ pub enum Command {
     RecordWrittenAgreement,
     RecordFollowUp,
     RecordDeadlineException,
+    /// Move an open case to a successor team (after communes or villages merged).
+    Transfer,
 }
 
 impl Command {
-    pub const ALL: [Command; 12] = [
+    pub const ALL: [Command; 13] = [
         Command::EditDetails,
         Command::Assign,
         Command::EndAssignment,
@@ -42,6 +44,7 @@ impl Command {
         Command::RecordWrittenAgreement,
         Command::RecordFollowUp,
         Command::RecordDeadlineException,
+        Command::Transfer,
     ];
 }
 
@@ -60,6 +63,7 @@ pub fn describe(command: Command) -> (&'static str, &'static str) {
         Command::RecordWrittenAgreement => ("ghi văn bản hòa giải thành", "record a written agreement"),
         Command::RecordFollowUp => ("ghi theo dõi thực hiện thỏa thuận", "record a follow-up"),
         Command::RecordDeadlineException => ("ghi lý do chưa hòa giải đúng hạn", "record a deadline exception"),
+        Command::Transfer => ("chuyển sang tổ hòa giải kế thừa", "move it to a successor team"),
     }
 }
 
@@ -74,7 +78,7 @@ pub fn allowed(status: CaseStatus, command: Command) -> bool {
     use Command::*;
     match command {
         EditDetails => true,
-        Assign | FlagConflict | RecordDeadlineException | RecordEscalation => matches!(status, Received | InProgress),
+        Assign | FlagConflict | RecordDeadlineException | RecordEscalation | Transfer => matches!(status, Received | InProgress),
         EndAssignment | RecordSession | End => status == InProgress,
         MarkOutOfScope => status == Received,
         RecordReferral => status == Unsuccessful,
@@ -125,10 +129,10 @@ mod tests {
             matches!(
                 (status, c),
                 (_, EditDetails)
-                    | (Received, Assign | FlagConflict | RecordDeadlineException | RecordEscalation | MarkOutOfScope)
+                    | (Received, Assign | FlagConflict | RecordDeadlineException | RecordEscalation | MarkOutOfScope | Transfer)
                     | (
                         InProgress,
-                        Assign | FlagConflict | RecordDeadlineException | RecordEscalation | EndAssignment | RecordSession | End
+                        Assign | FlagConflict | RecordDeadlineException | RecordEscalation | EndAssignment | RecordSession | End | Transfer
                     )
                     | (Successful, RecordWrittenAgreement | RecordFollowUp)
                     | (Unsuccessful, RecordReferral)

@@ -11,6 +11,7 @@ use super::rules::{self, Command};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
 use crate::codes::{stored, stored_opt};
+use crate::db::area::Area;
 use crate::db::schema::{
     case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, logbook_lines, mediators,
 };
@@ -37,8 +38,8 @@ fn visible(conn: &mut DbConn, actor: &Actor) -> Result<cases::BoxedQuery<'static
             q = q.filter(cases::id.eq_any(assigned).or(cases::created_by.eq(actor.id.clone())));
         }
         _ => {
-            if let Some(pattern) = actor.scope.like_pattern() {
-                q = q.filter(cases::unit_path.like(pattern));
+            if let Some(inside) = actor.scope.contains(cases::unit_path) {
+                q = q.filter(inside);
             }
         }
     }
@@ -207,6 +208,12 @@ pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, 
             }
             _ => None,
         },
+        transferred_from: match (&case.transferred_from_team_id, case.transferred_from_line, case.transferred_on) {
+            (Some(team_id), Some(logbook_line), Some(transferred_on)) => {
+                Some(TransferredFromDto { team_id: team_id.clone(), logbook_line, transferred_on })
+            }
+            _ => None,
+        },
         referral: match (&case.referral_body, case.referral_date) {
             (Some(body), Some(date)) => Some(ReferralDto { body: body.clone(), date }),
             _ => None,
@@ -241,7 +248,8 @@ pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, 
 }
 
 pub struct CaseFilter {
-    pub within_path: Option<String>,
+    /// Records of this area only (a unit asked for, with its predecessors').
+    pub within: Option<Area>,
     pub team_id: Option<String>,
     pub status: Option<CaseStatus>,
     pub open: Option<bool>,
@@ -259,8 +267,8 @@ pub struct CaseFilter {
 /// The cases the caller may see that match the filters (the cursor aside).
 fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
     let mut q = visible(conn, actor)?;
-    if let Some(p) = &f.within_path {
-        q = q.filter(cases::unit_path.like(format!("{p}%")));
+    if let Some(area) = &f.within {
+        q = q.filter(area.contains(cases::unit_path));
     }
     if let Some(t) = &f.team_id {
         q = q.filter(cases::team_id.eq(t.clone()));
@@ -701,6 +709,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
     if team.dissolved_on.is_some_and(|d| d <= received_on) {
         return Err(ApiError::invalid_field("team_id", "invalid_value").with_detail("Tổ hòa giải đã giải thể", "The team was dissolved"));
     }
+    // A village closed by a merger takes no new case: the successor's team does.
+    crate::units::validity::ensure_open(conn, &team.unit_path, received_on, "received_on")?;
     if input.basis == Basis::Referral && input.referring_body.is_none() {
         return Err(ApiError::invalid_field("referring_body", "required"));
     }
@@ -744,6 +754,9 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
         version: 1,
         created_at: stamp,
         updated_at: stamp,
+        transferred_from_team_id: None,
+        transferred_from_line: None,
+        transferred_on: None,
     };
     case.logbook_line = next_logbook_line(conn, &case.team_id, case.received_year)?;
     // A concurrent retry with the same client-chosen id made the case first: answer that one.
@@ -1113,6 +1126,42 @@ pub fn record_referral(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Opt
     next.referral_body = Some(input.body);
     next.referral_date = Some(input.date);
     finish(conn, actor, &case, next, "referral", None)
+}
+
+/// Moves an open case to a successor team (officers: the commune decides who carries it on).
+pub fn transfer(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: TransferCase) -> Result<Case, ApiError> {
+    actor.require(crate::auth::Action::TransferCases)?;
+    let case = begin(conn, actor, id, if_match, Command::Transfer)?;
+    let on = input.transferred_on.unwrap_or_else(today);
+    not_future("transferred_on", on)?;
+    not_before("transferred_on", on, case.received_on)?;
+    let to =
+        crate::teams::store::find(conn, actor, &input.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
+    if to.id == case.team_id {
+        return Err(ApiError::invalid_field("team_id", "invalid_value"));
+    }
+    if !crate::teams::store::carries_on(conn, &to, &case.team_id, &case.unit_path)? {
+        return Err(ApiError::invalid_field("team_id", "not_a_successor").with_detail(
+            "Tổ nhận không thuộc đơn vị kế thừa nơi tiếp nhận vụ việc",
+            "The team is not in a unit that succeeds the one where the case was received",
+        ));
+    }
+    if to.founded_on > on || to.dissolved_on.is_some_and(|d| d <= on) {
+        return Err(ApiError::invalid_field("team_id", "invalid_value")
+            .with_detail("Tổ hòa giải chưa thành lập hoặc đã giải thể vào ngày chuyển", "The team does not work on that day"));
+    }
+    crate::units::validity::ensure_open(conn, &to.unit_path, on, "transferred_on")?;
+    let mut next = case.clone();
+    // A second move keeps the first origin: the line the case was first written on.
+    if next.transferred_from_team_id.is_none() {
+        next.transferred_from_team_id = Some(case.team_id.clone());
+        next.transferred_from_line = Some(case.logbook_line);
+    }
+    next.transferred_on = Some(on);
+    next.team_id = to.id.clone();
+    next.logbook_line = next_logbook_line(conn, &to.id, case.received_year)?;
+    let moved = serde_json::json!({"from_team_id": case.team_id, "from_logbook_line": case.logbook_line});
+    finish(conn, actor, &case, next, "transfer", Some(moved))
 }
 
 pub fn record_written_agreement(

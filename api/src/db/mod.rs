@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, chosen at run time by the URL,
 //! a pool, and the single helper through which handlers run database work off the async workers.
 
+pub mod area;
 pub mod group_commit;
 pub mod migrations;
 pub mod schema;

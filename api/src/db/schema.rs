@@ -216,6 +216,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        transferred_from_team_id -> Nullable<Text>,
+        transferred_from_line -> Nullable<Integer>,
+        transferred_on -> Nullable<Date>,
     }
 }
 

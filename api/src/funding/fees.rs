@@ -39,7 +39,9 @@ fn suggestions_for(conn: &mut DbConn, unit: &Unit, from: chrono::NaiveDate, to: 
     if (to - from).num_days() > 366 * 2 {
         return Err(ApiError::invalid_field("to", "period_too_long"));
     }
-    let ended = store::ended_cases(conn, &unit.path, from, to)?;
+    // Today's boundaries: a merged commune pays its predecessors' cases too.
+    let area = crate::units::store::todays_area_of(conn, unit)?;
+    let ended = store::ended_cases(conn, &area, from, to)?;
     let ids: Vec<String> = ended.iter().map(|c| c.id.clone()).collect();
     let paid: HashSet<String> = store::paid_case_ids(conn, &ids)?.into_iter().collect();
     let unpaid: Vec<_> = ended.into_iter().filter(|c| !paid.contains(&c.id)).collect();
@@ -69,17 +71,19 @@ fn suggestions_for(conn: &mut DbConn, unit: &Unit, from: chrono::NaiveDate, to: 
         .into_iter()
         .collect();
     let team_names: HashMap<String, String> = teams::table
-        .filter(teams::unit_path.like(format!("{}%", unit.path)))
+        .filter(area.contains(teams::unit_path))
         .select((teams::id, teams::name))
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect();
-    let policies = store::case_fee_policies(conn, &unit.path)?;
+    let policies = store::case_fee_policies(conn, &area)?;
+    // The units above the commune and above each predecessor: their rates reach every case it carries.
+    let today_above: Vec<String> = area.paths().iter().flat_map(|p| crate::units::store::ancestor_paths(p)).collect();
 
     let mut out = Vec::new();
     for case in unpaid {
         let ended_on = case.ended_on.unwrap_or(from);
-        let policy = rules::pick_case_fee(&policies, &case.unit_path, ended_on, &case.status);
+        let policy = rules::pick_case_fee(&policies, &case.unit_path, &today_above, ended_on, &case.status);
         let people = taking_part.remove(&case.id).unwrap_or_default();
         let (mut shares, mut withheld) = (Vec::new(), Vec::new());
         let mut problem = None;
@@ -137,6 +141,7 @@ pub fn accept(conn: &mut DbConn, actor: &Actor, input: AcceptFees) -> Result<Acc
         return Err(ApiError::invalid_field("paid_on", "invalid_value"));
     }
     let unit = crate::units::store::asked_or_own(conn, actor, input.unit_id)?;
+    crate::units::validity::ensure_open(conn, &unit.path, input.paid_on, "paid_on")?;
     let all = suggestions_for(conn, &unit, input.from, input.to)?;
     let chosen: Vec<FeeSuggestion> = match &input.case_ids {
         None => all.cases.into_iter().filter(|s| s.problem.is_none()).collect(),

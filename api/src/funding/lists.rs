@@ -32,17 +32,16 @@ pub fn insert(conn: &mut DbConn, actor: &Actor, list: &ConfirmationList) -> Resu
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ConfirmationList, ApiError> {
     let mut q =
         confirmation_lists::table.filter(confirmation_lists::id.eq(id.to_string())).select(ConfirmationList::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(confirmation_lists::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(confirmation_lists::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
 
 pub fn list(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<ConfirmationList>, ApiError> {
     let mut query = confirmation_lists::table.select(ConfirmationList::as_select()).into_boxed();
-    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
-    if let Some(p) = pattern {
-        query = query.filter(confirmation_lists::unit_path.like(p));
+    if let Some(area) = crate::units::store::area_or_scope(conn, &actor.scope, q.unit_id)? {
+        query = query.filter(area.contains(confirmation_lists::unit_path));
     }
     if let Some(y) = q.year {
         let (from, to) = crate::trainings::store::year_bounds(y)?;

@@ -155,9 +155,9 @@ async fn list_disbursements(
     let page = st
         .db
         .run(move |c| {
-            let within_path = crate::units::store::path_within(c, &actor.scope, q.unit_id)?;
+            let within = crate::units::store::area_within(c, &actor.scope, q.unit_id)?;
             let f = store::DisbursementFilter {
-                within_path,
+                within,
                 year: q.year,
                 item: q.item,
                 team_id: q.team_id.map(|t| t.to_string()),

@@ -26,13 +26,21 @@ pub fn periods_overlap(a_from: NaiveDate, a_to: Option<NaiveDate>, b_from: Naive
 }
 
 /// The case-fee rate for a case kept at `case_path` that ended on `ended_on` with `status`: among
-/// the policies in force that day for a unit above the case, one made for that result beats one
-/// for every result, then the most specific unit (the longest path) wins.
-pub fn pick_case_fee<'a>(policies: &'a [Policy], case_path: &str, ended_on: NaiveDate, status: &str) -> Option<&'a Policy> {
+/// the policies in force that day for a unit above the case — or above the unit that carries it on
+/// today (`today_above`: the paths of a merged commune and the units above it, so the new
+/// province's resolution reaches the cases its communes inherited) — one made for that result
+/// beats one for every result, then the most specific unit (the longest path), then the newest.
+pub fn pick_case_fee<'a>(
+    policies: &'a [Policy],
+    case_path: &str,
+    today_above: &[String],
+    ended_on: NaiveDate,
+    status: &str,
+) -> Option<&'a Policy> {
     policies
         .iter()
         .filter(|p| p.item == FundingItem::CaseFee.as_str())
-        .filter(|p| case_path.starts_with(&p.unit_path))
+        .filter(|p| case_path.starts_with(&p.unit_path) || today_above.contains(&p.unit_path))
         .filter(|p| p.valid_from <= ended_on && p.valid_to.is_none_or(|t| ended_on <= t))
         .filter(|p| p.outcome.as_deref().is_none_or(|o| o == status))
         .max_by_key(|p| (p.outcome.is_some(), p.unit_path.len(), p.valid_from))
@@ -77,10 +85,10 @@ mod tests {
     fn the_rate_in_force_on_the_end_date_applies() {
         let ps = vec![policy("/p/", (2014, 1, 1), Some((2023, 12, 31)), 200_000, None), policy("/p/", (2024, 1, 1), None, 400_000, None)];
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(pick_case_fee(&ps, "/p/c/v/", day(2023, 12, 31), "successful").unwrap().rate, 200_000);
-        assert_eq!(pick_case_fee(&ps, "/p/c/v/", day(2024, 1, 1), "unsuccessful").unwrap().rate, 400_000);
-        assert!(pick_case_fee(&ps, "/q/c/v/", day(2024, 1, 1), "successful").is_none());
-        assert!(pick_case_fee(&ps, "/p/c/v/", day(2013, 12, 31), "successful").is_none());
+        assert_eq!(pick_case_fee(&ps, "/p/c/v/", &[], day(2023, 12, 31), "successful").unwrap().rate, 200_000);
+        assert_eq!(pick_case_fee(&ps, "/p/c/v/", &[], day(2024, 1, 1), "unsuccessful").unwrap().rate, 400_000);
+        assert!(pick_case_fee(&ps, "/q/c/v/", &[], day(2024, 1, 1), "successful").is_none());
+        assert!(pick_case_fee(&ps, "/p/c/v/", &[], day(2013, 12, 31), "successful").is_none());
     }
 
     #[test]
@@ -91,9 +99,9 @@ mod tests {
             policy("/p/c/", (2024, 1, 1), None, 450_000, None),
         ];
         let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
-        assert_eq!(pick_case_fee(&ps, "/p/c/v/", day, "unsuccessful").unwrap().rate, 300_000);
-        assert_eq!(pick_case_fee(&ps, "/p/c/v/", day, "successful").unwrap().rate, 450_000);
-        assert_eq!(pick_case_fee(&ps, "/p/d/v/", day, "successful").unwrap().rate, 400_000);
+        assert_eq!(pick_case_fee(&ps, "/p/c/v/", &[], day, "unsuccessful").unwrap().rate, 300_000);
+        assert_eq!(pick_case_fee(&ps, "/p/c/v/", &[], day, "successful").unwrap().rate, 450_000);
+        assert_eq!(pick_case_fee(&ps, "/p/d/v/", &[], day, "successful").unwrap().rate, 400_000);
     }
 
     #[test]
@@ -114,5 +122,21 @@ mod tests {
         assert!(periods_overlap(d(1), Some(d(3)), d(3), Some(d(4))));
         assert!(unit_fits_item(FundingItem::CaseFee, RateUnit::PerCasePerTeam));
         assert!(!unit_fits_item(FundingItem::CaseFee, RateUnit::PerTeamPerYear));
+    }
+
+    #[test]
+    fn a_merged_communes_cases_keep_the_old_rate_until_the_new_provinces_applies() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // The old province /old/ had a rate with no end; the new province /new/ passed its own
+        // from 2025-10-01. A case of the old commune /old/c/v/ is carried on by /new/h/ today.
+        let ps = vec![policy("/old/", (2020, 1, 1), None, 300_000, None), policy("/new/", (2025, 10, 1), None, 500_000, None)];
+        let today = vec!["/new/".to_string(), "/new/h/".to_string()];
+        assert_eq!(pick_case_fee(&ps, "/old/c/v/", &today, day(2025, 8, 1), "successful").unwrap().rate, 300_000);
+        assert_eq!(pick_case_fee(&ps, "/old/c/v/", &today, day(2025, 10, 1), "successful").unwrap().rate, 500_000);
+        // A case of a new team of the successor, before the new resolution: the old rate carries over.
+        let ps_new_team = vec![policy("/old/", (2020, 1, 1), None, 300_000, None)];
+        assert!(pick_case_fee(&ps_new_team, "/new/h/v/", &[], day(2025, 8, 1), "successful").is_none());
+        let carried = vec!["/new/".to_string(), "/new/h/".to_string(), "/old/".to_string()];
+        assert_eq!(pick_case_fee(&ps_new_team, "/new/h/v/", &carried, day(2025, 8, 1), "successful").unwrap().rate, 300_000);
     }
 }

@@ -9,6 +9,7 @@ use super::model::{Budget, Disbursement, IncidentClaim, Policy};
 use super::rules;
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::Actor;
+use crate::db::area::Area;
 use crate::db::schema::{
     budgets, case_fee_payments, case_sessions, cases, disbursement_cases, disbursements, duty_breaches, funding_policies, incident_claims,
     mediators, teams,
@@ -51,22 +52,24 @@ pub fn policy_dto(p: Policy) -> PolicyDto {
 }
 
 /// The policies a caller may read: those made for a unit in their scope, and those made above it
-/// (a commune officer must see the province's rates).
+/// or above a predecessor (a commune officer must see the province's rates, and a merged commune
+/// the old province's, which carry over until the new province's resolution applies).
 fn visible_policies(actor: &Actor) -> funding_policies::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut q = funding_policies::table.into_boxed();
-    if let (Some(pattern), Some(path)) = (actor.scope.like_pattern(), actor.scope.path.as_ref()) {
-        let above = crate::units::store::ancestor_paths(path);
-        q = q.filter(funding_policies::unit_path.like(pattern).or(funding_policies::unit_path.eq_any(above)));
+    if let Some(area) = &actor.scope.area {
+        let above: Vec<String> = area.paths().iter().flat_map(|p| crate::units::store::ancestor_paths(p)).collect();
+        q = q.filter(area.contains(funding_policies::unit_path).or(funding_policies::unit_path.eq_any(above)));
     }
     q
 }
 
-/// The case-fee policies that can apply to cases kept under `path` (made for it, above or below it).
-pub fn case_fee_policies(conn: &mut DbConn, path: &str) -> Result<Vec<Policy>, ApiError> {
-    let above = crate::units::store::ancestor_paths(path);
+/// The case-fee policies that can apply to cases kept in `area` (made for a unit of it, above it or
+/// below it; the area holds a merged unit's predecessors, so their rates come too).
+pub fn case_fee_policies(conn: &mut DbConn, area: &Area) -> Result<Vec<Policy>, ApiError> {
+    let above: Vec<String> = area.paths().iter().flat_map(|p| crate::units::store::ancestor_paths(p)).collect();
     Ok(funding_policies::table
         .filter(funding_policies::item.eq(FundingItem::CaseFee.as_str()))
-        .filter(funding_policies::unit_path.eq_any(above).or(funding_policies::unit_path.like(format!("{path}%"))))
+        .filter(funding_policies::unit_path.eq_any(above).or(area.contains(funding_policies::unit_path)))
         .select(Policy::as_select())
         .load(conn)?)
 }
@@ -231,9 +234,8 @@ pub fn budget_dto(b: Budget) -> BudgetDto {
 
 pub fn list_budgets(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<Budget>, ApiError> {
     let mut query = budgets::table.select(Budget::as_select()).into_boxed();
-    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
-    if let Some(p) = pattern {
-        query = query.filter(budgets::unit_path.like(p));
+    if let Some(area) = crate::units::store::area_or_scope(conn, &actor.scope, q.unit_id)? {
+        query = query.filter(area.contains(budgets::unit_path));
     }
     if let Some(y) = q.year {
         query = query.filter(budgets::year.eq(y));
@@ -243,8 +245,8 @@ pub fn list_budgets(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Resul
 
 pub fn find_budget(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Budget, ApiError> {
     let mut q = budgets::table.filter(budgets::id.eq(id.to_string())).select(Budget::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(budgets::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(budgets::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
@@ -366,14 +368,15 @@ pub fn disbursement_dto(conn: &mut DbConn, d: Disbursement) -> Result<Disburseme
 
 pub fn visible_disbursements(actor: &Actor) -> disbursements::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut q = disbursements::table.into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(disbursements::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(disbursements::unit_path) {
+        q = q.filter(inside);
     }
     q
 }
 
 pub struct DisbursementFilter {
-    pub within_path: Option<String>,
+    /// Records of this area only (a unit asked for, with its predecessors').
+    pub within: Option<crate::db::area::Area>,
     pub year: Option<i32>,
     pub item: Option<FundingItem>,
     pub team_id: Option<String>,
@@ -385,8 +388,8 @@ pub struct DisbursementFilter {
 /// Newest first.
 pub fn list_disbursements(conn: &mut DbConn, actor: &Actor, f: &DisbursementFilter) -> Result<Vec<Disbursement>, ApiError> {
     let mut q = visible_disbursements(actor).select(Disbursement::as_select());
-    if let Some(p) = &f.within_path {
-        q = q.filter(disbursements::unit_path.like(format!("{p}%")));
+    if let Some(area) = &f.within {
+        q = q.filter(area.contains(disbursements::unit_path));
     }
     if let Some(y) = f.year {
         q = q.filter(disbursements::paid_year.eq(y));
@@ -480,11 +483,14 @@ pub fn create_disbursement(conn: &mut DbConn, actor: &Actor, input: CreateDisbur
     let unit =
         crate::units::store::asked_or_own(conn, actor, input.unit_id).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
     check_past_date("paid_on", input.paid_on)?;
+    // The paying unit must exist on the day; it pays for its predecessors' teams and cases too.
+    crate::units::validity::ensure_open(conn, &unit.path, input.paid_on, "paid_on")?;
+    let area = crate::units::store::todays_area_of(conn, &unit)?;
     let (payee_team_id, payee_mediator_id, team_id) = match (input.payee_team_id, input.payee_mediator_id) {
         (Some(t), None) => {
             let team = crate::teams::store::find(conn, actor, &t.to_string())
                 .map_err(|_| ApiError::invalid_field("payee_team_id", "not_found"))?;
-            if !team.unit_path.starts_with(&unit.path) {
+            if !area.covers(&team.unit_path) {
                 return Err(ApiError::invalid_field("payee_team_id", "outside_unit"));
             }
             (Some(team.id.clone()), None, Some(team.id))
@@ -507,7 +513,7 @@ pub fn create_disbursement(conn: &mut DbConn, actor: &Actor, input: CreateDisbur
     for (i, id) in case_ids.iter().enumerate() {
         let case =
             crate::cases::store::find(conn, actor, id).map_err(|_| ApiError::invalid_field(format!("case_ids[{i}]"), "not_found"))?;
-        if !matches!(case.status.as_str(), "successful" | "unsuccessful") || !case.unit_path.starts_with(&unit.path) {
+        if !matches!(case.status.as_str(), "successful" | "unsuccessful") || !area.covers(&case.unit_path) {
             return Err(ApiError::invalid_field(format!("case_ids[{i}]"), "not_payable"));
         }
     }
@@ -609,9 +615,8 @@ pub fn claim_dto(conn: &mut DbConn, c: IncidentClaim) -> Result<IncidentClaimDto
 
 pub fn list_claims(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result<Vec<IncidentClaim>, ApiError> {
     let mut query = incident_claims::table.select(IncidentClaim::as_select()).into_boxed();
-    let pattern = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)?;
-    if let Some(p) = pattern {
-        query = query.filter(incident_claims::unit_path.like(p));
+    if let Some(area) = crate::units::store::area_or_scope(conn, &actor.scope, q.unit_id)? {
+        query = query.filter(area.contains(incident_claims::unit_path));
     }
     if let Some(y) = q.year {
         let (from, to) = crate::trainings::store::year_bounds(y)?;
@@ -622,8 +627,8 @@ pub fn list_claims(conn: &mut DbConn, actor: &Actor, q: &FundingQuery) -> Result
 
 pub fn find_claim(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<IncidentClaim, ApiError> {
     let mut q = incident_claims::table.filter(incident_claims::id.eq(id.to_string())).select(IncidentClaim::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(incident_claims::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(incident_claims::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
@@ -757,9 +762,9 @@ pub fn paid_case_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, A
 }
 
 /// The cases that ended lawfully between two days under a path (status, ended_on known).
-pub fn ended_cases(conn: &mut DbConn, path: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::cases::model::Case>, ApiError> {
+pub fn ended_cases(conn: &mut DbConn, area: &Area, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::cases::model::Case>, ApiError> {
     Ok(cases::table
-        .filter(cases::unit_path.like(format!("{path}%")))
+        .filter(area.contains(cases::unit_path))
         .filter(cases::status.eq_any(["successful", "unsuccessful"]))
         .filter(cases::ended_on.ge(from))
         .filter(cases::ended_on.le(to))

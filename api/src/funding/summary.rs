@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::dto::*;
 use crate::auth::Actor;
 use crate::codes::CodeEnum;
+use crate::db::area::Area;
 use crate::db::schema::{budgets, case_fee_payments, confirmation_lists, disbursements, teams};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -15,18 +16,19 @@ use crate::stats::figures::rate;
 
 pub fn summary(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>, year: i32) -> Result<FundingSummary, ApiError> {
     let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
-    summary_of(conn, &unit.id, &unit.name, &unit.path, year)
+    // Today's boundaries: a merged commune's summary holds its predecessors' money too.
+    let area = crate::units::store::todays_area_of(conn, &unit)?;
+    summary_of(conn, &unit.id, &unit.name, &area, year)
 }
 
-pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, path: &str, year: i32) -> Result<FundingSummary, ApiError> {
-    let pattern = format!("{path}%");
+pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, area: &Area, year: i32) -> Result<FundingSummary, ApiError> {
     let budgeted: Vec<(String, i64)> = budgets::table
-        .filter(budgets::unit_path.like(&pattern))
+        .filter(area.contains(budgets::unit_path))
         .filter(budgets::year.eq(year))
         .select((budgets::item, budgets::amount))
         .load(conn)?;
     let paid: Vec<(String, Option<String>, i64, Option<String>)> = disbursements::table
-        .filter(disbursements::unit_path.like(&pattern))
+        .filter(area.contains(disbursements::unit_path))
         .filter(disbursements::paid_year.eq(year))
         .select((disbursements::item, disbursements::team_id, disbursements::amount, disbursements::confirmation_list_id))
         .load(conn)?;
@@ -42,7 +44,7 @@ pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, path: &str,
     let total = ItemLine { item: None, label: "Tổng cộng".into(), budgeted: tb, disbursed: td, spent_rate: rate(td, tb) };
 
     let names: BTreeMap<String, String> = teams::table
-        .filter(teams::unit_path.like(&pattern))
+        .filter(area.contains(teams::unit_path))
         .select((teams::id, teams::name))
         .load::<(String, String)>(conn)?
         .into_iter()
@@ -71,13 +73,13 @@ pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, path: &str,
     let (from, to) = crate::trainings::store::year_bounds(year)?;
     let cases_paid: i64 = case_fee_payments::table
         .inner_join(crate::db::schema::cases::table)
-        .filter(crate::db::schema::cases::unit_path.like(&pattern))
+        .filter(area.contains(crate::db::schema::cases::unit_path))
         .filter(case_fee_payments::paid_on.ge(from))
         .filter(case_fee_payments::paid_on.le(to))
         .count()
         .get_result(conn)?;
     let returned: Vec<String> = confirmation_lists::table
-        .filter(confirmation_lists::unit_path.like(&pattern))
+        .filter(area.contains(confirmation_lists::unit_path))
         .filter(confirmation_lists::signed_returned.eq(true))
         .select(confirmation_lists::id)
         .load(conn)?;

@@ -39,6 +39,7 @@ code_enum! {
         OwnWish = "own_wish": "Tự nguyện xin thôi" / "At their own wish",
         NoLongerMeetsCriteria = "no_longer_meets_criteria": "Không còn đáp ứng tiêu chuẩn" / "No longer meets the criteria",
         Violation = "violation": "Vi phạm nguyên tắc hoặc bị xử lý" / "Violation",
+        Transferred = "transferred": "Chuyển sang tổ hòa giải kế thừa" / "Moved to a successor team",
     }
 }
 
@@ -190,6 +191,24 @@ pub struct EndMembership {
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
     pub end_decision: Option<String>,
     pub end_decision_date: Option<NaiveDate>,
+}
+
+/// Moves a membership to a successor team after communes or villages merged: the old membership
+/// ends on `on` (its first day no longer served, reason `transferred`) and the new one starts that
+/// day, recognised by the new commune chairman's decision.
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct TransferMembership {
+    /// The successor team.
+    pub team_id: Uuid,
+    /// The first day in the new team.
+    pub on: NaiveDate,
+    /// The role in the new team (default: the same as before).
+    pub role: Option<MembershipRole>,
+    /// The decision recognising the mediator in the new team (the new commune chairman's).
+    #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    pub recognition_decision: String,
+    pub recognition_date: NaiveDate,
 }
 
 #[derive(Deserialize, IntoParams, Validate)]

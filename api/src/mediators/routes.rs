@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 
-use super::dto::{CreateMediator, EndMembership, MediatorDto, MediatorQuery, NewMembership, UpdateMediator};
+use super::dto::{CreateMediator, EndMembership, MediatorDto, MediatorQuery, NewMembership, TransferMembership, UpdateMediator};
 use super::store::{self, MediatorFilter};
 use crate::auth::{can, Allowed};
 use crate::command::{Answer, Command};
@@ -15,7 +15,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_mediator)
         .service(update_mediator)
         .service(add_membership)
-        .service(end_membership);
+        .service(end_membership)
+        .service(transfer_membership);
 }
 
 /// Mediators the caller may see, with their membership history.
@@ -32,8 +33,8 @@ async fn list_mediators(
     let page = st
         .db
         .run(move |c| {
-            let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
-            let filter = MediatorFilter { team_id: q.team_id.map(|t| t.to_string()), within_path, q: q.q, after_id: after, limit };
+            let within = crate::units::store::area_within(c, &actor.scope, q.within)?;
+            let filter = MediatorFilter { team_id: q.team_id.map(|t| t.to_string()), within, q: q.q, after_id: after, limit };
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |m| m.id.clone(), |m| m);
             let items = store::dtos(c, &actor, page.items)?;
@@ -111,6 +112,25 @@ async fn add_membership(
 ) -> Result<HttpResponse, ApiError> {
     cmd.run(move |c| {
         let m = store::add_membership(c, &actor, &id.to_string(), body.0)?;
+        let dto = store::dto(c, &actor, m)?;
+        Answer::record(&dto, dto.version)
+    })
+    .await
+}
+
+/// Moves a membership to a successor team after a merger (officers): ended here as `transferred`,
+/// started there the same day with the new chairman's recognition decision.
+#[utoipa::path(tag = "mediators", request_body = TransferMembership, responses((status = 200, body = MediatorDto, headers(("ETag" = String)))))]
+#[post("/mediators/{id}/memberships/{membership_id}/transfer")]
+async fn transfer_membership(
+    actor: Allowed<can::ManageMediators>,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+    body: JsonBody<TransferMembership>,
+    cmd: Command,
+) -> Result<HttpResponse, ApiError> {
+    let (id, membership_id) = path.into_inner();
+    cmd.run(move |c| {
+        let m = store::transfer_membership(c, &actor, &id.to_string(), &membership_id.to_string(), body.0)?;
         let dto = store::dto(c, &actor, m)?;
         Answer::record(&dto, dto.version)
     })

@@ -1,9 +1,13 @@
 use diesel::prelude::*;
 
-use super::dto::{CreateMediator, EndMembership, LegalTraining, MediatorDto, NewMembership, UpdateMediator};
+use super::dto::{
+    CreateMediator, EndMembership, LegalTraining, MediatorDto, MembershipEndReason, MembershipRole, NewMembership, TransferMembership,
+    UpdateMediator,
+};
 use super::model::{Mediator, Membership};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Action, Actor, Role, Scope};
+use crate::db::area::Area;
 use crate::db::schema::{mediators, memberships};
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
@@ -32,8 +36,8 @@ fn visible(conn: &mut DbConn, actor: &Actor) -> Result<mediators::BoxedQuery<'st
             q = q.filter(mediators::id.eq_any(ids));
         }
         _ => {
-            if let Some(pattern) = actor.scope.like_pattern() {
-                q = q.filter(mediators::unit_path.like(pattern));
+            if let Some(inside) = actor.scope.contains(mediators::unit_path) {
+                q = q.filter(inside);
             }
         }
     }
@@ -52,8 +56,8 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Mediator, ApiE
 /// A mediator record by residence scope only (for linking accounts).
 pub fn find_in_scope(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Mediator, ApiError> {
     let mut q = mediators::table.filter(mediators::id.eq(id.to_string())).select(Mediator::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(mediators::unit_path.like(pattern));
+    if let Some(inside) = scope.contains(mediators::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
@@ -103,7 +107,8 @@ fn audit_value(conn: &mut DbConn, m: &Mediator) -> Result<serde_json::Value, Api
 
 pub struct MediatorFilter {
     pub team_id: Option<String>,
-    pub within_path: Option<String>,
+    /// Records of this area only (a unit asked for, with its predecessors').
+    pub within: Option<Area>,
     pub q: Option<String>,
     pub after_id: Option<String>,
     pub limit: i64,
@@ -121,8 +126,8 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &MediatorFilter) -> Result<Vec<
             .load(conn)?;
         q = q.filter(mediators::id.eq_any(ids));
     }
-    if let Some(p) = &f.within_path {
-        q = q.filter(mediators::unit_path.like(format!("{p}%")));
+    if let Some(area) = &f.within {
+        q = q.filter(area.contains(mediators::unit_path));
     }
     if let Some(t) = &f.q {
         q = q.filter(mediators::search_key.like(text::contains_pattern(t)).escape('\\'));
@@ -258,6 +263,8 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
 fn insert_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: NewMembership) -> Result<Membership, ApiError> {
     let team =
         crate::teams::store::find(conn, actor, &m.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
+    // A team in a village closed by a merger takes no new member: the successor's team does.
+    crate::units::validity::ensure_open(conn, &team.unit_path, m.from_date, "from_date")?;
     // One membership at a time: serving in two teams at once is a data error worth refusing.
     let open = memberships_of(conn, mediator_id)?.into_iter().any(|x| x.to_date.is_none_or(|to| to > m.from_date));
     if open {
@@ -332,6 +339,63 @@ pub fn end_membership(
             ))
             .execute(c)?)
     })?;
+    bump(conn, actor, mediator, old)
+}
+
+/// Moves an open membership to a team that carries on the old one's work (after a merger): ends it
+/// on `t.on` as `transferred` and starts the new one that day, in one write.
+pub fn transfer_membership(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mediator_id: &str,
+    membership_id: &str,
+    t: TransferMembership,
+) -> Result<Mediator, ApiError> {
+    let mediator = find(conn, actor, mediator_id)?;
+    let old = audit_value(conn, &mediator)?;
+    let ms: Membership = memberships::table
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::mediator_id.eq(&mediator.id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(ApiError::not_found)?;
+    if ms.to_date.is_some() {
+        return Err(ApiError::conflict("membership_ended"));
+    }
+    if t.on <= ms.from_date {
+        return Err(ApiError::invalid_field("on", "invalid_value"));
+    }
+    let to = crate::teams::store::find(conn, actor, &t.team_id.to_string()).map_err(|_| ApiError::invalid_field("team_id", "not_found"))?;
+    let from_team = crate::teams::store::find(conn, &Actor::system(), &ms.team_id)?;
+    if to.id == from_team.id || !crate::teams::store::carries_on(conn, &to, &from_team.id, &from_team.unit_path)? {
+        return Err(ApiError::invalid_field("team_id", "not_a_successor")
+            .with_detail("Tổ nhận không phải tổ hòa giải kế thừa của tổ cũ", "The team does not carry on the old team's work"));
+    }
+    crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
+        Ok(diesel::update(memberships::table.find(&ms.id))
+            .set((
+                memberships::to_date.eq(t.on),
+                memberships::end_reason.eq(MembershipEndReason::Transferred.as_str()),
+                memberships::end_decision.eq(&t.recognition_decision),
+                memberships::end_decision_date.eq(t.recognition_date),
+                memberships::version.eq(ms.version + 1),
+                memberships::updated_at.eq(now()),
+            ))
+            .execute(c)?)
+    })?;
+    let role = match t.role {
+        Some(r) => r,
+        None => MembershipRole::parse(&ms.role).ok_or_else(ApiError::internal)?,
+    };
+    let next = NewMembership {
+        team_id: t.team_id,
+        role,
+        recognition_decision: Some(t.recognition_decision),
+        recognition_date: Some(t.recognition_date),
+        from_date: t.on,
+    };
+    insert_membership(conn, actor, &mediator.id, next)?;
     bump(conn, actor, mediator, old)
 }
 

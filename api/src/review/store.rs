@@ -93,8 +93,8 @@ pub fn rating_dto(conn: &mut DbConn, r: TeamRating) -> Result<TeamRatingDto, Api
 
 pub fn list_ratings(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result<Vec<TeamRating>, ApiError> {
     let mut query = team_ratings::table.select(TeamRating::as_select()).into_boxed();
-    if let Some(p) = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)? {
-        query = query.filter(team_ratings::unit_path.like(p));
+    if let Some(area) = crate::units::store::area_or_scope(conn, &actor.scope, q.unit_id)? {
+        query = query.filter(area.contains(team_ratings::unit_path));
     }
     if let Some(y) = q.year {
         query = query.filter(team_ratings::year.eq(y));
@@ -104,8 +104,8 @@ pub fn list_ratings(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result
 
 pub fn find_rating(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<TeamRating, ApiError> {
     let mut q = team_ratings::table.filter(team_ratings::id.eq(id.to_string())).select(TeamRating::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(team_ratings::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(team_ratings::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
@@ -229,8 +229,8 @@ pub fn award_dto(conn: &mut DbConn, a: Award) -> Result<AwardDto, ApiError> {
 
 pub fn list_awards(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result<Vec<Award>, ApiError> {
     let mut query = awards::table.select(Award::as_select()).into_boxed();
-    if let Some(p) = crate::units::store::subtree_pattern(conn, &actor.scope, q.unit_id)? {
-        query = query.filter(awards::unit_path.like(p));
+    if let Some(area) = crate::units::store::area_or_scope(conn, &actor.scope, q.unit_id)? {
+        query = query.filter(area.contains(awards::unit_path));
     }
     if let Some(y) = q.year {
         query = query.filter(awards::year.eq(y));
@@ -240,8 +240,8 @@ pub fn list_awards(conn: &mut DbConn, actor: &Actor, q: &ReviewQuery) -> Result<
 
 pub fn find_award(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Award, ApiError> {
     let mut q = awards::table.filter(awards::id.eq(id.to_string())).select(Award::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(awards::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(awards::unit_path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }

@@ -25,6 +25,8 @@ fn line(code: &str, label: &str, value: Option<f64>, target: Option<f64>, unit: 
 
 pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>, year: i32) -> Result<YearEndReport, ApiError> {
     let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
+    // Today's boundaries: a commune formed by a merger reports its predecessors' year too.
+    let area = crate::units::store::todays_area_of(conn, &unit)?;
     let as_of = crate::trainings::store::as_of(year)?;
     let targets = store::targets(conn, &unit.id, year)?;
 
@@ -34,13 +36,13 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>, yea
         period: year.to_string(),
         by: None,
         level: None,
-        boundaries: Some(crate::stats::dto::Boundaries::Historical),
+        boundaries: Some(crate::stats::dto::Boundaries::Current),
     };
     let indicators = crate::stats::store::indicators(conn, actor, &query)?;
     let cases = indicators.figures.cases;
 
     // Teams working on the day, and the composition rules each breaks.
-    let team_ids = crate::trainings::store::teams_on(conn, Some(&unit.path), as_of)?;
+    let team_ids = crate::trainings::store::teams_on(conn, Some(&area), as_of)?;
     let team_rows: Vec<Team> =
         teams::table.filter(teams::id.eq_any(&team_ids)).select(Team::as_select()).order(teams::name.asc()).load(conn)?;
     let mut not_compliant = Vec::new();
@@ -64,7 +66,7 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>, yea
     let rated: HashSet<&str> = ratings.iter().map(|r| r.team_id.as_str()).collect();
     let achieved = ratings.iter().filter(|r| r.rating == Rating::Achieved).count() as i64;
 
-    let funding = crate::funding::summary::summary_of(conn, &unit.id, &unit.name, &unit.path, year)?;
+    let funding = crate::funding::summary::summary_of(conn, &unit.id, &unit.name, &area, year)?;
     let awards: Vec<AwardDto> = store::list_awards(conn, actor, &ReviewQuery { unit_id: unit.id.parse().ok(), year: Some(year) })?
         .into_iter()
         .map(|a| store::award_dto(conn, a))

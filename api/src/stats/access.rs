@@ -255,11 +255,12 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
     })?;
     let year_end = crate::review::year_end::report(conn, actor, unit.id.parse().ok(), year)?;
     let plan = |code: &str| year_end.plan.iter().find(|l| l.code == code).cloned();
-    let pattern = format!("{}%", unit.path);
+    // Today's boundaries, as the year-end report: a merged commune is assessed with its predecessors.
+    let area = crate::units::store::todays_area_of(conn, &unit)?;
 
     // Cases assigned in the year's intake, and those that started in time or with a recorded reason.
     let assigned: Vec<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, Option<String>)> = cases::table
-        .filter(cases::unit_path.like(&pattern))
+        .filter(area.contains(cases::unit_path))
         .filter(cases::received_year.eq(year))
         .filter(cases::status.ne("out_of_scope"))
         .filter(cases::start_deadline.is_not_null())
@@ -272,12 +273,12 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
 
     let (from, to) = crate::trainings::store::year_bounds(year)?;
     let paid: Vec<(i64, Option<String>)> = disbursements::table
-        .filter(disbursements::unit_path.like(&pattern))
+        .filter(area.contains(disbursements::unit_path))
         .filter(disbursements::paid_year.eq(year))
         .select((disbursements::amount, disbursements::confirmation_list_id))
         .load(conn)?;
     let lists: Vec<(String, String, bool)> = confirmation_lists::table
-        .filter(confirmation_lists::unit_path.like(&pattern))
+        .filter(area.contains(confirmation_lists::unit_path))
         .filter(confirmation_lists::made_on.ge(from))
         .filter(confirmation_lists::made_on.le(to))
         .select((confirmation_lists::id, confirmation_lists::title, confirmation_lists::signed_returned))
@@ -292,7 +293,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
         Ok(match kind {
             EvidenceKind::Logbook => {
                 let team_rows: Vec<(String, String)> = teams::table
-                    .filter(teams::unit_path.like(&pattern))
+                    .filter(area.contains(teams::unit_path))
                     .select((teams::id, teams::name))
                     .order(teams::name.asc())
                     .load(conn)?;
@@ -312,7 +313,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
             }
             EvidenceKind::Agreements => {
                 let n: i64 = cases::table
-                    .filter(cases::unit_path.like(&pattern))
+                    .filter(area.contains(cases::unit_path))
                     .filter(cases::ended_year.eq(year))
                     .filter(cases::status.eq("successful"))
                     .count()
@@ -332,7 +333,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
                 .collect(),
             EvidenceKind::Trainings => {
                 let n: i64 = trainings::table
-                    .filter(trainings::unit_path.like(&pattern))
+                    .filter(area.contains(trainings::unit_path))
                     .filter(trainings::held_on.ge(from))
                     .filter(trainings::held_on.le(to))
                     .count()

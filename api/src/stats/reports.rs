@@ -268,16 +268,16 @@ pub fn submit(conn: &mut DbConn, actor: &Actor, input: SubmitReport) -> Result<R
 
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ReportDto, ApiError> {
     let mut q = stat_reports::table.filter(stat_reports::id.eq(id.to_string())).select(Report::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(stat_reports::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(stat_reports::unit_path) {
+        q = q.filter(inside);
     }
     dto(q.first(conn).optional()?.ok_or_else(ApiError::not_found)?)
 }
 
 pub fn list(conn: &mut DbConn, actor: &Actor, unit_id: Option<String>, year: Option<i32>) -> Result<Vec<ReportDto>, ApiError> {
     let mut q = stat_reports::table.select(Report::as_select()).into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(stat_reports::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(stat_reports::unit_path) {
+        q = q.filter(inside);
     }
     if let Some(u) = unit_id {
         q = q.filter(stat_reports::unit_id.eq(u));

@@ -6,7 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
-use crate::db::schema::{budgets, case_counters, cases, disbursements, unit_successions, units};
+use crate::db::schema::{budgets, case_counters, cases, disbursements, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
@@ -19,9 +19,8 @@ fn events<'a>(rows: &'a [Row], dimension: &str, keep: impl Fn(&Row) -> bool) -> 
     rows.iter().filter(|r| r.3 == dimension && keep(r)).map(|r| (r.1, r.2.as_str(), r.5)).collect()
 }
 
-/// The subtrees whose counters make up a unit's figures. Historical: the unit's own. Current: also
-/// every unit that merged into it, was renamed to it or was transferred to it (transitively);
-/// a split predecessor is reported as needing a manual mapping instead of being guessed.
+/// The subtrees whose counters make up a unit's figures. Historical: the unit's own. Current: its
+/// area today (`crate::db::area`), a split predecessor reported as needing a manual mapping.
 fn sources(
     conn: &mut DbConn,
     unit_id: &str,
@@ -29,42 +28,16 @@ fn sources(
     boundaries: Boundaries,
     unmapped: &mut Vec<UnmappedUnit>,
 ) -> Result<Vec<String>, ApiError> {
-    let mut paths = vec![path.to_string()];
     if boundaries == Boundaries::Historical {
-        return Ok(paths);
+        return Ok(vec![path.to_string()]);
     }
-    let mut queue = vec![unit_id.to_string()];
-    let mut seen = vec![unit_id.to_string()];
-    while let Some(current) = queue.pop() {
-        let preds: Vec<(String, String, String, String)> = unit_successions::table
-            .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
-            .filter(unit_successions::to_unit_id.eq(&current))
-            .select((units::id, units::name, units::path, unit_successions::kind))
-            .load(conn)?;
-        for (id, name, pred_path, kind) in preds {
-            if seen.contains(&id) {
-                continue;
-            }
-            seen.push(id.clone());
-            if kind == "split" {
-                if !unmapped.iter().any(|u| u.unit_id == id) {
-                    unmapped.push(UnmappedUnit { unit_id: id, name, reason: "split".into() });
-                }
-                continue;
-            }
-            paths.push(pred_path);
-            queue.push(id);
+    let (area, splits) = crate::db::area::todays_area(conn, unit_id, path)?;
+    for split in splits {
+        if !unmapped.iter().any(|u| u.unit_id == split.unit_id) {
+            unmapped.push(UnmappedUnit { unit_id: split.unit_id, name: split.name, reason: "split".into() });
         }
     }
-    // A path inside another already counted adds nothing (and must not count twice).
-    paths.sort();
-    let mut kept: Vec<String> = Vec::new();
-    for p in paths {
-        if !kept.iter().any(|k| p.starts_with(k.as_str())) {
-            kept.push(p);
-        }
-    }
-    Ok(kept)
+    Ok(area.paths().to_vec())
 }
 
 fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Result<Vec<Row>, ApiError> {
@@ -361,8 +334,8 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         .filter(cases::start_deadline.lt(today()))
         .count()
         .into_boxed();
-    if let Some(p) = &pattern {
-        overdue_query = overdue_query.filter(cases::unit_path.like(p.clone()));
+    if let Some(paths) = &paths {
+        overdue_query = overdue_query.filter(crate::db::area::Area::of(paths.iter().cloned()).contains(cases::unit_path));
     }
     let overdue_assignments: i64 = overdue_query.get_result(conn)?;
 
@@ -490,8 +463,8 @@ pub fn case_facts(
             cases::updated_at,
         ))
         .into_boxed();
-    if let Some(p) = actor.scope.like_pattern() {
-        q = q.filter(cases::unit_path.like(p));
+    if let Some(inside) = actor.scope.contains(cases::unit_path) {
+        q = q.filter(inside);
     }
     if let Some(s) = since {
         q = q.filter(cases::updated_at.ge(s));

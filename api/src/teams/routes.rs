@@ -28,8 +28,8 @@ async fn list_teams(
     let page = st
         .db
         .run(move |c| {
-            let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
-            let filter = TeamFilter { within_path, active: q.active, q: q.q, after_id: after, limit };
+            let within = crate::units::store::area_within(c, &actor.scope, q.within)?;
+            let filter = TeamFilter { within, active: q.active, q: q.q, after_id: after, limit };
             let rows = store::list(c, &actor, &filter)?;
             let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
             let items = store::dtos(c, page.items)?;

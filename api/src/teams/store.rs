@@ -5,6 +5,7 @@ use super::model::Team;
 use super::rules::{self, Composition};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
+use crate::db::area::Area;
 use crate::db::schema::{mediators, memberships, team_predecessors, teams, units};
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
@@ -30,8 +31,8 @@ pub fn visible(conn: &mut DbConn, actor: &Actor) -> Result<teams::BoxedQuery<'st
     match actor.role {
         Role::TeamLeader | Role::Mediator => q = q.filter(teams::id.eq_any(my_team_ids(conn, actor)?)),
         _ => {
-            if let Some(pattern) = actor.scope.like_pattern() {
-                q = q.filter(teams::unit_path.like(pattern));
+            if let Some(inside) = actor.scope.contains(teams::unit_path) {
+                q = q.filter(inside);
             }
         }
     }
@@ -53,6 +54,19 @@ pub fn predecessors(conn: &mut DbConn, team_id: &str) -> Result<Vec<String>, Api
         .select(team_predecessors::predecessor_id)
         .order(team_predecessors::predecessor_id.asc())
         .load(conn)?)
+}
+
+/// Whether `team` may carry on the work of the team `old_team_id`, kept at `old_path`: it lists
+/// that team among its predecessors, or its commune answers today for the old team's village (the
+/// same commune, or one that merged into it).
+pub fn carries_on(conn: &mut DbConn, team: &Team, old_team_id: &str, old_path: &str) -> Result<bool, ApiError> {
+    if predecessors(conn, &team.id)?.iter().any(|p| p == old_team_id) {
+        return Ok(true);
+    }
+    let village = crate::units::store::find(conn, &crate::auth::Scope::national(), &team.unit_id)?;
+    let Some(commune_id) = village.parent_id else { return Ok(false) };
+    let commune = crate::units::store::find(conn, &crate::auth::Scope::national(), &commune_id)?;
+    Ok(crate::units::store::todays_area_of(conn, &commune)?.covers(old_path))
 }
 
 pub fn dto(conn: &mut DbConn, team: Team) -> Result<TeamDto, ApiError> {
@@ -84,7 +98,8 @@ pub fn dtos(conn: &mut DbConn, teams: Vec<Team>) -> Result<Vec<TeamDto>, ApiErro
 }
 
 pub struct TeamFilter {
-    pub within_path: Option<String>,
+    /// Records of this area only (a unit asked for, with its predecessors').
+    pub within: Option<Area>,
     pub active: Option<bool>,
     pub q: Option<String>,
     pub after_id: Option<String>,
@@ -93,8 +108,8 @@ pub struct TeamFilter {
 
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &TeamFilter) -> Result<Vec<Team>, ApiError> {
     let mut q = visible(conn, actor)?.select(Team::as_select());
-    if let Some(p) = &f.within_path {
-        q = q.filter(teams::unit_path.like(format!("{p}%")));
+    if let Some(area) = &f.within {
+        q = q.filter(area.contains(teams::unit_path));
     }
     match f.active {
         Some(true) => q = q.filter(teams::dissolved_on.is_null().or(teams::dissolved_on.gt(today()))),
@@ -156,6 +171,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTeam) -> Result<(Te
         return Err(ApiError::invalid_field("unit_id", "invalid_value")
             .with_detail("Tổ hòa giải được tổ chức ở thôn, tổ dân phố", "A team works in a village or residential group"));
     }
+    crate::units::validity::ensure_open(conn, &unit.path, input.founded_on, "founded_on")?;
     let preds = check_predecessors(conn, actor, &id, &input.predecessor_ids)?;
     let stamp = now();
     let name = input.name.trim().to_string();

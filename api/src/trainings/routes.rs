@@ -28,8 +28,8 @@ async fn list_trainings(
     let page = st
         .db
         .run(move |c| {
-            let within_path = crate::units::store::path_within(c, &actor.scope, q.within)?;
-            let rows = store::list(c, &actor, &TrainingFilter { within_path, year: q.year, after_id: after, limit })?;
+            let within = crate::units::store::area_within(c, &actor.scope, q.within)?;
+            let rows = store::list(c, &actor, &TrainingFilter { within, year: q.year, after_id: after, limit })?;
             let page = page_of(rows, limit, |t| t.id.clone(), |t| t);
             let items = store::dtos(c, page.items)?;
             Ok(Page { items, next_cursor: page.next_cursor, total: None })

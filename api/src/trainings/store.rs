@@ -5,6 +5,7 @@ use super::dto::*;
 use super::model::Training;
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
+use crate::db::area::Area;
 use crate::db::schema::{mediators, memberships, teams, training_attendance, trainings};
 use crate::db::{new_id, now, today, DbConn, MultiBackend};
 use crate::error::ApiError;
@@ -37,8 +38,8 @@ fn visible(conn: &mut DbConn, actor: &Actor) -> Result<trainings::BoxedQuery<'st
             q = q.filter(trainings::id.eq_any(ids));
         }
         _ => {
-            if let Some(pattern) = actor.scope.like_pattern() {
-                q = q.filter(trainings::unit_path.like(pattern));
+            if let Some(inside) = actor.scope.contains(trainings::unit_path) {
+                q = q.filter(inside);
             }
         }
     }
@@ -108,7 +109,8 @@ fn training_dto(t: Training, attendance: Vec<AttendanceDto>) -> TrainingDto {
 }
 
 pub struct TrainingFilter {
-    pub within_path: Option<String>,
+    /// Records of this area only (a unit asked for, with its predecessors').
+    pub within: Option<Area>,
     pub year: Option<i32>,
     pub after_id: Option<String>,
     pub limit: i64,
@@ -117,8 +119,8 @@ pub struct TrainingFilter {
 /// Newest first (ids are time-ordered UUIDv7).
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &TrainingFilter) -> Result<Vec<Training>, ApiError> {
     let mut q = visible(conn, actor)?.select(Training::as_select());
-    if let Some(p) = &f.within_path {
-        q = q.filter(trainings::unit_path.like(format!("{p}%")));
+    if let Some(area) = &f.within {
+        q = q.filter(area.contains(trainings::unit_path));
     }
     if let Some(y) = f.year {
         let (from, to) = year_bounds(y)?;
@@ -203,6 +205,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTraining) -> Result
     };
     let unit = crate::units::store::find(conn, &actor.scope, &unit_id).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
     check_dates(input.held_on, &input.attendance)?;
+    crate::units::validity::ensure_open(conn, &unit.path, input.held_on, "held_on")?;
     let stamp = now();
     let t = Training {
         id,
@@ -320,14 +323,15 @@ pub fn serving(conn: &mut DbConn, team_ids: &[String], day: NaiveDate) -> Result
 }
 
 /// The teams working on `day` under `path`.
-pub fn teams_on(conn: &mut DbConn, path: Option<&str>, day: NaiveDate) -> Result<Vec<String>, ApiError> {
+/// The teams working on `day` in `area` (national: all).
+pub fn teams_on(conn: &mut DbConn, area: Option<&Area>, day: NaiveDate) -> Result<Vec<String>, ApiError> {
     let mut q = teams::table
         .filter(teams::founded_on.le(day))
         .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.gt(day)))
         .select(teams::id)
         .into_boxed();
-    if let Some(p) = path {
-        q = q.filter(teams::unit_path.like(format!("{p}%")));
+    if let Some(area) = area {
+        q = q.filter(area.contains(teams::unit_path));
     }
     Ok(q.load(conn)?)
 }
@@ -347,7 +351,9 @@ pub fn coverage(conn: &mut DbConn, actor: &Actor, q: &CoverageQuery) -> Result<C
                 (None, Some(own)) => crate::units::store::find(conn, &actor.scope, own)?,
                 (None, None) => return Err(ApiError::invalid_field("unit_id", "required")),
             };
-            let ids = teams_on(conn, Some(&unit.path), day)?;
+            // Today's boundaries: a merged commune's coverage counts its predecessors' teams.
+            let area = crate::units::store::todays_area_of(conn, &unit)?;
+            let ids = teams_on(conn, Some(&area), day)?;
             (Some(unit.id), ids)
         }
     };

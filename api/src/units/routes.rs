@@ -125,10 +125,15 @@ async fn create_succession(
     actor: Allowed<can::ManageUnits>,
     body: JsonBody<CreateSuccession>,
     cmd: Command,
+    st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    cmd.run(move |c| {
-        let row = store::create_succession(c, &actor.scope, &Who::from(&*actor), body.0)?;
-        Answer::json(StatusCode::CREATED, &SuccessionDto::from(row))
-    })
-    .await
+    let answer = cmd
+        .run(move |c| {
+            let row = store::create_succession(c, &actor.scope, &Who::from(&*actor), body.0)?;
+            Answer::json(StatusCode::CREATED, &SuccessionDto::from(row))
+        })
+        .await;
+    // The successor now answers for the predecessor's records: scopes read their areas again.
+    st.areas.forget();
+    answer
 }

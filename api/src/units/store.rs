@@ -6,6 +6,7 @@ use super::model::{Succession, Unit};
 use super::rules;
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::Scope;
+use crate::db::area::Area;
 use crate::db::schema::{unit_successions, units};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
@@ -23,20 +24,33 @@ pub fn path_within(conn: &mut DbConn, scope: &Scope, within: Option<uuid::Uuid>)
     within.map(|id| find(conn, scope, &id.to_string()).map(|u| u.path)).transpose()
 }
 
-/// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
-/// The `LIKE` pattern of a list: the subtree of the unit asked for (404 outside the scope), else
-/// the whole scope (`None`: national, no filter).
-pub fn subtree_pattern(conn: &mut DbConn, scope: &Scope, unit: Option<uuid::Uuid>) -> Result<Option<String>, ApiError> {
-    Ok(match path_within(conn, scope, unit)? {
-        Some(path) => Some(format!("{path}%")),
-        None => scope.like_pattern(),
+/// The `within=` filter of a record list: the unit asked for under today's boundaries — its
+/// subtree and its predecessors' (404 outside the scope); `None` when none was asked for.
+pub fn area_within(conn: &mut DbConn, scope: &Scope, unit: Option<uuid::Uuid>) -> Result<Option<Area>, ApiError> {
+    let Some(id) = unit else { return Ok(None) };
+    let unit = find(conn, scope, &id.to_string())?;
+    Ok(Some(todays_area_of(conn, &unit)?))
+}
+
+/// The area a report or list covers: the unit asked for (as `area_within`), else the whole
+/// scope (`None`: national, no filter).
+pub fn area_or_scope(conn: &mut DbConn, scope: &Scope, unit: Option<uuid::Uuid>) -> Result<Option<Area>, ApiError> {
+    Ok(match unit {
+        Some(_) => area_within(conn, scope, unit)?,
+        None => scope.area.clone(),
     })
 }
 
+/// The area a unit answers for today: its subtree and its predecessors' (`crate::db::area`).
+pub fn todays_area_of(conn: &mut DbConn, unit: &Unit) -> Result<Area, ApiError> {
+    Ok(crate::db::area::todays_area(conn, &unit.id, &unit.path)?.0)
+}
+
+/// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
     let mut q = units::table.filter(units::id.eq(id)).select(Unit::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(units::path.like(pattern));
+    if let Some(inside) = scope.contains(units::path) {
+        q = q.filter(inside);
     }
     q.first(conn).optional()?.ok_or_else(ApiError::not_found)
 }
@@ -55,8 +69,8 @@ pub struct UnitFilter {
 /// Units inside the scope, in tree order (by path: each unit comes before its children).
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &UnitFilter) -> Result<Vec<Unit>, ApiError> {
     let mut q = units::table.select(Unit::as_select()).into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(units::path.like(pattern));
+    if let Some(inside) = scope.contains(units::path) {
+        q = q.filter(inside);
     }
     if let Some(p) = &f.within_path {
         q = q.filter(units::path.like(format!("{p}%")));
@@ -97,8 +111,12 @@ pub fn create(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, input: CreateUnit
         return if same && scope.covers(Some(&existing.path)) { Ok((existing, false)) } else { Err(ApiError::conflict("already_exists")) };
     }
     let valid_from = input.valid_from.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    if input.valid_to.is_some_and(|to| to <= valid_from) {
+    let mut valid_to = input.valid_to;
+    if valid_to.is_some_and(|to| to <= valid_from) {
         return Err(ApiError::invalid_field("valid_to", "invalid_value"));
+    }
+    if input.level == UnitLevel::District {
+        valid_to = Some(super::validity::district_validity(valid_from, valid_to).map_err(super::validity::no_district_after_reform)?);
     }
     let parent = match input.parent_id {
         None if rules::allowed_parents(input.level).is_empty() => {
@@ -141,7 +159,7 @@ pub fn create(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, input: CreateUnit
         level: input.level.as_str().to_string(),
         ethnic_minority_area: input.ethnic_minority_area,
         valid_from,
-        valid_to: input.valid_to,
+        valid_to,
         version: 1,
         created_at: stamp,
         updated_at: stamp,
@@ -201,6 +219,10 @@ pub fn update(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, id: &str, version
     }
     if next.valid_to.is_some_and(|to| to <= next.valid_from) {
         return Err(ApiError::invalid_field("valid_to", "invalid_value"));
+    }
+    if next.level == UnitLevel::District.as_str() {
+        next.valid_to =
+            Some(super::validity::district_validity(next.valid_from, next.valid_to).map_err(super::validity::no_district_after_reform)?);
     }
     if let Some(code) = &next.code {
         if !rules::valid_code(code) {

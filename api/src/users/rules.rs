@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::auth::{password, Actor, Role, Scope};
+use crate::auth::{password, Actor, Role};
 use crate::error::{ApiError, FieldError};
 
 /// Whether `actor` may hold an account with `role` at the unit with path `unit_path`
@@ -135,11 +135,6 @@ pub async fn new_password_off_thread(
     actix_web::web::block(move || new_password(field, given, &username, &display_name)).await.map_err(|_| ApiError::unavailable())?
 }
 
-/// The scope an account's token carries.
-pub fn scope_of(unit_path: Option<&str>) -> Scope {
-    Scope { path: unit_path.map(str::to_string) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,7 +146,7 @@ mod tests {
             kind: PrincipalKind::User,
             role: Role::Officer,
             unit_id: None,
-            scope: Scope { path: Some(path.into()) },
+            scope: crate::auth::Scope::subtree(path),
             unit_level: Some("commune".into()),
             mediator_id: None,
             request_id: None,

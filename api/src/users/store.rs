@@ -14,8 +14,8 @@ use crate::versioned::{self, Edit};
 
 fn scoped(scope: &Scope) -> users::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut q = users::table.into_boxed();
-    if let Some(pattern) = scope.like_pattern() {
-        q = q.filter(users::unit_path.like(pattern));
+    if let Some(inside) = scope.contains(users::unit_path.assume_not_null()) {
+        q = q.filter(inside);
     }
     q
 }
@@ -68,13 +68,21 @@ fn audit_value(u: &User) -> serde_json::Value {
     serde_json::to_value(UserDto::from(u.clone())).unwrap_or_default()
 }
 
-/// The unit an account is given, checked against the caller's scope; `(id, path)`.
-fn resolve_unit(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>) -> Result<(Option<String>, Option<String>), ApiError> {
+/// The unit an account is given, checked against the caller's scope; `(id, path)`. A unit closed
+/// by the reform or a merger takes readers of its history (viewers, statistics readers) only: the
+/// work goes on in its successor.
+fn resolve_unit(
+    conn: &mut DbConn,
+    actor: &Actor,
+    role: Role,
+    unit_id: Option<uuid::Uuid>,
+) -> Result<(Option<String>, Option<String>), ApiError> {
     match unit_id {
         None => Ok((None, None)),
         Some(id) => {
             let unit = units::find(conn, &actor.scope, &id.to_string()).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
-            if unit.valid_to.is_some_and(|to| to <= chrono::Utc::now().date_naive()) {
+            let reads_history = matches!(role, Role::Viewer | Role::Stats);
+            if !reads_history && unit.valid_to.is_some_and(|to| to <= chrono::Utc::now().date_naive()) {
                 return Err(ApiError::invalid_field("unit_id", "invalid_value"));
             }
             Ok((Some(unit.id), Some(unit.path)))
@@ -110,7 +118,7 @@ pub fn create(
             return if same { Ok((existing, None, false)) } else { Err(ApiError::conflict("already_exists")) };
         }
     }
-    let (unit_id, unit_path) = resolve_unit(conn, actor, input.unit_id)?;
+    let (unit_id, unit_path) = resolve_unit(conn, actor, input.role, input.unit_id)?;
     may_assign(actor, input.role, unit_path.as_deref())?;
     let mediator_id = resolve_mediator(conn, actor, input.role, input.mediator_id)?;
     let username = normalise_username(&input.username);
@@ -169,7 +177,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     }
     let role = patch.role.unwrap_or_else(|| Role::parse(&current.role).unwrap_or(Role::Viewer));
     if let Some(unit) = patch.unit_id {
-        let (unit_id, unit_path) = resolve_unit(conn, actor, unit)?;
+        let (unit_id, unit_path) = resolve_unit(conn, actor, role, unit)?;
         next.unit_id = unit_id;
         next.unit_path = unit_path;
     }
