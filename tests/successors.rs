@@ -208,6 +208,12 @@ async fn a_merged_commune_carries_on_its_predecessors(app: TestApp) {
     let sum: i64 = lines.iter().map(|l| l["cases"]["received"].as_i64().unwrap()).sum();
     assert_eq!(sum, 3, "{province}");
     assert!(lines.iter().any(|l| l["key"] == hai_hung.as_str() && l["cases"]["received"] == 3));
+    // What `hoagiai stats check` verifies: every province equals the sum of its communes.
+    let sums = {
+        let mut conn = app.db.get().unwrap();
+        hoagiai::stats::boundaries::check(&mut conn).unwrap()
+    };
+    assert!(sums.is_empty(), "{sums:?}");
 
     // The year-end report and the access-to-law assessment of 2025 carry the figures.
     let year_end = ok(officer.get("/api/v1/review/year-end?year=2025").await, StatusCode::OK).await;

@@ -71,7 +71,8 @@ pub enum AdminCommand {
 #[derive(Subcommand)]
 pub enum StatsCommand {
     /// Recompute the statistics counters from the cases and report every difference (exit 1 if
-    /// any); with --fix, rebuild them from the cases.
+    /// any), and check that the country and each province equal the sum of their children under
+    /// today's boundaries; with --fix, rebuild the counters from the cases.
     Check {
         #[arg(long)]
         fix: bool,
@@ -167,9 +168,18 @@ pub fn run(cli: Cli) -> Result<(), String> {
             for d in &differences {
                 println!("{d}");
             }
-            if differences.is_empty() {
-                println!("statistics counters agree with the cases and the roster");
+            // Parents equal the sum of their children under today's boundaries (no fix: a
+            // difference means a split predecessor waits for a manual mapping).
+            let sums = crate::stats::boundaries::check(&mut conn).map_err(|e| e.to_string())?;
+            for d in &sums {
+                println!("{d}");
+            }
+            if differences.is_empty() && sums.is_empty() {
+                println!("statistics counters agree with the cases and the roster; every province equals the sum of its communes");
                 return Ok(());
+            }
+            if differences.is_empty() {
+                return Err(format!("{} parent(s) differ from the sum of their children under today's boundaries", sums.len()));
             }
             if fix {
                 let (cases, teams) = crate::db::write_transaction(&mut conn, |c| {

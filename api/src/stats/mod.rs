@@ -2,6 +2,7 @@
 //! read from per-unit, per-day counters that every case write keeps in its own transaction.
 
 pub mod access;
+pub mod boundaries;
 pub mod cache;
 pub mod counters;
 pub mod dto;
