@@ -96,7 +96,8 @@ def check_table(vau_old, vau_new, gso, table):
         if (w.parent_code, fold(w.name)) not in gso_names:
             print(f"  successor {w.name} ({w.parent_code}) not in vietnam-provinces")
             fatal += 1
-    print(f"old communes wholly in one new commune: {len(listed) - len(table.split)}; divided: {len(table.split)}")
+    districts = sum(1 for k in listed if k.endswith("_"))
+    print(f"old units wholly in one new commune: {len(listed) - len(table.split)} ({districts} of them districts without communes); divided: {len(table.split)}")
     one_piece = [k for k, v in table.split.items() if len(set(v)) < 2]
     print(f"divided communes with fewer than two successors: {len(one_piece)}")
     fatal += len(one_piece)

@@ -10,7 +10,7 @@ Which source gives what, and why:
 * the 2025 list: the communes and their names from vietnamadminunits, their codes from
   vietnam-provinces, matched by province and name. vietnam-provinces takes its list from the
   statistics office's service, which publishes the official codes (Decision 19/2025/QĐ-TTg);
-  vietnamadminunits' codes come from a map site and differ for about 140 communes. Its names are
+  vietnamadminunits' codes come from a map site and differ for 123 communes. Its names are
   the tidier ones (no double spaces, one tone style), and both packages name the same 3,321 communes.
 * the list before the reform and the conversion table: vietnamadminunits alone (vietnam-provinces
   carries no conversion table, and its last old list is of 2025-01-04, before the changes of early
@@ -66,11 +66,11 @@ def build():
     successions = []
     for new_key, old_keys in sorted(table.provinces.items()):
         target = new_province_by_key[new_key]
-        sources_ = [old_province_by_key[k] for k in old_keys]
-        if len(sources_) == 1 and sources_[0].code == target.code and sources_[0].name == target.name:
+        predecessors_ = [old_province_by_key[k] for k in old_keys]
+        if len(predecessors_) == 1 and predecessors_[0].code == target.code and predecessors_[0].name == target.name:
             continuing.add(target.code)
             continue
-        for s in sources_:
+        for s in predecessors_:
             successions.append(("province", s.code, "province", target.code, "merge", EFFECTIVE, PROVINCE_BASIS))
 
     # Communes: the table names, for each new commune, the old units wholly inside it, and for
