@@ -15,6 +15,7 @@ mod crash;
 mod funding;
 mod idempotency;
 mod migrations;
+mod official_units;
 mod openapi;
 mod ops;
 mod review;

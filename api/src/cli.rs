@@ -82,8 +82,18 @@ pub enum StatsCommand {
 #[derive(Subcommand)]
 pub enum UnitsCommand {
     /// Import units from a CSV file with the columns code,name,level,parent_code
-    /// (optional: valid_from, ethnic_minority_area).
-    Import { file: PathBuf },
+    /// (optional: valid_from, ethnic_minority_area), or with --official the official units shipped
+    /// in the binary: the tree before the 2025 reform, the tree from 2025-07-01 and the
+    /// successions between them (see docs/units.md).
+    Import {
+        #[arg(required_unless_present = "official", conflicts_with = "official")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        official: bool,
+        /// With --official: only these provinces (codes, old or new; repeat or separate with commas).
+        #[arg(long, value_delimiter = ',', requires = "official")]
+        province: Vec<String>,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -153,7 +163,32 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Units { command: UnitsCommand::Import { file } } => {
+        Command::Units { command: UnitsCommand::Import { official: true, province, .. } } => {
+            use crate::units::official::{self, Filter};
+            let db = open_db(&config)?;
+            let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
+            let codes: Vec<&str> = province.iter().map(String::as_str).collect();
+            let filter = if codes.is_empty() { Filter::all() } else { Filter::provinces(&codes) };
+            let started = std::time::Instant::now();
+            let r = crate::db::write_transaction(&mut conn, |c| official::import(c, &filter))
+                .map_err(|e| e.detail.map(|d| d.en).unwrap_or_else(|| e.code.to_string()))?;
+            println!(
+                "official units imported in {:.1} s: {} new, {} already present; successions: {} new, {} already present{}",
+                started.elapsed().as_secs_f64(),
+                r.units_created,
+                r.units_present,
+                r.successions_created,
+                r.successions_present,
+                if r.successions_skipped > 0 {
+                    format!(", {} leading outside the provinces chosen (not imported)", r.successions_skipped)
+                } else {
+                    String::new()
+                }
+            );
+            Ok(())
+        }
+        Command::Units { command: UnitsCommand::Import { file, .. } } => {
+            let file = file.ok_or("name a CSV file, or give --official")?;
             let db = open_db(&config)?;
             let reader = std::fs::File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
             let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;

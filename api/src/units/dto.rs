@@ -8,7 +8,7 @@ use super::model::{Succession, Unit};
 use crate::text::clean_text;
 
 /// Level of an administrative unit (`level`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
     /// Tỉnh / thành phố trực thuộc trung ương

@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use crate::db::schema::{unit_successions, units};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
-#[diesel(table_name = units, treat_none_as_null = true)]
+// No `None` means DEFAULT: every column is given, and SQLite takes a multi-row insert (the
+// official import's batches) only without DEFAULT values.
+#[diesel(table_name = units, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Unit {
     pub id: String,
     pub code: Option<String>,
@@ -30,7 +32,7 @@ impl Unit {
 }
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = unit_successions)]
+#[diesel(table_name = unit_successions, treat_none_as_default_value = false)]
 pub struct Succession {
     pub id: String,
     pub from_unit_id: String,
