@@ -21,7 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (the default). Migrations are applied first.
     Serve {
-        /// Seed the demo commune (Đoàn Kết, Thanh Miện, Hải Dương) on first run and print its logins.
+        /// Seed the demo commune (Hải Hưng, Hải Phòng; before 1 July 2025 Đoàn Kết, Thanh Miện, Hải
+        /// Dương) on first run and print its logins.
         #[arg(long)]
         demo: bool,
     },
@@ -315,7 +316,10 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
             tracing::warn!("built with bench-without-counter-upkeep: case writes skip the statistics counters; for bench/run only");
         }
         if let Some(logins) = logins {
-            println!("\nDemo: Đoàn Kết commune, Thanh Miện district, Hải Dương province. Sign in at {url}/api/v1/auth/login with:");
+            println!(
+                "\nDemo: Xã Hải Hưng, Thành phố Hải Phòng — formed on 1 July 2025 from Đoàn Kết, Ngô Quyền and Tân Trào \
+                 (Thanh Miện, Hải Dương), whose records it carries on. Sign in at {url}/api/v1/auth/login with:"
+            );
             for l in logins {
                 println!("  {:<16} {:<20} {:<12} {}", l.username, l.password, l.role.as_str(), l.where_);
             }

@@ -888,9 +888,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
 pub fn assign(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: AssignMediator) -> Result<Case, ApiError> {
     let case = begin(conn, actor, id, if_match, Command::Assign)?;
     let mediator_id = input.mediator_id.to_string();
-    // The mediator must serve in the case's team.
+    // The mediator must serve in the case's team on the day of the assignment (a paper record
+    // entered later names who served then, maybe in a team since re-formed after a merger).
+    let on = input.assigned_on.unwrap_or_else(today);
     let serving =
-        crate::mediators::store::memberships_of(conn, &mediator_id)?.into_iter().any(|m| m.team_id == case.team_id && m.active_on(today()));
+        crate::mediators::store::memberships_of(conn, &mediator_id)?.into_iter().any(|m| m.team_id == case.team_id && m.active_on(on));
     if !serving {
         return Err(ApiError::invalid_field("mediator_id", "not_found")
             .with_detail("Hòa giải viên không thuộc tổ hòa giải của vụ việc", "The mediator does not serve in the case's team"));

@@ -1,6 +1,7 @@
-//! The demo commune's casework: a team per village with its mediators, and two years of cases in
-//! every state, made through the same store functions the API uses, so every screen and report
-//! has something true to show.
+//! The demo commune's casework: a team per village with its mediators, re-formed in the successor
+//! commune on 1 July 2025, and cases from 2023 to today in every state — before the reform in the
+//! old teams, after it in the new ones, the ones open at the reform carried over — made through
+//! the same store functions the API uses, so every screen and report has something true to show.
 
 use chrono::{Duration, NaiveDate};
 
@@ -9,7 +10,8 @@ use crate::cases::dto::*;
 use crate::cases::store as cases;
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
-use crate::mediators::dto::{CreateMediator, LegalTraining, MembershipRole, NewMembership, Sex};
+use crate::mediators::dto::{CreateMediator, LegalTraining, MembershipRole, NewMembership, Sex, TransferMembership};
+use crate::units::validity::REFORM_DAY;
 
 /// A small deterministic generator: the demo is the same on every machine.
 struct Dice(u64);
@@ -138,20 +140,86 @@ pub fn seed_teams(conn: &mut DbConn, actor: &Actor, villages: &[(String, &str)])
     Ok(out)
 }
 
+/// The teams re-formed in the successor's villages on 1 July 2025, each with its predecessor: every
+/// mediator's membership moves across (recognised by the new chairman's decision), and the old
+/// team is dissolved that day.
+pub fn reform_teams(conn: &mut DbConn, actor: &Actor, old: &[DemoTeam], villages: &[(String, &str)]) -> Result<Vec<DemoTeam>, ApiError> {
+    let mut out = Vec::new();
+    for (i, (old_team, (village, village_name))) in old.iter().zip(villages).enumerate() {
+        let (team, _) = crate::teams::store::create(
+            conn,
+            actor,
+            crate::teams::dto::CreateTeam {
+                id: None,
+                name: format!("Tổ hòa giải {}", village_name.replacen("Thôn", "thôn", 1)),
+                unit_id: village.parse().expect("unit ids are UUIDs"),
+                founded_on: REFORM_DAY,
+                notes: Some("Kiện toàn sau sắp xếp đơn vị hành chính cấp xã năm 2025".into()),
+                predecessor_ids: vec![old_team.team_id.parse().expect("team ids are UUIDs")],
+            },
+        )?;
+        for (k, mediator) in std::iter::once(&old_team.leader_id).chain(old_team.member_ids.iter()).enumerate() {
+            let membership = crate::mediators::store::memberships_of(conn, mediator)?
+                .into_iter()
+                .find(|m| m.team_id == old_team.team_id && m.to_date.is_none())
+                .ok_or_else(ApiError::internal)?;
+            let moved = TransferMembership {
+                team_id: team.id.parse().expect("team ids are UUIDs"),
+                on: REFORM_DAY,
+                role: None,
+                recognition_decision: format!("{}/QĐ-UBND", 101 + i * 5 + k),
+                recognition_date: REFORM_DAY,
+            };
+            crate::mediators::store::transfer_membership(conn, actor, mediator, &membership.id, moved)?;
+        }
+        let dissolved = crate::teams::dto::UpdateTeam {
+            name: None,
+            founded_on: None,
+            dissolved_on: Some(Some(REFORM_DAY)),
+            notes: None,
+            predecessor_ids: None,
+        };
+        let current = crate::teams::store::find(conn, actor, &old_team.team_id)?;
+        crate::teams::store::update(conn, actor, &old_team.team_id, current.version, dissolved)?;
+        out.push(DemoTeam { team_id: team.id, leader_id: old_team.leader_id.clone(), member_ids: old_team.member_ids.clone() });
+    }
+    Ok(out)
+}
+
 fn day(n: i64) -> NaiveDate {
     today() - Duration::days(n)
 }
 
-/// About two years of cases across the teams: concluded ones in the past, open ones recently,
-/// one overdue, one out of scope, some with written agreements and follow-ups.
-pub fn seed_cases(conn: &mut DbConn, actor: &Actor, teams: &[DemoTeam]) -> Result<usize, ApiError> {
+/// The days cases were received: 56 spread from January 2023 to a month ago, two in the last
+/// days before the reform (still open on 1 July 2025, carried over), eight in the past three weeks.
+fn intake_days() -> Vec<NaiveDate> {
+    let start = NaiveDate::from_ymd_opt(2023, 1, 16).expect("date");
+    let span = (day(30) - start).num_days().max(56);
+    let mut days: Vec<NaiveDate> = (0..56).map(|n| start + Duration::days(span * n / 56)).collect();
+    // Nothing else lands in the fortnight before the reform, so only the two below are carried over.
+    days.retain(|d| !carried_over(*d));
+    days.extend([REFORM_DAY - Duration::days(12), REFORM_DAY - Duration::days(6)]);
+    days.sort();
+    days.extend((56..64).map(|n| day((64 - n) * 3)));
+    days
+}
+
+/// A case received in the fortnight before the reform is still open on 1 July 2025: the successor
+/// carries it on.
+fn carried_over(received_on: NaiveDate) -> bool {
+    received_on < REFORM_DAY && received_on >= REFORM_DAY - Duration::days(14)
+}
+
+/// Cases from 2023 to today across the teams of their day: concluded ones in the past, open ones
+/// recently, one overdue, one out of scope, some with written agreements and follow-ups; the two
+/// open at the reform moved to the successor's teams and finished there.
+pub fn seed_cases(conn: &mut DbConn, actor: &Actor, old_teams: &[DemoTeam], new_teams: &[DemoTeam]) -> Result<usize, ApiError> {
     let mut dice = Dice(0x2545_f491_4f6c_dd1d);
     let mut count = 0;
-    for n in 0..64 {
+    for (n, received_on) in intake_days().into_iter().enumerate() {
+        let teams = if received_on >= REFORM_DAY { new_teams } else { old_teams };
         let team = &teams[n % teams.len()];
-        // Spread over two years, the last eight in the past three weeks.
-        let age = if n < 56 { 700 - (n as i64) * 12 } else { (64 - n as i64) * 3 };
-        let received_on = day(age);
+        let age = (today() - received_on).num_days();
         let (category, summary) = *dice.pick(SUMMARIES);
         let (female_first, female_second) = (dice.below(2) == 0, dice.below(2) == 0);
         let first = name(&mut dice, female_first);
@@ -240,7 +308,15 @@ pub fn seed_cases(conn: &mut DbConn, actor: &Actor, teams: &[DemoTeam]) -> Resul
         if age <= 20 {
             continue;
         }
-        let ended_on = held_on + Duration::days(3);
+        let mut ended_on = held_on + Duration::days(3);
+        if carried_over(received_on) {
+            // Open on the reform day: the successor's officer moves it to the re-formed team.
+            let successor = &new_teams[n % old_teams.len()];
+            let moved = TransferCase { team_id: successor.team_id.parse().expect("ids"), transferred_on: Some(REFORM_DAY) };
+            cases::transfer(conn, actor, &id, None, moved)?;
+            ended_on = REFORM_DAY + Duration::days(14);
+        }
+        let referred_to = if ended_on >= REFORM_DAY { "UBND xã Hải Hưng" } else { "UBND xã Đoàn Kết" };
         if dice.below(9) == 0 {
             let parties = &case.parties;
             cases::end(
@@ -256,7 +332,7 @@ pub fn seed_cases(conn: &mut DbConn, actor: &Actor, teams: &[DemoTeam]) -> Resul
                         .iter()
                         .map(|p| PartyDemand { party_id: p.id.parse().expect("ids"), demand: "Giữ nguyên yêu cầu ban đầu".into() })
                         .collect(),
-                    referral: Some(Referral { body: "UBND xã Đoàn Kết".into(), date: ended_on }),
+                    referral: Some(Referral { body: referred_to.into(), date: ended_on }),
                 },
             )?;
         } else {

@@ -1,11 +1,14 @@
 //! The demo commune's trainings, funding and year-end review, made through the same store
-//! functions the API uses: Hải Dương's rates (Resolution 96/2014/NQ-HĐND, raised in 2024), budget
-//! estimates, team support and case fees paid with their confirmation lists, last year's ratings
-//! and awards — and this year's second-half fees left unpaid, for the officer to pay.
+//! functions the API uses: Hải Dương's rates (Resolution 96/2014/NQ-HĐND, raised in 2024), carried
+//! over after the 2025 merger until Hải Phòng's apply (1 October 2025); budget estimates, team
+//! support and case fees paid with their confirmation lists — by Xã Đoàn Kết before 1 July 2025,
+//! by Xã Hải Hưng after — last year's ratings and awards, and this year's second-half fees left
+//! unpaid, for the officer to pay.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::cases::DemoTeam;
+use super::Places;
 use crate::auth::Actor;
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
@@ -21,23 +24,25 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-/// The team-support rate of Hải Dương for a year: 500,000 đ before 2024, 1,800,000 đ from 2024.
+/// The team-support rate paid in a year: Hải Dương's 500,000 đ before 2024 and 1,800,000 đ from
+/// 2024; Hải Phòng's 2,000,000 đ from 2026 (its resolution applies from 1 October 2025).
 fn team_support(year: i32) -> i64 {
-    if year >= 2024 {
-        1_800_000
-    } else {
-        500_000
+    match year {
+        ..=2023 => 500_000,
+        2024 | 2025 => 1_800_000,
+        _ => 2_000_000,
     }
 }
 
-pub fn seed(conn: &mut DbConn, actor: &Actor, province: &str, commune: &str, teams: &[DemoTeam]) -> Result<(), ApiError> {
+pub fn seed(conn: &mut DbConn, actor: &Actor, places: &Places) -> Result<(), ApiError> {
     let this_year = today().year();
     let last_year = this_year - 1;
-    seed_policies(conn, actor, province)?;
+    seed_policies(conn, actor, places.old_province, places.new_province)?;
     for year in [last_year, this_year] {
-        seed_budget(conn, actor, commune, year, teams.len() as i64)?;
+        let on = date(year, 1, 5);
+        seed_budget(conn, actor, places.commune_on(on), year, places.teams_on(on).len() as i64)?;
     }
-    seed_trainings(conn, actor, commune, teams, last_year, this_year)?;
+    seed_trainings(conn, actor, places, last_year, this_year)?;
 
     // Team support, paid each March, on a list the teams sign.
     for year in [last_year, this_year] {
@@ -46,10 +51,10 @@ pub fn seed(conn: &mut DbConn, actor: &Actor, province: &str, commune: &str, tea
             continue;
         }
         let mut ids = Vec::new();
-        for t in teams {
+        for t in places.teams_on(paid_on) {
             let input = CreateDisbursement {
                 id: None,
-                unit_id: Some(uuid(commune)),
+                unit_id: Some(uuid(places.commune_on(paid_on))),
                 paid_on,
                 item: FundingItem::TeamSupport,
                 payee_team_id: Some(uuid(&t.team_id)),
@@ -82,7 +87,7 @@ pub fn seed(conn: &mut DbConn, actor: &Actor, province: &str, commune: &str, tea
     }
     for (from, to, paid_on) in payments {
         let accept = AcceptFees {
-            unit_id: Some(uuid(commune)),
+            unit_id: Some(uuid(places.commune_on(paid_on))),
             from,
             to,
             case_ids: None,
@@ -104,7 +109,7 @@ pub fn seed(conn: &mut DbConn, actor: &Actor, province: &str, commune: &str, tea
         }
     }
 
-    seed_review(conn, actor, teams, last_year)?;
+    seed_review(conn, actor, places.teams_on(date(last_year, 12, 31)), last_year)?;
     Ok(())
 }
 
@@ -114,16 +119,21 @@ fn sign_returned(conn: &mut DbConn, actor: &Actor, list_id: &str) -> Result<(), 
     Ok(())
 }
 
-fn seed_policies(conn: &mut DbConn, actor: &Actor, province: &str) -> Result<(), ApiError> {
+/// Hải Dương's rates, which carry over to the communes it merged into until Hải Phòng's own
+/// resolution applies (the dates and amounts of the 2024 and 2025 resolutions are illustrative).
+fn seed_policies(conn: &mut DbConn, actor: &Actor, old_province: &str, new_province: &str) -> Result<(), ApiError> {
     let old_basis = "Nghị quyết số 96/2014/NQ-HĐND của HĐND tỉnh Hải Dương";
     let new_basis = "Nghị quyết của HĐND tỉnh Hải Dương năm 2024 (mức chi theo Thông tư 56/2023/TT-BTC)";
+    let city_basis = "Nghị quyết của HĐND thành phố Hải Phòng năm 2025 (mức chi theo Thông tư 56/2023/TT-BTC)";
     let rates = [
-        (FundingItem::CaseFee, RateUnit::PerCasePerTeam, 200_000, date(2014, 7, 1), Some(date(2023, 12, 31)), old_basis),
-        (FundingItem::CaseFee, RateUnit::PerCasePerTeam, 400_000, date(2024, 1, 1), None, new_basis),
-        (FundingItem::TeamSupport, RateUnit::PerTeamPerYear, 500_000, date(2014, 7, 1), Some(date(2023, 12, 31)), old_basis),
-        (FundingItem::TeamSupport, RateUnit::PerTeamPerYear, 1_800_000, date(2024, 1, 1), None, new_basis),
+        (old_province, FundingItem::CaseFee, RateUnit::PerCasePerTeam, 200_000, date(2014, 7, 1), Some(date(2023, 12, 31)), old_basis),
+        (old_province, FundingItem::CaseFee, RateUnit::PerCasePerTeam, 400_000, date(2024, 1, 1), None, new_basis),
+        (old_province, FundingItem::TeamSupport, RateUnit::PerTeamPerYear, 500_000, date(2014, 7, 1), Some(date(2023, 12, 31)), old_basis),
+        (old_province, FundingItem::TeamSupport, RateUnit::PerTeamPerYear, 1_800_000, date(2024, 1, 1), None, new_basis),
+        (new_province, FundingItem::CaseFee, RateUnit::PerCasePerTeam, 450_000, date(2025, 10, 1), None, city_basis),
+        (new_province, FundingItem::TeamSupport, RateUnit::PerTeamPerYear, 2_000_000, date(2025, 10, 1), None, city_basis),
     ];
-    for (item, rate_unit, rate, valid_from, valid_to, basis) in rates {
+    for (province, item, rate_unit, rate, valid_from, valid_to, basis) in rates {
         let input = CreatePolicy {
             id: None,
             unit_id: uuid(province),
@@ -166,14 +176,13 @@ fn seed_budget(conn: &mut DbConn, actor: &Actor, commune: &str, year: i32, teams
 
 /// Last year everyone but two was trained; this year the leaders went to the province's course
 /// and the commune's session left three members to train.
-fn seed_trainings(
-    conn: &mut DbConn,
-    actor: &Actor,
-    commune: &str,
-    teams: &[DemoTeam],
-    last_year: i32,
-    this_year: i32,
-) -> Result<(), ApiError> {
+fn seed_trainings(conn: &mut DbConn, actor: &Actor, places: &Places, last_year: i32, this_year: i32) -> Result<(), ApiError> {
+    // The same people before and after the merger: their memberships moved to the re-formed teams.
+    // Before it, Đoàn Kết trained its own teams' mediators; after it, Hải Hưng trains everyone.
+    let teams = places.new_teams;
+    let last_year_teams = places.teams_on(date(last_year, 4, 15));
+    let everyone_then: Vec<&String> =
+        last_year_teams.iter().flat_map(|t| std::iter::once(&t.leader_id).chain(t.member_ids.iter())).collect();
     let everyone: Vec<&String> = teams.iter().flat_map(|t| std::iter::once(&t.leader_id).chain(t.member_ids.iter())).collect();
     let leaders: Vec<&String> = teams.iter().map(|t| &t.leader_id).collect();
     let this_year_day = date(this_year, 5, 10).min(today() - Duration::days(7));
@@ -183,21 +192,21 @@ fn seed_trainings(
         (
             date(last_year, 4, 15),
             "Bồi dưỡng kiến thức pháp luật và kỹ năng hòa giải ở cơ sở",
-            "UBND xã Đoàn Kết",
+            places.commune_name_on(date(last_year, 4, 15)),
             TrainingLevel::Commune,
-            everyone.iter().enumerate().map(|(i, m)| (*m, i % 11 != 4)).collect(),
+            everyone_then.iter().enumerate().map(|(i, m)| (*m, i % 11 != 4)).collect(),
         ),
         (
             date(this_year, 3, 20).min(this_year_day),
             "Tập huấn kỹ năng hòa giải cho tổ trưởng tổ hòa giải",
-            "Sở Tư pháp tỉnh Hải Dương",
+            places.justice_department_on(date(this_year, 3, 20).min(this_year_day)),
             TrainingLevel::Province,
             leaders.iter().map(|m| (*m, true)).collect(),
         ),
         (
             this_year_day,
             "Phổ biến Luật Hòa giải ở cơ sở và kỹ năng hòa giải tranh chấp đất đai",
-            "UBND xã Đoàn Kết",
+            places.commune_name_on(this_year_day),
             TrainingLevel::Commune,
             everyone.iter().enumerate().filter(|(_, m)| !leaders.contains(m)).map(|(i, m)| (*m, i % 7 != 3)).collect(),
         ),
@@ -205,7 +214,7 @@ fn seed_trainings(
     for (held_on, title, organiser, level, attendance) in sessions {
         let input = CreateTraining {
             id: None,
-            unit_id: Some(uuid(commune)),
+            unit_id: Some(uuid(places.commune_on(held_on))),
             held_on,
             title: title.into(),
             organiser: organiser.into(),

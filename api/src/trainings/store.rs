@@ -153,9 +153,13 @@ fn check_dates(held_on: NaiveDate, attendance: &[AttendanceInput]) -> Result<(),
     Ok(())
 }
 
-/// Each attendee once, a mediator living in the training unit's subtree and visible to the caller.
+/// Each attendee once, a mediator living in the training unit's area (its subtree and its
+/// predecessors') and visible to the caller.
 fn write_attendance(conn: &mut DbConn, actor: &Actor, t: &Training, list: &[AttendanceInput]) -> Result<(), ApiError> {
     let mut seen = std::collections::HashSet::new();
+    // A mediator may live in a village of a commune that merged into the training's unit.
+    let unit = crate::units::store::find(conn, &crate::auth::Scope::national(), &t.unit_id)?;
+    let area = crate::units::store::todays_area_of(conn, &unit)?;
     for (i, a) in list.iter().enumerate() {
         let field = format!("attendance[{i}].mediator_id");
         if !seen.insert(a.mediator_id) {
@@ -163,7 +167,7 @@ fn write_attendance(conn: &mut DbConn, actor: &Actor, t: &Training, list: &[Atte
         }
         let m = crate::mediators::store::find(conn, actor, &a.mediator_id.to_string())
             .map_err(|_| ApiError::invalid_field(field.clone(), "not_found"))?;
-        if !m.unit_path.starts_with(&t.unit_path) {
+        if !area.covers(&m.unit_path) {
             return Err(ApiError::invalid_field(field, "outside_unit"));
         }
     }
