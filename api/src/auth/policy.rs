@@ -22,6 +22,8 @@ pub enum Action {
     EditCases,
     /// Record a session, an escalation or the end: also mediators, on cases assigned to them.
     RecordCaseProgress,
+    /// Correct a recorded result (successful ↔ unsuccessful): commune officers only.
+    CorrectCaseResults,
     /// Aggregate statistics of the caller's scope: every role, statistics readers included.
     ReadStats,
     /// De-identified case facts for incremental copies.
@@ -56,6 +58,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         ReadCases => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
         CreateCases | RecordCaseProgress => matches!(role, Officer | TeamLeader | Mediator),
         EditCases => matches!(role, Officer | TeamLeader),
+        // The law leaves corrections after the end to the commune (domain.md): a team leader
+        // records results, and may not quietly turn one into the other afterwards.
+        CorrectCaseResults => role == Officer,
         ReadStats => true,
         ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
         SubmitReports => matches!(role, Admin | Officer),
@@ -102,6 +107,7 @@ pub mod can {
         CreateCases,
         EditCases,
         RecordCaseProgress,
+        CorrectCaseResults,
         ReadStats,
         ReadCaseFacts,
         SubmitReports,
