@@ -39,7 +39,7 @@ fn unit(
     name: &str,
     level: UnitLevel,
     parent: Option<&str>,
-    from: NaiveDate,
+    (from, to): (NaiveDate, Option<NaiveDate>),
     ethnic: bool,
 ) -> Result<String, ApiError> {
     let input = CreateUnit {
@@ -50,7 +50,7 @@ fn unit(
         parent_id: parent.map(|p| p.parse().expect("unit ids are UUIDs")),
         ethnic_minority_area: ethnic,
         valid_from: Some(from),
-        valid_to: None,
+        valid_to: to,
     };
     Ok(crate::units::store::create(conn, &Scope::national(), &Who::SYSTEM, input)?.0.id)
 }
@@ -70,12 +70,17 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
     }
     let logins = write_transaction(conn, |conn| {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
-        let province = unit(conn, Some("30"), "Tỉnh Hải Dương", UnitLevel::Province, None, d(1997, 1, 1), false)?;
-        let district = unit(conn, Some("300"), "Huyện Thanh Miện", UnitLevel::District, Some(&province), d(1997, 1, 1), false)?;
-        let commune = unit(conn, None, "Xã Đoàn Kết", UnitLevel::Commune, Some(&district), d(1997, 1, 1), false)?;
+        let always = (d(1997, 1, 1), None);
+        let province = unit(conn, Some("30"), "Tỉnh Hải Dương", UnitLevel::Province, None, always, false)?;
+        // Districts ended with the 2025 reform: the log book's cover names Thanh Miện on the
+        // volumes opened before 1 July 2025 only. (The merges of the province and the commune
+        // into Hải Phòng and Hải Hưng are not seeded: the demo keeps its commune.)
+        let until_reform = (d(1997, 1, 1), Some(d(2025, 7, 1)));
+        let district = unit(conn, Some("300"), "Huyện Thanh Miện", UnitLevel::District, Some(&province), until_reform, false)?;
+        let commune = unit(conn, None, "Xã Đoàn Kết", UnitLevel::Commune, Some(&district), always, false)?;
         let mut villages = Vec::new();
         for (name, ethnic) in VILLAGES {
-            villages.push(unit(conn, None, name, UnitLevel::Village, Some(&commune), d(2000, 1, 1), *ethnic)?);
+            villages.push(unit(conn, None, name, UnitLevel::Village, Some(&commune), (d(2000, 1, 1), None), *ethnic)?);
         }
         let system_admin = Actor::system();
         let named: Vec<(String, &str)> = villages.iter().cloned().zip(VILLAGES.iter().map(|(n, _)| *n)).collect();
