@@ -673,19 +673,24 @@ async fn out_of_scope_and_recusal_take_their_dates(app: TestApp) {
     body["received_on"] = json!(days_ago(10));
     let c = create(&w.leader, &body).await;
     let p = path(&c);
-    ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(6)})).await)
-        .await;
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(6)}))
+        .await)
+    .await;
     for (day, why) in [(days_ago(-2), "in the future"), (days_ago(11), "before it was received"), (days_ago(8), "before the assignment")] {
         let res = w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "recused_on": day})).await;
         res.assert_problem(422, "validation_failed");
         assert_eq!(res.body["errors"][0]["field"], "recused_on", "{why}: {}", res.text);
     }
-    let recused = ok(w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "recused_on": days_ago(5)})).await).await;
+    let recused =
+        ok(w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "recused_on": days_ago(5)})).await).await;
     assert_eq!(recused.body["assignments"][0]["end_reason"], "recusal");
     assert_eq!(recused.body["assignments"][0]["ended_on"], days_ago(5));
     // An assignment ended as a recusal by its own command: the same limits.
-    ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "leader", "assigned_on": days_ago(4)})).await)
-        .await;
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "leader", "assigned_on": days_ago(4)}))
+        .await)
+    .await;
     let tu = w.leader.get(&p).await.body["assignments"][1]["id"].as_str().unwrap().to_string();
     let res = w.leader.post(&format!("{p}/assignments/{tu}/end"), &json!({"reason": "recusal", "ended_on": days_ago(5)})).await;
     res.assert_problem(422, "validation_failed");
@@ -702,8 +707,10 @@ async fn officers_correct_a_recorded_result(app: TestApp) {
     body["received_on"] = json!(days_ago(10));
     let c = create(&w.leader, &body).await;
     let p = path(&c);
-    ok(w.leader.post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)})).await)
-        .await;
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)}))
+        .await)
+    .await;
     let ended = ok(w
         .leader
         .post(&format!("{p}/end"), &json!({"end_reason": "agreement", "agreement_text": "Hai hộ mở lối đi 1 m", "ended_on": days_ago(8)}))
@@ -714,8 +721,10 @@ async fn officers_correct_a_recorded_result(app: TestApp) {
     body["received_on"] = json!(days_ago(10));
     let other = create(&w.leader, &body).await;
     let q = path(&other);
-    ok(w.leader.post(&format!("{q}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)})).await)
-        .await;
+    ok(w.leader
+        .post(&format!("{q}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)}))
+        .await)
+    .await;
     ok(w.leader
         .post(&format!("{q}/end"), &json!({"end_reason": "party_withdrew", "ended_on": days_ago(7), "demands": [{"party_id": other.body["parties"][0]["id"], "demand": "Rút đơn"}]}))
         .await)
@@ -725,7 +734,12 @@ async fn officers_correct_a_recorded_result(app: TestApp) {
         let (officer, url) = (w.officer.clone(), period.clone());
         async move {
             let c = officer.get(&url).await.body["figures"]["cases"].clone();
-            (c["received"].as_i64().unwrap(), c["successful"].as_i64().unwrap(), c["unsuccessful"].as_i64().unwrap(), c["success_rate_of_received"].clone())
+            (
+                c["received"].as_i64().unwrap(),
+                c["successful"].as_i64().unwrap(),
+                c["unsuccessful"].as_i64().unwrap(),
+                c["success_rate_of_received"].clone(),
+            )
         }
     };
     assert_eq!(figures().await, (2, 1, 1, json!(0.5)));
@@ -766,7 +780,12 @@ async fn officers_correct_a_recorded_result(app: TestApp) {
     assert_eq!(corrected.body["parties"][1]["demand"], "Giữ nguyên hàng rào");
     assert_eq!(figures().await, (2, 0, 2, json!(0.0)));
     // … and back, with a new end date: 1 of 2 again.
-    let back = send(&w.officer, Some(&corrected.etag()), &json!({"end_reason": "agreement", "agreement_text": "Mở lối đi 1,2 m", "ended_on": days_ago(6)})).await;
+    let back = send(
+        &w.officer,
+        Some(&corrected.etag()),
+        &json!({"end_reason": "agreement", "agreement_text": "Mở lối đi 1,2 m", "ended_on": days_ago(6)}),
+    )
+    .await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.text);
     assert_eq!((back.body["status"].as_str(), back.body["end"]["ended_on"].as_str()), (Some("successful"), Some(days_ago(6).as_str())));
     assert!(back.body["parties"][1]["demand"].is_null(), "column 6 holds the agreement again");
@@ -784,7 +803,12 @@ async fn officers_correct_a_recorded_result(app: TestApp) {
     let open = create(&w.leader, &new_case(&w.team)).await;
     let res = w
         .officer
-        .send("POST", &format!("{}/result-correction", path(&open)), &[("if-match", &open.etag())], Some(("application/json", flip.to_string().into_bytes())))
+        .send(
+            "POST",
+            &format!("{}/result-correction", path(&open)),
+            &[("if-match", &open.etag())],
+            Some(("application/json", flip.to_string().into_bytes())),
+        )
         .await;
     res.assert_problem(409, "invalid_transition");
     let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
@@ -831,7 +855,10 @@ async fn log_book_cover_names_the_units_in_force(app: TestApp) {
         async move { leader.get(&url).await.body["cover"].clone() }
     };
     let old = cover(2025).await;
-    assert_eq!((old["province"].as_str(), old["district"].as_str(), old["commune"].as_str()), (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết")));
+    assert_eq!(
+        (old["province"].as_str(), old["district"].as_str(), old["commune"].as_str()),
+        (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết"))
+    );
     let this_year: i32 = hoagiai::db::today().format("%Y").to_string().parse().unwrap();
     let new = cover(this_year).await;
     assert_eq!((new["province"].as_str(), new["commune"].as_str()), (Some("Thành phố Hải Phòng"), Some("Xã Hải Hưng")));

@@ -294,8 +294,7 @@ async fn counters_survive_random_case_writes(app: TestApp) {
                 use hoagiai::db::schema::{case_parties, cases as case_rows};
                 let day = |n: i64| hoagiai::db::today() - chrono::Duration::days(n);
                 let demands_of = |c: &mut hoagiai::db::DbConn, id: &str| -> Result<Vec<PartyDemand>, hoagiai::error::ApiError> {
-                    let parties =
-                        case_parties::table.filter(case_parties::case_id.eq(id)).select(case_parties::id).load::<String>(c)?;
+                    let parties = case_parties::table.filter(case_parties::case_id.eq(id)).select(case_parties::id).load::<String>(c)?;
                     Ok(parties.iter().map(|p| PartyDemand { party_id: p.parse().unwrap(), demand: "z".into() }).collect())
                 };
                 match choice {
@@ -977,10 +976,8 @@ async fn received_is_successful_unsuccessful_and_in_progress_everywhere(app: Tes
     }
 
     // Frozen reports. The official annual report: the year's figures and both rates.
-    let official = w
-        .officer
-        .post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual_official", "year": 2025}))
-        .await;
+    let official =
+        w.officer.post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual_official", "year": 2025})).await;
     assert_eq!(official.status, StatusCode::CREATED, "{}", official.text);
     let report_line = |r: &Value, code: &str| r["lines"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone();
     let column = |r: &Value, column: &str| -> Vec<Value> {
@@ -1011,14 +1008,24 @@ async fn received_is_successful_unsuccessful_and_in_progress_everywhere(app: Tes
     let again = w.officer.get(&format!("/api/v1/stats/reports/{}", estimated.body["id"].as_str().unwrap())).await;
     assert_eq!(again.body["lines"], estimated.body["lines"]);
     let report_csv = w.officer.get(&format!("/api/v1/stats/reports/{}?format=csv", estimated.body["id"].as_str().unwrap())).await;
-    assert!(report_csv.text.contains("success_rate_of_received,\"Tỷ lệ hòa giải thành (trên tổng số vụ, việc tiếp nhận)\",0.5,,0.5"), "{}", report_csv.text);
+    assert!(
+        report_csv.text.contains("success_rate_of_received,\"Tỷ lệ hòa giải thành (trên tổng số vụ, việc tiếp nhận)\",0.5,,0.5"),
+        "{}",
+        report_csv.text
+    );
 
     // The year-end report reads the same figures.
     let year_end = w.officer.get(&format!("/api/v1/review/year-end?year=2025&unit_id={}", w.tree.commune_a)).await;
     assert_eq!(year_end.status, StatusCode::OK, "{}", year_end.text);
     let plan = |code: &str| year_end.body["plan"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap()["value"].clone();
     assert_eq!(
-        [plan("cases_received"), plan("cases_successful"), plan("cases_unsuccessful"), plan("cases_in_progress"), plan("cases_out_of_scope")],
+        [
+            plan("cases_received"),
+            plan("cases_successful"),
+            plan("cases_unsuccessful"),
+            plan("cases_in_progress"),
+            plan("cases_out_of_scope")
+        ],
         [json!(5.0), json!(2.0), json!(1.0), json!(2.0), json!(2.0)]
     );
     assert_eq!(plan("success_rate_of_received"), json!(0.4));

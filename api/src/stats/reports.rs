@@ -341,8 +341,7 @@ pub fn csv(r: &ReportDto) -> Result<Vec<u8>, ApiError> {
     out.write_record(["Mã", "Chỉ tiêu", &format!("Thực tế (đến {cutoff})"), "Ước tính", "Tổng số"]).map_err(fail)?;
     let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
     for l in &r.lines {
-        out.write_record([l.code.to_string(), l.label.to_string(), text(&l.actual), text(&l.estimated), text(&l.total)])
-            .map_err(fail)?;
+        out.write_record([l.code.to_string(), l.label.to_string(), text(&l.actual), text(&l.estimated), text(&l.total)]).map_err(fail)?;
     }
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
