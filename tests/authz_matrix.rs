@@ -81,6 +81,8 @@ const RULES: &[(&str, Access)] = &[
     ("record_session", Only(CASE_WORKERS)),
     ("record_escalation", Only(CASE_WORKERS)),
     ("end_case", Only(CASE_WORKERS)),
+    // A recorded result is corrected by the commune, never by the team that recorded it.
+    ("correct_result", Only(&[Officer])),
     ("get_logbook", Only(TEAM_READERS)),
     ("get_indicators", AnyRole),
     ("list_case_facts", Only(&[Admin, Officer, Viewer, Stats])),

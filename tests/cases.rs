@@ -20,6 +20,9 @@ on_both_backends!(
     possible_duplicates_are_warned_not_refused,
     log_book_rows_and_totals,
     bad_case_input_changes_nothing,
+    out_of_scope_and_recusal_take_their_dates,
+    officers_correct_a_recorded_result,
+    log_book_cover_names_the_units_in_force,
 );
 
 /// A commune with one team, its leader and two mediators, each with an account.
@@ -482,6 +485,10 @@ async fn log_book_rows_and_totals(app: TestApp) {
         }
         ids.push(create(&w.leader, &body).await);
     }
+    // Tư is assigned to the first case too, then recuses himself: he did not mediate it.
+    ok(w.leader.post(&format!("{}/assignments", path(&ids[0])), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "leader"})).await)
+        .await;
+    ok(w.leader.post(&format!("{}/conflicts", path(&ids[0])), &json!({"mediator_id": w.mediator_b_id})).await).await;
     for c in &ids[..3] {
         ok(w.leader.post(&format!("{}/assignments", path(c)), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader"})).await).await;
         ok(w.leader
@@ -519,7 +526,7 @@ async fn log_book_rows_and_totals(app: TestApp) {
     assert_eq!(rows.iter().map(|r| r["number"].as_i64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
     assert_eq!(rows[0]["successful"], true);
     assert_eq!(rows[0]["agreement_or_demands"], "Cắm lại mốc giới theo bản đồ địa chính");
-    assert_eq!(rows[0]["mediators"][0], "Phạm Thị Lan");
+    assert_eq!(rows[0]["mediators"], json!(["Phạm Thị Lan"]), "column 3 leaves out the mediator who recused himself");
     assert_eq!(rows[0]["participants"][0], "Đỗ Văn Cường (trưởng thôn)");
     assert_eq!(rows[0]["parties"][1]["age"], year.parse::<i64>().unwrap() - 1961);
     assert_eq!(rows[1]["unsuccessful"], true);
@@ -535,16 +542,20 @@ async fn log_book_rows_and_totals(app: TestApp) {
             total["in_progress"].as_i64(),
             total["out_of_scope"].as_i64()
         ),
-        (Some(4), Some(1), Some(1), Some(1), Some(1))
+        (Some(3), Some(1), Some(1), Some(1), Some(1)),
+        "received 3 = 1 + 1 + 1; the out-of-scope case apart"
     );
     let land = book.body["summary"]["by_category"].as_array().unwrap().iter().find(|l| l["category"] == "land").unwrap().clone();
-    assert_eq!(land["received"], 3);
+    assert_eq!((land["received"].as_i64(), land["out_of_scope"].as_i64()), (Some(2), Some(1)));
     assert_eq!(book.body["cover"]["commune"], "Xã Đoàn Kết");
-    assert!(book.body["cover"]["district"].is_null(), "no district on volumes from 2025");
+    // The test tree's district was never closed: the chain still has it.
+    assert_eq!(book.body["cover"]["district"], "Huyện Thanh Miện");
 
     let html = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=html", w.team)).await;
     assert!(html.header("content-type").unwrap().starts_with("text/html"));
     assert!(html.text.contains("SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ") && html.text.contains("Cắm lại mốc giới"));
+    assert!(html.text.contains("GHI CHÉP CỦA HÒA GIẢI VIÊN") && html.text.contains("THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"));
+    assert!(!html.text.contains("Nguyễn Văn Tư"), "a recused mediator is not printed");
     assert!(html.header("content-security-policy").unwrap().contains("sha256-"));
     let csv = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv", w.team)).await;
     assert!(csv.text.starts_with('\u{feff}'), "CSV starts with a BOM");
@@ -626,4 +637,233 @@ async fn log_book_summary_is_as_of_the_year_end() {
     if last_year <= 2024 {
         assert!(book.body["cover"]["district"].is_string());
     }
+}
+
+/// Out of scope and a recusal copied from the paper book keep their own day: the statistics and
+/// the assignment follow it; a day in the future or before the case came is refused (422).
+async fn out_of_scope_and_recusal_take_their_dates(app: TestApp) {
+    let w = world(app).await;
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(days_ago(20));
+    let c = create(&w.leader, &body).await;
+    let p = path(&c);
+    for (day, why) in [(days_ago(-1), "tomorrow"), (days_ago(21), "before it was received")] {
+        let res = w.leader.post(&format!("{p}/out-of-scope"), &json!({"reason": "Hình sự", "decided_on": day})).await;
+        res.assert_problem(422, "validation_failed");
+        assert_eq!(res.body["errors"][0]["field"], "decided_on", "{why}: {}", res.text);
+    }
+    assert_eq!(w.leader.get(&p).await.body["status"], "received", "a refused command changes nothing");
+    let marked = ok(w.leader.post(&format!("{p}/out-of-scope"), &json!({"reason": "Hình sự", "decided_on": days_ago(15)})).await).await;
+    assert_eq!(marked.body["out_of_scope"]["decided_on"], days_ago(15));
+    // Counted on that day, and never as received.
+    let figures = |from: i64, to: i64| {
+        let (officer, url) = (w.officer.clone(), format!("/api/v1/stats/indicators?period={}..{}", days_ago(from), days_ago(to)));
+        async move { officer.get(&url).await.body["figures"]["cases"].clone() }
+    };
+    let on_the_day = figures(20, 15).await;
+    assert_eq!((on_the_day["out_of_scope"].as_i64(), on_the_day["received"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(figures(14, 0).await["out_of_scope"], 0);
+    // Without a day: today, in Vietnam.
+    let other = create(&w.leader, &new_case(&w.team)).await;
+    let today = ok(w.leader.post(&format!("{}/out-of-scope", path(&other)), &json!({"reason": "Hành chính"})).await).await;
+    assert_eq!(today.body["out_of_scope"]["decided_on"], hoagiai::db::today().to_string());
+
+    // A recusal: Lan was assigned 6 days ago.
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(days_ago(10));
+    let c = create(&w.leader, &body).await;
+    let p = path(&c);
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(6)}))
+        .await)
+    .await;
+    for (day, why) in [(days_ago(-2), "in the future"), (days_ago(11), "before it was received"), (days_ago(8), "before the assignment")] {
+        let res = w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "recused_on": day})).await;
+        res.assert_problem(422, "validation_failed");
+        assert_eq!(res.body["errors"][0]["field"], "recused_on", "{why}: {}", res.text);
+    }
+    let recused =
+        ok(w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_a_id, "recused_on": days_ago(5)})).await).await;
+    assert_eq!(recused.body["assignments"][0]["end_reason"], "recusal");
+    assert_eq!(recused.body["assignments"][0]["ended_on"], days_ago(5));
+    // An assignment ended as a recusal by its own command: the same limits.
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "leader", "assigned_on": days_ago(4)}))
+        .await)
+    .await;
+    let tu = w.leader.get(&p).await.body["assignments"][1]["id"].as_str().unwrap().to_string();
+    let res = w.leader.post(&format!("{p}/assignments/{tu}/end"), &json!({"reason": "recusal", "ended_on": days_ago(5)})).await;
+    res.assert_problem(422, "validation_failed");
+    let ended = ok(w.leader.post(&format!("{p}/assignments/{tu}/end"), &json!({"reason": "recusal", "ended_on": days_ago(3)})).await).await;
+    assert_eq!(ended.body["assignments"][1]["ended_on"], days_ago(3));
+}
+
+/// A commune officer corrects a recorded result, with If-Match; the statistics follow in the same
+/// write and the audit names what changed without the text. Team leaders, province officers and
+/// stale versions are refused; so is a correction that would drop the agreement's own records.
+async fn officers_correct_a_recorded_result(app: TestApp) {
+    let w = world(app).await;
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(days_ago(10));
+    let c = create(&w.leader, &body).await;
+    let p = path(&c);
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)}))
+        .await)
+    .await;
+    let ended = ok(w
+        .leader
+        .post(&format!("{p}/end"), &json!({"end_reason": "agreement", "agreement_text": "Hai hộ mở lối đi 1 m", "ended_on": days_ago(8)}))
+        .await)
+    .await;
+    // A second case, unsuccessful, so that the rates move both ways.
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(days_ago(10));
+    let other = create(&w.leader, &body).await;
+    let q = path(&other);
+    ok(w.leader
+        .post(&format!("{q}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": days_ago(9)}))
+        .await)
+    .await;
+    ok(w.leader
+        .post(&format!("{q}/end"), &json!({"end_reason": "party_withdrew", "ended_on": days_ago(7), "demands": [{"party_id": other.body["parties"][0]["id"], "demand": "Rút đơn"}]}))
+        .await)
+    .await;
+    let period = format!("/api/v1/stats/indicators?period={}..{}", days_ago(10), days_ago(0));
+    let figures = || {
+        let (officer, url) = (w.officer.clone(), period.clone());
+        async move {
+            let c = officer.get(&url).await.body["figures"]["cases"].clone();
+            (
+                c["received"].as_i64().unwrap(),
+                c["successful"].as_i64().unwrap(),
+                c["unsuccessful"].as_i64().unwrap(),
+                c["success_rate_of_received"].clone(),
+            )
+        }
+    };
+    assert_eq!(figures().await, (2, 1, 1, json!(0.5)));
+
+    let parties = ended.body["parties"].as_array().unwrap();
+    let flip = json!({"end_reason": "mediator_ended", "demands": [{"party_id": parties[1]["id"], "demand": "Giữ nguyên hàng rào"}]});
+    let url = format!("{p}/result-correction");
+    let send = |client: &Client, etag: Option<&str>, body: &Value| {
+        let (client, url, body) = (client.clone(), url.clone(), body.clone());
+        let etag = etag.map(str::to_string);
+        async move {
+            let headers: Vec<(&str, &str)> = etag.iter().map(|e| ("if-match", e.as_str())).collect();
+            client.send("POST", &url, &headers, Some(("application/json", body.to_string().into_bytes()))).await
+        }
+    };
+    let etag = ended.etag();
+    // Not the team leader who recorded it, nor an officer who cannot see the people.
+    send(&w.leader, Some(&etag), &flip).await.assert_problem(403, "forbidden");
+    let (province_officer, _) = w.app.user(Role::Officer, Some(&w.tree.province)).await;
+    send(&province_officer, Some(&etag), &flip).await.assert_problem(403, "forbidden");
+    send(&w.officer, None, &flip).await.assert_problem(428, "if_match_required");
+    send(&w.officer, Some("\"1\""), &flip).await.assert_problem(412, "version_mismatch");
+    let no_demands = send(&w.officer, Some(&etag), &json!({"end_reason": "mediator_ended"})).await;
+    no_demands.assert_problem(422, "validation_failed");
+    assert_eq!(no_demands.body["errors"][0]["field"], "demands");
+    send(&w.officer, Some(&etag), &json!({"end_reason": "mediator_ended", "ended_on": days_ago(-1), "demands": flip["demands"]}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(figures().await, (2, 1, 1, json!(0.5)), "refused corrections change nothing");
+
+    // Successful → unsuccessful: 0 of 2 successful.
+    let corrected = send(&w.officer, Some(&etag), &flip).await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
+    assert_eq!(corrected.body["status"], "unsuccessful");
+    assert_eq!(corrected.body["end"]["reason"], "mediator_ended");
+    assert_eq!(corrected.body["end"]["ended_on"], days_ago(8), "the end date is kept");
+    assert!(corrected.body["end"]["agreement_text"].is_null());
+    assert_eq!(corrected.body["parties"][1]["demand"], "Giữ nguyên hàng rào");
+    assert_eq!(figures().await, (2, 0, 2, json!(0.0)));
+    // … and back, with a new end date: 1 of 2 again.
+    let back = send(
+        &w.officer,
+        Some(&corrected.etag()),
+        &json!({"end_reason": "agreement", "agreement_text": "Mở lối đi 1,2 m", "ended_on": days_ago(6)}),
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    assert_eq!((back.body["status"].as_str(), back.body["end"]["ended_on"].as_str()), (Some("successful"), Some(days_ago(6).as_str())));
+    assert!(back.body["parties"][1]["demand"].is_null(), "column 6 holds the agreement again");
+    assert_eq!(figures().await, (2, 1, 1, json!(0.5)));
+    // Audited as corrections, naming the fields, never their text.
+    let log = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", c.body["id"].as_str().unwrap())).await;
+    let corrections: Vec<&Value> = log.body["items"].as_array().unwrap().iter().filter(|e| e["action"] == "correct_result").collect();
+    assert_eq!(corrections.len(), 2, "{}", log.text);
+    assert!(log.text.contains("parties[2].demand") && log.text.contains("agreement_text"), "{}", log.text);
+    assert!(!log.text.contains("Giữ nguyên hàng rào") && !log.text.contains("Mở lối đi"), "no narrative in the audit");
+    // A follow-up of the agreement stands in the way of making it unsuccessful.
+    let followed = ok(w.leader.post(&format!("{p}/follow-ups"), &json!({"checked_on": days_ago(1), "status": "implemented"})).await).await;
+    send(&w.officer, Some(&followed.etag()), &flip).await.assert_problem(409, "result_has_agreement_records");
+    // Nothing to correct on a case without a result.
+    let open = create(&w.leader, &new_case(&w.team)).await;
+    let res = w
+        .officer
+        .send(
+            "POST",
+            &format!("{}/result-correction", path(&open)),
+            &[("if-match", &open.etag())],
+            Some(("application/json", flip.to_string().into_bytes())),
+        )
+        .await;
+    res.assert_problem(409, "invalid_transition");
+    let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+}
+
+/// The cover names the units in force on the day the volume was opened: before the reform the
+/// province, district and commune of the time; after it the merged province and commune, and no
+/// district — by the units' dates and successions, not by the calendar year.
+async fn log_book_cover_names_the_units_in_force(app: TestApp) {
+    let w = world(app).await;
+    let admin = &w.tree.admin;
+    let reform = "2025-07-01";
+    let unit = |body: Value| {
+        let admin = admin.clone();
+        async move {
+            let res = admin.post("/api/v1/units", &body).await;
+            assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+            res.body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let city = unit(json!({"name": "Thành phố Hải Phòng", "code": "31", "level": "province", "valid_from": reform})).await;
+    let commune = unit(json!({"name": "Xã Hải Hưng", "code": "11257", "level": "commune", "parent_id": city, "valid_from": reform})).await;
+    for (from, to) in [(&w.tree.province, &city), (&w.tree.commune_a, &commune)] {
+        let res = admin
+            .post("/api/v1/unit-successions", &json!({"from_unit_id": from, "to_unit_id": to, "kind": "merge", "effective_date": reform}))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    for old in [&w.tree.province, &w.tree.district, &w.tree.commune_a] {
+        let u = admin.get(&format!("/api/v1/units/{old}")).await;
+        ok(admin.patch(&format!("/api/v1/units/{old}"), &u.etag(), &json!({"valid_to": reform})).await).await;
+    }
+    // A 2025 volume opened in January, under the district; and this year's.
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!("2025-01-06");
+    create(&w.leader, &body).await;
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!("2025-09-15");
+    create(&w.leader, &body).await;
+    create(&w.leader, &new_case(&w.team)).await;
+    let cover = |year: i32| {
+        let (leader, url) = (w.leader.clone(), format!("/api/v1/teams/{}/logbook?year={year}", w.team));
+        async move { leader.get(&url).await.body["cover"].clone() }
+    };
+    let old = cover(2025).await;
+    assert_eq!(
+        (old["province"].as_str(), old["district"].as_str(), old["commune"].as_str()),
+        (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết"))
+    );
+    let this_year: i32 = hoagiai::db::today().format("%Y").to_string().parse().unwrap();
+    let new = cover(this_year).await;
+    assert_eq!((new["province"].as_str(), new["commune"].as_str()), (Some("Thành phố Hải Phòng"), Some("Xã Hải Hưng")));
+    assert!(new["district"].is_null(), "no district after the reform: {new}");
+    assert_eq!(new["village"], "Thôn Hội Yên");
+    let html = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={this_year}&format=html", w.team)).await;
+    assert!(html.text.contains("<p>Thành phố Hải Phòng</p>") && !html.text.contains("Huyện"), "{}", html.text);
 }

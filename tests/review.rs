@@ -73,6 +73,24 @@ async fn the_demo_commune_has_every_indicator() {
         }
         assert!(!a.to_string().contains("Xóm 2"), "no party address in the assessment");
     }
+    // The log book's cover names the units in force for each volume: the old team's 2024 book
+    // Hải Dương › Thanh Miện › Đoàn Kết, the re-formed team's 2026 book Hải Phòng › Hải Hưng.
+    let teams = ok(officer.get("/api/v1/teams?limit=100&q=hoi%20yen").await, StatusCode::OK).await.body;
+    let hoi_yen: Vec<&Value> = teams["items"].as_array().unwrap().iter().collect();
+    assert_eq!(hoi_yen.len(), 2, "the old team and the re-formed one: {teams}");
+    for t in hoi_yen {
+        let id = t["id"].as_str().unwrap();
+        let old = t["dissolved_on"].is_string();
+        let y = if old { 2024 } else { 2026 };
+        let cover = ok(officer.get(&format!("/api/v1/teams/{id}/logbook?year={y}")).await, StatusCode::OK).await.body["cover"].clone();
+        if old {
+            assert_eq!((cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
+                (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết")), "{cover}");
+        } else {
+            assert_eq!((cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
+                (Some("Thành phố Hải Phòng"), None, Some("Xã Hải Hưng")), "{cover}");
+        }
+    }
     let last = ok(officer.get(&format!("/api/v1/review/year-end?year={}", year - 1)).await, StatusCode::OK).await.body;
     assert_eq!((last["teams_rated"].as_i64(), last["awards"].as_array().unwrap().len()), (Some(7), 2));
 }

@@ -10,6 +10,7 @@ use crate::cases::{create, new_case, world, World};
 use crate::common::{Client, TestApp};
 
 on_both_backends!(
+    received_is_successful_unsuccessful_and_in_progress_everywhere,
     indicators_from_a_known_data_set,
     conditional_and_csv_answers,
     machine_clients_pull_facts_incrementally,
@@ -39,7 +40,8 @@ fn days_ago(n: i64) -> chrono::NaiveDate {
 }
 
 /// Two cases received before the period (one concluded before it), three within it: one
-/// successful, one unsuccessful, one out of scope, and one carried in still open.
+/// successful, one unsuccessful, one out of scope (found so two days after it came, and entered
+/// later), and one carried in still open.
 async fn seed(w: &World) -> (String, chrono::NaiveDate, chrono::NaiveDate) {
     let start = days_ago(40);
     let end = days_ago(0);
@@ -61,7 +63,7 @@ async fn seed(w: &World) -> (String, chrono::NaiveDate, chrono::NaiveDate) {
     for (i, (id, parties, received)) in ids.iter().enumerate() {
         let p = format!("/api/v1/cases/{id}");
         if i == 4 {
-            post(&w.leader, format!("{p}/out-of-scope"), json!({"reason": "Hình sự"})).await;
+            post(&w.leader, format!("{p}/out-of-scope"), json!({"reason": "Hình sự", "decided_on": days_ago(*received - 2)})).await;
             continue;
         }
         post(
@@ -91,14 +93,17 @@ async fn indicators_from_a_known_data_set(app: TestApp) {
     let c = &res.body["figures"]["cases"];
     // Carried over: received 60 and 50 days ago, the first concluded 55 days ago → 1.
     assert_eq!(c["carried_over"], 1, "{}", res.text);
-    assert_eq!(c["new"], 3);
-    assert_eq!(c["received"], 4);
+    // New: received 30 and 20 days ago; the one received 10 days ago was out of scope, so it was
+    // never received for mediation: received 3 = 1 successful + 1 unsuccessful + 1 in progress.
+    assert_eq!(c["new"], 2);
+    assert_eq!(c["received"], 3);
     assert_eq!(c["successful"], 1);
     assert_eq!(c["unsuccessful"], 1);
     assert_eq!(c["out_of_scope"], 1);
     assert_eq!(c["in_progress_at_end"], 1);
     assert_eq!(c["success_rate_of_concluded"], 0.5);
-    assert_eq!(c["success_rate_of_received"], 0.25);
+    // 1 ÷ 3, where counting the out-of-scope case as received gave 1 ÷ 4.
+    assert_eq!(c["success_rate_of_received"], 0.3333);
     assert_eq!(res.body["figures"]["teams"], 1);
     assert_eq!(res.body["figures"]["mediators"]["total"], 3);
     assert_eq!(res.body["figures"]["mediators"]["women"], 1);
@@ -113,7 +118,7 @@ async fn indicators_from_a_known_data_set(app: TestApp) {
     assert_eq!(land["label"], "Đất đai");
     let by_month = w.officer.get(&format!("/api/v1/stats/indicators?period={period}&by=month")).await;
     let new_by_month: i64 = by_month.body["breakdown"].as_array().unwrap().iter().map(|l| l["cases"]["new"].as_i64().unwrap()).sum();
-    assert_eq!(new_by_month, 3, "the months add up");
+    assert_eq!(new_by_month, 2, "the months add up");
     // A district system gets all its communes in one call.
     let (district_stats, _) = w.app.user(Role::Stats, Some(&w.tree.district)).await;
     let by_unit = district_stats.get(&format!("/api/v1/stats/indicators?period={period}&by=unit&level=commune")).await;
@@ -121,7 +126,7 @@ async fn indicators_from_a_known_data_set(app: TestApp) {
     let lines = by_unit.body["breakdown"].as_array().unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["label"], "Xã Đoàn Kết");
-    assert_eq!(lines[0]["cases"]["received"], 4);
+    assert_eq!(lines[0]["cases"]["received"], 3);
     // Scope: commune B's statistics reader cannot ask about commune A.
     let (other, _) = w.app.user(Role::Stats, Some(&w.tree.commune_b)).await;
     other.get(&format!("/api/v1/stats/indicators?period={period}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
@@ -266,6 +271,7 @@ fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
 /// After any sequence of case writes — creates, assignments, sessions, ends, out-of-scope,
 /// corrections — the counters equal what the cases say. A seeded random walk, many steps.
 async fn counters_survive_random_case_writes(app: TestApp) {
+    use diesel::prelude::*;
     use hoagiai::cases::dto::*;
     use hoagiai::cases::store as cases;
     let w = world(app).await;
@@ -276,15 +282,21 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     let mut ids: Vec<String> = Vec::new();
     for step in 0..150 {
         let officer = officer.clone();
-        let choice = if ids.is_empty() { 0 } else { roll(7) };
+        let choice = if ids.is_empty() { 0 } else { roll(8) };
         let target = if ids.is_empty() { String::new() } else { ids[roll(ids.len() as u64) as usize].clone() };
         let ago = roll(90) as i64 + 10;
         let category = [Category::Land, Category::FamilyMarriage, Category::Neighbourhood][roll(3) as usize];
+        let (agreed, pick) = (roll(3) > 0, roll(1000) as usize);
         let result = w
             .app
             .db
             .write(move |c| {
+                use hoagiai::db::schema::{case_parties, cases as case_rows};
                 let day = |n: i64| hoagiai::db::today() - chrono::Duration::days(n);
+                let demands_of = |c: &mut hoagiai::db::DbConn, id: &str| -> Result<Vec<PartyDemand>, hoagiai::error::ApiError> {
+                    let parties = case_parties::table.filter(case_parties::case_id.eq(id)).select(case_parties::id).load::<String>(c)?;
+                    Ok(parties.iter().map(|p| PartyDemand { party_id: p.parse().unwrap(), demand: "z".into() }).collect())
+                };
                 match choice {
                     0 | 1 => {
                         let input = CreateCase {
@@ -323,22 +335,45 @@ async fn counters_survive_random_case_writes(app: TestApp) {
                         },
                     )
                     .map(|_| None),
-                    3 => cases::end(
+                    3 => {
+                        let demands = if agreed { vec![] } else { demands_of(c, &target)? };
+                        let input = EndCase {
+                            end_reason: if agreed { EndReason::Agreement } else { EndReason::MediatorEnded },
+                            ended_on: Some(day(ago.min(4))),
+                            agreement_text: agreed.then(|| "x".into()),
+                            demands,
+                            referral: None,
+                        };
+                        cases::end(c, &officer, &target, None, input).map(|_| None)
+                    }
+                    4 => cases::mark_out_of_scope(
                         c,
                         &officer,
                         &target,
                         None,
-                        EndCase {
-                            end_reason: EndReason::Agreement,
-                            ended_on: Some(day(ago.min(4))),
-                            agreement_text: Some("x".into()),
-                            demands: vec![],
-                            referral: None,
-                        },
+                        MarkOutOfScope { reason: "x".into(), referred_to: None, decided_on: Some(day(ago.min(6))) },
                     )
                     .map(|_| None),
-                    4 => cases::mark_out_of_scope(c, &officer, &target, None, MarkOutOfScope { reason: "x".into(), referred_to: None })
-                        .map(|_| None),
+                    7 => {
+                        // A correction of one of the cases with a result, when there is one.
+                        let done: Vec<String> = case_rows::table
+                            .filter(case_rows::status.eq_any(["successful", "unsuccessful"]))
+                            .order(case_rows::id.asc())
+                            .select(case_rows::id)
+                            .load(c)?;
+                        let Some(target) = (!done.is_empty()).then(|| done[pick % done.len()].clone()) else { return Ok(None) };
+                        let case = cases::find(c, &officer, &target)?;
+                        let flip = if case.status == "successful" { EndReason::MediatorEnded } else { EndReason::Agreement };
+                        let agreement = flip == EndReason::Agreement;
+                        let input = CorrectResult {
+                            end_reason: flip,
+                            ended_on: Some(day(ago.min(2))),
+                            agreement_text: agreement.then(|| "y".into()),
+                            demands: if agreement { vec![] } else { demands_of(c, &target)? },
+                            referral: None,
+                        };
+                        cases::correct_result(c, &officer, &target, case.version, input).map(|_| None)
+                    }
                     5 => {
                         let case = cases::find(c, &officer, &target)?;
                         let patch = UpdateCase {
@@ -393,10 +428,22 @@ async fn counters_survive_random_case_writes(app: TestApp) {
             }
         }
     }
-    // The walk went everywhere: every kind of end happened.
+    // The walk went everywhere: every kind of end happened, and corrections both ways.
     let all = w.officer.get("/api/v1/cases?limit=100").await;
-    for status in ["successful", "out_of_scope", "in_progress"] {
+    for status in ["successful", "unsuccessful", "out_of_scope", "in_progress"] {
         assert!(all.body["items"].as_array().unwrap().iter().any(|c| c["status"] == status), "no {status} case in the walk");
+    }
+    use hoagiai::db::schema::audit_log;
+    let corrections: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq("correct_result"))
+        .select(audit_log::new_values)
+        .load::<Option<String>>(&mut *conn)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    for to in ["\"status\":\"successful\"", "\"status\":\"unsuccessful\""] {
+        assert!(corrections.iter().any(|v| v.contains(to)), "no correction to {to} in the walk");
     }
 }
 
@@ -765,8 +812,9 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
     )
     .unwrap();
-    // The last four: the successors' transfers, the log-book line counters, the shards, the roster rollups.
-    for _ in 0..4 {
+    // The last five: the successors' transfers, out of scope apart from received, the log-book
+    // line counters, the shards, the roster rollups.
+    for _ in 0..5 {
         match &mut *conn {
             DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|_| ()),
             DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|_| ()),
@@ -777,7 +825,8 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     assert!(
         applied.iter().any(|m| m.ends_with("_roster_rollups"))
             && applied.iter().any(|m| m.ends_with("_case_rollup_shards"))
-            && applied.iter().any(|m| m.ends_with("_logbook_lines")),
+            && applied.iter().any(|m| m.ends_with("_logbook_lines"))
+            && applied.iter().any(|m| m.ends_with("_out_of_scope_apart")),
         "{applied:?}"
     );
     // The line counters start from the books as they are.
@@ -802,4 +851,204 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty());
     hoagiai::stats::fill_empty_rollups(&mut conn).unwrap();
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
+}
+
+/// Opens a case of `category` received on `received` and, as `steps` say, takes it to its end:
+/// `("assign", day)`, `("agreement", day)`, `("mediator_ended", day)` or `("out_of_scope", day)`.
+async fn case_on(w: &World, received: &str, category: &str, steps: &[(&str, &str)]) -> String {
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!(received);
+    body["category"] = json!(category);
+    let c = create(&w.leader, &body).await;
+    let id = c.body["id"].as_str().unwrap().to_string();
+    let p = format!("/api/v1/cases/{id}");
+    for (step, day) in steps {
+        let (path, body) = match *step {
+            "assign" => ("assignments", json!({"mediator_id": w.mediator_a_id, "chosen_by": "leader", "assigned_on": day})),
+            "agreement" => ("end", json!({"end_reason": "agreement", "agreement_text": "Thỏa thuận", "ended_on": day})),
+            "mediator_ended" => (
+                "end",
+                json!({"end_reason": "mediator_ended", "ended_on": day, "demands": [{"party_id": c.body["parties"][0]["id"], "demand": "Yêu cầu"}]}),
+            ),
+            _ => ("out-of-scope", json!({"reason": "Có dấu hiệu tội phạm", "decided_on": day})),
+        };
+        let res = w.leader.post(&format!("{p}/{path}"), &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{step} {day}: {}", res.text);
+    }
+    id
+}
+
+/// received = successful + unsuccessful + in progress, with out of scope beside it.
+fn assert_identity(c: &Value, what: &str) {
+    let n = |k: &str| c[k].as_i64().unwrap_or_else(|| panic!("{what}: no {k} in {c}"));
+    assert_eq!(n("received"), n("successful") + n("unsuccessful") + n("in_progress_at_end"), "{what}: {c}");
+}
+
+/// A year of a team's cases written down by hand, checked in every place figures come from:
+/// indicators (total, breakdowns, daily and monthly counters, CSV), frozen reports (counts and both
+/// rates, with estimates), the year-end report and the log book's Part II. Out-of-scope cases are
+/// never received, and count on the day they were found out of scope (here entered months later).
+///
+/// | case | received   | category        | what happened                               |
+/// | A    | 2024-12-10 | land            | assigned 12-11, successful 2025-01-20        |
+/// | B    | 2024-12-15 | land            | out of scope on 2025-01-05                  |
+/// | C    | 2025-02-01 | family_marriage | assigned 02-02, unsuccessful 2025-03-01      |
+/// | D    | 2025-04-10 | land            | assigned 04-11, successful 2025-05-01        |
+/// | E    | 2025-06-01 | neighbourhood   | assigned 06-02, open                        |
+/// | F    | 2025-06-20 | land            | out of scope on 2025-06-25                  |
+/// | G    | 2025-11-01 | land            | assigned 11-02, successful 2026-01-10        |
+async fn received_is_successful_unsuccessful_and_in_progress_everywhere(app: TestApp) {
+    let w = world(app).await;
+    case_on(&w, "2024-12-10", "land", &[("assign", "2024-12-11"), ("agreement", "2025-01-20")]).await;
+    case_on(&w, "2024-12-15", "land", &[("out_of_scope", "2025-01-05")]).await;
+    case_on(&w, "2025-02-01", "family_marriage", &[("assign", "2025-02-02"), ("mediator_ended", "2025-03-01")]).await;
+    case_on(&w, "2025-04-10", "land", &[("assign", "2025-04-11"), ("agreement", "2025-05-01")]).await;
+    case_on(&w, "2025-06-01", "neighbourhood", &[("assign", "2025-06-02")]).await;
+    case_on(&w, "2025-06-20", "land", &[("out_of_scope", "2025-06-25")]).await;
+    case_on(&w, "2025-11-01", "land", &[("assign", "2025-11-02"), ("agreement", "2026-01-10")]).await;
+
+    let figures = |period: &str, extra: &str| {
+        let (officer, url) = (w.officer.clone(), format!("/api/v1/stats/indicators?period={period}{extra}"));
+        async move {
+            let res = officer.get(&url).await;
+            assert_eq!(res.status, StatusCode::OK, "{url}: {}", res.text);
+            res.body
+        }
+    };
+    let counts = |c: &Value| -> Vec<i64> {
+        ["carried_over", "new", "received", "successful", "unsuccessful", "in_progress_at_end", "out_of_scope"]
+            .iter()
+            .map(|k| c[*k].as_i64().unwrap())
+            .collect()
+    };
+    // 2025: carried over A; new C, D, E, G (F was out of scope); received 5 = 2 (A, D) + 1 (C) +
+    // 2 (E, G: G ended in 2026); out of scope B (5 January) and F.
+    let year = figures("2025", "").await;
+    let c = &year["figures"]["cases"];
+    assert_eq!(counts(c), vec![1, 4, 5, 2, 1, 2, 2], "{c}");
+    assert_eq!((c["success_rate_of_concluded"].as_f64(), c["success_rate_of_received"].as_f64()), (Some(0.6667), Some(0.4)));
+    // The same from the daily counters (a range of days is not whole months).
+    let daily = figures("2025-01-01..2025-12-31", "").await;
+    assert_eq!(daily["figures"]["cases"], year["figures"]["cases"]);
+    // H1: carried A; new C, D, E; received 4 = 2 + 1 + 1; out of scope B and F.
+    let h1 = figures("2025-H1", "").await;
+    assert_eq!(counts(&h1["figures"]["cases"]), vec![1, 3, 4, 2, 1, 1, 2]);
+    assert_eq!(h1["figures"]["cases"]["success_rate_of_received"], 0.5);
+    // 2024: A received and open; B, found out of scope in 2025, was never received.
+    assert_eq!(counts(&figures("2024", "").await["figures"]["cases"]), vec![0, 1, 1, 0, 0, 1, 0]);
+    // The first ten days of 2025: A carried in and open; B out of scope on the 5th.
+    assert_eq!(counts(&figures("2025-01-01..2025-01-10", "").await["figures"]["cases"]), vec![1, 0, 1, 0, 0, 1, 1]);
+    // December 2024 carries A alone into 2025: B is not carried anywhere.
+    assert_eq!(counts(&figures("2025-01", "").await["figures"]["cases"]), vec![1, 0, 1, 1, 0, 0, 1]);
+
+    // Every breakdown line keeps the identity; land by hand: carried A, new D and G, received 3
+    // = 2 successful (A, D) + 1 in progress (G); out of scope B and F.
+    for by in ["category", "basis", "month", "unit&level=village"] {
+        for period in ["2025", "2025-01-01..2025-12-31"] {
+            let res = figures(period, &format!("&by={by}")).await;
+            for line in res["breakdown"].as_array().unwrap() {
+                assert_identity(&line["cases"], &format!("{period} by {by}: {}", line["key"]));
+            }
+            assert_identity(&res["figures"]["cases"], &format!("{period} by {by}"));
+        }
+    }
+    let by_category = figures("2025", "&by=category").await;
+    let line = |key: &str| by_category["breakdown"].as_array().unwrap().iter().find(|l| l["key"] == key).unwrap()["cases"].clone();
+    assert_eq!(counts(&line("land")), vec![1, 2, 3, 2, 0, 1, 2]);
+    assert_eq!(counts(&line("family_marriage")), vec![0, 1, 1, 0, 1, 0, 0]);
+    assert_eq!(counts(&line("neighbourhood")), vec![0, 1, 1, 0, 0, 1, 0]);
+    let by_month = figures("2025", "&by=month").await;
+    let months: Vec<i64> = by_month["breakdown"].as_array().unwrap().iter().map(|l| l["cases"]["out_of_scope"].as_i64().unwrap()).collect();
+    assert_eq!(months, vec![1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], "out of scope on the days it was found so");
+
+    // CSV: the same figures, the identity on every line.
+    let csv = w.officer.send("GET", "/api/v1/stats/indicators?period=2025&by=category", &[("accept", "text/csv")], None).await;
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for record in reader.records() {
+        let r = record.unwrap();
+        let n = |name: &str| r[col(name)].parse::<i64>().unwrap();
+        assert_eq!(n("received"), n("successful") + n("unsuccessful") + n("in_progress_at_end"), "{r:?}");
+        if &r[0] == "total" {
+            assert_eq!((n("received"), n("out_of_scope"), &r[col("success_rate_of_received")]), (5, 2, "0.4"));
+        }
+    }
+
+    // Frozen reports. The official annual report: the year's figures and both rates.
+    let official =
+        w.officer.post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual_official", "year": 2025})).await;
+    assert_eq!(official.status, StatusCode::CREATED, "{}", official.text);
+    let report_line = |r: &Value, code: &str| r["lines"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone();
+    let column = |r: &Value, column: &str| -> Vec<Value> {
+        ["received", "successful", "unsuccessful", "in_progress", "out_of_scope", "success_rate_of_concluded", "success_rate_of_received"]
+            .iter()
+            .map(|code| report_line(r, code)[column].clone())
+            .collect()
+    };
+    assert_eq!(column(&official.body, "actual"), [json!(5), json!(2), json!(1), json!(2), json!(2), json!(0.6667), json!(0.4)]);
+    assert_eq!(report_line(&official.body, "success_rate_of_received")["unit"], "rate");
+    // The annual report: actual to 31 October (carried A; new C, D, E; received 4 = 2 + 1 + 1;
+    // out of scope B, F), plus estimates for November and December.
+    let estimated = w
+        .officer
+        .post(
+            "/api/v1/stats/reports",
+            &json!({"unit_id": w.tree.commune_a, "kind": "annual", "year": 2025, "cutoff_date": "2025-10-31",
+                    "estimates": {"new": 2, "successful": 1, "unsuccessful": 1, "out_of_scope": 1}}),
+        )
+        .await;
+    assert_eq!(estimated.status, StatusCode::CREATED, "{}", estimated.text);
+    assert_eq!(column(&estimated.body, "actual"), [json!(4), json!(2), json!(1), json!(1), json!(2), json!(0.6667), json!(0.5)]);
+    // Estimated: 2 new = 1 successful + 1 unsuccessful + 0 in progress; 1 out of scope apart.
+    assert_eq!(column(&estimated.body, "estimated"), [json!(2), json!(1), json!(1), json!(0), json!(1), Value::Null, Value::Null]);
+    // Totals: 6 = 3 + 2 + 1, out of scope 3; the rates of the totals: 3 ÷ 5 and 3 ÷ 6.
+    assert_eq!(column(&estimated.body, "total"), [json!(6), json!(3), json!(2), json!(1), json!(3), json!(0.6), json!(0.5)]);
+    // Read again, the report is as frozen, and its CSV carries the rates.
+    let again = w.officer.get(&format!("/api/v1/stats/reports/{}", estimated.body["id"].as_str().unwrap())).await;
+    assert_eq!(again.body["lines"], estimated.body["lines"]);
+    let report_csv = w.officer.get(&format!("/api/v1/stats/reports/{}?format=csv", estimated.body["id"].as_str().unwrap())).await;
+    assert!(
+        report_csv.text.contains("success_rate_of_received,\"Tỷ lệ hòa giải thành (trên tổng số vụ, việc tiếp nhận)\",0.5,,0.5"),
+        "{}",
+        report_csv.text
+    );
+
+    // The year-end report reads the same figures.
+    let year_end = w.officer.get(&format!("/api/v1/review/year-end?year=2025&unit_id={}", w.tree.commune_a)).await;
+    assert_eq!(year_end.status, StatusCode::OK, "{}", year_end.text);
+    let plan = |code: &str| year_end.body["plan"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap()["value"].clone();
+    assert_eq!(
+        [
+            plan("cases_received"),
+            plan("cases_successful"),
+            plan("cases_unsuccessful"),
+            plan("cases_in_progress"),
+            plan("cases_out_of_scope")
+        ],
+        [json!(5.0), json!(2.0), json!(1.0), json!(2.0), json!(2.0)]
+    );
+    assert_eq!(plan("success_rate_of_received"), json!(0.4));
+
+    // The log book's Part II for 2025: the cases received that year (C, D, E, F, G): received 4
+    // = 1 (D) + 1 (C) + 2 (E, and G still open on 31 December); F out of scope apart.
+    let book = w.leader.get(&format!("/api/v1/teams/{}/logbook?year=2025", w.team)).await;
+    assert_eq!(book.status, StatusCode::OK, "{}", book.text);
+    let part_two = |book: &Value, key: &str| -> Vec<i64> {
+        let l = if key == "total" {
+            book["summary"]["total"].clone()
+        } else {
+            book["summary"]["by_category"].as_array().unwrap().iter().find(|l| l["category"] == key).unwrap().clone()
+        };
+        ["received", "successful", "unsuccessful", "in_progress", "out_of_scope"].iter().map(|k| l[*k].as_i64().unwrap()).collect()
+    };
+    assert_eq!(book.body["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(part_two(&book.body, "total"), vec![4, 1, 1, 2, 1]);
+    assert_eq!(part_two(&book.body, "land"), vec![2, 1, 0, 1, 1]);
+    // 2024's book: A open on 31 December; B, found out of scope in 2025, in neither column.
+    let book_2024 = w.leader.get(&format!("/api/v1/teams/{}/logbook?year=2024", w.team)).await;
+    assert_eq!(part_two(&book_2024.body, "total"), vec![1, 0, 0, 1, 0]);
+
+    let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
 }

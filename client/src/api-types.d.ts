@@ -236,7 +236,7 @@ export interface paths {
         put?: never;
         /**
          * Records that a mediator has an interest in the case: they cannot be assigned, and an
-         *     assignment they hold ends as a recusal.
+         *     assignment they hold ends as a recusal on `recused_on` (default today).
          */
         post: operations["flag_conflict"];
         delete?: never;
@@ -328,7 +328,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records that the case is not for grassroots mediation (Law art. 3), why, and where it was sent. */
+        /**
+         * Records that the case is not for grassroots mediation (Law art. 3), why, where it was sent, and
+         *     on which day (`decided_on`, default today): the statistics count it on that day, apart from the
+         *     cases received.
+         */
         post: operations["mark_out_of_scope"];
         delete?: never;
         options?: never;
@@ -347,6 +351,29 @@ export interface paths {
         put?: never;
         /** Records where an unsuccessful case was sent on. */
         post: operations["record_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/result-correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Corrects a recorded result: successful ↔ unsuccessful, or the details of the same result (end
+         *     date, agreement, demands, referral). Commune officers only; needs `If-Match`. The statistics
+         *     follow at once, in the same transaction; the audit log records it as `correct_result`. A
+         *     successful case with a written agreement or follow-ups cannot become unsuccessful (409
+         *     `result_has_agreement_records`).
+         */
+        post: operations["correct_result"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1652,12 +1679,13 @@ export interface components {
         CaseFigures: {
             /**
              * Format: int64
-             * @description Received before the period and not concluded before it.
+             * @description Received before the period and without a result (successful or unsuccessful) before it.
              */
             carried_over: number;
             /**
              * Format: int64
-             * @description Still open at the end of the period (carried into the next).
+             * @description Still without a result at the end of the period (carried into the next):
+             *     `received` − `successful` − `unsuccessful`.
              */
             in_progress_at_end: number;
             /**
@@ -1667,7 +1695,7 @@ export interface components {
             new: number;
             /**
              * Format: int64
-             * @description Not for grassroots mediation; counted apart.
+             * @description Found not for grassroots mediation within the period; counted apart, never in `received`.
              */
             out_of_scope: number;
             /**
@@ -1800,6 +1828,31 @@ export interface components {
         ConflictDto: {
             mediator_id: string;
             note?: string | null;
+        };
+        /**
+         * @description A commune officer's correction of a recorded result: successful ↔ unsuccessful, or the details
+         *     of the same result. Fields left out keep what was recorded, where the corrected result can keep
+         *     it.
+         */
+        CorrectResult: {
+            /**
+             * @description The agreement (log book column 6): required when an unsuccessful case is corrected to
+             *     successful; otherwise it replaces the recorded text.
+             */
+            agreement_text?: string | null;
+            /**
+             * @description Each party's demands: required (at least one) when a successful case is corrected to
+             *     unsuccessful; otherwise they replace the demands of the parties they name.
+             */
+            demands?: components["schemas"]["PartyDemand"][];
+            /** @description The result as it should have been recorded. */
+            end_reason: components["schemas"]["EndReason"];
+            /**
+             * Format: date
+             * @description The corrected end date. Default: the recorded one.
+             */
+            ended_on?: string | null;
+            referral?: null | components["schemas"]["Referral"];
         };
         /**
          * @description Training coverage of the mediators serving on `as_of` (the year's last day, or today for the
@@ -2381,6 +2434,12 @@ export interface components {
             /** Format: uuid */
             mediator_id: string;
             note?: string | null;
+            /**
+             * Format: date
+             * @description The day of the recusal: an assignment the mediator holds ends that day. Default: today
+             *     (Vietnam time); not in the future, not before the case was received or the assignment made.
+             */
+            recused_on?: string | null;
         };
         FollowUpDto: {
             /** Format: date */
@@ -2577,6 +2636,11 @@ export interface components {
         LegalTraining: "none" | "basic" | "degree";
         LogBook: {
             cover: components["schemas"]["LogBookCover"];
+            /**
+             * @description Part II: the team leader's follow-ups (theo dõi) of the agreements of the book's cases, by
+             *     line, then date.
+             */
+            follow_ups: components["schemas"]["LogBookFollowUp"][];
             /** @description Part I: the cases received in the year, by log-book line. */
             rows: components["schemas"]["LogBookRow"][];
             /** @description Part II: the team leader's summary. */
@@ -2588,14 +2652,18 @@ export interface components {
             /** Format: date */
             closed_on?: string | null;
             commune?: string | null;
-            /** @description Only on volumes before 2025: there are no districts after the 2025 reform. */
+            /** @description Only when the team's chain had a district in force that day: none after the 2025 reform. */
             district?: string | null;
             /**
              * Format: date
              * @description The first and last dates written in the book this year.
              */
             opened_on?: string | null;
-            /** @description "Tỉnh Hải Dương" */
+            /**
+             * @description "Tỉnh Hải Dương". The cover's units are those in force on the day the volume was opened
+             *     (the first date written in it; 1 January while it is empty), each followed to the unit that
+             *     took its place if it had ended by then.
+             */
             province?: string | null;
             /** @description "Tổ hòa giải thôn Hội Yên" */
             team: string;
@@ -2606,6 +2674,19 @@ export interface components {
              * @description The volume number (quyển số), when recorded on the cases.
              */
             volume?: number | null;
+        };
+        /** @description One follow-up of how an agreement is carried out. */
+        LogBookFollowUp: {
+            case_id: string;
+            /** Format: date */
+            checked_on: string;
+            notes: string;
+            /**
+             * Format: int32
+             * @description The case's line in Part I (STT).
+             */
+            number: number;
+            status: components["schemas"]["Implementation"];
         };
         /** @enum {string} */
         LogBookFormat: "json" | "html" | "csv" | "xlsx";
@@ -2655,13 +2736,22 @@ export interface components {
         LogBookSummaryLine: {
             /** @description Category code (`land`, …); `total` on the total line. */
             category: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Without a result on 31 December.
+             */
             in_progress: number;
             /** @description The Vietnamese label of the category ("Đất đai"); "Tổng cộng" on the total line. */
             label: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Found out of scope by 31 December: never among the received.
+             */
             out_of_scope: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The cases for mediation: `successful` + `unsuccessful` + `in_progress`.
+             */
             received: number;
             /** Format: int64 */
             successful: number;
@@ -2673,6 +2763,12 @@ export interface components {
             username: string;
         };
         MarkOutOfScope: {
+            /**
+             * Format: date
+             * @description The day the case was found out of scope: the statistics count it on that day. Default:
+             *     today (Vietnam time); not in the future, not before the case was received.
+             */
+            decided_on?: string | null;
             /** @description Why (Law art. 3: State interest, criminal or administrative matter, …). */
             reason: string;
             /** @description The body it was referred to. */
@@ -2779,6 +2875,11 @@ export interface components {
             role?: components["schemas"]["PartyRole"];
         };
         OutOfScopeDto: {
+            /**
+             * Format: date
+             * @description The day it was found out of scope (the day the statistics count it).
+             */
+            decided_on?: string | null;
             reason: string;
             referred_to?: string | null;
         };
@@ -3399,7 +3500,11 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
-        /** @description The officer's estimates for the days after the cut-off, marked as such in the report. */
+        /**
+         * @description The officer's estimates for the days after the cut-off, marked as such in the report. As in
+         *     the actual figures, `new` counts cases for mediation only: out-of-scope cases are estimated
+         *     apart, in `out_of_scope`.
+         */
         ReportEstimates: {
             /** Format: int64 */
             new: number;
@@ -3412,23 +3517,28 @@ export interface components {
         };
         /** @enum {string} */
         ReportKind: "six_month" | "annual" | "annual_official";
-        /** @description One line of the report as on the paper form. */
+        /** @description One line of the report as on the paper form: a count, or one of the two success rates. */
         ReportLine: {
             /**
-             * Format: int64
-             * @description Actual, from 1 January to the cut-off.
+             * Format: double
+             * @description Actual, from 1 January to the cut-off. A rate is `null` when its denominator is 0.
              */
-            actual: number;
+            actual?: number | null;
             code: string;
             /**
-             * Format: int64
-             * @description Estimated for the rest of the period; absent where nothing is estimated.
+             * Format: double
+             * @description Estimated for the rest of the period; absent where nothing is estimated (always for a rate).
              */
             estimated?: number | null;
             /** @description The indicator in Vietnamese. */
             label: string;
-            /** Format: int64 */
-            total: number;
+            /**
+             * Format: double
+             * @description Actual plus estimated; for a rate, the rate of the total counts.
+             */
+            total?: number | null;
+            /** @description `count` (a whole number), or `rate` (a fraction from 0 to 1, four places). */
+            unit: string;
         };
         ResetPassword: {
             /** @description 10–128 characters; when absent a password is generated and returned once. */
@@ -4659,6 +4769,48 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Referral"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    correct_result: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being corrected */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectResult"];
             };
         };
         responses: {

@@ -24,6 +24,8 @@ pub enum Action {
     RecordCaseProgress,
     /// Move an open case to a successor team after a merger: the commune's officer decides.
     TransferCases,
+    /// Correct a recorded result (successful ↔ unsuccessful): commune officers only.
+    CorrectCaseResults,
     /// Aggregate statistics of the caller's scope: every role, statistics readers included.
     ReadStats,
     /// De-identified case facts for incremental copies.
@@ -59,6 +61,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         CreateCases | RecordCaseProgress => matches!(role, Officer | TeamLeader | Mediator),
         EditCases => matches!(role, Officer | TeamLeader),
         TransferCases => role == Officer,
+        // The law leaves corrections after the end to the commune (domain.md): a team leader
+        // records results, and may not quietly turn one into the other afterwards.
+        CorrectCaseResults => role == Officer,
         ReadStats => true,
         ReadCaseFacts => matches!(role, Admin | Officer | Viewer | Stats),
         SubmitReports => matches!(role, Admin | Officer),
@@ -106,6 +111,7 @@ pub mod can {
         EditCases,
         RecordCaseProgress,
         TransferCases,
+        CorrectCaseResults,
         ReadStats,
         ReadCaseFacts,
         SubmitReports,

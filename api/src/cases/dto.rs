@@ -259,6 +259,9 @@ pub struct EndAssignment {
 #[serde(deny_unknown_fields)]
 pub struct FlagConflict {
     pub mediator_id: Uuid,
+    /// The day of the recusal: an assignment the mediator holds ends that day. Default: today
+    /// (Vietnam time); not in the future, not before the case was received or the assignment made.
+    pub recused_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
     pub note: Option<String>,
 }
@@ -351,9 +354,36 @@ pub struct MarkOutOfScope {
     /// Why (Law art. 3: State interest, criminal or administrative matter, …).
     #[validate(length(min = 1, max = 1000), custom(function = "clean_text"))]
     pub reason: String,
+    /// The day the case was found out of scope: the statistics count it on that day. Default:
+    /// today (Vietnam time); not in the future, not before the case was received.
+    pub decided_on: Option<NaiveDate>,
     /// The body it was referred to.
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
     pub referred_to: Option<String>,
+}
+
+/// A commune officer's correction of a recorded result: successful ↔ unsuccessful, or the details
+/// of the same result. Fields left out keep what was recorded, where the corrected result can keep
+/// it.
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectResult {
+    /// The result as it should have been recorded.
+    pub end_reason: EndReason,
+    /// The corrected end date. Default: the recorded one.
+    pub ended_on: Option<NaiveDate>,
+    /// The agreement (log book column 6): required when an unsuccessful case is corrected to
+    /// successful; otherwise it replaces the recorded text.
+    #[validate(length(min = 1, max = 8000), custom(function = "clean_multiline"))]
+    pub agreement_text: Option<String>,
+    /// Each party's demands: required (at least one) when a successful case is corrected to
+    /// unsuccessful; otherwise they replace the demands of the parties they name.
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    pub demands: Vec<PartyDemand>,
+    /// Unsuccessful only: where the case was sent on (replaces the recorded referral).
+    #[validate(nested)]
+    pub referral: Option<Referral>,
 }
 
 #[derive(Deserialize, ToSchema, Validate)]
@@ -530,6 +560,8 @@ pub struct ReferralDto {
 pub struct OutOfScopeDto {
     pub reason: String,
     pub referred_to: Option<String>,
+    /// The day it was found out of scope (the day the statistics count it).
+    pub decided_on: Option<NaiveDate>,
 }
 
 #[derive(Serialize, ToSchema, Clone)]

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(record_session)
         .service(record_escalation)
         .service(end_case)
+        .service(correct_result)
         .service(mark_out_of_scope)
         .service(record_referral)
         .service(transfer_case)
@@ -191,7 +192,7 @@ async fn end_assignment(
 }
 
 /// Records that a mediator has an interest in the case: they cannot be assigned, and an
-/// assignment they hold ends as a recusal.
+/// assignment they hold ends as a recusal on `recused_on` (default today).
 #[utoipa::path(
     tag = "cases",
     request_body = FlagConflict,
@@ -265,7 +266,31 @@ async fn end_case(
     command(cmd, actor.0, move |c, a| store::end(c, a, &id.to_string(), if_match.map(|m| m.0), body.0)).await
 }
 
-/// Records that the case is not for grassroots mediation (Law art. 3), why, and where it was sent.
+/// Corrects a recorded result: successful ↔ unsuccessful, or the details of the same result (end
+/// date, agreement, demands, referral). Commune officers only; needs `If-Match`. The statistics
+/// follow at once, in the same transaction; the audit log records it as `correct_result`. A
+/// successful case with a written agreement or follow-ups cannot become unsuccessful (409
+/// `result_has_agreement_records`).
+#[utoipa::path(
+    tag = "cases",
+    request_body = CorrectResult,
+    params(("If-Match" = String, Header, description = "The ETag of the version being corrected")),
+    responses((status = 200, body = CaseDto, headers(("ETag" = String))))
+)]
+#[post("/cases/{id}/result-correction")]
+async fn correct_result(
+    actor: Allowed<can::CorrectCaseResults>,
+    id: web::Path<uuid::Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<CorrectResult>,
+    cmd: Command,
+) -> Result<HttpResponse, ApiError> {
+    command(cmd, actor.0, move |c, a| store::correct_result(c, a, &id.to_string(), if_match.0, body.0)).await
+}
+
+/// Records that the case is not for grassroots mediation (Law art. 3), why, where it was sent, and
+/// on which day (`decided_on`, default today): the statistics count it on that day, apart from the
+/// cases received.
 #[utoipa::path(
     tag = "cases",
     request_body = MarkOutOfScope,

@@ -6,6 +6,9 @@
 //!    │                     │        └─end(party_withdrew | mediator_ended)─▶ unsuccessful
 //!    └──out_of_scope──▶ out_of_scope
 //! ```
+//!
+//! A recorded result can be corrected by a commune officer (successful ↔ unsuccessful): the
+//! only move out of a result, and never out of `out_of_scope`.
 
 use chrono::{Duration, NaiveDate};
 
@@ -28,10 +31,11 @@ pub enum Command {
     RecordDeadlineException,
     /// Move an open case to a successor team (after communes or villages merged).
     Transfer,
+    CorrectResult,
 }
 
 impl Command {
-    pub const ALL: [Command; 13] = [
+    pub const ALL: [Command; 14] = [
         Command::EditDetails,
         Command::Assign,
         Command::EndAssignment,
@@ -45,6 +49,7 @@ impl Command {
         Command::RecordFollowUp,
         Command::RecordDeadlineException,
         Command::Transfer,
+        Command::CorrectResult,
     ];
 }
 
@@ -64,6 +69,7 @@ pub fn describe(command: Command) -> (&'static str, &'static str) {
         Command::RecordFollowUp => ("ghi theo dõi thực hiện thỏa thuận", "record a follow-up"),
         Command::RecordDeadlineException => ("ghi lý do chưa hòa giải đúng hạn", "record a deadline exception"),
         Command::Transfer => ("chuyển sang tổ hòa giải kế thừa", "move it to a successor team"),
+        Command::CorrectResult => ("đính chính kết quả hòa giải", "correct the result"),
     }
 }
 
@@ -83,6 +89,7 @@ pub fn allowed(status: CaseStatus, command: Command) -> bool {
         MarkOutOfScope => status == Received,
         RecordReferral => status == Unsuccessful,
         RecordWrittenAgreement | RecordFollowUp => status == Successful,
+        CorrectResult => matches!(status, Successful | Unsuccessful),
     }
 }
 
@@ -90,8 +97,8 @@ pub fn allowed(status: CaseStatus, command: Command) -> bool {
 pub fn next_status(status: CaseStatus, command: Command, end_reason: Option<EndReason>) -> CaseStatus {
     match (command, end_reason) {
         (Command::Assign, _) if status == CaseStatus::Received => CaseStatus::InProgress,
-        (Command::End, Some(EndReason::Agreement)) => CaseStatus::Successful,
-        (Command::End, Some(_)) => CaseStatus::Unsuccessful,
+        (Command::End | Command::CorrectResult, Some(EndReason::Agreement)) => CaseStatus::Successful,
+        (Command::End | Command::CorrectResult, Some(_)) => CaseStatus::Unsuccessful,
         (Command::MarkOutOfScope, _) => CaseStatus::OutOfScope,
         _ => status,
     }
@@ -134,8 +141,8 @@ mod tests {
                         InProgress,
                         Assign | FlagConflict | RecordDeadlineException | RecordEscalation | EndAssignment | RecordSession | End | Transfer
                     )
-                    | (Successful, RecordWrittenAgreement | RecordFollowUp)
-                    | (Unsuccessful, RecordReferral)
+                    | (Successful, RecordWrittenAgreement | RecordFollowUp | CorrectResult)
+                    | (Unsuccessful, RecordReferral | CorrectResult)
             )
         };
         for status in STATES {
@@ -154,21 +161,30 @@ mod tests {
         assert_eq!(next_status(InProgress, Command::End, Some(EndReason::MediatorEnded)), Unsuccessful);
         assert_eq!(next_status(Received, Command::MarkOutOfScope, None), OutOfScope);
         assert_eq!(next_status(InProgress, Command::RecordSession, None), InProgress);
+        assert_eq!(next_status(Successful, Command::CorrectResult, Some(EndReason::MediatorEnded)), Unsuccessful);
+        assert_eq!(next_status(Unsuccessful, Command::CorrectResult, Some(EndReason::Agreement)), Successful);
+        assert_eq!(next_status(Unsuccessful, Command::CorrectResult, Some(EndReason::PartyWithdrew)), Unsuccessful);
     }
 
-    /// No sequence of allowed commands leaves a concluded case, or reaches a conclusion without
-    /// passing through `in_progress` (except out of scope).
+    /// No allowed command leaves a concluded case: only a correction moves a result, to the other
+    /// result, and an out-of-scope case never moves.
     #[test]
     fn concluded_cases_stay_concluded() {
         for status in STATES.into_iter().filter(|s| is_concluded(*s)) {
             for command in Command::ALL {
                 if allowed(status, command) {
-                    for reason in [None, Some(EndReason::Agreement), Some(EndReason::PartyWithdrew)] {
-                        assert_eq!(next_status(status, command, reason), status, "{status:?} {command:?}");
+                    for reason in [Some(EndReason::Agreement), Some(EndReason::PartyWithdrew)] {
+                        let next = next_status(status, command, reason);
+                        if command == Command::CorrectResult {
+                            assert!(matches!(next, Successful | Unsuccessful), "{status:?} {command:?}");
+                        } else {
+                            assert_eq!(next, status, "{status:?} {command:?}");
+                        }
                     }
                 }
             }
         }
+        assert!(!allowed(OutOfScope, Command::CorrectResult));
     }
 
     #[test]

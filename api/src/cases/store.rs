@@ -201,6 +201,7 @@ pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, 
             .map(|reason| OutOfScopeDto {
                 reason: if show { reason } else { String::new() },
                 referred_to: case.out_of_scope_referred_to.clone(),
+                decided_on: case.ended_on,
             }),
         end: match (stored_opt(case.end_reason.as_deref(), EndReason::parse, "cases.end_reason")?, case.ended_on) {
             (Some(reason), Some(ended_on)) => {
@@ -967,6 +968,16 @@ pub fn end_assignment(
     let case = begin(conn, actor, id, if_match, Command::EndAssignment)?;
     let ended_on = input.ended_on.unwrap_or_else(today);
     not_future("ended_on", ended_on)?;
+    not_before("ended_on", ended_on, case.received_on)?;
+    let assigned_on: Option<NaiveDate> = case_assignments::table
+        .filter(case_assignments::id.eq(assignment_id))
+        .filter(case_assignments::case_id.eq(id))
+        .select(case_assignments::assigned_on)
+        .first(conn)
+        .optional()?;
+    if let Some(assigned_on) = assigned_on {
+        not_before("ended_on", ended_on, assigned_on)?;
+    }
     let n = diesel::update(
         case_assignments::table
             .filter(case_assignments::id.eq(assignment_id))
@@ -990,6 +1001,20 @@ pub fn flag_conflict(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Optio
     let case = begin(conn, actor, id, if_match, Command::FlagConflict)?;
     let mediator_id = input.mediator_id.to_string();
     crate::mediators::store::find(conn, actor, &mediator_id).map_err(|_| ApiError::invalid_field("mediator_id", "not_found"))?;
+    // A recusal written down later (from the paper book) ends the assignment on its own day.
+    let recused_on = input.recused_on.unwrap_or_else(today);
+    not_future("recused_on", recused_on)?;
+    not_before("recused_on", recused_on, case.received_on)?;
+    let held: Option<NaiveDate> = case_assignments::table
+        .filter(case_assignments::case_id.eq(id))
+        .filter(case_assignments::mediator_id.eq(&mediator_id))
+        .filter(case_assignments::ended_on.is_null())
+        .select(case_assignments::assigned_on)
+        .first(conn)
+        .optional()?;
+    if let Some(assigned_on) = held {
+        not_before("recused_on", recused_on, assigned_on)?;
+    }
     let exists = case_conflicts::table.find((id, &mediator_id)).count().get_result::<i64>(conn)? > 0;
     if !exists {
         diesel::insert_into(case_conflicts::table)
@@ -1003,10 +1028,11 @@ pub fn flag_conflict(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Optio
             .filter(case_assignments::mediator_id.eq(&mediator_id))
             .filter(case_assignments::ended_on.is_null()),
     )
-    .set((case_assignments::ended_on.eq(today()), case_assignments::end_reason.eq(AssignmentEnd::Recusal.as_str())))
+    .set((case_assignments::ended_on.eq(recused_on), case_assignments::end_reason.eq(AssignmentEnd::Recusal.as_str())))
     .execute(conn)?;
     let next = case.clone();
-    finish(conn, actor, &case, next, "flag_conflict", Some(json!({"mediator_id": mediator_id})))
+    let extra = json!({"mediator_id": mediator_id, "recused_on": held.map(|_| recused_on)});
+    finish(conn, actor, &case, next, "flag_conflict", Some(extra))
 }
 
 pub fn record_session(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, input: RecordSession) -> Result<Case, ApiError> {
@@ -1099,6 +1125,97 @@ pub fn end(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, in
     finish(conn, actor, &case, next, "end", None)
 }
 
+/// A commune officer corrects a recorded result: successful ↔ unsuccessful, or the details of the
+/// same result. The statistics follow in the same transaction (through `finish`); the audit row
+/// (`correct_result`) keeps the facts before and after and names the narrative fields changed.
+pub fn correct_result(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, input: CorrectResult) -> Result<Case, ApiError> {
+    let case = begin(conn, actor, id, Some(version), Command::CorrectResult)?;
+    // The policy lets only officers call this; kept here too, as for the corrections by `update`.
+    if actor.role != Role::Officer {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "correction_requires_officer"));
+    }
+    let was = status_of(&case)?;
+    let status = rules::next_status(was, Command::CorrectResult, Some(input.end_reason));
+    let ended_on = input.ended_on.or(case.ended_on).unwrap_or_else(today);
+    not_future("ended_on", ended_on)?;
+    not_before("ended_on", ended_on, case.received_on)?;
+    let parties = parties_of(conn, id)?;
+    let mut next = case.clone();
+    let mut changed_fields: Vec<String> = Vec::new();
+    if status == CaseStatus::Successful {
+        if input.referral.is_some() {
+            return Err(ApiError::invalid_field("referral", "invalid_value"));
+        }
+        if !input.demands.is_empty() {
+            return Err(ApiError::invalid_field("demands", "invalid_value"));
+        }
+        match input.agreement_text {
+            Some(text) => next.agreement_text = Some(text),
+            None if was == CaseStatus::Successful => {}
+            None => {
+                return Err(ApiError::invalid_field("agreement_text", "required")
+                    .with_detail("Ghi thỏa thuận của các bên (cột 6 của sổ)", "Record the parties' agreement (log book column 6)"))
+            }
+        }
+        // Column 6 of a successful case holds the agreement: the demands and the referral of the
+        // unsuccessful result it replaces no longer stand.
+        for p in parties.iter().filter(|p| p.demand.is_some()) {
+            diesel::update(case_parties::table.find(&p.id)).set(case_parties::demand.eq(None::<String>)).execute(conn)?;
+            changed_fields.push(format!("parties[{}].demand", p.position));
+        }
+        next.referral_body = None;
+        next.referral_date = None;
+    } else {
+        if input.agreement_text.is_some() {
+            return Err(ApiError::invalid_field("agreement_text", "invalid_value"));
+        }
+        if was == CaseStatus::Successful {
+            // A written agreement or a follow-up records that an agreement was carried out:
+            // they are not thrown away by a correction of the result.
+            let follow_ups = case_follow_ups::table.filter(case_follow_ups::case_id.eq(id)).count().get_result::<i64>(conn)?;
+            if case.written_agreement_date.is_some() || follow_ups > 0 {
+                return Err(ApiError::conflict("result_has_agreement_records").with_detail(
+                    "Vụ việc đã có văn bản hòa giải thành hoặc theo dõi thực hiện thỏa thuận: không thể đính chính thành hòa giải không thành",
+                    "The case has a written agreement or follow-ups of its agreement: it cannot be corrected to unsuccessful",
+                ));
+            }
+            if input.demands.is_empty() {
+                return Err(ApiError::invalid_field("demands", "required")
+                    .with_detail("Ghi yêu cầu của mỗi bên (cột 6 của sổ)", "Record each party's demands (log book column 6)"));
+            }
+            next.agreement_text = None;
+        }
+        for (i, d) in input.demands.iter().enumerate() {
+            let party_id = d.party_id.to_string();
+            let Some(party) = parties.iter().find(|p| p.id == party_id) else {
+                return Err(ApiError::invalid_field(format!("demands[{i}].party_id"), "not_found"));
+            };
+            if party.demand.as_deref() != Some(d.demand.as_str()) {
+                diesel::update(case_parties::table.find(&party_id)).set(case_parties::demand.eq(&d.demand)).execute(conn)?;
+                changed_fields.push(format!("parties[{}].demand", party.position));
+            }
+        }
+        if let Some(r) = input.referral {
+            not_before("referral.date", r.date, ended_on)?;
+            not_future("referral.date", r.date)?;
+            next.referral_body = Some(r.body);
+            next.referral_date = Some(r.date);
+        }
+    }
+    next.status = status.as_str().into();
+    next.end_reason = Some(input.end_reason.as_str().into());
+    next.ended_on = Some(ended_on);
+    next.ended_year = Some(ended_on.year());
+    next.ended_month = Some(ended_on.month() as i32);
+    changed_fields.extend(narrative_changes(&case, &next));
+    if case.referral_body != next.referral_body {
+        changed_fields.push("referral".into());
+    }
+    // The audit keeps no personal data or narrative: for those it names the fields that changed.
+    let extra = json!({ "changed_fields": changed_fields });
+    finish(conn, actor, &case, next, "correct_result", Some(extra))
+}
+
 pub fn mark_out_of_scope(
     conn: &mut DbConn,
     actor: &Actor,
@@ -1107,11 +1224,14 @@ pub fn mark_out_of_scope(
     input: MarkOutOfScope,
 ) -> Result<Case, ApiError> {
     let case = begin(conn, actor, id, if_match, Command::MarkOutOfScope)?;
+    // A finding copied from the paper book keeps its own day: the statistics count it there.
+    let day = input.decided_on.unwrap_or_else(today);
+    not_future("decided_on", day)?;
+    not_before("decided_on", day, case.received_on)?;
     let mut next = case.clone();
-    next.status = CaseStatus::OutOfScope.as_str().into();
+    next.status = rules::next_status(status_of(&case)?, Command::MarkOutOfScope, None).as_str().into();
     next.out_of_scope_reason = Some(input.reason);
     next.out_of_scope_referred_to = input.referred_to;
-    let day = today();
     next.ended_on = Some(day);
     next.ended_year = Some(day.year());
     next.ended_month = Some(day.month() as i32);

@@ -268,7 +268,12 @@ pub fn seed_cases(conn: &mut DbConn, actor: &Actor, old_teams: &[DemoTeam], new_
                 actor,
                 &id,
                 None,
-                MarkOutOfScope { reason: "Có dấu hiệu tội phạm hình sự".into(), referred_to: Some("Công an xã".into()) },
+                MarkOutOfScope {
+                    reason: "Có dấu hiệu tội phạm hình sự".into(),
+                    referred_to: Some("Công an xã".into()),
+                    // Found out of scope at intake, as the paper book would show, not on seeding day.
+                    decided_on: Some(received_on + Duration::days(2).min(day(0) - received_on)),
+                },
             )?;
             continue;
         }

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::cases::dto::Implementation;
+
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct LogBook {
     pub year: i32,
@@ -14,13 +16,29 @@ pub struct LogBook {
     pub rows: Vec<LogBookRow>,
     /// Part II: the team leader's summary.
     pub summary: LogBookSummary,
+    /// Part II: the team leader's follow-ups (theo dõi) of the agreements of the book's cases, by
+    /// line, then date.
+    pub follow_ups: Vec<LogBookFollowUp>,
+}
+
+/// One follow-up of how an agreement is carried out.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct LogBookFollowUp {
+    /// The case's line in Part I (STT).
+    pub number: i32,
+    pub case_id: String,
+    pub checked_on: NaiveDate,
+    pub status: Implementation,
+    pub notes: String,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct LogBookCover {
-    /// "Tỉnh Hải Dương"
+    /// "Tỉnh Hải Dương". The cover's units are those in force on the day the volume was opened
+    /// (the first date written in it; 1 January while it is empty), each followed to the unit that
+    /// took its place if it had ended by then.
     pub province: Option<String>,
-    /// Only on volumes before 2025: there are no districts after the 2025 reform.
+    /// Only when the team's chain had a district in force that day: none after the 2025 reform.
     pub district: Option<String>,
     pub commune: Option<String>,
     /// "Thôn Hội Yên"
@@ -82,10 +100,13 @@ pub struct LogBookSummaryLine {
     pub category: String,
     /// The Vietnamese label of the category ("Đất đai"); "Tổng cộng" on the total line.
     pub label: String,
+    /// The cases for mediation: `successful` + `unsuccessful` + `in_progress`.
     pub received: i64,
     pub successful: i64,
     pub unsuccessful: i64,
+    /// Without a result on 31 December.
     pub in_progress: i64,
+    /// Found out of scope by 31 December: never among the received.
     pub out_of_scope: i64,
 }
 

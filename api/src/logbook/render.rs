@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Workbook, Worksheet, XlsxError};
 
-use super::dto::{LogBook, LogBookCover, LogBookParty, LogBookRow, LogBookSummaryLine};
+use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookParty, LogBookRow, LogBookSummaryLine};
+use crate::codes::CodeEnum;
 use crate::print::esc;
 use crate::text::fold;
 
@@ -21,9 +22,13 @@ const NATION: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 const BOOK_TITLE: &str = "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ";
 const PART_ONE: &str = "PHẦN I";
-const PART_ONE_TITLE: &str = "CÁC VỤ, VIỆC HÒA GIẢI";
+/// The form's titles of the two parts.
+const PART_ONE_TITLE: &str = "GHI CHÉP CỦA HÒA GIẢI VIÊN";
 const PART_TWO: &str = "PHẦN II";
-const PART_TWO_TITLE: &str = "TỔNG HỢP KẾT QUẢ HÒA GIẢI";
+const PART_TWO_TITLE: &str = "THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI";
+/// Part II's two sections: the summary, then the follow-ups of the agreements.
+const SUMMARY_TITLE: &str = "Tổng hợp kết quả hòa giải theo phạm vi hòa giải";
+const FOLLOW_UPS_TITLE: &str = "Theo dõi việc thực hiện thỏa thuận hòa giải thành";
 const LEADER: &str = "TỔ TRƯỞNG TỔ HÒA GIẢI";
 const SIGN_HINT: &str = "(Ký, ghi rõ họ tên)";
 const SIGN_DATE: &str = "Ngày ...... tháng ...... năm ......";
@@ -53,6 +58,10 @@ const MARK: &str = "x";
 const INVITED: &str = "Người được mời tham gia hòa giải:";
 const RELATED: &str = "người có quyền lợi, nghĩa vụ liên quan";
 const NO_CASES: &str = "Không có vụ, việc nào.";
+
+/// The columns of Part II's follow-ups.
+const FOLLOW_UP_COLUMNS: [&str; 4] = ["STT vụ, việc (Phần I)", "Ngày theo dõi", "Kết quả thực hiện thỏa thuận", "Ghi chú"];
+const NO_FOLLOW_UPS: &str = "Chưa ghi lần theo dõi nào.";
 
 /// The columns of Part II (after STT, which the CSV leaves out).
 const SUMMARY_COLUMNS: [&str; 6] = [
@@ -163,6 +172,11 @@ fn summary_counts(line: &LogBookSummaryLine) -> [i64; 5] {
     [line.received, line.successful, line.unsuccessful, line.in_progress, line.out_of_scope]
 }
 
+/// A follow-up as its four printed cells.
+fn follow_up_cells(f: &LogBookFollowUp) -> [String; 4] {
+    [f.number.to_string(), date(f.checked_on), f.status.labels().0.to_string(), f.notes.clone()]
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML.
 
@@ -201,6 +215,9 @@ tr.total td { font-weight: bold; }
 col.c1 { width: 4%; } col.c2 { width: 7.5%; } col.c3 { width: 12.5%; } col.c4 { width: 16%; } col.c5 { width: 16%; }
 col.c6 { width: 16%; } col.c7 { width: 5%; } col.c8 { width: 5%; } col.c9 { width: 8%; } col.c10 { width: 10%; }
 col.s1 { width: 5%; } col.s2 { width: 30%; } col.s3, col.s4, col.s5, col.s6, col.s7 { width: 13%; }
+col.f1 { width: 12%; } col.f2 { width: 12%; } col.f3 { width: 26%; } col.f4 { width: 50%; }
+h3 { font-size: 12pt; font-weight: bold; margin: 5mm 0 2mm 0; }
+.year { text-align: center; font-style: italic; margin: 0 0 4mm 0; }
 .signature { width: 95mm; margin: 8mm 0 0 auto; text-align: center; break-inside: avoid; page-break-inside: avoid; }
 .signature .date { font-style: italic; }
 .signature .who { font-weight: bold; }
@@ -255,7 +272,7 @@ fn html_cover(out: &mut String, book: &LogBook) {
 
 fn html_part_one(out: &mut String, book: &LogBook) {
     *out += "<section class=\"part part-one\">\n";
-    *out += &format!("<h2>{PART_ONE}</h2>\n<p class=\"subtitle\">{PART_ONE_TITLE} NĂM {}</p>\n", book.year);
+    *out += &format!("<h2>{PART_ONE}</h2>\n<p class=\"subtitle\">{PART_ONE_TITLE}</p>\n<p class=\"year\">Năm {}</p>\n", book.year);
     *out += "<table class=\"cases\">\n<colgroup>";
     for i in 1..=10 {
         *out += &format!("<col class=\"c{i}\">");
@@ -304,7 +321,8 @@ fn html_part_one(out: &mut String, book: &LogBook) {
 
 fn html_part_two(out: &mut String, book: &LogBook) {
     *out += "<section class=\"part part-two\">\n";
-    *out += &format!("<h2>{PART_TWO}</h2>\n<p class=\"subtitle\">{PART_TWO_TITLE} NĂM {}</p>\n", book.year);
+    *out += &format!("<h2>{PART_TWO}</h2>\n<p class=\"subtitle\">{PART_TWO_TITLE}</p>\n<p class=\"year\">Năm {}</p>\n", book.year);
+    *out += &format!("<h3>1. {SUMMARY_TITLE}</h3>\n");
     *out += "<table class=\"summary\">\n<colgroup>";
     for i in 1..=7 {
         *out += &format!("<col class=\"s{i}\">");
@@ -325,6 +343,27 @@ fn html_part_two(out: &mut String, book: &LogBook) {
         *out += &line_html(&(i + 1).to_string(), line, "");
     }
     *out += &line_html("", &book.summary.total, " class=\"total\"");
+    *out += "</tbody>\n</table>\n";
+    *out += &format!("<h3>2. {FOLLOW_UPS_TITLE}</h3>\n<table class=\"follow-ups\">\n<colgroup>");
+    for i in 1..=4 {
+        *out += &format!("<col class=\"f{i}\">");
+    }
+    *out += "</colgroup>\n<thead>\n<tr>";
+    for title in FOLLOW_UP_COLUMNS {
+        *out += &format!("<th>{title}</th>");
+    }
+    *out += "</tr>\n</thead>\n<tbody>\n";
+    if book.follow_ups.is_empty() {
+        *out += &format!("<tr><td class=\"empty\" colspan=\"4\">{NO_FOLLOW_UPS}</td></tr>\n");
+    }
+    for f in &book.follow_ups {
+        let [number, checked_on, status, notes] = follow_up_cells(f);
+        *out += &format!(
+            "<tr><td class=\"n\">{number}</td><td class=\"n\">{checked_on}</td><td>{}</td><td class=\"t\">{}</td></tr>\n",
+            esc(&status),
+            esc(&notes)
+        );
+    }
     *out += "</tbody>\n</table>\n";
     *out += &format!(
         "<div class=\"signature\">\n<p class=\"date\">{SIGN_DATE}</p>\n<p class=\"who\">{LEADER}</p>\n<p class=\"hint\">{SIGN_HINT}</p>\n\
@@ -347,12 +386,15 @@ fn csv_cell(s: &str) -> String {
 }
 
 /// The log book as CSV, UTF-8 with a byte order mark: Part I (a header of the ten columns, one
-/// line per case), a blank line, then Part II (the summary by category and the total).
+/// line per case), a blank line, Part II's summary (by category and the total), a blank line, then
+/// Part II's follow-ups.
 pub fn csv(book: &LogBook) -> Vec<u8> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     out = csv_part_one(out, book);
     out.extend_from_slice(b"\r\n");
-    csv_part_two(out, book)
+    out = csv_part_two(out, book);
+    out.extend_from_slice(b"\r\n");
+    csv_follow_ups(out, book)
 }
 
 fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
@@ -393,6 +435,15 @@ fn csv_part_two(out: Vec<u8>, book: &LogBook) -> Vec<u8> {
         let mut record = vec![csv_cell(&line.label)];
         record.extend(summary_counts(line).iter().map(i64::to_string));
         let _ = w.write_record(&record);
+    }
+    csv_finish(w)
+}
+
+fn csv_follow_ups(out: Vec<u8>, book: &LogBook) -> Vec<u8> {
+    let mut w = csv_writer(out);
+    let _ = w.write_record(FOLLOW_UP_COLUMNS);
+    for f in &book.follow_ups {
+        let _ = w.write_record(follow_up_cells(f).iter().map(|c| csv_cell(c)));
     }
     csv_finish(w)
 }
@@ -513,7 +564,7 @@ fn xlsx_part_one(ws: &mut Worksheet, book: &LogBook, f: &Formats) -> Result<(), 
     for (c, width) in P1_WIDTHS.into_iter().enumerate() {
         ws.set_column_width(c as u16, width)?;
     }
-    ws.merge_range(0, 0, 0, 9, &format!("{PART_ONE}: {PART_ONE_TITLE} NĂM {}", book.year), &f.title)?;
+    ws.merge_range(0, 0, 0, 9, &format!("{PART_ONE}. {PART_ONE_TITLE} (NĂM {})", book.year), &f.title)?;
     ws.set_row_height(0, 24)?;
     for (c, title) in COLUMNS.iter().enumerate() {
         let c = c as u16;
@@ -588,7 +639,7 @@ fn xlsx_part_two(ws: &mut Worksheet, book: &LogBook, f: &Formats) -> Result<(), 
     for (c, width) in [6.0, 40.0, 16.0, 16.0, 16.0, 16.0, 20.0].into_iter().enumerate() {
         ws.set_column_width(c as u16, width)?;
     }
-    ws.merge_range(0, 0, 0, 6, &format!("{PART_TWO}: {PART_TWO_TITLE} NĂM {}", book.year), &f.title)?;
+    ws.merge_range(0, 0, 0, 6, &format!("{PART_TWO}. {PART_TWO_TITLE} (NĂM {})", book.year), &f.title)?;
     ws.set_row_height(0, 24)?;
     ws.write_string_with_format(P2_HEADER, 0, "STT", &f.header)?;
     for (c, title) in SUMMARY_COLUMNS.iter().enumerate() {
@@ -608,6 +659,34 @@ fn xlsx_part_two(ws: &mut Worksheet, book: &LogBook, f: &Formats) -> Result<(), 
         for (c, n) in summary_counts(line).into_iter().enumerate() {
             ws.write_number_with_format(r, c as u16 + 2, n as f64, center)?;
         }
+        r += 1;
+    }
+    // The follow-ups below the summary, in the same columns: line, date, result, notes (merged
+    // over the rest of the width).
+    r += 1;
+    ws.merge_range(r, 0, r, 6, FOLLOW_UPS_TITLE, &f.bold)?;
+    r += 1;
+    for (c, title) in FOLLOW_UP_COLUMNS.iter().enumerate() {
+        if c == 3 {
+            ws.merge_range(r, 3, r, 6, title, &f.header)?;
+        } else {
+            ws.write_string_with_format(r, c as u16, *title, &f.header)?;
+        }
+    }
+    ws.set_row_height(r, 36)?;
+    r += 1;
+    if book.follow_ups.is_empty() {
+        ws.merge_range(r, 0, r, 6, NO_FOLLOW_UPS, &f.center.clone().set_italic())?;
+        r += 1;
+    }
+    for fu in &book.follow_ups {
+        ws.write_number_with_format(r, 0, fu.number, &f.center)?;
+        match excel_date(fu.checked_on) {
+            Some(d) => ws.write_datetime_with_format(r, 1, d, &f.date)?,
+            None => ws.write_string_with_format(r, 1, date(fu.checked_on), &f.center)?,
+        };
+        ws.write_string_with_format(r, 2, fu.status.labels().0, &f.text)?;
+        ws.merge_range(r, 3, r, 6, &cell(&fu.notes), &f.text)?;
         r += 1;
     }
     let sign_row = r + 1;
@@ -705,6 +784,13 @@ mod tests {
                 ],
                 total: line("total", "Tổng cộng", [2, 1, 1, 0, 0]),
             },
+            follow_ups: vec![LogBookFollowUp {
+                number: 1,
+                case_id: "c1".into(),
+                checked_on: d(year, 2, 10),
+                status: crate::cases::dto::Implementation::PartiallyImplemented,
+                notes: "Đã cắm 2/4 mốc <b>".into(),
+            }],
         }
     }
 
@@ -718,7 +804,7 @@ mod tests {
     }
 
     #[test]
-    fn html_cover_has_the_district_only_before_2025() {
+    fn html_cover_has_the_district_only_when_the_volume_has_one() {
         let old = html(&book(2024));
         assert!(old.contains("<p>Huyện Gia Lộc</p>"));
         for text in [
@@ -752,12 +838,21 @@ mod tests {
         }
         assert!(h.contains("<th colspan=\"2\">Kết quả hòa giải</th>"));
         assert!(h.contains("<tr><th>Thành</th><th>Không thành</th></tr>"));
-        assert_eq!(h.matches("<tr><td class=\"n\">").count(), 2 + 2, "two cases and two categories");
+        assert_eq!(h.matches("<tr><td class=\"n\">").count(), 2 + 2 + 1, "two cases, two categories, one follow-up");
         assert!(h.contains("<td class=\"n\">05/01/2024</td>"));
         assert!(h.contains("<td class=\"n\">x</td><td class=\"n\"></td><td class=\"sign\"></td>"));
         assert!(h.contains("<tr class=\"total\"><td class=\"n\"></td><td>Tổng cộng</td><td class=\"n\">2</td>"));
         assert!(h.contains("TỔ TRƯỞNG TỔ HÒA GIẢI") && h.contains("(Ký, ghi rõ họ tên)"));
         assert!(h.contains("Người được mời tham gia hòa giải:"));
+        // The form's titles of the parts, and the leader's follow-ups in Part II.
+        assert!(h.contains("<h2>PHẦN I</h2>\n<p class=\"subtitle\">GHI CHÉP CỦA HÒA GIẢI VIÊN</p>"));
+        assert!(h.contains("<h2>PHẦN II</h2>\n<p class=\"subtitle\">THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI</p>"));
+        assert!(h.contains(
+            "<tr><td class=\"n\">1</td><td class=\"n\">10/02/2024</td><td>Thực hiện một phần</td><td class=\"t\">Đã cắm 2/4 mốc &lt;b&gt;</td></tr>"
+        ));
+        let mut none = book(2024);
+        none.follow_ups.clear();
+        assert!(html(&none).contains(NO_FOLLOW_UPS));
     }
 
     #[test]
@@ -824,9 +919,11 @@ mod tests {
         assert_eq!(records[0].iter().collect::<Vec<_>>(), COLUMNS.to_vec());
         assert_eq!(&records[0][6], "Hòa giải thành");
         assert_eq!(&records[0][7], "Hòa giải không thành");
-        // Header, two cases, then the summary's header, two categories and the total (the
-        // reader skips the blank line).
-        assert_eq!(records.len(), 1 + 2 + 1 + 2 + 1);
+        // Header, two cases, then the summary's header, two categories and the total, then the
+        // follow-ups' header and one follow-up (the reader skips the blank lines).
+        assert_eq!(records.len(), 1 + 2 + 1 + 2 + 1 + 1 + 1);
+        assert_eq!(records[7].iter().collect::<Vec<_>>(), FOLLOW_UP_COLUMNS.to_vec());
+        assert_eq!(records[8].iter().collect::<Vec<_>>(), ["1", "10/02/2024", "Thực hiện một phần", "Đã cắm 2/4 mốc <b>"]);
         let first = &records[1];
         assert_eq!(first.len(), 10);
         assert_eq!(&first[0], "1");
@@ -902,6 +999,10 @@ mod tests {
         assert_eq!(s(&p2, P2_HEADER + 3, 1), "Tổng cộng");
         assert_eq!(p2.get_value((P2_HEADER + 3, 2)), Some(&Data::Float(2.0)));
         assert!((0..20).any(|r| s(&p2, r, 4) == LEADER));
+        let follow_up = (0..20).find(|r| s(&p2, *r, 2) == "Thực hiện một phần").expect("the follow-up in Phần II");
+        assert_eq!(p2.get_value((follow_up, 0)), Some(&Data::Float(1.0)));
+        assert_eq!(s(&p2, follow_up, 3), "Đã cắm 2/4 mốc <b>");
+        assert!((0..20).any(|r| s(&p2, r, 0) == FOLLOW_UPS_TITLE));
     }
 
     #[test]

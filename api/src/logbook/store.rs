@@ -5,14 +5,15 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
-use super::dto::{LogBook, LogBookCover, LogBookParty, LogBookRow, LogBookSummary, LogBookSummaryLine};
+use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookParty, LogBookRow, LogBookSummary, LogBookSummaryLine};
 use crate::auth::Actor;
-use crate::cases::dto::{CaseStatus, Category, Participant};
+use crate::cases::dto::{AssignmentEnd, CaseStatus, Category, Implementation, Participant};
 use crate::cases::model::Case;
-use crate::codes::CodeEnum;
-use crate::db::schema::{case_assignments, case_parties, case_sessions, cases, mediators, units};
+use crate::codes::{stored, CodeEnum};
+use crate::db::schema::{case_assignments, case_follow_ups, case_parties, case_sessions, cases, mediators, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
+use crate::units::model::Unit;
 
 /// A party as the book prints it.
 #[derive(Queryable)]
@@ -26,8 +27,24 @@ struct PartyLine {
     demand: Option<String>,
 }
 
-/// Volumes of years before the 2025 reform name the district on the cover; later ones have none.
-const LAST_YEAR_WITH_DISTRICTS: i32 = 2024;
+/// The cover's units: the team's chain (village, commune, district if any, province) as in force
+/// on `day`, the day the volume was opened. A unit ended by then is named by the unit that took its
+/// place (merge, rename, transfer); with none, a province, commune or village keeps its recorded
+/// name, and a district is left out: a chain has a district on the cover only while it has one.
+fn cover_units(conn: &mut DbConn, team_path: &str, day: NaiveDate) -> Result<Vec<Unit>, ApiError> {
+    let ids: Vec<String> = team_path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let recorded: Vec<Unit> = units::table.filter(units::id.eq_any(&ids)).select(Unit::as_select()).load(conn)?;
+    let mut out = Vec::new();
+    for unit in recorded {
+        let district = unit.level == "district";
+        match crate::units::store::in_force_on(conn, unit.clone(), day)? {
+            Some(u) => out.push(u),
+            None if district => {}
+            None => out.push(unit),
+        }
+    }
+    Ok(out)
+}
 
 /// The book of a team for a year. It holds the parties' personal data, so only the team's leader
 /// and the commune (officers and viewers scoped to it) may have it — not each mediator, who sees
@@ -40,11 +57,6 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
         ));
     }
     let team = crate::teams::store::find(conn, actor, team_id)?;
-    // The cover: the team's village and the units above it, as recorded.
-    let ancestor_ids: Vec<String> = team.unit_path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
-    let places: Vec<(String, String, String)> =
-        units::table.filter(units::id.eq_any(&ancestor_ids)).select((units::id, units::level, units::name)).load(conn)?;
-    let name_at = |level: &str| places.iter().find(|(_, l, _)| l == level).map(|(_, _, n)| n.clone());
 
     let rows: Vec<Case> = cases::table
         .filter(cases::team_id.eq(&team.id))
@@ -70,10 +82,12 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
     {
         parties.entry(line.case_id.clone()).or_default().push(line);
     }
+    // Column 3 names those who mediated: a mediator who recused themselves did not.
     let mut mediator_names: HashMap<String, Vec<String>> = HashMap::new();
     for (case_id, name) in case_assignments::table
         .inner_join(mediators::table)
         .filter(case_assignments::case_id.eq_any(&ids))
+        .filter(case_assignments::end_reason.is_null().or(case_assignments::end_reason.ne(AssignmentEnd::Recusal.as_str())))
         .order((case_assignments::case_id.asc(), case_assignments::assigned_on.asc()))
         .select((case_assignments::case_id, mediators::full_name))
         .load::<(String, String)>(conn)?
@@ -110,16 +124,22 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
     for case in &rows {
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received);
         // Part II sums up the year as it closed: a case that ended after 31 December was still
-        // in progress then (its row, like the paper book, shows the result once known).
+        // in progress then (its row, like the paper book, shows the result once known). As in the
+        // statistics, an out-of-scope case is never received: it counts apart, in the year it was
+        // found so, and received = successful + unsuccessful + in progress.
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(case.received_on);
-        let status_at_year_end = if case.ended_on.is_some_and(|d| d > year_end) { CaseStatus::InProgress } else { status };
+        let ended_later = case.ended_on.is_some_and(|d| d > year_end);
         if let Some(line) = summary.iter_mut().find(|l| l.category == case.category) {
-            line.received += 1;
-            match status_at_year_end {
+            match status {
+                CaseStatus::OutOfScope if ended_later => {}
+                CaseStatus::OutOfScope => line.out_of_scope += 1,
+                _ if ended_later => line.in_progress += 1,
                 CaseStatus::Successful => line.successful += 1,
                 CaseStatus::Unsuccessful => line.unsuccessful += 1,
-                CaseStatus::OutOfScope => line.out_of_scope += 1,
                 CaseStatus::Received | CaseStatus::InProgress => line.in_progress += 1,
+            }
+            if status != CaseStatus::OutOfScope {
+                line.received += 1;
             }
         }
         let case_parties = parties.remove(&case.id).unwrap_or_default();
@@ -158,13 +178,37 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
         total.in_progress += l.in_progress;
         total.out_of_scope += l.out_of_scope;
     }
+    // Part II, "theo dõi": the leader's follow-ups of the agreements, by line of Part I.
+    let lines: HashMap<&str, i32> = rows.iter().map(|c| (c.id.as_str(), c.logbook_line)).collect();
+    let mut follow_ups = Vec::new();
+    for (case_id, checked_on, status, notes) in case_follow_ups::table
+        .filter(case_follow_ups::case_id.eq_any(&ids))
+        .order((case_follow_ups::checked_on.asc(), case_follow_ups::id.asc()))
+        .select((case_follow_ups::case_id, case_follow_ups::checked_on, case_follow_ups::status, case_follow_ups::notes))
+        .load::<(String, NaiveDate, String, Option<String>)>(conn)?
+    {
+        follow_ups.push(LogBookFollowUp {
+            number: lines.get(case_id.as_str()).copied().unwrap_or_default(),
+            status: stored(Implementation::parse(&status), "case_follow_ups.status", &status)?,
+            case_id,
+            checked_on,
+            notes: notes.unwrap_or_default(),
+        });
+    }
+    follow_ups.sort_by_key(|f| (f.number, f.checked_on));
+
     let opened_on = rows.iter().map(|c| c.received_on).min();
     let closed_on = (year < today().year()).then(|| NaiveDate::from_ymd_opt(year, 12, 31)).flatten();
+    // The units on the cover are those in force when the volume was opened (1 January while it
+    // holds nothing yet), not those of the book's calendar year.
+    let cover_day = opened_on.or_else(|| NaiveDate::from_ymd_opt(year, 1, 1)).unwrap_or_else(today);
+    let places = cover_units(conn, &team.unit_path, cover_day)?;
+    let name_at = |level: &str| places.iter().find(|u| u.level == level).map(|u| u.name.clone());
     Ok(LogBook {
         year,
         cover: LogBookCover {
             province: name_at("province"),
-            district: if year <= LAST_YEAR_WITH_DISTRICTS { name_at("district") } else { None },
+            district: name_at("district"),
             commune: name_at("commune"),
             village: name_at("village").unwrap_or_default(),
             team: team.name.clone(),
@@ -174,6 +218,7 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
         },
         rows: book_rows,
         summary: LogBookSummary { by_category: summary, total },
+        follow_ups,
     })
 }
 

@@ -1,5 +1,8 @@
 //! The counters behind the statistics. A case contributes `received` on the day it was received
-//! and, once concluded, its result on the day it ended — by category and by basis. Every case
+//! and, once it has a result, that result on the day it ended — by category and by basis. An
+//! out-of-scope case contributes only `out_of_scope`, on the day it was found so: it was never a
+//! case for mediation, so it is never received, and received = successful + unsuccessful + in
+//! progress holds in every period (docs/statistics.md). Every case
 //! write applies the difference between the case before and after, in the same transaction: to
 //! the daily counters of the team's village, and to the monthly rollups of the village and every
 //! unit above it.
@@ -41,14 +44,16 @@ pub fn contributions(c: &Case) -> Vec<Contribution> {
             });
         }
     };
-    add(c.received_on, "received");
-    let concluded = match c.status.as_str() {
+    let result = match c.status.as_str() {
         "successful" => Some("successful"),
         "unsuccessful" => Some("unsuccessful"),
         "out_of_scope" => Some("out_of_scope"),
         _ => None,
     };
-    if let (Some(metric), Some(day)) = (concluded, c.ended_on) {
+    if result != Some("out_of_scope") {
+        add(c.received_on, "received");
+    }
+    if let (Some(metric), Some(day)) = (result, c.ended_on) {
         add(day, metric);
     }
     out

@@ -53,7 +53,9 @@ impl ReportKind {
     }
 }
 
-/// The officer's estimates for the days after the cut-off, marked as such in the report.
+/// The officer's estimates for the days after the cut-off, marked as such in the report. As in
+/// the actual figures, `new` counts cases for mediation only: out-of-scope cases are estimated
+/// apart, in `out_of_scope`.
 #[derive(Deserialize, Serialize, ToSchema, Validate, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReportEstimates {
@@ -82,17 +84,23 @@ pub struct SubmitReport {
     pub notes: Option<String>,
 }
 
-/// One line of the report as on the paper form.
+/// One line of the report as on the paper form: a count, or one of the two success rates.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct ReportLine {
     pub code: &'static str,
     /// The indicator in Vietnamese.
     pub label: &'static str,
-    /// Actual, from 1 January to the cut-off.
-    pub actual: i64,
-    /// Estimated for the rest of the period; absent where nothing is estimated.
-    pub estimated: Option<i64>,
-    pub total: i64,
+    /// `count` (a whole number), or `rate` (a fraction from 0 to 1, four places).
+    pub unit: &'static str,
+    /// Actual, from 1 January to the cut-off. A rate is `null` when its denominator is 0.
+    #[schema(value_type = Option<f64>)]
+    pub actual: Option<serde_json::Number>,
+    /// Estimated for the rest of the period; absent where nothing is estimated (always for a rate).
+    #[schema(value_type = Option<f64>)]
+    pub estimated: Option<serde_json::Number>,
+    /// Actual plus estimated; for a rate, the rate of the total counts.
+    #[schema(value_type = Option<f64>)]
+    pub total: Option<serde_json::Number>,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -143,20 +151,40 @@ pub struct Report {
     pub superseded_by: Option<String>,
 }
 
-/// The paper form's lines: actual, estimated, total.
+/// A rate as a report line's number.
+fn rate_number(r: Option<f64>) -> Option<serde_json::Number> {
+    r.and_then(serde_json::Number::from_f64)
+}
+
+/// The paper form's lines: actual, estimated, total. Received = successful + unsuccessful + in
+/// progress holds in each column, out of scope beside them; then the two success rates, of the
+/// actual figures and of the totals (docs/statistics.md).
 pub fn lines(actual: &Figures, est: Option<&ReportEstimates>) -> Vec<ReportLine> {
+    use super::figures::rate;
     let e = est.cloned().unwrap_or_default();
     let has = est.is_some();
     let c = &actual.cases;
     let line = |code, label, actual: i64, estimated: Option<i64>| ReportLine {
         code,
         label,
-        actual,
-        estimated,
-        total: actual + estimated.unwrap_or(0),
+        unit: "count",
+        actual: Some(actual.into()),
+        estimated: estimated.map(Into::into),
+        total: Some((actual + estimated.unwrap_or(0)).into()),
+    };
+    let rate_line = |code, label, (num, den): (i64, i64), (total_num, total_den): (i64, i64)| ReportLine {
+        code,
+        label,
+        unit: "rate",
+        actual: rate_number(rate(num, den)),
+        estimated: None,
+        total: rate_number(rate(total_num, total_den)),
     };
     let received_est = has.then_some(e.new);
-    let in_progress_est = has.then(|| e.new - e.successful - e.unsuccessful - e.out_of_scope);
+    let in_progress_est = has.then(|| e.new - e.successful - e.unsuccessful);
+    let successful_total = c.successful + e.successful;
+    let concluded_total = successful_total + c.unsuccessful + e.unsuccessful;
+    let received_total = c.received + e.new;
     vec![
         line("teams", "Số tổ hòa giải", actual.teams, None),
         line("mediators", "Số hòa giải viên", actual.mediators.total, None),
@@ -175,6 +203,18 @@ pub fn lines(actual: &Figures, est: Option<&ReportEstimates>) -> Vec<ReportLine>
         line("unsuccessful", "Số vụ, việc hòa giải không thành", c.unsuccessful, has.then_some(e.unsuccessful)),
         line("in_progress", "Số vụ, việc đang hòa giải", c.in_progress_at_end, in_progress_est),
         line("out_of_scope", "Số vụ, việc không thuộc phạm vi hòa giải", c.out_of_scope, has.then_some(e.out_of_scope)),
+        rate_line(
+            "success_rate_of_concluded",
+            "Tỷ lệ hòa giải thành (trên số vụ, việc đã có kết quả hòa giải)",
+            (c.successful, c.successful + c.unsuccessful),
+            (successful_total, concluded_total),
+        ),
+        rate_line(
+            "success_rate_of_received",
+            "Tỷ lệ hòa giải thành (trên tổng số vụ, việc tiếp nhận)",
+            (c.successful, c.received),
+            (successful_total, received_total),
+        ),
     ]
 }
 
@@ -299,15 +339,9 @@ pub fn csv(r: &ReportDto) -> Result<Vec<u8>, ApiError> {
     let fail = |_| ApiError::internal();
     let cutoff = r.cutoff_date.format("%d/%m/%Y").to_string();
     out.write_record(["Mã", "Chỉ tiêu", &format!("Thực tế (đến {cutoff})"), "Ước tính", "Tổng số"]).map_err(fail)?;
+    let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
     for l in &r.lines {
-        out.write_record([
-            l.code.to_string(),
-            l.label.to_string(),
-            l.actual.to_string(),
-            l.estimated.map(|e| e.to_string()).unwrap_or_default(),
-            l.total.to_string(),
-        ])
-        .map_err(fail)?;
+        out.write_record([l.code.to_string(), l.label.to_string(), text(&l.actual), text(&l.estimated), text(&l.total)]).map_err(fail)?;
     }
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
@@ -325,6 +359,7 @@ pub fn xlsx(r: &ReportDto, unit_name: &str) -> Result<Vec<u8>, ApiError> {
     let sheet = book.add_worksheet();
     let bold = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap();
     let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let percent = cell.clone().set_num_format("0.00%");
     let title = match r.kind {
         ReportKind::SixMonth => format!("BÁO CÁO KẾT QUẢ HÒA GIẢI Ở CƠ SỞ 6 THÁNG NĂM {}", r.year),
         ReportKind::Annual => format!("BÁO CÁO KẾT QUẢ HÒA GIẢI Ở CƠ SỞ NĂM {}", r.year),
@@ -346,12 +381,13 @@ pub fn xlsx(r: &ReportDto, unit_name: &str) -> Result<Vec<u8>, ApiError> {
         let row = 4 + i as u32;
         sheet.write_number_with_format(row, 0, (i + 1) as f64, &cell).map_err(fail)?;
         sheet.write_string_with_format(row, 1, l.label, &cell).map_err(fail)?;
-        sheet.write_number_with_format(row, 2, l.actual as f64, &cell).map_err(fail)?;
-        match l.estimated {
-            Some(e) => sheet.write_number_with_format(row, 3, e as f64, &cell).map_err(fail)?,
-            None => sheet.write_string_with_format(row, 3, "", &cell).map_err(fail)?,
-        };
-        sheet.write_number_with_format(row, 4, l.total as f64, &cell).map_err(fail)?;
+        let format = if l.unit == "rate" { &percent } else { &cell };
+        for (col, value) in [(2, &l.actual), (3, &l.estimated), (4, &l.total)] {
+            match value.as_ref().and_then(serde_json::Number::as_f64) {
+                Some(v) => sheet.write_number_with_format(row, col, v, format).map_err(fail)?,
+                None => sheet.write_string_with_format(row, col, "", &cell).map_err(fail)?,
+            };
+        }
     }
     sheet.set_column_width(1, 60).map_err(fail)?;
     for c in [2u16, 3, 4] {
@@ -379,18 +415,33 @@ mod tests {
                 successful: 6,
                 unsuccessful: 1,
                 out_of_scope: 1,
-                in_progress_at_end: 2,
+                in_progress_at_end: 3,
                 ..Default::default()
             },
         };
-        let est = ReportEstimates { new: 3, successful: 2, unsuccessful: 0, out_of_scope: 0 };
+        // Received 10 = 6 successful + 1 unsuccessful + 3 in progress; 1 out of scope apart.
+        let est = ReportEstimates { new: 3, successful: 2, unsuccessful: 0, out_of_scope: 1 };
         let l = lines(&actual, Some(&est));
         let get = |code: &str| l.iter().find(|x| x.code == code).unwrap().clone();
-        assert_eq!(get("received").total, 13);
-        assert_eq!(get("successful").total, 8);
-        assert_eq!(get("in_progress").total, 3);
+        let n = |v: Option<serde_json::Number>| v.and_then(|n| n.as_f64()).unwrap();
+        assert_eq!(n(get("received").total), 13.0);
+        assert_eq!(n(get("successful").total), 8.0);
+        // 3 + (3 − 2 − 0): the estimated out-of-scope case is not in progress.
+        assert_eq!(n(get("in_progress").total), 4.0);
+        assert_eq!(n(get("out_of_scope").total), 2.0);
+        let columns: [fn(&ReportLine) -> Option<serde_json::Number>; 2] = [|l| l.actual.clone(), |l| l.total.clone()];
+        for column in columns {
+            let v = |code: &str| n(column(&get(code)));
+            assert_eq!(v("received"), v("successful") + v("unsuccessful") + v("in_progress"));
+        }
         assert_eq!(get("teams").estimated, None);
         assert!(lines(&actual, None).iter().all(|x| x.estimated.is_none()));
+        // The rates: 6 of 7 with a result, 6 of 10 received; of the totals 8 of 9 and 8 of 13.
+        let rate = get("success_rate_of_concluded");
+        assert_eq!((rate.unit, n(rate.actual), rate.estimated, n(rate.total)), ("rate", 0.8571, None, 0.8889));
+        let rate = get("success_rate_of_received");
+        assert_eq!((n(rate.actual), n(rate.total)), (0.6, 0.6154));
+        assert_eq!(serde_json::to_value(get("received")).unwrap()["actual"], serde_json::json!(10), "counts stay whole numbers");
     }
 
     #[test]

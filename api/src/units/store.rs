@@ -300,3 +300,35 @@ pub fn ancestor_paths(path: &str) -> Vec<String> {
     }
     out
 }
+
+/// The unit in force on `day` that `unit` was or became: itself while in force; after its end, the
+/// unit it merged into, was renamed to or was transferred to, followed over several steps, of the
+/// same level. A split is never guessed, nor a unit not yet formed on `day`: `None` then, and when
+/// it ended with nothing in its place (a district after the 2025 reform).
+pub fn in_force_on(conn: &mut DbConn, unit: Unit, day: NaiveDate) -> Result<Option<Unit>, ApiError> {
+    let mut current = unit;
+    // A succession chain is a handful of steps; the bound only guards against a recorded cycle.
+    for _ in 0..16 {
+        if current.valid_on(day) {
+            return Ok(Some(current));
+        }
+        if current.valid_from > day {
+            return Ok(None);
+        }
+        let next: Option<Unit> = unit_successions::table
+            .inner_join(units::table.on(units::id.eq(unit_successions::to_unit_id)))
+            .filter(unit_successions::from_unit_id.eq(&current.id))
+            .filter(unit_successions::kind.ne("split"))
+            .filter(unit_successions::effective_date.le(day))
+            .filter(units::level.eq(&current.level))
+            .select(Unit::as_select())
+            .order((unit_successions::effective_date.desc(), unit_successions::id.asc()))
+            .first(conn)
+            .optional()?;
+        match next {
+            Some(n) => current = n,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}

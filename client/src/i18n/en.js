@@ -124,7 +124,7 @@ export default {
   notified: 'Notified',
   redacted: 'Some personal data is hidden for your role.',
   possible_duplicate: 'May duplicate an existing case:',
-  start_by: 'Mediation must start by {d}',
+  start_by: 'Mediation must start no later than {d}',
   referral_date: 'Date referred',
   conflict: 'Someone else changed this case',
   conflict_help: 'Choose which version to keep for each field. Nothing is lost until you choose.',

@@ -130,7 +130,7 @@ export default {
   notified: 'Đã báo cho',
   redacted: 'Một phần thông tin cá nhân được ẩn theo vai trò của bạn.',
   possible_duplicate: 'Có thể trùng với vụ việc đã có:',
-  start_by: 'Phải bắt đầu hòa giải trước ngày {d}',
+  start_by: 'Bắt đầu hòa giải chậm nhất ngày {d}',
   referral_date: 'Ngày chuyển',
   // Conflicts
   conflict: 'Có người khác đã sửa vụ việc này',
