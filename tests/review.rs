@@ -84,11 +84,17 @@ async fn the_demo_commune_has_every_indicator() {
         let y = if old { 2024 } else { 2026 };
         let cover = ok(officer.get(&format!("/api/v1/teams/{id}/logbook?year={y}")).await, StatusCode::OK).await.body["cover"].clone();
         if old {
-            assert_eq!((cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
-                (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết")), "{cover}");
+            assert_eq!(
+                (cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
+                (Some("Tỉnh Hải Dương"), Some("Huyện Thanh Miện"), Some("Xã Đoàn Kết")),
+                "{cover}"
+            );
         } else {
-            assert_eq!((cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
-                (Some("Thành phố Hải Phòng"), None, Some("Xã Hải Hưng")), "{cover}");
+            assert_eq!(
+                (cover["province"].as_str(), cover["district"].as_str(), cover["commune"].as_str()),
+                (Some("Thành phố Hải Phòng"), None, Some("Xã Hải Hưng")),
+                "{cover}"
+            );
         }
     }
     let last = ok(officer.get(&format!("/api/v1/review/year-end?year={}", year - 1)).await, StatusCode::OK).await.body;
