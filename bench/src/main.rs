@@ -723,6 +723,9 @@ fn one_case(
         version: 1,
         created_at: received_at,
         updated_at: received_at,
+        transferred_from_team_id: None,
+        transferred_from_line: None,
+        transferred_on: None,
     };
     b.audits.push(audit(
         rng,
@@ -1005,7 +1008,7 @@ fn measure_upkeep(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &P
             kind: hoagiai::auth::PrincipalKind::User,
             role: hoagiai::auth::Role::Officer,
             unit_id: None,
-            scope: hoagiai::auth::Scope { path: Some(commune_path) },
+            scope: hoagiai::auth::Scope::subtree(&commune_path),
             unit_level: Some("commune".into()),
             mediator_id: None,
             request_id: None,
