@@ -159,6 +159,8 @@ async fn whole_country(app: TestApp) {
     let mut expected = vec![(id(&ngoc_ha), "split".to_string()), (id(&giang_vo), "split".to_string())];
     expected.sort();
     assert_eq!(parts, expected);
+    // Where the two sources disagree on a code, the statistics office's current one is shipped.
+    assert_eq!(unit_on(&admin, "commune", "00082", "2025-07-01").await["name"], "Phường Cửa Nam");
     // An island district without communes became a special zone (đặc khu).
     let bach_long_vi = unit_on(&admin, "commune", "11948", "2025-07-01").await;
     assert_eq!(bach_long_vi["name"], "Đặc khu Bạch Long Vĩ");

@@ -87,8 +87,11 @@ pub enum UnitsCommand {
     /// in the binary: the tree before the 2025 reform, the tree from 2025-07-01 and the
     /// successions between them (see docs/units.md).
     Import {
+        /// A CSV file of units (e.g. a commune's villages).
         #[arg(required_unless_present = "official", conflicts_with = "official")]
         file: Option<PathBuf>,
+        /// The official provinces, districts and communes shipped in the binary, before and after
+        /// the reform, with the successions between them.
         #[arg(long)]
         official: bool,
         /// With --official: only these provinces (codes, old or new; repeat or separate with commas).

@@ -25,6 +25,20 @@ def section(title):
     print(f"\n== {title}")
 
 
+def predecessor_codes():
+    """For each 2025 commune (by vietnamadminunits' code), the codes of the old units it came from."""
+    old, new, table = sources.vau_before(), sources.vau_2025(), sources.vau_conversion()
+    old_by_key = {c.key: c for c in old.communes.values()} | {d.key: d for d in old.districts.values()}
+    new_by_key = {w.key: w for w in new.communes.values()}
+    out = {}
+    for (pkey, wkey), olds in table.whole.items():
+        out.setdefault(new_by_key[f"{pkey}_{wkey}"].code, set()).update(old_by_key[k].code for k in olds)
+    for old_key, targets in table.split.items():
+        for pkey, wkey in targets:
+            out.setdefault(new_by_key[f"{pkey}_{wkey}"].code, set()).add(old_by_key[old_key].code)
+    return out
+
+
 def check_2025(vau, gso):
     section("the 2025 list: vietnamadminunits vs vietnam-provinces")
     fatal = 0
@@ -49,10 +63,14 @@ def check_2025(vau, gso):
     if not only_ours and not only_theirs:
         print("same communes (by province and name): yes")
     codes = [(ours[k], theirs[k]) for k in sorted(set(ours) & set(theirs)) if ours[k].code != theirs[k].code]
-    print(f"codes differ for {len(codes)} communes -> the converter uses vietnam-provinces' code (the statistics")
-    print("  office's list, Decision 19/2025/QĐ-TTg); vietnamadminunits takes its codes from a map site:")
+    print(f"codes differ for {len(codes)} communes -> the converter uses vietnamadminunits' code: it is the")
+    print("  statistics office's current code (Decision 19/2025/QĐ-TTg) wherever compared with a list generated")
+    print("  from that office's service; marked *: vietnam-provinces' code is none of the commune's predecessors'")
+    print("  (codes rotated between neighbours), vietnamadminunits' is:")
+    preds = predecessor_codes()
     for a, b in codes:
-        print(f"  {a.name} ({a.parent_code}): vietnamadminunits {a.code}, vietnam-provinces {b.code}")
+        mark = "*" if b.code not in preds.get(a.code, set()) and a.code in preds.get(a.code, set()) else " "
+        print(f" {mark}{a.name} ({a.parent_code}): vietnamadminunits {a.code}, vietnam-provinces {b.code}")
     spelled = [(ours[k], theirs[k]) for k in sorted(set(ours) & set(theirs)) if ours[k].name != theirs[k].name]
     print(f"spelling differs for {len(spelled)} names (tone placement, spaces, apostrophes, case) -> the converter")
     print("  uses vietnamadminunits' spelling (one tone style, no double spaces, 'Đắk Song' not 'Đắk song'):")

@@ -7,14 +7,18 @@ carried by the PyPI packages vietnamadminunits and vietnam-provinces. See docs/u
     ../venv-units/bin/python tools/units/check.py            # where the two packages disagree
 
 Which source gives what, and why:
-* the 2025 list: the communes and their names from vietnamadminunits, their codes from
-  vietnam-provinces, matched by province and name. vietnam-provinces takes its list from the
-  statistics office's service, which publishes the official codes (Decision 19/2025/QĐ-TTg);
-  vietnamadminunits' codes come from a map site and differ for 123 communes. Its names are
-  the tidier ones (no double spaces, one tone style), and both packages name the same 3,321 communes.
+* the 2025 list: vietnamadminunits (codes, names, provinces). vietnam-provinces names exactly the
+  same 3,321 communes (matched by province and name, which this script requires), but for 123 of
+  them gives another code. vietnamadminunits' codes are the ones of the statistics office's
+  current list (Decision 19/2025/QĐ-TTg) wherever we compared them with a list generated from that
+  office's service (e.g. Phường Cửa Nam, Hà Nội: 00082, not 00073), and where vietnam-provinces'
+  codes are rotated between neighbouring communes (Lý Quốc, Hạ Lang and Vinh Quý in Cao Bằng; Phủ
+  Lý, Phù Vân and Châu Sơn in Ninh Bình) vietnamadminunits gives each commune the code of one of its
+  own predecessors. Its names are the tidier ones too (no double spaces, one tone style).
 * the list before the reform and the conversion table: vietnamadminunits alone (vietnam-provinces
   carries no conversion table, and its last old list is of 2025-01-04, before the changes of early
   2025). Its table is keyed by names; the keys are resolved to codes through its own old list.
+check.py lists every disagreement.
 """
 
 import argparse
@@ -40,19 +44,14 @@ def build():
     table = sources.vau_conversion()
     problems = []
 
-    # The official code of each 2025 commune: the statistics office's, matched by province and name.
-    by_name = {}
-    for w in gso.communes.values():
-        by_name.setdefault((w.parent_code, sources.fold(w.name)), []).append(w.code)
-    code_of = {}
+    # Both packages must name the same communes; where their codes differ, vietnamadminunits'
+    # are the official ones (see above and check.py).
+    gso_names = {(w.parent_code, sources.fold(w.name)) for w in gso.communes.values()}
     for w in new.communes.values():
-        found = by_name.get((w.parent_code, sources.fold(w.name)), [])
-        if len(found) != 1:
-            problems.append(f"2025 commune {w.name} ({w.parent_code}): {len(found)} matches in vietnam-provinces")
-            continue
-        code_of[w.code] = found[0]
-    if sorted(code_of.values()) != sorted(gso.communes):
-        problems.append("the 2025 communes of the two packages are not the same set")
+        if (w.parent_code, sources.fold(w.name)) not in gso_names:
+            problems.append(f"2025 commune {w.name} ({w.parent_code}) is not in vietnam-provinces")
+    if len(gso_names) != len(new.communes):
+        problems.append("the two packages do not name the same number of 2025 communes")
     for p in new.provinces:
         if p not in gso.provinces:
             problems.append(f"2025 province {p} is not in vietnam-provinces")
@@ -105,7 +104,7 @@ def build():
                 kind = "transfer" if unit.name == target.name else "rename"
             else:
                 kind = "merge"
-            successions.append((unit.level, unit.code, "commune", code_of.get(new_code, "?"), kind, EFFECTIVE, ""))
+            successions.append((unit.level, unit.code, "commune", new_code, kind, EFFECTIVE, ""))
             covered[(unit.level, unit.code)] = covered.get((unit.level, unit.code), 0) + 1
     for c in old.communes.values():
         if ("commune", c.code) not in covered:
@@ -125,8 +124,7 @@ def build():
     for p in new.provinces.values():
         after.append([p.code, p.name, "province", "", "" if p.code in continuing else EFFECTIVE, ""])
     for w in new.communes.values():
-        if w.code in code_of:
-            after.append([code_of[w.code], w.name, "commune", w.parent_code, EFFECTIVE, ""])
+        after.append([w.code, w.name, "commune", w.parent_code, EFFECTIVE, ""])
     order = {"province": 0, "district": 1, "commune": 2}
     before.sort(key=lambda r: (order[r[2]], r[0]))
     after.sort(key=lambda r: (order[r[2]], r[0]))

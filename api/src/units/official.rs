@@ -363,3 +363,31 @@ fn conflict(conn: &mut DbConn, id: &str, official_name: &str) -> ApiError {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded files read, and hang together: every parent and every succession's two ends
+    /// are units of the files, every kind is one the database takes.
+    #[test]
+    fn shipped_files_hang_together() {
+        let rows = trees().unwrap();
+        assert_eq!(rows.len(), 14_138);
+        let keys: HashSet<&Key> = rows.iter().map(|r| &r.key).collect();
+        assert_eq!(keys.len(), rows.len(), "a unit twice");
+        for r in &rows {
+            if let Some(p) = &r.parent {
+                assert!(keys.contains(p), "{}: parent {p:?}", r.name);
+            }
+        }
+        let links = successions().unwrap();
+        assert_eq!(links.len(), 10_654);
+        for l in &links {
+            assert!(keys.contains(&l.from) && keys.contains(&l.to), "{:?} → {:?}", l.from, l.to);
+            assert!(["merge", "split", "rename", "transfer"].contains(&l.kind.as_str()), "{}", l.kind);
+        }
+        let current = |lvl: UnitLevel| rows.iter().filter(|r| r.key.1 == lvl && r.valid_to.is_none()).count();
+        assert_eq!((current(UnitLevel::Province), current(UnitLevel::District), current(UnitLevel::Commune)), (34, 0, 3_321));
+    }
+}
