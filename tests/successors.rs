@@ -194,6 +194,19 @@ async fn a_merged_commune_carries_on_its_predecessors(app: TestApp) {
     assert_eq!(transferred["team_id"], new_team.as_str());
     assert_eq!(transferred["logbook_line"], 1, "the first line of the new team's 2025 book");
     assert_eq!(transferred["transferred_from"], json!({"team_id": old_team, "logbook_line": 1, "transferred_on": "2025-07-15"}));
+    // The old team's 2025 book keeps the line, saying where the case went; the new team's says
+    // where it came from. Each case is summed up once, in the book of the team that carries it.
+    let old_book = ok(officer.get(&format!("/api/v1/teams/{old_team}/logbook?year=2025")).await, StatusCode::OK).await;
+    let row = old_book["rows"].as_array().unwrap().iter().find(|r| r["case_id"] == open_id).unwrap().clone();
+    assert_eq!(row["number"], 1);
+    assert!(row["notes"].as_str().unwrap().starts_with("Chuyển sang Tổ hòa giải thôn Đông Tây ngày 15/07/2025 (số thứ tự 1)"), "{row}");
+    assert_eq!(old_book["rows"].as_array().unwrap().len(), 3);
+    let new_book = ok(officer.get(&format!("/api/v1/teams/{new_team}/logbook?year=2025")).await, StatusCode::OK).await;
+    let row = &new_book["rows"][0];
+    assert_eq!((row["number"].as_i64(), row["case_id"].as_str()), (Some(1), Some(open_id)));
+    assert!(row["notes"].as_str().unwrap().starts_with("Tiếp nhận từ Tổ hòa giải thôn Đông ngày 15/07/2025 (số thứ tự 1)"), "{row}");
+    let total = |book: &Value| book["summary"]["total"]["received"].as_i64();
+    assert_eq!((total(&old_book), total(&new_book)), (Some(2), Some(1)), "{}", old_book["summary"]);
     let end = json!({"end_reason": "agreement", "agreement_text": "Hai bên thống nhất mốc giới", "ended_on": "2025-08-01"});
     ok(officer.post(&format!("/api/v1/cases/{open_id}/end"), &end).await, StatusCode::OK).await;
 
@@ -232,6 +245,16 @@ async fn a_merged_commune_carries_on_its_predecessors(app: TestApp) {
     let after = ok(officer.get("/api/v1/funding/fee-suggestions?from=2025-01-01&to=2025-12-31").await, StatusCode::OK).await;
     assert_eq!(after["payable_cases"], 0, "{after}");
 
+    // District-level facts are history: no district training after the reform; before it, yes.
+    let training = |held_on: &str| {
+        json!({"held_on": held_on, "title": "Tập huấn kỹ năng hòa giải", "organiser": "Phòng Tư pháp huyện Thanh Miện",
+                                          "level": "district", "topics": ["Luật Hòa giải ở cơ sở"], "attendance": [{"mediator_id": mediator_id, "present": true}]})
+    };
+    let res = officer.post("/api/v1/trainings", &training("2025-09-10")).await;
+    assert_eq!((res.status.as_u16(), res.body["errors"][0]["code"].as_str()), (422, Some("district_abolished")), "{}", res.text);
+    let mut before = training("2025-03-10");
+    before["unit_id"] = json!(doan_ket);
+    ok(officer.post("/api/v1/trainings", &before).await, StatusCode::CREATED).await;
     // A team of another commune is not a successor: the case cannot move there.
     let elsewhere =
         unit(&admin, json!({"name": "Xã Khác", "code": "11999", "level": "commune", "parent_id": hai_phong, "valid_from": closed})).await;

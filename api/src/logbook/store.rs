@@ -58,12 +58,26 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
     }
     let team = crate::teams::store::find(conn, actor, team_id)?;
 
-    let rows: Vec<Case> = cases::table
-        .filter(cases::team_id.eq(&team.id))
+    // The team's cases of the year, and those it wrote down and a successor team carries on since
+    // a merger: their line stays in this book, with where they went.
+    let mut rows: Vec<Case> = cases::table
+        .filter(cases::team_id.eq(&team.id).or(cases::transferred_from_team_id.eq(&team.id)))
         .filter(cases::received_year.eq(year))
         .select(Case::as_select())
-        .order(cases::logbook_line.asc())
         .load(conn)?;
+    let line_here = |c: &Case| if c.team_id == team.id { c.logbook_line } else { c.transferred_from_line.unwrap_or(c.logbook_line) };
+    rows.sort_by_key(|c| (line_here(c), c.team_id != team.id));
+    let other_teams: Vec<&str> = rows
+        .iter()
+        .flat_map(|c| [c.team_id.as_str(), c.transferred_from_team_id.as_deref().unwrap_or_default()])
+        .filter(|t| !t.is_empty() && *t != team.id)
+        .collect();
+    let team_names: HashMap<String, String> = crate::db::schema::teams::table
+        .filter(crate::db::schema::teams::id.eq_any(&other_teams))
+        .select((crate::db::schema::teams::id, crate::db::schema::teams::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
     let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
     let mut parties: HashMap<String, Vec<PartyLine>> = HashMap::new();
     for line in case_parties::table
@@ -123,13 +137,15 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
     let mut book_rows = Vec::new();
     for case in &rows {
         let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Received);
+        let moved_out = case.team_id != team.id;
         // Part II sums up the year as it closed: a case that ended after 31 December was still
         // in progress then (its row, like the paper book, shows the result once known). As in the
         // statistics, an out-of-scope case is never received: it counts apart, in the year it was
         // found so, and received = successful + unsuccessful + in progress.
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(case.received_on);
         let ended_later = case.ended_on.is_some_and(|d| d > year_end);
-        if let Some(line) = summary.iter_mut().find(|l| l.category == case.category) {
+        // A case a successor team carries on is summed up in that team's book, not twice.
+        if let Some(line) = summary.iter_mut().find(|l| l.category == case.category && !moved_out) {
             match status {
                 CaseStatus::OutOfScope if ended_later => {}
                 CaseStatus::OutOfScope => line.out_of_scope += 1,
@@ -147,8 +163,26 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
             (CaseStatus::Successful, Some(text)) => text.clone(),
             _ => case_parties.iter().filter_map(|p| p.demand.as_ref().map(|d| format!("{}: {d}", p.name))).collect::<Vec<_>>().join("\n"),
         };
+        let mut notes = notes_of(case, status);
+        let moved = match (&case.transferred_from_team_id, case.transferred_from_line, case.transferred_on) {
+            (Some(_), Some(_), Some(on)) if moved_out => Some(format!(
+                "Chuyển sang {} ngày {} (số thứ tự {})",
+                team_names.get(&case.team_id).map(String::as_str).unwrap_or("tổ hòa giải kế thừa"),
+                on.format("%d/%m/%Y"),
+                case.logbook_line
+            )),
+            (Some(from), Some(line), Some(on)) => Some(format!(
+                "Tiếp nhận từ {} ngày {} (số thứ tự {line})",
+                team_names.get(from).map(String::as_str).unwrap_or("tổ hòa giải tiền thân"),
+                on.format("%d/%m/%Y")
+            )),
+            _ => None,
+        };
+        if let Some(m) = moved {
+            notes = if notes.is_empty() { m } else { format!("{m}; {notes}") };
+        }
         book_rows.push(LogBookRow {
-            number: case.logbook_line,
+            number: line_here(case),
             case_id: case.id.clone(),
             received_on: case.received_on,
             mediators: mediator_names.remove(&case.id).unwrap_or_default(),
@@ -167,7 +201,7 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
             agreement_or_demands,
             successful: status == CaseStatus::Successful,
             unsuccessful: status == CaseStatus::Unsuccessful,
-            notes: notes_of(case, status),
+            notes,
         });
     }
     let mut total = LogBookSummaryLine { category: "total".into(), label: "Tổng cộng".into(), ..Default::default() };
@@ -179,7 +213,7 @@ pub fn assemble(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32) -> R
         total.out_of_scope += l.out_of_scope;
     }
     // Part II, "theo dõi": the leader's follow-ups of the agreements, by line of Part I.
-    let lines: HashMap<&str, i32> = rows.iter().map(|c| (c.id.as_str(), c.logbook_line)).collect();
+    let lines: HashMap<&str, i32> = rows.iter().map(|c| (c.id.as_str(), line_here(c))).collect();
     let mut follow_ups = Vec::new();
     for (case_id, checked_on, status, notes) in case_follow_ups::table
         .filter(case_follow_ups::case_id.eq_any(&ids))

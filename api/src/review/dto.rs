@@ -15,7 +15,7 @@ code_enum! {
     /// Who gives an award (`award_level`).
     pub enum AwardLevel ("award_level") {
         Commune = "commune": "Chủ tịch UBND cấp xã" / "Commune chairman",
-        District = "district": "Chủ tịch UBND cấp huyện" / "District chairman",
+        District = "district": "Chủ tịch UBND cấp huyện (trước 01/7/2025)" / "District chairman (before 1 July 2025)",
         Province = "province": "Chủ tịch UBND cấp tỉnh" / "Province chairman",
         Ministry = "ministry": "Bộ trưởng Bộ Tư pháp" / "Minister of Justice",
         National = "national": "Thủ tướng Chính phủ / Chủ tịch nước" / "Prime Minister / President",

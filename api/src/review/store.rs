@@ -272,6 +272,10 @@ pub fn create_award(conn: &mut DbConn, actor: &Actor, input: CreateAward) -> Res
     if input.decision_date.is_some_and(|d| d > crate::db::today()) {
         return Err(ApiError::invalid_field("decision_date", "invalid_value"));
     }
+    // A district award is history: none is given after the reform (dated by its decision, else by
+    // the first day after its year).
+    let given_on = input.decision_date.or_else(|| chrono::NaiveDate::from_ymd_opt(input.year + 1, 1, 1)).unwrap_or_else(crate::db::today);
+    crate::units::validity::district_level_on(input.level == AwardLevel::District, given_on)?;
     let stamp = now();
     let a = Award {
         id,

@@ -11,7 +11,7 @@ code_enum! {
     /// Who held a training (`training_level`).
     pub enum TrainingLevel ("training_level") {
         Commune = "commune": "Cấp xã" / "Commune",
-        District = "district": "Cấp huyện" / "District",
+        District = "district": "Cấp huyện (trước 01/7/2025)" / "District (before 1 July 2025)",
         Province = "province": "Cấp tỉnh" / "Province",
         National = "national": "Cấp trung ương" / "National",
     }

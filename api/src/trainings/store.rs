@@ -210,6 +210,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTraining) -> Result
     let unit = crate::units::store::find(conn, &actor.scope, &unit_id).map_err(|_| ApiError::invalid_field("unit_id", "not_found"))?;
     check_dates(input.held_on, &input.attendance)?;
     crate::units::validity::ensure_open(conn, &unit.path, input.held_on, "held_on")?;
+    crate::units::validity::district_level_on(input.level == TrainingLevel::District, input.held_on)?;
     let stamp = now();
     let t = Training {
         id,
@@ -258,6 +259,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     if let Some(v) = patch.level {
         next.level = v.as_str().into();
     }
+    crate::units::validity::district_level_on(next.level == TrainingLevel::District.as_str(), next.held_on)?;
     if let Some(v) = patch.place {
         next.place = v.map(|s| s.trim().into());
     }

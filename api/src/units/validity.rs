@@ -37,6 +37,15 @@ pub fn no_district_after_reform(field: &'static str) -> ApiError {
     )
 }
 
+/// A district-level fact (a training held, an award given by a district) dated `day`: refused on or
+/// after the reform, when there is no district to hold or give it.
+pub fn district_level_on(is_district: bool, day: NaiveDate) -> Result<(), ApiError> {
+    if is_district && day >= REFORM_DAY {
+        return Err(no_district_after_reform("level"));
+    }
+    Ok(())
+}
+
 /// The units on the way from the root to `unit` (itself last) that must be in force for a record
 /// dated `day` to live in it. Districts are left out: their end on the reform day is the reform's,
 /// and a commune entered under one before the official units were imported keeps working until it

@@ -113,9 +113,11 @@ export async function world() {
     const admin = await new Admin(server.base).login();
     const oa = await fetch(`${server.base}/openapi.json`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
     const paths = new Set(Object.keys(oa?.paths || {}));
-    const province = await admin.call('POST', '/api/v1/units', { name: 'Thành phố Hải Phòng', level: 'province', code: '31' });
-    const commune = await admin.call('POST', '/api/v1/units', { name: 'Xã An Lão', level: 'commune', parent_id: province.id, code: '11350' });
-    const village = await admin.call('POST', '/api/v1/units', { name: 'Thôn Hội Yên', level: 'village', parent_id: commune.id });
+    // Units exist from the day given (default today): the team below was founded in 2020.
+    const since = '2000-01-01';
+    const province = await admin.call('POST', '/api/v1/units', { name: 'Thành phố Hải Phòng', level: 'province', code: '31', valid_from: since });
+    const commune = await admin.call('POST', '/api/v1/units', { name: 'Xã An Lão', level: 'commune', parent_id: province.id, code: '11350', valid_from: since });
+    const village = await admin.call('POST', '/api/v1/units', { name: 'Thôn Hội Yên', level: 'village', parent_id: commune.id, valid_from: since });
     const w = { server, client, admin, paths, province, commune, village, team: null, mediators: [], hasTeams: paths.has('/api/v1/teams'), hasCases: paths.has('/api/v1/cases') };
     /** @type {any} */
     let leaderMediator = null;
