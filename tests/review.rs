@@ -97,6 +97,12 @@ async fn the_demo_commune_has_every_indicator() {
             );
         }
     }
+    // The merger year by village, under today's boundaries: the villages' lines add up to the
+    // commune (each village carries its moved predecessor's records).
+    let by_village = ok(officer.get("/api/v1/stats/indicators?period=2025&by=unit").await, StatusCode::OK).await.body;
+    let lines: i64 = by_village["breakdown"].as_array().unwrap().iter().map(|l| l["cases"]["received"].as_i64().unwrap()).sum();
+    assert_eq!(Some(lines), by_village["figures"]["cases"]["received"].as_i64(), "{by_village}");
+    assert!(lines > 0 && by_village["needs_manual_mapping"].as_array().unwrap().is_empty());
     let last = ok(officer.get(&format!("/api/v1/review/year-end?year={}", year - 1)).await, StatusCode::OK).await.body;
     assert_eq!((last["teams_rated"].as_i64(), last["awards"].as_array().unwrap().len()), (Some(7), 2));
 }

@@ -282,6 +282,7 @@ fn problem_text(e: &crate::error::ApiError) -> String {
 fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     let secret = config.resolve_jwt_secret().map_err(|e| e.to_string())?;
     let db = open_db(&config)?;
+    let logins_file = crate::demo::logins_file(&config.data_dir);
     let logins = if demo {
         let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
         Some(crate::demo::seed(&mut conn, &config.data_dir)?)
@@ -321,12 +322,16 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
         if let Some(logins) = logins {
             println!(
                 "\nDemo: Xã Hải Hưng, Thành phố Hải Phòng — formed on 1 July 2025 from Đoàn Kết, Ngô Quyền and Tân Trào \
-                 (Thanh Miện, Hải Dương), whose records it carries on. Sign in at {url}/api/v1/auth/login with:"
+                 (Thanh Miện, Hải Dương), whose records it carries on.\n\
+                 \n  the phone client  {url}/   (a phone-sized window; sign in as totruong.hoiyen)\
+                 \n  the API and docs  {url}/docs\
+                 \n  these logins      {}\n",
+                logins_file.display()
             );
             for l in logins {
-                println!("  {:<16} {:<20} {:<12} {}", l.username, l.password, l.role.as_str(), l.where_);
+                println!("  {:<36} {:<20} {:<12} {}", l.username, l.password, l.role.as_str(), l.where_);
             }
-            println!();
+            println!("\nThe people sign in on the client (or POST {url}/api/v1/auth/login); the machine client takes a token at POST {url}/api/v1/auth/token.\n");
         }
         server.run().await.map_err(|e| e.to_string())
     })

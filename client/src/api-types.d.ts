@@ -400,6 +400,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves an open case to a successor team (officers), after communes or villages merged: the case
+         *     keeps its first log-book line (shown as `transferred_from`) and takes the next line of the new
+         *     team's book for its year.
+         */
+        post: operations["transfer_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/written-agreement": {
         parameters: {
             query?: never;
@@ -781,6 +802,26 @@ export interface paths {
         put?: never;
         /** Ends a membership, with the reason and the decision (officers). */
         post: operations["end_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mediators/{id}/memberships/{membership_id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a membership to a successor team after a merger (officers): ended here as `transferred`,
+         *     started there the same day with the new chairman's recognition decision.
+         */
+        post: operations["transfer_membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1645,6 +1686,7 @@ export interface components {
             /** @description Absent when personal data is hidden (a narrative is sensitive). */
             summary?: string | null;
             team_id: string;
+            transferred_from?: null | components["schemas"]["TransferredFromDto"];
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -2847,7 +2889,7 @@ export interface components {
          * @description Why a membership ended (`membership_end_reason`).
          * @enum {string}
          */
-        MembershipEndReason: "own_wish" | "no_longer_meets_criteria" | "violation";
+        MembershipEndReason: "own_wish" | "no_longer_meets_criteria" | "violation" | "transferred";
         /**
          * @description Role in a team (`membership_role`).
          * @enum {string}
@@ -3716,6 +3758,53 @@ export interface components {
          * @enum {string}
          */
         TrainingLevel: "commune" | "district" | "province" | "national";
+        /**
+         * @description Moves an open case to a successor team: after a merger the successor commune's team carries on
+         *     the case; the case keeps its first log-book line (shown) and takes the next line of the new
+         *     team's book for its year. Statistics keep the case where it was received.
+         */
+        TransferCase: {
+            /** Format: uuid */
+            team_id: string;
+            /**
+             * Format: date
+             * @description The day it moves (default today; not before the case was received).
+             */
+            transferred_on?: string | null;
+        };
+        /**
+         * @description Moves a membership to a successor team after communes or villages merged: the old membership
+         *     ends on `on` (its first day no longer served, reason `transferred`) and the new one starts that
+         *     day, recognised by the new commune chairman's decision.
+         */
+        TransferMembership: {
+            /**
+             * Format: date
+             * @description The first day in the new team.
+             */
+            on: string;
+            /** Format: date */
+            recognition_date: string;
+            /** @description The decision recognising the mediator in the new team (the new commune chairman's). */
+            recognition_decision: string;
+            role?: null | components["schemas"]["MembershipRole"];
+            /**
+             * Format: uuid
+             * @description The successor team.
+             */
+            team_id: string;
+        };
+        /** @description Where a case carried on by a successor team came from. */
+        TransferredFromDto: {
+            /**
+             * Format: int32
+             * @description Its line in that team's log book (STT), kept.
+             */
+            logbook_line: number;
+            team_id: string;
+            /** Format: date */
+            transferred_on: string;
+        };
         /** @description An administrative unit as it was between `valid_from` and `valid_to`. */
         UnitDto: {
             /** @description Official code (GSO) for provinces, districts and communes; villages have none. */
@@ -4880,6 +4969,48 @@ export interface operations {
             503: components["responses"]["Problem"];
         };
     };
+    transfer_case: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the ETag of the version the command is meant for */
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferCase"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
     record_written_agreement: {
         parameters: {
             query?: never;
@@ -5884,6 +6015,44 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EndMembership"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediatorDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    transfer_membership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                membership_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferMembership"];
             };
         };
         responses: {

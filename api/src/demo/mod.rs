@@ -128,9 +128,14 @@ fn commune_officer() -> Actor {
     Actor { role: Role::Officer, unit_level: Some("commune".into()), ..Actor::system() }
 }
 
+/// Where the demo keeps its logins (readable by its owner only).
+pub fn logins_file(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join(LOGINS_FILE)
+}
+
 /// Seeds the demo data once; returns the logins (read back from the file on later runs).
 pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String> {
-    let file = data_dir.join(LOGINS_FILE);
+    let file = logins_file(data_dir);
     let seeded: Option<String> = units::table
         .filter(units::level.eq("village"))
         .filter(units::name.eq(VILLAGES[0].0))
@@ -155,6 +160,16 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
             let old_commune = official(conn, "commune", commune_code, true)?;
             old_villages.push(village(conn, name, &old_commune, d(2000, 1, 1), Some(REFORM_DAY), *ethnic)?);
             new_villages.push(village(conn, name, &hai_hung, REFORM_DAY, None, *ethnic)?);
+            // Villages have no official codes: the commune enters their moves itself, so each
+            // village's figures carry on under today's boundaries too.
+            let moved = crate::units::dto::CreateSuccession {
+                from_unit_id: old_villages[old_villages.len() - 1].parse().expect("unit ids are UUIDs"),
+                to_unit_id: new_villages[new_villages.len() - 1].parse().expect("unit ids are UUIDs"),
+                kind: crate::units::dto::SuccessionKind::Transfer,
+                effective_date: REFORM_DAY,
+                legal_basis: Some("Quyết định của UBND thành phố Hải Phòng về thôn, tổ dân phố sau sắp xếp (minh họa)".into()),
+            };
+            crate::units::store::create_succession(conn, &Scope::national(), &Who::SYSTEM, moved)?;
         }
         let system_admin = Actor::system();
         let officer = commune_officer();
