@@ -86,6 +86,8 @@ export default {
   delete_draft_confirm: 'Delete this draft?',
   case: 'Case',
   logbook_line: 'Log book line: {n}',
+  transferred_from: 'Carried on from a predecessor team',
+  transferred_from_text: 'line {n} of the old team\'s book; moved on {d}',
   status: 'Result / status',
   mediators_assigned: 'Assigned mediators',
   none_yet: 'None yet.',

@@ -91,6 +91,8 @@ export default {
   // Case page
   case: 'Vụ việc',
   logbook_line: 'Số thứ tự trong sổ: {n}',
+  transferred_from: 'Chuyển từ tổ tiền thân',
+  transferred_from_text: 'số thứ tự {n} trong sổ của tổ cũ; chuyển ngày {d}',
   status: 'Kết quả / tình trạng',
   mediators_assigned: 'Hòa giải viên được phân công',
   none_yet: 'Chưa có.',

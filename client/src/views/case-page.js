@@ -90,6 +90,10 @@ export default async function casePage(app, [id, action], main) {
       'dl',
       { class: 'facts' },
       fact(t('logbook_line', { n: '' }).replace(/[:\s]+$/, ''), c.logbook_line),
+      // A case carried on after a merger keeps its first line, in the book of the team that received it.
+      c.transferred_from
+        ? fact(t('transferred_from'), t('transferred_from_text', { n: c.transferred_from.logbook_line, d: fmtDate(c.transferred_from.transferred_on) }))
+        : null,
       fact(t('received_on'), fmtDate(c.received_on)),
       fact(t('category'), label('category', c.category)),
       fact(t('basis'), label('basis', c.basis)),
