@@ -211,6 +211,27 @@ async fn client_credentials_flow(app: TestApp) {
     let res = app.anon().send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", form(&id, "hgs_wrong")))).await;
     res.assert_problem(401, "invalid_client");
     assert_eq!(res.body["error"], "invalid_client");
+    assert!(res.body["error_description"].is_string(), "RFC 6749 §5.2: {}", res.text);
+    // A wrong secret sent with HTTP Basic is answered in Basic's own terms (RFC 6749 §5.2).
+    let wrong = base64::engine::general_purpose::STANDARD.encode(format!("{id}:hgs_wrong"));
+    let res = app
+        .anon()
+        .send(
+            "POST",
+            "/api/v1/auth/token",
+            &[("authorization", &format!("Basic {wrong}"))],
+            Some(("application/x-www-form-urlencoded", b"grant_type=client_credentials".to_vec())),
+        )
+        .await;
+    res.assert_problem(401, "invalid_client");
+    assert!(res.header("www-authenticate").is_some_and(|v| v.starts_with("Basic ")), "{:?}", res.headers);
+    // No credentials at all: the same error, without a Basic challenge.
+    let res = app
+        .anon()
+        .send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", b"grant_type=client_credentials".to_vec())))
+        .await;
+    res.assert_problem(401, "invalid_client");
+    assert!(res.header("www-authenticate").is_none_or(|v| !v.starts_with("Basic")));
     let res = app
         .anon()
         .send("POST", "/api/v1/auth/token", &[], Some(("application/x-www-form-urlencoded", b"grant_type=password".to_vec())))

@@ -13,6 +13,7 @@ mod cases;
 mod control_chars;
 mod crash;
 mod funding;
+mod http_semantics;
 mod idempotency;
 mod migrations;
 mod official_units;

@@ -84,6 +84,8 @@ pub fn build(
         .wrap(from_fn(crate::idempotency::idempotency))
         // Before anything reads the request; inside the headers every response gets.
         .wrap(from_fn(crate::middleware::refuse_control_characters))
+        // HEAD routed as GET, and 304 for a tag the caller holds, whichever handler answered.
+        .wrap(from_fn(crate::middleware::head_and_conditional_get))
         .wrap(from_fn(crate::middleware::security_headers))
         .wrap(cors(&config.cors_origins))
         .wrap(from_fn(crate::middleware::request_id_and_log))
@@ -93,8 +95,18 @@ pub fn build(
 /// CORS for the configured dashboard origins; with none configured, no cross-origin access.
 fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut cors = actix_cors::Cors::default()
-        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
-        .allowed_headers(["authorization", "content-type", "if-match", "if-none-match", "idempotency-key", "accept-language"])
+        .allowed_methods(["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"])
+        // Every request header the API guide invites a caller to send.
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "accept",
+            "if-match",
+            "if-none-match",
+            "idempotency-key",
+            "accept-language",
+            "x-request-id",
+        ])
         .expose_headers(["etag", "location", "retry-after", "x-request-id", "idempotency-replayed"])
         .max_age(3600);
     for origin in origins {

@@ -36,8 +36,7 @@ pub async fn serve(req: HttpRequest, routes: web::Data<KnownRoutes>) -> Result<H
         return crate::http::fallback(req, routes).await;
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
-    let fresh =
-        req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let fresh = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::http::none_match(v, &etag));
     let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header((header::ETAG, etag))
         // Revalidate every time: an update of the server must reach phones on their next load.

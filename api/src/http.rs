@@ -184,7 +184,9 @@ pub fn bearer_token(value: &str) -> Option<&str> {
 }
 
 /// The version a client says it edits, from `If-Match`. Missing → 428; unreadable → a version no
-/// record has, so the write is refused as stale and the client gets the current record.
+/// record has, so the write is refused as stale and the client gets the current record; `*`
+/// (RFC 9110 §13.1.1: any current representation) → `crate::versioned::ANY_VERSION`, the client
+/// knowingly writing over whatever is there.
 pub struct IfMatch(pub i32);
 
 impl FromRequest for IfMatch {
@@ -194,10 +196,19 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = match req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
             None => Err(ApiError::precondition_required()),
+            Some(v) if v.trim() == "*" => Ok(IfMatch(crate::versioned::ANY_VERSION)),
             Some(v) => Ok(IfMatch(parse_etag_version(v).unwrap_or(-1))),
         };
         std::future::ready(result)
     }
+}
+
+/// Whether an `If-None-Match` value names `etag`, by the weak comparison RFC 9110 §8.8.3.2 asks of
+/// it: the opaque tags equal, whether either is marked weak; `*` names any representation.
+pub fn none_match(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let wanted = opaque(etag);
+    if_none_match.split(',').any(|t| t.trim() == "*" || opaque(t) == wanted)
 }
 
 pub fn parse_etag_version(v: &str) -> Option<i32> {

@@ -1,9 +1,11 @@
 //! Middleware for every response: request id and access log, refusing control characters,
-//! problems in the caller's language, and security headers.
+//! problems in the caller's language, security headers, and HEAD and conditional GET for every
+//! resource.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
@@ -112,4 +114,36 @@ pub async fn security_headers(
         }
     }
     Ok(res)
+}
+
+/// HEAD for every GET, and `If-None-Match` for every GET that answers an `ETag` (RFC 9110 §9.3.2,
+/// §13.1.2): a record, a list of statistics, a file of the client alike. A HEAD is routed as the
+/// GET it asks about; the HTTP layer still knows it was a HEAD and sends the headers only (with
+/// the GET's length). A 200 whose tag the caller already holds becomes 304 with no body, keeping
+/// the headers a cache needs.
+pub async fn head_and_conditional_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    let conditional = (req.method() == Method::GET)
+        .then(|| req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .flatten();
+    let res = next.call(req).await?;
+    let tag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+    match (conditional, tag) {
+        (Some(wanted), Some(tag)) if res.status() == StatusCode::OK && crate::http::none_match(&wanted, &tag) => {
+            let (req, res) = res.into_parts();
+            let mut not_modified = actix_web::HttpResponse::NotModified();
+            for name in [header::ETAG, header::CACHE_CONTROL, header::VARY, header::CONTENT_LOCATION, header::EXPIRES] {
+                if let Some(v) = res.headers().get(&name) {
+                    not_modified.insert_header((name, v.clone()));
+                }
+            }
+            Ok(ServiceResponse::new(req, not_modified.finish()).map_into_right_body())
+        }
+        _ => Ok(res.map_into_left_body()),
+    }
 }

@@ -19,11 +19,14 @@ pub struct Edit<'a> {
     pub unit_path: Option<&'a str>,
 }
 
+/// `If-Match: *`: the caller edits whatever version is current (RFC 9110 §13.1.1).
+pub const ANY_VERSION: i32 = i32::MIN;
+
 /// Refuses an edit of a version that is no longer current, before anything is computed: 412
-/// with the record as the caller sees it now.
-pub fn check(expected: i32, current_version: i32, shown: impl FnOnce() -> Result<Value, ApiError>) -> Result<(), ApiError> {
-    if current_version == expected {
-        Ok(())
+/// with the record as the caller sees it now. Answers the version to write over (the current one).
+pub fn check(expected: i32, current_version: i32, shown: impl FnOnce() -> Result<Value, ApiError>) -> Result<i32, ApiError> {
+    if current_version == expected || expected == ANY_VERSION {
+        Ok(current_version)
     } else {
         Err(ApiError::stale(shown()?, current_version))
     }

@@ -131,27 +131,45 @@ async fn logout(body: JsonBody<RefreshRequest>, st: web::Data<AppState>) -> Resu
 )]
 #[post("/auth/token")]
 async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let oauth = |code: &'static str, error: &str| ApiError::new(StatusCode::BAD_REQUEST, code).with_extension("error", error.into());
-    let form: ClientTokenRequest = serde_urlencoded::from_bytes(&body).map_err(|_| oauth("malformed_query", "invalid_request"))?;
+    // RFC 6749 §5.2: the problem document carries the OAuth `error` and `error_description` too,
+    // so a generic OAuth client understands it.
+    let oauth = |code: &'static str, error: &str, description: &str| {
+        ApiError::new(StatusCode::BAD_REQUEST, code)
+            .with_extension("error", error.into())
+            .with_extension("error_description", description.into())
+    };
+    let form: ClientTokenRequest = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| oauth("malformed_query", "invalid_request", "The form body is not grant_type, client_id and client_secret"))?;
     if form.grant_type != "client_credentials" {
-        return Err(oauth("unsupported_grant_type", "unsupported_grant_type"));
+        return Err(oauth("unsupported_grant_type", "unsupported_grant_type", "Only grant_type=client_credentials is supported"));
     }
-    let basic = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
+    let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let tried_basic = authorization.is_some_and(|v| v.len() >= 6 && v[..6].eq_ignore_ascii_case("basic "));
+    // A client that authenticated with HTTP Basic is told so in its own scheme (RFC 6749 §5.2).
+    let wrong_client = |description: &str| {
+        let e = ApiError::new(StatusCode::UNAUTHORIZED, "invalid_client")
+            .with_extension("error", "invalid_client".into())
+            .with_extension("error_description", description.into());
+        if tried_basic {
+            e.with_header(header::WWW_AUTHENTICATE, "Basic realm=\"hoagiai\", charset=\"UTF-8\"")
+        } else {
+            e
+        }
+    };
+    let basic = authorization
+        .filter(|_| tried_basic)
+        .map(|v| &v[6..])
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
     let (client_id, secret) = match (basic, form.client_id, form.client_secret) {
         (Some(pair), _, _) => pair,
         (None, Some(id), Some(secret)) => (id, secret),
-        _ => return Err(oauth("invalid_client", "invalid_client")),
+        _ => return Err(wrong_client("No client credentials: send client_id and client_secret, or HTTP Basic")),
     };
     // No client id or secret holds a control character (and PostgreSQL text cannot hold NUL).
     if crate::text::has_control_chars(&client_id) || crate::text::has_control_chars(&secret) {
-        return Err(oauth("control_characters", "invalid_request"));
+        return Err(oauth("control_characters", "invalid_request", "The client credentials hold a control character"));
     }
     let address = client_address(&req, st.config.trust_proxy);
     let throttle_key = format!("client:{client_id}");
@@ -161,7 +179,7 @@ async fn token(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) -> R
     let client = st.db.run(move |c| crate::api_clients::store::authenticate(c, &id, &secret)).await?;
     let Some(client) = client else {
         attempt.failed();
-        return Err(ApiError::unauthorized("invalid_client").with_extension("error", "invalid_client".into()));
+        return Err(wrong_client("Unknown client, wrong secret, or a revoked client"));
     };
     attempt.succeeded();
     if crate::api_clients::store::use_worth_recording(&client) {

@@ -174,7 +174,7 @@ pub fn update(
 ) -> Result<ConfirmationList, ApiError> {
     let current = find(conn, actor, id)?;
     let old = serde_json::to_value(dto(conn, current.clone())?).unwrap_or_default();
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(t) = patch.title {
         next.title = t.trim().into();

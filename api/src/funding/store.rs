@@ -178,7 +178,7 @@ pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, p
         return Err(ApiError::forbidden());
     }
     let old = json(&policy_dto(current.clone()));
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.legal_basis {
         next.legal_basis = v.trim().into();
@@ -304,7 +304,7 @@ pub fn create_budget(conn: &mut DbConn, actor: &Actor, input: CreateBudget) -> R
 pub fn update_budget(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateBudget) -> Result<Budget, ApiError> {
     let current = find_budget(conn, actor, id)?;
     let old = json(&budget_dto(current.clone()));
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.amount {
         next.amount = v;
@@ -711,7 +711,7 @@ pub fn decide_claim(
 ) -> Result<IncidentClaim, ApiError> {
     let current = find_claim(conn, actor, id)?;
     let old = json(&claim_dto(conn, current.clone())?);
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     if current.status != ClaimStatus::Submitted.as_str() {
         return Err(ApiError::conflict("invalid_transition"));
     }

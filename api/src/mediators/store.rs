@@ -199,7 +199,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateMediator) -> Result
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateMediator) -> Result<Mediator, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    versioned::check(version, current.version, || Ok(serde_json::to_value(dto(conn, actor, current.clone())?).unwrap_or_default()))?;
+    let version =
+        versioned::check(version, current.version, || Ok(serde_json::to_value(dto(conn, actor, current.clone())?).unwrap_or_default()))?;
     let mut next = current.clone();
     if let Some(n) = patch.full_name {
         next.full_name = n.trim().to_string();

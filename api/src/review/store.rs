@@ -166,7 +166,7 @@ pub fn create_rating(conn: &mut DbConn, actor: &Actor, input: CreateTeamRating) 
 pub fn update_rating(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTeamRating) -> Result<TeamRating, ApiError> {
     let current = find_rating(conn, actor, id)?;
     let old = json(&rating_dto(conn, current.clone())?);
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     let previous: Vec<CriterionResult> = serde_json::from_str(&current.results).unwrap_or_default();
     let judgements = patch.judgements.unwrap_or_else(|| {
@@ -306,7 +306,7 @@ pub fn create_award(conn: &mut DbConn, actor: &Actor, input: CreateAward) -> Res
 pub fn update_award(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateAward) -> Result<Award, ApiError> {
     let current = find_award(conn, actor, id)?;
     let old = json(&award_dto(conn, current.clone())?);
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.title {
         next.title = v.trim().into();

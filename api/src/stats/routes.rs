@@ -36,10 +36,7 @@ fn etag(actor: &Actor, figures: &serde_json::Value) -> String {
 }
 
 fn not_modified(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::http::none_match(v, etag))
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {

@@ -205,7 +205,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTeam) -> Result<(Te
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTeam) -> Result<Team, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(name) = patch.name {
         next.name = name.trim().to_string();

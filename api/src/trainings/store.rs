@@ -242,7 +242,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTraining) -> Result
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateTraining) -> Result<Training, ApiError> {
     let current = find(conn, actor, id)?;
     let old = audit_value(conn, &current)?;
-    versioned::check(version, current.version, || Ok(old.clone()))?;
+    let version = versioned::check(version, current.version, || Ok(old.clone()))?;
     let mut next = current.clone();
     if let Some(v) = patch.held_on {
         next.held_on = v;

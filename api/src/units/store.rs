@@ -199,7 +199,7 @@ fn ensure_code_free(conn: &mut DbConn, level: UnitLevel, code: &str, except: Opt
 /// Applies a correction when `version` is still the current one (else 412 with the current unit).
 pub fn update(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, id: &str, version: i32, patch: UpdateUnit) -> Result<Unit, ApiError> {
     let current = find(conn, scope, id)?;
-    versioned::check(version, current.version, || Ok(audit_value(&current)))?;
+    let version = versioned::check(version, current.version, || Ok(audit_value(&current)))?;
     let mut next = current.clone();
     if let Some(name) = patch.name {
         next.name = name.trim().to_string();

@@ -166,7 +166,7 @@ pub fn create(
 
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateUser) -> Result<User, ApiError> {
     let current = find(conn, &actor.scope, id)?;
-    versioned::check(version, current.version, || Ok(audit_value(&current)))?;
+    let version = versioned::check(version, current.version, || Ok(audit_value(&current)))?;
     let is_self = current.id == actor.id;
     let mut next = current.clone();
     if let Some(name) = patch.display_name {

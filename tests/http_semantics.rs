@@ -1,0 +1,76 @@
+//! HTTP by the book (RFC 9110): HEAD for every GET, `If-None-Match` by weak comparison on records
+//! as well as statistics, `If-Match: *`, and a CORS preflight for the headers the guide invites.
+
+use actix_web::http::StatusCode;
+use hoagiai::auth::Role;
+use serde_json::json;
+
+use crate::common::TestApp;
+
+on_both_backends!(head_and_conditional_requests);
+
+async fn head_and_conditional_requests(app: TestApp) {
+    let tree = app.tree().await;
+    let (officer, _) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let res = officer
+        .post("/api/v1/teams", &json!({"name": "Tổ hòa giải thôn Hội Yên", "unit_id": tree.village_a, "founded_on": "2015-03-01"}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let path = format!("/api/v1/teams/{}", res.body["id"].as_str().unwrap());
+
+    // HEAD: the GET's status and headers, no body.
+    let get = officer.get(&path).await;
+    let head = officer.send("HEAD", &path, &[], None).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.text.is_empty());
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(head.header("content-length"), Some(get.text.len().to_string()));
+    let health = app.anon().send("HEAD", "/healthz", &[], None).await;
+    assert_eq!((health.status, health.text.as_str()), (StatusCode::OK, ""));
+
+    // If-None-Match on a record: the tag held, weak or strong, gives 304; another gives 200.
+    let etag = get.etag();
+    for held in [etag.clone(), format!("W/{etag}"), format!("\"0\", {etag}"), "*".to_string()] {
+        let res = officer.send("GET", &path, &[("if-none-match", &held)], None).await;
+        assert_eq!(res.status, StatusCode::NOT_MODIFIED, "{held}");
+        assert_eq!(res.header("etag"), Some(etag.clone()));
+        assert!(res.text.is_empty());
+    }
+    let res = officer.send("GET", &path, &[("if-none-match", "\"999\"")], None).await;
+    assert_eq!(res.status, StatusCode::OK);
+
+    // Statistics: their weak tag matches its strong spelling too.
+    let stats = officer.get("/api/v1/stats/indicators?period=2025").await;
+    let tag = stats.header("etag").unwrap();
+    assert!(tag.starts_with("W/"));
+    let strong = tag.trim_start_matches("W/").to_string();
+    let res = officer.send("GET", "/api/v1/stats/indicators?period=2025", &[("if-none-match", &strong)], None).await;
+    assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+
+    // If-Match: * writes over whatever version is current; a wrong version is still refused.
+    let res = officer.patch(&path, "*", &json!({"notes": "Kiện toàn năm 2026"})).await;
+    assert_eq!((res.status, res.body["version"].as_i64()), (StatusCode::OK, Some(2)), "{}", res.text);
+    officer.patch(&path, "\"1\"", &json!({"notes": "cũ"})).await.assert_problem(412, "version_mismatch");
+}
+
+/// A dashboard's preflight for the headers the API guide invites (`X-Request-Id` among them).
+#[actix_web::test]
+async fn a_dashboard_preflight_allows_the_invited_headers() {
+    let app = TestApp::sqlite_with(&[("cors_origins", "https://dashboard.example")]).await;
+    let res = app
+        .anon()
+        .send(
+            "OPTIONS",
+            "/api/v1/stats/indicators?period=2025",
+            &[
+                ("origin", "https://dashboard.example"),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization, x-request-id, if-none-match"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let allowed = res.header("access-control-allow-headers").unwrap_or_default().to_lowercase();
+    assert!(allowed.contains("x-request-id") && allowed.contains("if-none-match"), "{allowed}");
+}
