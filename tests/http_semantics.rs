@@ -74,3 +74,45 @@ async fn a_dashboard_preflight_allows_the_invited_headers() {
     let allowed = res.header("access-control-allow-headers").unwrap_or_default().to_lowercase();
     assert!(allowed.contains("x-request-id") && allowed.contains("if-none-match"), "{allowed}");
 }
+
+/// Every read the OpenAPI document says answers an `ETag` does (on the demo's records), and a
+/// 304 for it.
+#[actix_web::test]
+async fn the_documented_tagged_reads_send_their_tag() {
+    let app = TestApp::sqlite().await;
+    let logins = {
+        let mut conn = app.db.get().unwrap();
+        hoagiai::demo::seed(&mut conn, &app.data_dir.clone()).unwrap()
+    };
+    let password = logins.iter().find(|l| l.username == "canbo.tuphap").unwrap().password.clone();
+    let officer = app.login("canbo.tuphap", &password).await;
+    let first = |list: &serde_json::Value| list["items"][0]["id"].as_str().unwrap().to_string();
+    let case = first(&officer.get("/api/v1/cases?limit=1").await.body);
+    let team = first(&officer.get("/api/v1/teams?limit=1").await.body);
+    let mediator = first(&officer.get("/api/v1/mediators?limit=1").await.body);
+    let training = first(&officer.get("/api/v1/trainings?limit=1").await.body);
+    let unit = first(&officer.get("/api/v1/units?limit=1").await.body);
+    let user = first(&officer.get("/api/v1/users?limit=1").await.body);
+    let lists = officer.get("/api/v1/funding/confirmation-lists").await.body;
+    let list = lists["items"][0]["id"].as_str().or(lists[0]["id"].as_str()).unwrap().to_string();
+    let paths = [
+        ("get_case", format!("/api/v1/cases/{case}")),
+        ("get_confirmation_list", format!("/api/v1/funding/confirmation-lists/{list}")),
+        ("get_me", "/api/v1/me".to_string()),
+        ("get_mediator", format!("/api/v1/mediators/{mediator}")),
+        ("get_indicators", "/api/v1/stats/indicators?period=2025".to_string()),
+        ("get_team", format!("/api/v1/teams/{team}")),
+        ("get_training", format!("/api/v1/trainings/{training}")),
+        ("get_unit", format!("/api/v1/units/{unit}")),
+        ("get_user", format!("/api/v1/users/{user}")),
+    ];
+    let documented: Vec<&str> = hoagiai::openapi::contract::TAGGED_READS.to_vec();
+    assert_eq!(documented, paths.iter().map(|(id, _)| *id).collect::<Vec<_>>(), "one path per documented tagged read");
+    for (id, path) in paths {
+        let res = officer.get(&path).await;
+        assert_eq!(res.status, StatusCode::OK, "{id}: {}", res.text);
+        let tag = res.header("etag").unwrap_or_else(|| panic!("{id} sends no ETag"));
+        let again = officer.send("GET", &path, &[("if-none-match", &tag)], None).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{id}");
+    }
+}

@@ -39,7 +39,8 @@ where
     .service(crate::health::metrics)
 }
 
-/// The OpenAPI document the server serves and `hoagiai openapi` prints.
+/// The OpenAPI document of the routes, with the security and problems every operation shares (the
+/// router's list of known routes comes from it).
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     let (_, mut doc) = routes(App::new().into_utoipa_app().openapi(crate::openapi::ApiDoc::openapi())).split_for_parts();
@@ -47,18 +48,26 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The document as served at `/openapi.json`, committed in `openapi/openapi.json` and printed by
+/// `hoagiai openapi`: the routes' document completed with the contract every client needs.
+pub fn openapi_json() -> serde_json::Value {
+    let mut json = serde_json::to_value(openapi_document()).expect("the OpenAPI document serialises");
+    crate::openapi::contract::complete(&mut json);
+    json
+}
+
 /// Everything one HTTP worker needs, computed once.
 #[derive(Clone)]
 pub struct Shared {
     pub state: web::Data<AppState>,
-    pub doc: Arc<utoipa::openapi::OpenApi>,
+    pub doc: Arc<serde_json::Value>,
     pub known_routes: web::Data<KnownRoutes>,
 }
 
 impl Shared {
     pub fn new(state: AppState) -> Shared {
-        let doc = openapi_document();
-        Shared { known_routes: web::Data::new(KnownRoutes::from_openapi(&doc)), doc: Arc::new(doc), state: web::Data::new(state) }
+        let known_routes = web::Data::new(KnownRoutes::from_openapi(&openapi_document()));
+        Shared { known_routes, doc: Arc::new(openapi_json()), state: web::Data::new(state) }
     }
 }
 
@@ -75,7 +84,7 @@ pub fn build(
         .app_data(web::PayloadConfig::new(config.body_limit))
         // An id that cannot be an id names no record.
         .app_data(web::PathConfig::default().error_handler(|_, _| crate::error::ApiError::not_found().into()))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
+        .service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", (*shared.doc).clone()))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(crate::client::serve))
         // Inner first: problems are re-rendered before the headers every response gets are added.

@@ -129,7 +129,7 @@ fn open_db(config: &Config) -> Result<Db, String> {
 pub fn run(cli: Cli) -> Result<(), String> {
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Openapi { output } = &command {
-        let text = serde_json::to_string_pretty(&crate::app::openapi_document()).map_err(|e| e.to_string())? + "\n";
+        let text = serde_json::to_string_pretty(&crate::app::openapi_json()).map_err(|e| e.to_string())? + "\n";
         return match output {
             Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
             None => {

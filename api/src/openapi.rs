@@ -74,6 +74,164 @@ pub fn apply_conventions(doc: &mut Doc) {
     }
 }
 
+/// What generated clients need beyond what the routes declare: the headers the API reads and
+/// writes, the right security per operation, id formats, page limits, a server and a description
+/// for every operation. Said on the document as JSON: utoipa's model has no shared headers or
+/// parameters, and cannot read back some schemas it writes, so the served and committed document
+/// is this JSON.
+pub mod contract {
+    use serde_json::{json, Map, Value};
+
+    /// Operations a machine client (`stats`) may call: they accept its client-credentials token.
+    const MACHINE_OPERATIONS: &[&str] =
+        &["get_indicators", "list_case_facts", "list_reports", "get_report", "list_units", "get_unit", "list_unit_successions"];
+
+    /// Reads that answer an `ETag`, and so a 304 to `If-None-Match` (a test checks each does).
+    pub const TAGGED_READS: &[&str] = &[
+        "get_case",
+        "get_confirmation_list",
+        "get_me",
+        "get_mediator",
+        "get_indicators",
+        "get_team",
+        "get_training",
+        "get_unit",
+        "get_user",
+    ];
+
+    pub fn complete(doc: &mut Value) {
+        doc["servers"] = json!([{"url": "/", "description": "This server; the API lives under /api/v1"}]);
+        let components = doc["components"].as_object_mut().expect("components");
+        // Parameters and headers are written out in each operation (utoipa's document model has
+        // no shared header or parameter components); responses can be shared.
+        let responses = components.entry("responses").or_insert_with(|| json!({}));
+        let mut retry = responses["Problem"].clone();
+        retry["description"] = json!("A problem document (RFC 9457); try again after `Retry-After` seconds");
+        retry["headers"] = json!({"Retry-After": retry_after_header(), "X-Request-Id": request_id_header()});
+        responses["RetryLater"] = retry;
+        responses["Problem"]["headers"] = json!({"X-Request-Id": request_id_header()});
+        if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
+            for schema in schemas.values_mut() {
+                uuid_formats(schema);
+            }
+        }
+        let Some(paths) = doc["paths"].as_object_mut() else { return };
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                if let Some(op) = op.as_object_mut() {
+                    operation(method, op);
+                }
+            }
+        }
+    }
+
+    fn operation(method: &str, op: &mut Map<String, Value>) {
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        // Anonymous operations need nothing: an empty list, not a list holding an empty requirement.
+        if op.get("security") == Some(&json!([{}])) {
+            op.insert("security".into(), json!([]));
+        }
+        if MACHINE_OPERATIONS.contains(&id.as_str()) {
+            op.insert("security".into(), json!([{"bearer": []}, {"client_credentials": []}]));
+        }
+        if !op.contains_key("description") {
+            if let Some(summary) = op.get("summary").cloned() {
+                op.insert("description".into(), summary);
+            }
+        }
+        let params = op.entry("parameters").or_insert_with(|| json!([])).as_array_mut().expect("parameters");
+        for p in params.iter_mut() {
+            let name = p["name"].as_str().unwrap_or_default().to_string();
+            if is_id(&name) && p["schema"]["type"] == "string" && p["schema"].get("format").is_none() {
+                p["schema"]["format"] = json!("uuid");
+            }
+            if name == "limit" && p["in"] == "query" {
+                let max = if id == "list_case_facts" { 1000 } else { 100 };
+                p["schema"]["minimum"] = json!(1);
+                p["schema"]["maximum"] = json!(max);
+            }
+        }
+        params.push(json!({
+            "name": "X-Request-Id", "in": "header", "required": false,
+            "description": "The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable.",
+            "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"}
+        }));
+        match method {
+            "get" => params.push(json!({
+                "name": "If-None-Match", "in": "header", "required": false,
+                "description": "The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any).",
+                "schema": {"type": "string"}
+            })),
+            "post" | "put" | "patch" | "delete" => params.push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
+            })),
+            _ => {}
+        }
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+        for code in ["429", "503"] {
+            if responses.contains_key(code) {
+                responses.insert(code.into(), json!({"$ref": "#/components/responses/RetryLater"}));
+            }
+        }
+        if method == "get" && TAGGED_READS.contains(&id.as_str()) {
+            if let Some(ok) = responses.get_mut("200").and_then(Value::as_object_mut) {
+                let headers = ok.entry("headers").or_insert_with(|| json!({}));
+                if headers.get("ETag").is_none() && headers.get("etag").is_none() {
+                    headers["ETag"] = json!({"description": "The representation's tag, for `If-None-Match` (and, on records, `If-Match`).", "schema": {"type": "string"}});
+                }
+            }
+            responses.entry("304").or_insert_with(|| json!({"description": "Not modified: the ETag given in If-None-Match is current"}));
+        }
+        for r in responses.values_mut() {
+            if r.get("$ref").is_none() {
+                if let Some(r) = r.as_object_mut() {
+                    let headers = r.entry("headers").or_insert_with(|| json!({}));
+                    headers["X-Request-Id"] = request_id_header();
+                }
+            }
+        }
+    }
+
+    fn request_id_header() -> Value {
+        json!({"description": "The request's id (the caller's, or one made up): quote it when reporting a problem.", "schema": {"type": "string"}})
+    }
+
+    fn retry_after_header() -> Value {
+        json!({"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}})
+    }
+
+    /// `id`, `…_id` and `…_ids` hold UUIDs (the request id, which a caller chooses, does not).
+    fn is_id(name: &str) -> bool {
+        name == "id" || (name.ends_with("_id") && name != "request_id")
+    }
+
+    fn uuid_formats(schema: &mut Value) {
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for (name, prop) in props.iter_mut() {
+                let is_string = prop["type"] == "string" || prop["type"] == json!(["string", "null"]);
+                if is_id(name) && is_string && prop.get("format").is_none() {
+                    prop["format"] = json!("uuid");
+                }
+                let is_list = prop["type"] == "array" || prop["type"] == json!(["array", "null"]);
+                if name.ends_with("_ids") && is_list && prop["items"]["type"] == "string" && prop["items"].get("format").is_none() {
+                    prop["items"]["format"] = json!("uuid");
+                }
+                uuid_formats(prop);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+                for s in list {
+                    uuid_formats(s);
+                }
+            }
+        }
+    }
+}
+
 fn shape_operation(op: &mut Operation, writes: bool) {
     let public = op.operation_id.as_deref().is_some_and(|id| PUBLIC_OPERATIONS.contains(&id));
     let mut codes = vec!["400", "404", "429", "500", "503"];

@@ -11,10 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Machine clients registered inside the caller's scope (admins, officers). */
+        /**
+         * Machine clients registered inside the caller's scope (admins, officers).
+         * @description Machine clients registered inside the caller's scope (admins, officers).
+         */
         get: operations["list_api_clients"];
         put?: never;
-        /** Registers a machine client for a unit; the secret is in this answer only. */
+        /**
+         * Registers a machine client for a unit; the secret is in this answer only.
+         * @description Registers a machine client for a unit; the secret is in this answer only.
+         */
         post: operations["create_api_client"];
         delete?: never;
         options?: never;
@@ -35,6 +41,8 @@ export interface paths {
         /**
          * Revokes a machine client; its secret stops working at once, and so do its tokens (on other
          *     instances sharing the database, within `HOAGIAI_PRINCIPAL_RECHECK_SECS`).
+         * @description Revokes a machine client; its secret stops working at once, and so do its tokens (on other
+         *     instances sharing the database, within `HOAGIAI_PRINCIPAL_RECHECK_SECS`).
          */
         delete: operations["revoke_api_client"];
         options?: never;
@@ -49,7 +57,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log of the caller's scope, newest first (admins and officers). */
+        /**
+         * The audit log of the caller's scope, newest first (admins and officers).
+         * @description The audit log of the caller's scope, newest first (admins and officers).
+         */
         get: operations["list_audit"];
         put?: never;
         post?: never;
@@ -71,6 +82,8 @@ export interface paths {
         /**
          * Signs a person in: a short-lived access token and a refresh token (OAuth2 token response).
          *     Repeated failures for one username or from one address answer 429 with `Retry-After`.
+         * @description Signs a person in: a short-lived access token and a refresh token (OAuth2 token response).
+         *     Repeated failures for one username or from one address answer 429 with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -91,6 +104,8 @@ export interface paths {
         /**
          * Signs out: the refresh token and every refresh token of its sign-in stop working. Access
          *     tokens already issued expire on their own (at most `HOAGIAI_ACCESS_TOKEN_TTL`, 15 minutes).
+         * @description Signs out: the refresh token and every refresh token of its sign-in stop working. Access
+         *     tokens already issued expire on their own (at most `HOAGIAI_ACCESS_TOKEN_TTL`, 15 minutes).
          */
         post: operations["logout"];
         delete?: never;
@@ -110,6 +125,8 @@ export interface paths {
         put?: never;
         /**
          * Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one
+         *     revokes every token of that sign-in (`refresh_token_reused`).
+         * @description Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one
          *     revokes every token of that sign-in (`refresh_token_reused`).
          */
         post: operations["refresh"];
@@ -132,6 +149,9 @@ export interface paths {
          * OAuth2 client-credentials grant for machine clients: `grant_type=client_credentials` with
          *     `client_id` and `client_secret` in the form body or as HTTP Basic credentials. Answers a
          *     `stats` token scoped to the client's unit.
+         * @description OAuth2 client-credentials grant for machine clients: `grant_type=client_credentials` with
+         *     `client_id` and `client_secret` in the form body or as HTTP Basic credentials. Answers a
+         *     `stats` token scoped to the client's unit.
          */
         post: operations["token"];
         delete?: never;
@@ -150,11 +170,17 @@ export interface paths {
         /**
          * Cases the caller may see, newest first: the subtree for officers and viewers, the team's for a
          *     team leader, their own for a mediator. Party names and summaries only for those who may see them.
+         * @description Cases the caller may see, newest first: the subtree for officers and viewers, the team's for a
+         *     team leader, their own for a mediator. Party names and summaries only for those who may see them.
          */
         get: operations["list_cases"];
         put?: never;
         /**
          * Opens a case in a team's log book. The phone may choose the id: a retry with the same id (or
+         *     the same `Idempotency-Key`) answers the case already made, never a second one. Possible
+         *     duplicates (same team, a party of the same name, received within 30 days) come back as
+         *     `warnings`; they are not refused.
+         * @description Opens a case in a team's log book. The phone may choose the id: a retry with the same id (or
          *     the same `Idempotency-Key`) answers the case already made, never a second one. Possible
          *     duplicates (same team, a party of the same name, received within 30 days) come back as
          *     `warnings`; they are not refused.
@@ -173,7 +199,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One case with its whole history. Reading the parties' personal data is recorded in the audit log. */
+        /**
+         * One case with its whole history. Reading the parties' personal data is recorded in the audit log.
+         * @description One case with its whole history. Reading the parties' personal data is recorded in the audit log.
+         */
         get: operations["get_case"];
         put?: never;
         post?: never;
@@ -182,6 +211,8 @@ export interface paths {
         head?: never;
         /**
          * Changes a case's details; needs `If-Match`. After the end only officers may (a correction,
+         *     audited as such).
+         * @description Changes a case's details; needs `If-Match`. After the end only officers may (a correction,
          *     audited as such).
          */
         patch: operations["update_case"];
@@ -198,6 +229,9 @@ export interface paths {
         put?: never;
         /**
          * Assigns a mediator of the case's team (chosen by the parties or by the leader). A mediator
+         *     with a conflict of interest cannot be assigned. The first assignment starts the case and its
+         *     start deadline.
+         * @description Assigns a mediator of the case's team (chosen by the parties or by the leader). A mediator
          *     with a conflict of interest cannot be assigned. The first assignment starts the case and its
          *     start deadline.
          */
@@ -217,7 +251,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends an assignment (recusal or reassignment). */
+        /**
+         * Ends an assignment (recusal or reassignment).
+         * @description Ends an assignment (recusal or reassignment).
+         */
         post: operations["end_assignment"];
         delete?: never;
         options?: never;
@@ -236,6 +273,8 @@ export interface paths {
         put?: never;
         /**
          * Records that a mediator has an interest in the case: they cannot be assigned, and an
+         *     assignment they hold ends as a recusal on `recused_on` (default today).
+         * @description Records that a mediator has an interest in the case: they cannot be assigned, and an
          *     assignment they hold ends as a recusal on `recused_on` (default today).
          */
         post: operations["flag_conflict"];
@@ -257,6 +296,8 @@ export interface paths {
         /**
          * Records why mediation did not start within the deadline (it had to be done at once, or the
          *     parties agreed another time): the case is no longer overdue.
+         * @description Records why mediation did not start within the deadline (it had to be done at once, or the
+         *     parties agreed another time): the case is no longer overdue.
          */
         post: operations["record_deadline_exception"];
         delete?: never;
@@ -277,6 +318,8 @@ export interface paths {
         /**
          * Records the end of mediation: an agreement (successful) with its text, or a withdrawal or the
          *     mediator's decision (unsuccessful) with each party's demands and, optionally, the referral.
+         * @description Records the end of mediation: an agreement (successful) with its text, or a withdrawal or the
+         *     mediator's decision (unsuccessful) with each party's demands and, optionally, the referral.
          */
         post: operations["end_case"];
         delete?: never;
@@ -294,7 +337,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records an escalation: a risk of violence or signs of an offence, and who was notified. */
+        /**
+         * Records an escalation: a risk of violence or signs of an offence, and who was notified.
+         * @description Records an escalation: a risk of violence or signs of an offence, and who was notified.
+         */
         post: operations["record_escalation"];
         delete?: never;
         options?: never;
@@ -311,7 +357,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records a follow-up of how the agreement is carried out. */
+        /**
+         * Records a follow-up of how the agreement is carried out.
+         * @description Records a follow-up of how the agreement is carried out.
+         */
         post: operations["record_follow_up"];
         delete?: never;
         options?: never;
@@ -332,6 +381,9 @@ export interface paths {
          * Records that the case is not for grassroots mediation (Law art. 3), why, where it was sent, and
          *     on which day (`decided_on`, default today): the statistics count it on that day, apart from the
          *     cases received.
+         * @description Records that the case is not for grassroots mediation (Law art. 3), why, where it was sent, and
+         *     on which day (`decided_on`, default today): the statistics count it on that day, apart from the
+         *     cases received.
          */
         post: operations["mark_out_of_scope"];
         delete?: never;
@@ -349,7 +401,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records where an unsuccessful case was sent on. */
+        /**
+         * Records where an unsuccessful case was sent on.
+         * @description Records where an unsuccessful case was sent on.
+         */
         post: operations["record_referral"];
         delete?: never;
         options?: never;
@@ -368,6 +423,11 @@ export interface paths {
         put?: never;
         /**
          * Corrects a recorded result: successful ↔ unsuccessful, or the details of the same result (end
+         *     date, agreement, demands, referral). Commune officers only; needs `If-Match`. The statistics
+         *     follow at once, in the same transaction; the audit log records it as `correct_result`. A
+         *     successful case with a written agreement or follow-ups cannot become unsuccessful (409
+         *     `result_has_agreement_records`).
+         * @description Corrects a recorded result: successful ↔ unsuccessful, or the details of the same result (end
          *     date, agreement, demands, referral). Commune officers only; needs `If-Match`. The statistics
          *     follow at once, in the same transaction; the audit log records it as `correct_result`. A
          *     successful case with a written agreement or follow-ups cannot become unsuccessful (409
@@ -392,6 +452,8 @@ export interface paths {
         /**
          * Records a mediation session (date, place, public or private, invited participants, notes).
          *     The first session is the start of mediation.
+         * @description Records a mediation session (date, place, public or private, invited participants, notes).
+         *     The first session is the start of mediation.
          */
         post: operations["record_session"];
         delete?: never;
@@ -411,6 +473,9 @@ export interface paths {
         put?: never;
         /**
          * Moves an open case to a successor team (officers), after communes or villages merged: the case
+         *     keeps its first log-book line (shown as `transferred_from`) and takes the next line of the new
+         *     team's book for its year.
+         * @description Moves an open case to a successor team (officers), after communes or villages merged: the case
          *     keeps its first log-book line (shown as `transferred_from`) and takes the next line of the new
          *     team's book for its year.
          */
@@ -433,6 +498,8 @@ export interface paths {
         /**
          * Records the written agreement (date; signed or fingerprinted). ID numbers only when it is made
          *     for recognition by a court.
+         * @description Records the written agreement (date; signed or fingerprinted). ID numbers only when it is made
+         *     for recognition by a court.
          */
         post: operations["record_written_agreement"];
         delete?: never;
@@ -448,10 +515,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Budget estimates (dự toán) in the caller's scope. */
+        /**
+         * Budget estimates (dự toán) in the caller's scope.
+         * @description Budget estimates (dự toán) in the caller's scope.
+         */
         get: operations["list_budgets"];
         put?: never;
-        /** A commune's estimate for a year and item; one per commune, year and item (409 `budget_exists`). */
+        /**
+         * A commune's estimate for a year and item; one per commune, year and item (409 `budget_exists`).
+         * @description A commune's estimate for a year and item; one per commune, year and item (409 `budget_exists`).
+         */
         post: operations["create_budget"];
         delete?: never;
         options?: never;
@@ -472,7 +545,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes an estimate (amount, decision, notes); needs `If-Match`. */
+        /**
+         * Changes an estimate (amount, decision, notes); needs `If-Match`.
+         * @description Changes an estimate (amount, decision, notes); needs `If-Match`.
+         */
         patch: operations["update_budget"];
         trace?: never;
     };
@@ -483,10 +559,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Confirmation lists, newest first. */
+        /**
+         * Confirmation lists, newest first.
+         * @description Confirmation lists, newest first.
+         */
         get: operations["list_confirmation_lists"];
         put?: never;
-        /** A list of recipients for disbursements made by hand (each on one list only). */
+        /**
+         * A list of recipients for disbursements made by hand (each on one list only).
+         * @description A list of recipients for disbursements made by hand (each on one list only).
+         */
         post: operations["create_confirmation_list"];
         delete?: never;
         options?: never;
@@ -501,14 +583,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One confirmation list: JSON, a printable A4 page (`format=html`) with a signature column, or XLSX. */
+        /**
+         * One confirmation list: JSON, a printable A4 page (`format=html`) with a signature column, or XLSX.
+         * @description One confirmation list: JSON, a printable A4 page (`format=html`) with a signature column, or XLSX.
+         */
         get: operations["get_confirmation_list"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Marks the signed list returned (or corrects its title or notes); needs `If-Match`. */
+        /**
+         * Marks the signed list returned (or corrects its title or notes); needs `If-Match`.
+         * @description Marks the signed list returned (or corrects its title or notes); needs `If-Match`.
+         */
         patch: operations["update_confirmation_list"];
         trace?: never;
     };
@@ -519,11 +607,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Disbursements, newest first. */
+        /**
+         * Disbursements, newest first.
+         * @description Disbursements, newest first.
+         */
         get: operations["list_disbursements"];
         put?: never;
         /**
          * Records money paid to a team or a mediator. For `case_fee` with `case_ids`, every case must
+         *     have ended lawfully and never have been paid (409 `already_paid`).
+         * @description Records money paid to a team or a mediator. For `case_fee` with `case_ids`, every case must
          *     have ended lawfully and never have been paid (409 `already_paid`).
          */
         post: operations["create_disbursement"];
@@ -540,7 +633,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One disbursement with the cases it pays. */
+        /**
+         * One disbursement with the cases it pays.
+         * @description One disbursement with the cases it pays.
+         */
         get: operations["get_disbursement"];
         put?: never;
         post?: never;
@@ -559,7 +655,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records that a mediator breached a duty on a case: they get no share of its fee. */
+        /**
+         * Records that a mediator breached a duty on a case: they get no share of its fee.
+         * @description Records that a mediator breached a duty on a case: they get no share of its fee.
+         */
         post: operations["record_duty_breach"];
         delete?: never;
         options?: never;
@@ -576,6 +675,8 @@ export interface paths {
         };
         /**
          * The fees owed for the cases that ended in a period and have not been paid: the rate in force
+         *     on each case's end date, split among the mediators who took part. Computes; changes nothing.
+         * @description The fees owed for the cases that ended in a period and have not been paid: the rate in force
          *     on each case's end date, split among the mediators who took part. Computes; changes nothing.
          */
         get: operations["get_fee_suggestions"];
@@ -599,6 +700,8 @@ export interface paths {
         /**
          * Pays the suggested fees in one call: one disbursement per recipient, each case marked paid
          *     (a case is never paid twice: 409 `already_paid`), and a confirmation list to print and sign.
+         * @description Pays the suggested fees in one call: one disbursement per recipient, each case marked paid
+         *     (a case is never paid twice: 409 `already_paid`), and a confirmation list to print and sign.
          */
         post: operations["accept_fee_suggestions"];
         delete?: never;
@@ -614,10 +717,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Support claims for mediators injured or killed while mediating. */
+        /**
+         * Support claims for mediators injured or killed while mediating.
+         * @description Support claims for mediators injured or killed while mediating.
+         */
         get: operations["list_incident_claims"];
         put?: never;
-        /** Records a claim: the mediator, what happened, when, at which case or session, and the costs. */
+        /**
+         * Records a claim: the mediator, what happened, when, at which case or session, and the costs.
+         * @description Records a claim: the mediator, what happened, when, at which case or session, and the costs.
+         */
         post: operations["create_incident_claim"];
         delete?: never;
         options?: never;
@@ -634,7 +743,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records the decision on a submitted claim; needs `If-Match`. */
+        /**
+         * Records the decision on a submitted claim; needs `If-Match`.
+         * @description Records the decision on a submitted claim; needs `If-Match`.
+         */
         post: operations["decide_incident_claim"];
         delete?: never;
         options?: never;
@@ -649,11 +761,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rates the caller's units are paid by: those set for a unit in scope or above it. */
+        /**
+         * The rates the caller's units are paid by: those set for a unit in scope or above it.
+         * @description The rates the caller's units are paid by: those set for a unit in scope or above it.
+         */
         get: operations["list_funding_policies"];
         put?: never;
         /**
          * Records a rate set by a resolution, for a unit's subtree and a validity period. Two rates for
+         *     the same unit, item and result may not overlap (409 `overlapping_policy`).
+         * @description Records a rate set by a resolution, for a unit's subtree and a validity period. Two rates for
          *     the same unit, item and result may not overlap (409 `overlapping_policy`).
          */
         post: operations["create_funding_policy"];
@@ -676,7 +793,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Ends or corrects a rate (its legal basis, end date, amount, notes); needs `If-Match`. */
+        /**
+         * Ends or corrects a rate (its legal basis, end date, amount, notes); needs `If-Match`.
+         * @description Ends or corrects a rate (its legal basis, end date, amount, notes); needs `If-Match`.
+         */
         patch: operations["update_funding_policy"];
         trace?: never;
     };
@@ -689,6 +809,8 @@ export interface paths {
         };
         /**
          * Budget against disbursements per item, and what each team received, for a unit and year:
+         *     JSON, CSV (UTF-8 with BOM) or XLSX.
+         * @description Budget against disbursements per item, and what each team received, for a unit and year:
          *     JSON, CSV (UTF-8 with BOM) or XLSX.
          */
         get: operations["get_funding_summary"];
@@ -707,7 +829,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in account. */
+        /**
+         * The signed-in account.
+         * @description The signed-in account.
+         */
         get: operations["get_me"];
         put?: never;
         post?: never;
@@ -730,6 +855,9 @@ export interface paths {
          * Changes the signed-in account's password. Every session of the account ends, this one
          *     included: sign in again with the new password. Wrong current passwords count towards the
          *     sign-in throttle.
+         * @description Changes the signed-in account's password. Every session of the account ends, this one
+         *     included: sign in again with the new password. Wrong current passwords count towards the
+         *     sign-in throttle.
          */
         post: operations["change_my_password"];
         delete?: never;
@@ -745,10 +873,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mediators the caller may see, with their membership history. */
+        /**
+         * Mediators the caller may see, with their membership history.
+         * @description Mediators the caller may see, with their membership history.
+         */
         get: operations["list_mediators"];
         put?: never;
-        /** Records a mediator (officers), optionally with their first membership. */
+        /**
+         * Records a mediator (officers), optionally with their first membership.
+         * @description Records a mediator (officers), optionally with their first membership.
+         */
         post: operations["create_mediator"];
         delete?: never;
         options?: never;
@@ -763,14 +897,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One mediator with their membership history. */
+        /**
+         * One mediator with their membership history.
+         * @description One mediator with their membership history.
+         */
         get: operations["get_mediator"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes a mediator's data (officers); needs `If-Match`. */
+        /**
+         * Changes a mediator's data (officers); needs `If-Match`.
+         * @description Changes a mediator's data (officers); needs `If-Match`.
+         */
         patch: operations["update_mediator"];
         trace?: never;
     };
@@ -783,7 +923,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Adds a membership: the mediator joins a team as member or leader (officers). */
+        /**
+         * Adds a membership: the mediator joins a team as member or leader (officers).
+         * @description Adds a membership: the mediator joins a team as member or leader (officers).
+         */
         post: operations["add_membership"];
         delete?: never;
         options?: never;
@@ -800,7 +943,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends a membership, with the reason and the decision (officers). */
+        /**
+         * Ends a membership, with the reason and the decision (officers).
+         * @description Ends a membership, with the reason and the decision (officers).
+         */
         post: operations["end_membership"];
         delete?: never;
         options?: never;
@@ -820,6 +966,8 @@ export interface paths {
         /**
          * Moves a membership to a successor team after a merger (officers): ended here as `transferred`,
          *     started there the same day with the new chairman's recognition decision.
+         * @description Moves a membership to a successor team after a merger (officers): ended here as `transferred`,
+         *     started there the same day with the new chairman's recognition decision.
          */
         post: operations["transfer_membership"];
         delete?: never;
@@ -835,7 +983,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every enumeration code with its Vietnamese and English labels, grouped by enumeration. */
+        /**
+         * Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
+         * @description Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
+         */
         get: operations["list_enums"];
         put?: never;
         post?: never;
@@ -852,10 +1003,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Awards (khen thưởng) in the caller's scope. */
+        /**
+         * Awards (khen thưởng) in the caller's scope.
+         * @description Awards (khen thưởng) in the caller's scope.
+         */
         get: operations["list_awards"];
         put?: never;
-        /** Records an award to a team or a mediator. */
+        /**
+         * Records an award to a team or a mediator.
+         * @description Records an award to a team or a mediator.
+         */
         post: operations["create_award"];
         delete?: never;
         options?: never;
@@ -876,7 +1033,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Corrects an award; needs `If-Match`. */
+        /**
+         * Corrects an award; needs `If-Match`.
+         * @description Corrects an award; needs `If-Match`.
+         */
         patch: operations["update_award"];
         trace?: never;
     };
@@ -887,9 +1047,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A commune's targets for the year (the defaults of the plan when none were set). */
+        /**
+         * A commune's targets for the year (the defaults of the plan when none were set).
+         * @description A commune's targets for the year (the defaults of the plan when none were set).
+         */
         get: operations["get_plan_targets"];
-        /** Sets a commune's targets for the year. */
+        /**
+         * Sets a commune's targets for the year.
+         * @description Sets a commune's targets for the year.
+         */
         put: operations["set_plan_targets"];
         post?: never;
         delete?: never;
@@ -905,10 +1071,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt"). */
+        /**
+         * The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt").
+         * @description The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt").
+         */
         get: operations["list_rating_schemes"];
         put?: never;
-        /** Adds a rating scheme (administrators): its criteria, judged or computed from the cases. */
+        /**
+         * Adds a rating scheme (administrators): its criteria, judged or computed from the cases.
+         * @description Adds a rating scheme (administrators): its criteria, judged or computed from the cases.
+         */
         post: operations["create_rating_scheme"];
         delete?: never;
         options?: never;
@@ -923,11 +1095,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Team ratings in the caller's scope. */
+        /**
+         * Team ratings in the caller's scope.
+         * @description Team ratings in the caller's scope.
+         */
         get: operations["list_team_ratings"];
         put?: never;
         /**
          * Rates a team for a year: computed criteria from its cases, the others from the judgements.
+         *     One rating per team, year and scheme (409 `already_rated`).
+         * @description Rates a team for a year: computed criteria from its cases, the others from the judgements.
          *     One rating per team, year and scheme (409 `already_rated`).
          */
         post: operations["create_team_rating"];
@@ -950,7 +1127,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`. */
+        /**
+         * Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`.
+         * @description Re-rates a team (new judgements or notes; computed criteria are recomputed); needs `If-Match`.
+         */
         patch: operations["update_team_rating"];
         trace?: never;
     };
@@ -963,6 +1143,8 @@ export interface paths {
         };
         /**
          * The year-end report of a commune: the plan's indicators beside its targets, computed from the
+         *     records — as JSON, or as a printable page in Vietnamese (`format=html`).
+         * @description The year-end report of a commune: the plan's indicators beside its targets, computed from the
          *     records — as JSON, or as a printable page in Vietnamese (`format=html`).
          */
         get: operations["get_year_end_report"];
@@ -984,6 +1166,8 @@ export interface paths {
         /**
          * The mediation indicators of the access-to-law standard in force for the year, assessed for a
          *     commune from its records: each with its value, threshold, verdict and links to the evidence.
+         * @description The mediation indicators of the access-to-law standard in force for the year, assessed for a
+         *     commune from its records: each with its value, threshold, verdict and links to the evidence.
          */
         get: operations["get_access_assessment"];
         put?: never;
@@ -1001,7 +1185,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The access-to-law standards on record, by assessment years (data, versioned by legal basis). */
+        /**
+         * The access-to-law standards on record, by assessment years (data, versioned by legal basis).
+         * @description The access-to-law standards on record, by assessment years (data, versioned by legal basis).
+         */
         get: operations["list_access_standards"];
         put?: never;
         post?: never;
@@ -1022,6 +1209,8 @@ export interface paths {
         /**
          * Adds or replaces a standard (administrators): its years, indicators, measures, thresholds and
          *     evidence. Years may not overlap another standard's (409 `overlapping_standard`).
+         * @description Adds or replaces a standard (administrators): its years, indicators, measures, thresholds and
+         *     evidence. Years may not overlap another standard's (409 `overlapping_standard`).
          */
         put: operations["put_access_standard"];
         post?: never;
@@ -1040,6 +1229,10 @@ export interface paths {
         };
         /**
          * Case facts changed since a time, for a district system's nightly copy: unit, team, category,
+         *     basis, dates, status — never names, addresses or narratives. Keyset-paginated in
+         *     (updated_at, id) order; pass the last page's `next_cursor` (or the newest `updated_at` seen as
+         *     `updated_since` next night).
+         * @description Case facts changed since a time, for a district system's nightly copy: unit, team, category,
          *     basis, dates, status — never names, addresses or narratives. Keyset-paginated in
          *     (updated_at, id) order; pass the last page's `next_cursor` (or the newest `updated_at` seen as
          *     `updated_since` next night).
@@ -1066,6 +1259,11 @@ export interface paths {
          *     assignments — optionally broken down by child unit, category, basis or month. Never any
          *     personal data. Answers carry an `ETag` (which depends on the figures and the caller's
          *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+         * @description Indicators for a unit and a period: teams, mediators, cases received (new + carried over),
+         *     successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
+         *     assignments — optionally broken down by child unit, category, basis or month. Never any
+         *     personal data. Answers carry an `ETag` (which depends on the figures and the caller's
+         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
          */
         get: operations["get_indicators"];
         put?: never;
@@ -1083,11 +1281,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The submitted reports of the caller's scope, every version, newest first. */
+        /**
+         * The submitted reports of the caller's scope, every version, newest first.
+         * @description The submitted reports of the caller's scope, every version, newest first.
+         */
         get: operations["list_reports"];
         put?: never;
         /**
          * Submits the official report of a unit (6-monthly or yearly, Circular 03/2019/TT-BTP): the
+         *     figures from 1 January to the cut-off are computed now and frozen, with the officer's
+         *     estimates for the rest of the period marked as such. Submitting again makes a new version
+         *     that supersedes the last; both are kept.
+         * @description Submits the official report of a unit (6-monthly or yearly, Circular 03/2019/TT-BTP): the
          *     figures from 1 January to the cut-off are computed now and frozen, with the officer's
          *     estimates for the rest of the period marked as such. Submitting again makes a new version
          *     that supersedes the last; both are kept.
@@ -1106,7 +1311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form. */
+        /**
+         * One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
+         * @description One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
+         */
         get: operations["get_report"];
         put?: never;
         post?: never;
@@ -1126,10 +1334,15 @@ export interface paths {
         /**
          * Teams the caller may see: the subtree for officers and viewers, their own team for team
          *     leaders and mediators.
+         * @description Teams the caller may see: the subtree for officers and viewers, their own team for team
+         *     leaders and mediators.
          */
         get: operations["list_teams"];
         put?: never;
-        /** Creates a team in a village (officers). */
+        /**
+         * Creates a team in a village (officers).
+         * @description Creates a team in a village (officers).
+         */
         post: operations["create_team"];
         delete?: never;
         options?: never;
@@ -1144,14 +1357,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One team. */
+        /**
+         * One team.
+         * @description One team.
+         */
         get: operations["get_team"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes a team (officers); needs `If-Match`. */
+        /**
+         * Changes a team (officers); needs `If-Match`.
+         * @description Changes a team (officers); needs `If-Match`.
+         */
         patch: operations["update_team"];
         trace?: never;
     };
@@ -1164,6 +1383,8 @@ export interface paths {
         };
         /**
          * The team's composition today against the law's rules (≥ 3 mediators, ≥ 1 woman, ≥ 1
+         *     ethnic-minority mediator in an ethnic-minority area, exactly one leader), as named warnings.
+         * @description The team's composition today against the law's rules (≥ 3 mediators, ≥ 1 woman, ≥ 1
          *     ethnic-minority mediator in an ethnic-minority area, exactly one leader), as named warnings.
          */
         get: operations["get_team_health"];
@@ -1186,6 +1407,9 @@ export interface paths {
          * The team's log book (Sổ theo dõi hoạt động hòa giải ở cơ sở) for a year in the official
          *     layout: the cover, Part I with the ten columns, Part II the leader's summary. It holds the
          *     parties' names: only for those who may see them, and every read is audited.
+         * @description The team's log book (Sổ theo dõi hoạt động hòa giải ở cơ sở) for a year in the official
+         *     layout: the cover, Part I with the ten columns, Part II the leader's summary. It holds the
+         *     parties' names: only for those who may see them, and every read is audited.
          */
         get: operations["get_logbook"];
         put?: never;
@@ -1206,10 +1430,15 @@ export interface paths {
         /**
          * Trainings, newest first: those kept in the caller's subtree; for team leaders and mediators,
          *     those their team's mediators attended.
+         * @description Trainings, newest first: those kept in the caller's subtree; for team leaders and mediators,
+         *     those their team's mediators attended.
          */
         get: operations["list_trainings"];
         put?: never;
-        /** Records a training and who attended (officers). */
+        /**
+         * Records a training and who attended (officers).
+         * @description Records a training and who attended (officers).
+         */
         post: operations["create_training"];
         delete?: never;
         options?: never;
@@ -1226,6 +1455,8 @@ export interface paths {
         };
         /**
          * Of the mediators serving at the year's end (today for the current year), how many attended a
+         *     training held in the year, and who has not — for a unit, or one team.
+         * @description Of the mediators serving at the year's end (today for the current year), how many attended a
          *     training held in the year, and who has not — for a unit, or one team.
          */
         get: operations["get_training_coverage"];
@@ -1244,14 +1475,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One training with its attendance. */
+        /**
+         * One training with its attendance.
+         * @description One training with its attendance.
+         */
         get: operations["get_training"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes a training; `attendance`, when given, replaces the whole list. Needs `If-Match`. */
+        /**
+         * Changes a training; `attendance`, when given, replaces the whole list. Needs `If-Match`.
+         * @description Changes a training; `attendance`, when given, replaces the whole list. Needs `If-Match`.
+         */
         patch: operations["update_training"];
         trace?: never;
     };
@@ -1264,7 +1501,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Records that one unit succeeded another (admins). */
+        /**
+         * Records that one unit succeeded another (admins).
+         * @description Records that one unit succeeded another (admins).
+         */
         post: operations["create_succession"];
         delete?: never;
         options?: never;
@@ -1279,10 +1519,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Units inside the caller's scope, in tree order, with filters. */
+        /**
+         * Units inside the caller's scope, in tree order, with filters.
+         * @description Units inside the caller's scope, in tree order, with filters.
+         */
         get: operations["list_units"];
         put?: never;
-        /** Creates a unit (admins). A retry with the same `id` answers 200 with the unit already made. */
+        /**
+         * Creates a unit (admins). A retry with the same `id` answers 200 with the unit already made.
+         * @description Creates a unit (admins). A retry with the same `id` answers 200 with the unit already made.
+         */
         post: operations["create_unit"];
         delete?: never;
         options?: never;
@@ -1297,14 +1543,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One unit inside the caller's scope. */
+        /**
+         * One unit inside the caller's scope.
+         * @description One unit inside the caller's scope.
+         */
         get: operations["get_unit"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Corrects a unit (admins); needs `If-Match` with the version read. */
+        /**
+         * Corrects a unit (admins); needs `If-Match` with the version read.
+         * @description Corrects a unit (admins); needs `If-Match` with the version read.
+         */
         patch: operations["update_unit"];
         trace?: never;
     };
@@ -1315,7 +1567,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The merges, splits, renames and transfers a unit took part in. */
+        /**
+         * The merges, splits, renames and transfers a unit took part in.
+         * @description The merges, splits, renames and transfers a unit took part in.
+         */
         get: operations["list_unit_successions"];
         put?: never;
         post?: never;
@@ -1332,10 +1587,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Accounts inside the caller's scope, by username. */
+        /**
+         * Accounts inside the caller's scope, by username.
+         * @description Accounts inside the caller's scope, by username.
+         */
         get: operations["list_users"];
         put?: never;
-        /** Creates an account (admins anywhere; officers inside their subtree, never an admin). */
+        /**
+         * Creates an account (admins anywhere; officers inside their subtree, never an admin).
+         * @description Creates an account (admins anywhere; officers inside their subtree, never an admin).
+         */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -1350,7 +1611,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One account inside the caller's scope. */
+        /**
+         * One account inside the caller's scope.
+         * @description One account inside the caller's scope.
+         */
         get: operations["get_user"];
         put?: never;
         post?: never;
@@ -1359,6 +1623,8 @@ export interface paths {
         head?: never;
         /**
          * Changes an account; needs `If-Match`. Deactivating it, or changing its role or unit, ends its
+         *     sessions.
+         * @description Changes an account; needs `If-Match`. Deactivating it, or changing its role or unit, ends its
          *     sessions.
          */
         patch: operations["update_user"];
@@ -1376,6 +1642,8 @@ export interface paths {
         /**
          * Sets a new password for an account (generated and shown once when none is given); the
          *     account's sessions end.
+         * @description Sets a new password for an account (generated and shown once when none is given); the
+         *     account's sessions end.
          */
         post: operations["reset_password"];
         delete?: never;
@@ -1391,7 +1659,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up. */
+        /**
+         * The process is up.
+         * @description The process is up.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -1408,7 +1679,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counters in the Prometheus text format: database statements and transactions of this process. */
+        /**
+         * Counters in the Prometheus text format: database statements and transactions of this process.
+         * @description Counters in the Prometheus text format: database statements and transactions of this process.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1425,7 +1699,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database answers and every migration is applied (503 otherwise). */
+        /**
+         * The database answers and every migration is applied (503 otherwise).
+         * @description The database answers and every migration is applied (503 otherwise).
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1456,6 +1733,7 @@ export interface components {
             voucher_no?: string | null;
         };
         AcceptedFees: {
+            /** Format: uuid */
             confirmation_list_id?: string | null;
             /** @description One per recipient. */
             disbursements: components["schemas"]["DisbursementDto"][];
@@ -1479,6 +1757,7 @@ export interface components {
             points?: number | null;
             standard_code: string;
             standard_name: string;
+            /** Format: uuid */
             unit_id: string;
             unit_name: string;
             /** Format: int32 */
@@ -1505,7 +1784,10 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by: string;
-            /** @description The `client_id` of the client-credentials grant. */
+            /**
+             * Format: uuid
+             * @description The `client_id` of the client-credentials grant.
+             */
             id: string;
             /** Format: date-time */
             last_used_at?: string | null;
@@ -1514,7 +1796,10 @@ export interface components {
             revoked_at?: string | null;
             /** @description Always `stats`. */
             role: components["schemas"]["Role"];
-            /** @description The unit whose statistics it may read; absent: the whole country. */
+            /**
+             * Format: uuid
+             * @description The unit whose statistics it may read; absent: the whole country.
+             */
             unit_id?: string | null;
         };
         AssignMediator: {
@@ -1541,7 +1826,9 @@ export interface components {
             end_reason?: null | components["schemas"]["AssignmentEnd"];
             /** Format: date */
             ended_on?: string | null;
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             mediator_id: string;
             mediator_name: string;
         };
@@ -1552,6 +1839,7 @@ export interface components {
         AssignmentEnd: "recusal" | "reassigned";
         AttendanceDto: {
             full_name: string;
+            /** Format: uuid */
             mediator_id: string;
             present: boolean;
         };
@@ -1565,13 +1853,16 @@ export interface components {
         AuditEntry: {
             /** @description `create`, `update`, `delete`, `read`, `revoke`, `password_change`, … */
             action: string;
+            /** Format: uuid */
             actor_id?: string | null;
             /** @description `user`, `client` or `system`. */
             actor_kind: string;
             /** Format: date-time */
             at: string;
             entity: string;
+            /** Format: uuid */
             entity_id: string;
+            /** Format: uuid */
             id: string;
             /** @description The changed fields as they became. */
             new_values?: unknown;
@@ -1590,11 +1881,14 @@ export interface components {
             /** Format: date */
             decision_date?: string | null;
             decision_no?: string | null;
+            /** Format: uuid */
             id: string;
             level: components["schemas"]["AwardLevel"];
+            /** Format: uuid */
             mediator_id?: string | null;
             reason: string;
             recipient_name: string;
+            /** Format: uuid */
             team_id?: string | null;
             /** @description "Giấy khen", "Bằng khen"… */
             title: string;
@@ -1641,9 +1935,11 @@ export interface components {
             decision_date?: string | null;
             /** @description The decision that approved the estimate. */
             decision_no?: string | null;
+            /** Format: uuid */
             id: string;
             item: components["schemas"]["FundingItem"];
             notes?: string | null;
+            /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -1664,6 +1960,7 @@ export interface components {
             end?: null | components["schemas"]["CaseEndDto"];
             escalations: components["schemas"]["EscalationDto"][];
             follow_ups: components["schemas"]["FollowUpDto"][];
+            /** Format: uuid */
             id: string;
             /**
              * Format: int32
@@ -1685,8 +1982,10 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             /** @description Absent when personal data is hidden (a narrative is sensitive). */
             summary?: string | null;
+            /** Format: uuid */
             team_id: string;
             transferred_from?: null | components["schemas"]["TransferredFromDto"];
+            /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -1709,11 +2008,14 @@ export interface components {
             end_reason?: null | components["schemas"]["EndReason"];
             /** Format: date */
             ended_on?: string | null;
+            /** Format: uuid */
             id: string;
             /** Format: date */
             received_on: string;
             status: components["schemas"]["CaseStatus"];
+            /** Format: uuid */
             team_id: string;
+            /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -1770,6 +2072,7 @@ export interface components {
         CaseListItem: {
             basis: components["schemas"]["Basis"];
             category: components["schemas"]["Category"];
+            /** Format: uuid */
             id: string;
             /** Format: int32 */
             logbook_line: number;
@@ -1781,7 +2084,9 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             /** @description Absent when personal data is hidden. */
             summary?: string | null;
+            /** Format: uuid */
             team_id: string;
+            /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -1824,6 +2129,7 @@ export interface components {
          *     client id and secret may come in the body or as HTTP Basic credentials.
          */
         ClientTokenRequest: {
+            /** Format: uuid */
             client_id?: string | null;
             client_secret?: string | null;
             /** @description Must be `client_credentials`. */
@@ -1834,6 +2140,7 @@ export interface components {
             amount: number;
             /** @description The cases paid, as log-book lines: "12/2026, 15/2026". */
             cases: string[];
+            /** Format: uuid */
             disbursement_id: string;
             item: components["schemas"]["FundingItem"];
             /**
@@ -1848,6 +2155,7 @@ export interface components {
         ConfirmationListDto: {
             /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             lines: components["schemas"]["ConfirmationLine"][];
             /** Format: date */
@@ -1860,6 +2168,7 @@ export interface components {
             title: string;
             /** Format: int64 */
             total: number;
+            /** Format: uuid */
             unit_id: string;
             unit_name: string;
             /** Format: date-time */
@@ -1868,6 +2177,7 @@ export interface components {
             version: number;
         };
         ConflictDto: {
+            /** Format: uuid */
             mediator_id: string;
             note?: string | null;
         };
@@ -1905,6 +2215,7 @@ export interface components {
             active_mediators: number;
             /** Format: date */
             as_of: string;
+            /** Format: uuid */
             team_id?: string | null;
             /** Format: int64 */
             trained: number;
@@ -1918,6 +2229,7 @@ export interface components {
              * @description Trainings held in the year that these mediators attended.
              */
             trainings_attended: number;
+            /** Format: uuid */
             unit_id?: string | null;
             /** @description Those still to train, by team and name, for planning the next session. */
             untrained: components["schemas"]["UntrainedMediator"][];
@@ -2286,34 +2598,47 @@ export interface components {
              * @description The part of the disbursement that pays this case.
              */
             amount: number;
+            /** Format: uuid */
             case_id: string;
         };
         DisbursementDto: {
             /** Format: int64 */
             amount: number;
             cases: components["schemas"]["DisbursedCase"][];
+            /** Format: uuid */
             confirmation_list_id?: string | null;
             /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             item: components["schemas"]["FundingItem"];
             note?: string | null;
             /** Format: date */
             paid_on: string;
+            /** Format: uuid */
             payee_mediator_id?: string | null;
             /** @description The team's name or the mediator's full name. */
             payee_name: string;
+            /** Format: uuid */
             payee_team_id?: string | null;
-            /** @description The team the money went to or through. */
+            /**
+             * Format: uuid
+             * @description The team the money went to or through.
+             */
             team_id?: string | null;
-            /** @description The paying unit (the commune). */
+            /**
+             * Format: uuid
+             * @description The paying unit (the commune).
+             */
             unit_id: string;
             voucher_no?: string | null;
         };
         DutyBreachDto: {
+            /** Format: uuid */
             case_id: string;
             /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             mediator_id: string;
             note: string;
         };
@@ -2364,6 +2689,7 @@ export interface components {
             vi: string;
         };
         EscalationDto: {
+            /** Format: uuid */
             id: string;
             kind: components["schemas"]["EscalationKind"];
             notes?: string | null;
@@ -2401,6 +2727,7 @@ export interface components {
             /** Format: int64 */
             amount: number;
             full_name: string;
+            /** Format: uuid */
             mediator_id: string;
         };
         /**
@@ -2414,6 +2741,7 @@ export interface components {
              *     is recorded).
              */
             amount: number;
+            /** Format: uuid */
             case_id: string;
             /** Format: date */
             ended_on: string;
@@ -2423,6 +2751,7 @@ export interface components {
              * @description The case's line (STT) in the team's log book for the year it was received.
              */
             logbook_line: number;
+            /** Format: uuid */
             policy_id?: string | null;
             /**
              * @description Why this case cannot be paid as it stands: `no_policy` (no rate in force for its end
@@ -2439,6 +2768,7 @@ export interface components {
             shares: components["schemas"]["FeeShare"][];
             /** @description `successful` or `unsuccessful`. */
             status: string;
+            /** Format: uuid */
             team_id: string;
             team_name: string;
             withheld: components["schemas"]["WithheldShare"][];
@@ -2456,6 +2786,7 @@ export interface components {
             to: string;
             /** Format: int64 */
             total: number;
+            /** Format: uuid */
             unit_id: string;
         };
         Figures: {
@@ -2486,6 +2817,7 @@ export interface components {
         FollowUpDto: {
             /** Format: date */
             checked_on: string;
+            /** Format: uuid */
             id: string;
             notes?: string | null;
             status: components["schemas"]["Implementation"];
@@ -2520,6 +2852,7 @@ export interface components {
             total: components["schemas"]["ItemLine"];
             /** Format: int64 */
             unconfirmed_disbursements: number;
+            /** Format: uuid */
             unit_id: string;
             unit_name: string;
             /** Format: int32 */
@@ -2544,6 +2877,7 @@ export interface components {
         IncidentClaimDto: {
             /** Format: int64 */
             approved_amount?: number | null;
+            /** Format: uuid */
             case_id?: string | null;
             /** Format: int64 */
             claimed_total: number;
@@ -2555,10 +2889,12 @@ export interface components {
             description: string;
             /** Format: int64 */
             funeral_costs: number;
+            /** Format: uuid */
             id: string;
             kind: components["schemas"]["IncidentKind"];
             /** Format: int64 */
             lost_income: number;
+            /** Format: uuid */
             mediator_id: string;
             mediator_name: string;
             /** Format: int64 */
@@ -2566,6 +2902,7 @@ export interface components {
             notes?: string | null;
             /** Format: date */
             occurred_on: string;
+            /** Format: uuid */
             session_id?: string | null;
             status: components["schemas"]["ClaimStatus"];
             /** Format: date-time */
@@ -2644,6 +2981,7 @@ export interface components {
              */
             overdue_assignments: number;
             period: components["schemas"]["Period"];
+            /** Format: uuid */
             unit_id?: string | null;
             unit_name?: string | null;
         };
@@ -2719,6 +3057,7 @@ export interface components {
         };
         /** @description One follow-up of how an agreement is carried out. */
         LogBookFollowUp: {
+            /** Format: uuid */
             case_id: string;
             /** Format: date */
             checked_on: string;
@@ -2744,6 +3083,7 @@ export interface components {
         LogBookRow: {
             /** @description Column 6: the parties' agreement, or each party's demands. */
             agreement_or_demands: string;
+            /** Format: uuid */
             case_id: string;
             /** @description Column 5: the main content of the matter. */
             content: string;
@@ -2823,18 +3163,25 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             current_role?: null | components["schemas"]["MembershipRole"];
-            /** @description The team the mediator serves in today, if any. */
+            /**
+             * Format: uuid
+             * @description The team the mediator serves in today, if any.
+             */
             current_team_id?: string | null;
             /** @description Ethnic minority (sensitive: absent for callers who do not manage mediators). */
             ethnic_minority?: boolean | null;
             full_name: string;
+            /** Format: uuid */
             id: string;
             legal_training: components["schemas"]["LegalTraining"];
             memberships: components["schemas"]["MembershipDto"][];
             occupation?: string | null;
             phone?: string | null;
             sex: components["schemas"]["Sex"];
-            /** @description Residence village. */
+            /**
+             * Format: uuid
+             * @description Residence village.
+             */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -2869,13 +3216,16 @@ export interface components {
             end_reason?: null | components["schemas"]["MembershipEndReason"];
             /** Format: date */
             from_date: string;
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             mediator_id: string;
             /** Format: date */
             recognition_date?: string | null;
             /** @description Recognition decision (quyết định công nhận) number and date. */
             recognition_decision?: string | null;
             role: components["schemas"]["MembershipRole"];
+            /** Format: uuid */
             team_id: string;
             /**
              * Format: date
@@ -3262,6 +3612,7 @@ export interface components {
             demand?: string | null;
             /** @description Absent when the caller may not see the parties' personal data. */
             full_name?: string | null;
+            /** Format: uuid */
             id: string;
             id_number?: string | null;
             kind: components["schemas"]["PartyKind"];
@@ -3339,6 +3690,7 @@ export interface components {
             success_rate_pct: number;
             /** Format: int32 */
             trained_pct: number;
+            /** Format: uuid */
             unit_id: string;
             /** Format: int32 */
             year: number;
@@ -3359,6 +3711,7 @@ export interface components {
         PolicyDto: {
             /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             item: components["schemas"]["FundingItem"];
             /** @description "Nghị quyết số 96/2014/NQ-HĐND" */
@@ -3371,7 +3724,10 @@ export interface components {
              */
             rate: number;
             rate_unit: components["schemas"]["RateUnit"];
-            /** @description The rate holds for this unit's subtree (usually a province). */
+            /**
+             * Format: uuid
+             * @description The rate holds for this unit's subtree (usually a province).
+             */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -3523,6 +3879,7 @@ export interface components {
             /** Format: date */
             cutoff_date: string;
             estimates?: null | components["schemas"]["ReportEstimates"];
+            /** Format: uuid */
             id: string;
             kind: components["schemas"]["ReportKind"];
             lines: components["schemas"]["ReportLine"][];
@@ -3538,6 +3895,7 @@ export interface components {
             submitted_by: string;
             /** @description The version that replaced this one, if any. */
             superseded_by?: string | null;
+            /** Format: uuid */
             unit_id: string;
             /** Format: int32 */
             year: number;
@@ -3594,6 +3952,7 @@ export interface components {
         SessionDto: {
             /** Format: date */
             held_on: string;
+            /** Format: uuid */
             id: string;
             is_public: boolean;
             notes?: string | null;
@@ -3636,11 +3995,14 @@ export interface components {
             created_at: string;
             /** Format: date */
             effective_date: string;
+            /** Format: uuid */
             from_unit_id: string;
+            /** Format: uuid */
             id: string;
             kind: components["schemas"]["SuccessionKind"];
             /** @description The decision or resolution (e.g. "Nghị quyết 1669/NQ-UBTVQH15"). */
             legal_basis?: string | null;
+            /** Format: uuid */
             to_unit_id: string;
         };
         /**
@@ -3649,6 +4011,7 @@ export interface components {
          */
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
         TeamCompliance: {
+            /** Format: uuid */
             team_id: string;
             team_name: string;
             warnings: components["schemas"]["HealthWarning"][];
@@ -3663,13 +4026,17 @@ export interface components {
             dissolved_on?: string | null;
             /** Format: date */
             founded_on: string;
+            /** Format: uuid */
             id: string;
             /** @description "Tổ hòa giải thôn Hội Yên" */
             name: string;
             notes?: string | null;
             /** @description The teams this one continues (after a re-forming or a village merge). */
             predecessor_ids: string[];
-            /** @description The village the team serves. */
+            /**
+             * Format: uuid
+             * @description The village the team serves.
+             */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -3685,6 +4052,7 @@ export interface components {
             ethnic_minority_area: boolean;
             /** Format: int64 */
             leaders: number;
+            /** Format: uuid */
             team_id: string;
             /** @description Empty when every rule is met. */
             warnings: components["schemas"]["HealthWarning"][];
@@ -3694,6 +4062,7 @@ export interface components {
         TeamLine: {
             /** @description Disbursed to the team or its mediators, per item. */
             by_item: components["schemas"]["ItemAmount"][];
+            /** Format: uuid */
             team_id: string;
             team_name: string;
             /** Format: int64 */
@@ -3702,11 +4071,13 @@ export interface components {
         TeamRatingDto: {
             /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             notes?: string | null;
             rating: components["schemas"]["Rating"];
             results: components["schemas"]["CriterionResult"][];
             scheme_code: string;
+            /** Format: uuid */
             team_id: string;
             team_name: string;
             /** Format: date-time */
@@ -3735,6 +4106,7 @@ export interface components {
             created_at: string;
             /** Format: date */
             held_on: string;
+            /** Format: uuid */
             id: string;
             level: components["schemas"]["TrainingLevel"];
             notes?: string | null;
@@ -3746,7 +4118,10 @@ export interface components {
             title: string;
             topics: string[];
             trainer?: string | null;
-            /** @description The unit that keeps the record (usually the commune). */
+            /**
+             * Format: uuid
+             * @description The unit that keeps the record (usually the commune).
+             */
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
@@ -3801,6 +4176,7 @@ export interface components {
              * @description Its line in that team's log book (STT), kept.
              */
             logbook_line: number;
+            /** Format: uuid */
             team_id: string;
             /** Format: date */
             transferred_on: string;
@@ -3818,9 +4194,11 @@ export interface components {
             depth: number;
             /** @description The village is an ethnic-minority area (drives a team composition rule). */
             ethnic_minority_area: boolean;
+            /** Format: uuid */
             id: string;
             level: components["schemas"]["UnitLevel"];
             name: string;
+            /** Format: uuid */
             parent_id?: string | null;
             /** Format: date-time */
             updated_at: string;
@@ -3844,11 +4222,14 @@ export interface components {
             name: string;
             /** @description Why: `split`. */
             reason: string;
+            /** Format: uuid */
             unit_id: string;
         };
         UntrainedMediator: {
             full_name: string;
+            /** Format: uuid */
             mediator_id: string;
+            /** Format: uuid */
             team_id: string;
             team_name: string;
         };
@@ -3993,12 +4374,19 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             display_name: string;
+            /** Format: uuid */
             id: string;
-            /** @description For team leaders and mediators: their mediator record. */
+            /**
+             * Format: uuid
+             * @description For team leaders and mediators: their mediator record.
+             */
             mediator_id?: string | null;
             phone?: string | null;
             role: components["schemas"]["Role"];
-            /** @description The unit the account sees and manages (with everything below it); absent: the whole country. */
+            /**
+             * Format: uuid
+             * @description The unit the account sees and manages (with everything below it); absent: the whole country.
+             */
             unit_id?: string | null;
             /** Format: date-time */
             updated_at: string;
@@ -4010,6 +4398,7 @@ export interface components {
             /** Format: int64 */
             amount: number;
             full_name: string;
+            /** Format: uuid */
             mediator_id: string;
             /** @description `duty_breach`: the mediator breached a duty on this case. */
             reason: string;
@@ -4051,6 +4440,7 @@ export interface components {
             teams_rated_achieved: number;
             /** Format: double */
             trained_rate?: number | null;
+            /** Format: uuid */
             unit_id: string;
             unit_name: string;
             untrained: components["schemas"]["UntrainedMediator"][];
@@ -4062,6 +4452,21 @@ export interface components {
         /** @description A problem document (RFC 9457) */
         Problem: {
             headers: {
+                /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A problem document (RFC 9457); try again after `Retry-After` seconds */
+        RetryLater: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                "X-Request-Id"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -4084,7 +4489,12 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4092,6 +4502,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4103,15 +4515,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_api_client: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4123,6 +4540,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4137,15 +4556,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     revoke_api_client: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4155,6 +4579,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4166,9 +4592,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_audit: {
@@ -4183,7 +4609,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4192,6 +4623,8 @@ export interface operations {
             /** @description One page of audit entries */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4203,15 +4636,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4224,6 +4662,8 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4238,15 +4678,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4259,6 +4704,8 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4269,15 +4716,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4289,6 +4741,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4301,15 +4755,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4321,6 +4780,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,9 +4796,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_cases: {
@@ -4364,7 +4825,12 @@ export interface operations {
                 /** @description Also count every matching case across all pages (`total` in the answer; one more query). */
                 with_total?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4372,6 +4838,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,15 +4851,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_case: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4404,6 +4877,8 @@ export interface operations {
             /** @description Already opened by an earlier try with the same id */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4415,6 +4890,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4429,15 +4906,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_case: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4448,20 +4930,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CaseDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_case: {
@@ -4470,6 +4963,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4485,6 +4982,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4501,9 +5000,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     assign_mediator: {
@@ -4512,6 +5011,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4527,6 +5030,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4543,9 +5048,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     end_assignment: {
@@ -4554,6 +5059,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4570,6 +5079,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4586,9 +5097,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     flag_conflict: {
@@ -4597,6 +5108,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4612,6 +5127,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4628,9 +5145,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_deadline_exception: {
@@ -4639,6 +5156,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4654,6 +5175,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4670,9 +5193,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     end_case: {
@@ -4681,6 +5204,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4696,6 +5223,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4712,9 +5241,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_escalation: {
@@ -4723,6 +5252,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4738,6 +5271,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,9 +5289,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_follow_up: {
@@ -4765,6 +5300,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4780,6 +5319,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,9 +5337,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     mark_out_of_scope: {
@@ -4807,6 +5348,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4822,6 +5367,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4838,9 +5385,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_referral: {
@@ -4849,6 +5396,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4864,6 +5415,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4880,9 +5433,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     correct_result: {
@@ -4891,6 +5444,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being corrected */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4906,6 +5463,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4922,9 +5481,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_session: {
@@ -4933,6 +5492,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4948,6 +5511,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4964,9 +5529,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     transfer_case: {
@@ -4975,6 +5540,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4990,6 +5559,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5006,9 +5577,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_written_agreement: {
@@ -5017,6 +5588,10 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5032,6 +5607,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5048,9 +5625,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_budgets: {
@@ -5060,7 +5637,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5068,6 +5650,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5079,15 +5663,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_budget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5101,6 +5690,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5115,9 +5706,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_budget: {
@@ -5126,6 +5717,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5141,6 +5736,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5157,9 +5754,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_confirmation_lists: {
@@ -5169,7 +5766,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5177,6 +5779,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5188,15 +5792,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_confirmation_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5210,6 +5819,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5224,9 +5835,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_confirmation_list: {
@@ -5235,7 +5846,12 @@ export interface operations {
                 /** @description `json` (default), `html` (printable A4) or `xlsx`; CSV where the resource offers it. */
                 format?: components["schemas"]["LogBookFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5246,22 +5862,33 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ConfirmationListDto"];
-                    "text/html": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/html": string;
                 };
+            };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_confirmation_list: {
@@ -5270,6 +5897,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5285,6 +5916,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5301,9 +5934,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_disbursements: {
@@ -5317,7 +5950,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5325,6 +5963,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5336,15 +5976,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_disbursement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5358,6 +6003,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5372,15 +6019,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_disbursement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5390,6 +6042,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5401,15 +6055,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     record_duty_breach: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5421,6 +6080,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5435,9 +6096,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_fee_suggestions: {
@@ -5450,7 +6111,12 @@ export interface operations {
                 /** @description …to this day, inclusive. */
                 to: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5458,6 +6124,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5469,15 +6137,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     accept_fee_suggestions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5489,6 +6162,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5503,9 +6178,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_incident_claims: {
@@ -5515,7 +6190,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5523,6 +6203,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,15 +6216,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_incident_claim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5556,6 +6243,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,9 +6259,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     decide_incident_claim: {
@@ -5581,6 +6270,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being decided */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5596,6 +6289,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5612,9 +6307,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_funding_policies: {
@@ -5626,7 +6321,12 @@ export interface operations {
                 /** @description In force on this day. */
                 on?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5634,6 +6334,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5645,15 +6347,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_funding_policy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5667,6 +6374,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5681,9 +6390,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_funding_policy: {
@@ -5692,6 +6401,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5707,6 +6420,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5723,9 +6438,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_funding_summary: {
@@ -5736,7 +6451,12 @@ export interface operations {
                 /** @description `json` (default), `csv` (UTF-8 with BOM) or `xlsx`. */
                 format?: components["schemas"]["LogBookFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5744,12 +6464,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundingSummary"];
-                    "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5757,15 +6479,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_me: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5773,25 +6500,43 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The representation's tag, for `If-None-Match` (and, on records, `If-Match`). */
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     change_my_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5804,6 +6549,8 @@ export interface operations {
             /** @description Changed */
             204: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5816,9 +6563,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_mediators: {
@@ -5833,7 +6580,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5841,6 +6593,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5852,15 +6606,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_mediator: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5874,6 +6633,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5888,15 +6649,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_mediator: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5907,20 +6673,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MediatorDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_mediator: {
@@ -5929,6 +6706,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5944,6 +6725,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5960,15 +6743,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     add_membership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5983,6 +6771,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5997,15 +6787,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     end_membership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 membership_id: string;
@@ -6021,6 +6816,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6035,15 +6832,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     transfer_membership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 membership_id: string;
@@ -6059,6 +6861,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6073,15 +6877,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_enums: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6089,6 +6898,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6099,9 +6910,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_awards: {
@@ -6111,7 +6922,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6119,6 +6935,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6130,15 +6948,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_award: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6152,6 +6975,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6166,9 +6991,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_award: {
@@ -6177,6 +7002,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6192,6 +7021,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6208,15 +7039,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_plan_targets: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 unit_id: string;
                 year: number;
@@ -6227,6 +7063,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6238,15 +7076,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     set_plan_targets: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 unit_id: string;
                 year: number;
@@ -6261,6 +7104,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6275,15 +7120,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_rating_schemes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6291,6 +7141,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6301,15 +7153,20 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_rating_scheme: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6321,6 +7178,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6335,9 +7194,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_team_ratings: {
@@ -6347,7 +7206,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6355,6 +7219,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6366,15 +7232,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_team_rating: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6388,6 +7259,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6402,9 +7275,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_team_rating: {
@@ -6413,6 +7286,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6428,6 +7305,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6444,9 +7323,9 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_year_end_report: {
@@ -6458,7 +7337,12 @@ export interface operations {
                 /** @description `json` (default) or `html` (printable, in Vietnamese). */
                 format?: components["schemas"]["LogBookFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6466,6 +7350,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6478,9 +7364,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_access_assessment: {
@@ -6490,7 +7376,12 @@ export interface operations {
                 unit_id?: string;
                 year: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6498,6 +7389,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,15 +7402,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_access_standards: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6525,6 +7423,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6535,15 +7435,20 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     put_access_standard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 code: string;
             };
@@ -6557,6 +7462,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6571,9 +7478,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_case_facts: {
@@ -6585,7 +7492,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6593,6 +7505,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6604,9 +7518,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_indicators: {
@@ -6627,7 +7541,12 @@ export interface operations {
                  */
                 boundaries?: components["schemas"]["Boundaries"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6635,6 +7554,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The representation's tag, for `If-None-Match` (and, on records, `If-Match`). */
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6645,6 +7568,8 @@ export interface operations {
             /** @description Not modified since the ETag given in If-None-Match */
             304: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6654,9 +7579,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_reports: {
@@ -6665,7 +7590,12 @@ export interface operations {
                 unit_id?: string;
                 year?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6673,6 +7603,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6684,15 +7616,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     submit_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6704,6 +7641,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6718,9 +7657,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_report: {
@@ -6729,7 +7668,12 @@ export interface operations {
                 /** @description `json` (default), `csv` (UTF-8 with BOM) or `xlsx`, laid out as the paper form. */
                 format?: components["schemas"]["LogBookFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6739,12 +7683,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReportDto"];
-                    "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -6752,9 +7698,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_teams: {
@@ -6769,7 +7715,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6777,6 +7728,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6788,15 +7741,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_team: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6810,6 +7768,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6824,15 +7784,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_team: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6843,20 +7808,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TeamDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_team: {
@@ -6865,6 +7841,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6880,6 +7860,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6896,15 +7878,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_team_health: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6914,6 +7901,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6925,9 +7914,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_logbook: {
@@ -6937,7 +7926,12 @@ export interface operations {
                 /** @description `json` (default), `html` (printable, A4 landscape), `csv` (UTF-8 with BOM) or `xlsx`. */
                 format?: components["schemas"]["LogBookFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6947,13 +7941,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LogBook"];
-                    "text/html": string;
-                    "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                    "text/html": string;
                 };
             };
             400: components["responses"]["Problem"];
@@ -6961,9 +7957,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_trainings: {
@@ -6975,7 +7971,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6983,6 +7984,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6994,15 +7997,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_training: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7016,6 +8024,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7030,9 +8040,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_training_coverage: {
@@ -7044,7 +8054,12 @@ export interface operations {
                 team_id?: string;
                 year: number;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7052,6 +8067,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7063,15 +8080,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_training: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7082,20 +8104,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_training: {
@@ -7104,6 +8137,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7119,6 +8156,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7135,15 +8174,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_succession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7155,6 +8199,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7169,9 +8215,9 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_units: {
@@ -7191,7 +8237,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7199,6 +8250,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7210,15 +8263,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7231,6 +8289,8 @@ export interface operations {
             /** @description Already created by an earlier try with the same id */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7242,6 +8302,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7256,15 +8318,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7275,20 +8342,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UnitDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_unit: {
@@ -7297,6 +8375,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7312,6 +8394,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7328,15 +8412,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_unit_successions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7346,6 +8435,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7357,9 +8448,9 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     list_users: {
@@ -7374,7 +8465,12 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7382,6 +8478,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7393,15 +8491,20 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7415,6 +8518,8 @@ export interface operations {
                 headers: {
                     ETag?: string;
                     Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7429,15 +8534,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     get_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7448,20 +8558,31 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     update_user: {
@@ -7470,6 +8591,10 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7485,6 +8610,8 @@ export interface operations {
             200: {
                 headers: {
                     ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7501,15 +8628,20 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     reset_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7523,6 +8655,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7537,15 +8671,20 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     healthz: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7553,6 +8692,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7561,15 +8702,20 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     metrics: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7578,6 +8724,8 @@ export interface operations {
             /** @description Prometheus text format */
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7588,15 +8736,20 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
     readyz: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7604,6 +8757,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7612,9 +8767,9 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
-            429: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
         };
     };
 }
