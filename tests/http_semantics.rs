@@ -51,6 +51,15 @@ async fn head_and_conditional_requests(app: TestApp) {
     let res = officer.patch(&path, "*", &json!({"notes": "Kiện toàn năm 2026"})).await;
     assert_eq!((res.status, res.body["version"].as_i64()), (StatusCode::OK, Some(2)), "{}", res.text);
     officer.patch(&path, "\"1\"", &json!({"notes": "cũ"})).await.assert_problem(412, "version_mismatch");
+
+    // /metrics counts those requests by route pattern and status, never by the path asked for.
+    let metrics = app.anon().get("/metrics").await.text;
+    assert!(metrics.contains(r#"hoagiai_http_requests_total{method="GET",route="/api/v1/teams/{id}",status="304"}"#), "{metrics}");
+    assert!(metrics.contains(r#"hoagiai_http_requests_total{method="HEAD",route="/api/v1/teams/{id}",status="200"} 1"#), "{metrics}");
+    assert!(metrics.contains("hoagiai_http_request_duration_seconds_bucket{method=\"PATCH\",route=\"/api/v1/teams/{id}\",le=\"0.005\"}"));
+    assert!(metrics.contains("hoagiai_db_pool_connections{state=\"idle\"}"));
+    let team_id = path.rsplit('/').next().unwrap();
+    assert!(!metrics.contains(team_id), "no record id in the metrics");
 }
 
 /// A dashboard's preflight for the headers the API guide invites (`X-Request-Id` among them).

@@ -109,7 +109,8 @@ fn init_logging(format: LogFormat) {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
+        // One flat object per line: the event's fields beside the time and level, not under `fields`.
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }

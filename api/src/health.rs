@@ -39,7 +39,8 @@ pub async fn readyz(st: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     }
 }
 
-/// Counters in the Prometheus text format: database statements and transactions of this process.
+/// Counters in the Prometheus text format: database statements and transactions of this process,
+/// the connection pool, and requests by route and status with their durations.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(st: web::Data<AppState>) -> HttpResponse {
@@ -57,5 +58,13 @@ pub async fn metrics(st: web::Data<AppState>) -> HttpResponse {
     ] {
         let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
     }
+    let pool = st.db.pool_state();
+    out.push_str(
+        "# HELP hoagiai_db_pool_connections Database connections of the pool, idle or in use.\n# TYPE hoagiai_db_pool_connections gauge\n",
+    );
+    for (state, n) in [("idle", pool.idle), ("in_use", pool.in_use)] {
+        let _ = write!(out, "hoagiai_db_pool_connections{{state=\"{state}\"}} {n}\n");
+    }
+    out.push_str(&st.http_metrics.text());
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
 }

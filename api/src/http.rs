@@ -185,7 +185,7 @@ pub fn bearer_token(value: &str) -> Option<&str> {
 
 /// The version a client says it edits, from `If-Match`. Missing → 428; unreadable → a version no
 /// record has, so the write is refused as stale and the client gets the current record; `*`
-/// (RFC 9110 §13.1.1: any current representation) → `crate::versioned::ANY_VERSION`, the client
+/// (RFC 9110 §13.1.1: any current representation) → `crate::error::ANY_VERSION`, the client
 /// knowingly writing over whatever is there.
 pub struct IfMatch(pub i32);
 
@@ -196,7 +196,7 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = match req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
             None => Err(ApiError::precondition_required()),
-            Some(v) if v.trim() == "*" => Ok(IfMatch(crate::versioned::ANY_VERSION)),
+            Some(v) if v.trim() == "*" => Ok(IfMatch(crate::error::ANY_VERSION)),
             Some(v) => Ok(IfMatch(parse_etag_version(v).unwrap_or(-1))),
         };
         std::future::ready(result)

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod logbook;
 pub mod mediators;
 pub mod meta;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod print;

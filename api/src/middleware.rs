@@ -34,7 +34,13 @@ pub async fn request_id_and_log(
     let started = std::time::Instant::now();
     let mut res = next.call(req).await?;
     let status = res.status().as_u16();
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    let ms = seconds * 1000.0;
+    // By the route's pattern, never the path asked for: no id or search text reaches the metrics.
+    if let Some(state) = res.request().app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+        state.http_metrics.observe(&route, method.as_str(), status, seconds);
+    }
     if status >= 500 {
         tracing::error!(request_id = %id, %method, %path, status, ms, "request");
     } else {

@@ -18,6 +18,8 @@ pub struct AppState {
     /// Whether a token's user is still active or its client not revoked, checked again every
     /// `principal_recheck_secs`.
     pub principals: crate::auth::principals::Principals,
+    /// Requests by route and status, and their durations, for `/metrics`.
+    pub http_metrics: crate::metrics::HttpMetrics,
     /// The areas scope units inherited from their predecessors.
     pub areas: crate::db::area::Areas,
     /// Requests of machine clients, per client.
@@ -35,6 +37,7 @@ impl AppState {
             login_throttle: LoginThrottle::new(config.login_max_failures_per_username, config.login_max_failures_per_address, window),
             keys: JwtKeys::new(jwt_secret),
             principals: crate::auth::principals::Principals::new(Duration::from_secs(config.principal_recheck_secs)),
+            http_metrics: crate::metrics::HttpMetrics::new(),
             areas: crate::db::area::Areas::new(Duration::from_secs(config.principal_recheck_secs)),
             client_limiter: RateLimiter::new(config.client_rate_limit),
             stats_cache: crate::stats::cache::AnswerCache::new(config.stats_cache_secs),

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::audit::store::{self as audit, Change, Who};
 use crate::db::DbConn;
-use crate::error::ApiError;
+use crate::error::{ApiError, ANY_VERSION};
 
 /// One edit of one record.
 pub struct Edit<'a> {
@@ -18,9 +18,6 @@ pub struct Edit<'a> {
     pub id: &'a str,
     pub unit_path: Option<&'a str>,
 }
-
-/// `If-Match: *`: the caller edits whatever version is current (RFC 9110 §13.1.1).
-pub const ANY_VERSION: i32 = i32::MIN;
 
 /// Refuses an edit of a version that is no longer current, before anything is computed: 412
 /// with the record as the caller sees it now. Answers the version to write over (the current one).

@@ -33,6 +33,13 @@ macro_rules! dispatch {
     };
 }
 
+/// Connections of the pool at one moment.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolState {
+    pub idle: u32,
+    pub in_use: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -314,6 +321,12 @@ impl Db {
                 write_transaction(&mut conn, f)
             }
         }
+    }
+
+    /// The pool's connections now: idle and in use (for `/metrics`).
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState { idle: state.idle_connections, in_use: state.connections.saturating_sub(state.idle_connections) }
     }
 
     /// SQLite: what the group-commit writer has done (batches, writes); `None` on PostgreSQL.

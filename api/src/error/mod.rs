@@ -51,6 +51,9 @@ impl Lang {
     }
 }
 
+/// `If-Match: *`: the caller edits whatever version is current (RFC 9110 §13.1.1).
+pub const ANY_VERSION: i32 = i32::MIN;
+
 /// The `ETag` of a record's version. Here, below the HTTP helpers, because a stale-write problem
 /// carries one.
 pub fn etag_for_version(version: i32) -> String {
