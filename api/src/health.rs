@@ -63,7 +63,7 @@ pub async fn metrics(st: web::Data<AppState>) -> HttpResponse {
         "# HELP hoagiai_db_pool_connections Database connections of the pool, idle or in use.\n# TYPE hoagiai_db_pool_connections gauge\n",
     );
     for (state, n) in [("idle", pool.idle), ("in_use", pool.in_use)] {
-        let _ = write!(out, "hoagiai_db_pool_connections{{state=\"{state}\"}} {n}\n");
+        let _ = writeln!(out, "hoagiai_db_pool_connections{{state=\"{state}\"}} {n}");
     }
     out.push_str(&st.http_metrics.text());
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
