@@ -1065,7 +1065,9 @@ export interface paths {
          *     successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
          *     assignments — optionally broken down by child unit, category, basis or month. Never any
          *     personal data. Answers carry an `ETag` (which depends on the figures and the caller's
-         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV. For a statistics
+         *     client (`stats`) counts below `HOAGIAI_STATS_MIN_CELL` (default 3), and those that would give
+         *     them back, are `null` (empty in CSV) with `suppressed: true`: no figure singles out a person.
          */
         get: operations["get_indicators"];
         put?: never;
@@ -1623,7 +1625,7 @@ export interface components {
          */
         BreakdownBy: "unit" | "category" | "basis" | "month";
         BreakdownLine: {
-            cases: components["schemas"]["CaseFigures"];
+            cases: components["schemas"]["CaseCells"];
             /** @description A unit id, a category or basis code, or a month `YYYY-MM`. */
             key: string;
             /** @description The unit's name, or the code's Vietnamese label. */
@@ -1651,6 +1653,61 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        /**
+         * @description Case figures as answered. For a statistics client (`stats`) a count from 1 to
+         *     `min_cell` − 1, and any count or rate that would let one be recomputed, is `null`, and
+         *     `suppressed` is `true`; everyone else always gets numbers (docs/statistics.md, "Small cells").
+         */
+        CaseCells: {
+            /**
+             * Format: int64
+             * @description Received before the period and without a result (successful or unsuccessful) before it.
+             */
+            carried_over?: number | null;
+            /**
+             * Format: int64
+             * @description `received` − `successful` − `unsuccessful`.
+             */
+            in_progress_at_end?: number | null;
+            /**
+             * Format: int64
+             * @description Received within the period.
+             */
+            new?: number | null;
+            /**
+             * Format: int64
+             * @description Found not for grassroots mediation within the period; counted apart, never in `received`.
+             */
+            out_of_scope?: number | null;
+            /**
+             * Format: int64
+             * @description New + carried over (tiếp nhận = mới + kỳ trước chuyển sang).
+             */
+            received?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ (successful + unsuccessful); `null` when nothing was concluded or when
+             *     suppressed.
+             */
+            success_rate_of_concluded?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ received; `null` when nothing was received or when suppressed.
+             */
+            success_rate_of_received?: number | null;
+            /**
+             * Format: int64
+             * @description Hòa giải thành.
+             */
+            successful?: number | null;
+            /** @description Some figure of these is `null` because it was suppressed (a small cell). */
+            suppressed: boolean;
+            /**
+             * Format: int64
+             * @description Hòa giải không thành.
+             */
+            unsuccessful?: number | null;
         };
         /** @description A case with everything the log book and the law ask to keep. */
         CaseDto: {
@@ -1707,11 +1764,28 @@ export interface components {
             basis: components["schemas"]["Basis"];
             category: components["schemas"]["Category"];
             end_reason?: null | components["schemas"]["EndReason"];
-            /** Format: date */
+            /**
+             * @description The month it ended, `YYYY-MM`; `null` while open.
+             * @example 2026-04
+             */
+            ended_month?: string | null;
+            /**
+             * Format: date
+             * @description The day it ended; `null` while open, and always
+             *     for a statistics client (`stats`), which gets the month only.
+             */
             ended_on?: string | null;
             id: string;
-            /** Format: date */
-            received_on: string;
+            /**
+             * @description The month received, `YYYY-MM`, for everyone.
+             * @example 2026-03
+             */
+            received_month: string;
+            /**
+             * Format: date
+             * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
+             */
+            received_on?: string | null;
             status: components["schemas"]["CaseStatus"];
             team_id: string;
             unit_id: string;
@@ -2597,6 +2671,16 @@ export interface components {
             threshold: number;
             vi: string;
         };
+        IndicatorFigures: {
+            cases: components["schemas"]["CaseCells"];
+            funding: components["schemas"]["FundingFigures"];
+            mediators: components["schemas"]["MediatorCells"];
+            /**
+             * Format: int64
+             * @description Teams working at the end of the period.
+             */
+            teams: number;
+        };
         IndicatorResult: {
             code: string;
             confirmed: boolean;
@@ -2627,12 +2711,19 @@ export interface components {
             boundaries: components["schemas"]["Boundaries"];
             breakdown: components["schemas"]["BreakdownLine"][];
             breakdown_by?: null | components["schemas"]["BreakdownBy"];
-            figures: components["schemas"]["Figures"];
+            figures: components["schemas"]["IndicatorFigures"];
             /**
              * Format: date-time
              * @description When the figures were computed.
              */
             generated_at: string;
+            /**
+             * Format: int64
+             * @description The smallest count shown (`HOAGIAI_STATS_MIN_CELL`) when small cells were suppressed, as
+             *     for every statistics client (`stats`); `null` for officers, viewers and others, who see
+             *     every count.
+             */
+            min_cell?: number | null;
             /**
              * @description Predecessor units left out because they were split: their figures need a manual mapping
              *     and are never guessed.
@@ -2640,9 +2731,10 @@ export interface components {
             needs_manual_mapping: components["schemas"]["UnmappedUnit"][];
             /**
              * Format: int64
-             * @description Cases in progress now whose start deadline passed with no session (at the time of asking).
+             * @description Cases in progress now whose start deadline passed with no session (at the time of asking);
+             *     `null` when suppressed for a statistics client.
              */
-            overdue_assignments: number;
+            overdue_assignments?: number | null;
             period: components["schemas"]["Period"];
             unit_id?: string | null;
             unit_name?: string | null;
@@ -2816,6 +2908,33 @@ export interface components {
             /** @description The body it was referred to. */
             referred_to?: string | null;
         };
+        /**
+         * @description The mediators as answered; for a statistics client a count that would single out a person is
+         *     `null` (see `CaseCells`).
+         */
+        MediatorCells: {
+            /** Format: int64 */
+            ethnic_minority?: number | null;
+            /** @description Some figure of these is `null` because it was suppressed (a small cell). */
+            suppressed: boolean;
+            /**
+             * Format: int64
+             * @description Serving in a team at the end of the period.
+             */
+            total?: number | null;
+            /**
+             * Format: int64
+             * @description Present at a training held from 1 January of the period's last year to the period's end.
+             */
+            trained_this_year?: number | null;
+            /**
+             * Format: int64
+             * @description With basic legal training or a law degree.
+             */
+            with_legal_training?: number | null;
+            /** Format: int64 */
+            women?: number | null;
+        };
         /** @description A mediator with their membership history. */
         MediatorDto: {
             /** Format: int32 */
@@ -2986,11 +3105,28 @@ export interface components {
                 basis: components["schemas"]["Basis"];
                 category: components["schemas"]["Category"];
                 end_reason?: null | components["schemas"]["EndReason"];
-                /** Format: date */
+                /**
+                 * @description The month it ended, `YYYY-MM`; `null` while open.
+                 * @example 2026-04
+                 */
+                ended_month?: string | null;
+                /**
+                 * Format: date
+                 * @description The day it ended; `null` while open, and always
+                 *     for a statistics client (`stats`), which gets the month only.
+                 */
                 ended_on?: string | null;
                 id: string;
-                /** Format: date */
-                received_on: string;
+                /**
+                 * @description The month received, `YYYY-MM`, for everyone.
+                 * @example 2026-03
+                 */
+                received_month: string;
+                /**
+                 * Format: date
+                 * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
+                 */
+                received_on?: string | null;
                 status: components["schemas"]["CaseStatus"];
                 team_id: string;
                 unit_id: string;
