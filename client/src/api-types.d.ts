@@ -916,6 +916,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review/team-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly team review: per team and per mediator of a unit, the year's cases handled,
+         *     results, both success rates, sessions, trainings attended and last activity, with the
+         *     mediators who did nothing in the year flagged — as JSON, or as a printable page in Vietnamese
+         *     (`format=html`).
+         */
+        get: operations["get_team_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review/team-ratings": {
         parameters: {
             query?: never;
@@ -2908,6 +2930,54 @@ export interface components {
             /** @description The body it was referred to. */
             referred_to?: string | null;
         };
+        /** @description A mediator's year in a team. */
+        MediatorActivity: {
+            /**
+             * Format: int64
+             * @description The team's cases received in the year (new or carried over, as in the statistics) that
+             *     were assigned to this mediator at some time.
+             */
+            cases_handled: number;
+            full_name: string;
+            /** @description No case, no session and no training in the year: the "only on paper" the review looks for. */
+            inactive: boolean;
+            /**
+             * Format: date
+             * @description The latest of: an assignment, a session or an end of a case they were assigned to, a
+             *     training attended — on or before the last day of the year; `null` when there is none.
+             */
+            last_activity?: string | null;
+            mediator_id: string;
+            /** @description `leader` or `member` (the latest membership of the year in this team). */
+            role: string;
+            /**
+             * Format: int64
+             * @description Sessions held in the year on the team's cases while this mediator was assigned to them.
+             */
+            sessions: number;
+            /**
+             * Format: double
+             * @description successful ÷ (successful + unsuccessful); `null` when none concluded.
+             */
+            success_rate_of_concluded?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ cases handled; `null` when none.
+             */
+            success_rate_of_received?: number | null;
+            /**
+             * Format: int64
+             * @description Of those, ended successful / unsuccessful within the year.
+             */
+            successful: number;
+            /**
+             * Format: int64
+             * @description Trainings held in the year that this mediator attended (present).
+             */
+            trainings_attended: number;
+            /** Format: int64 */
+            unsuccessful: number;
+        };
         /**
          * @description The mediators as answered; for a statistics client a count that would single out a person is
          *     `null` (see `CaseCells`).
@@ -3784,6 +3854,46 @@ export interface components {
          * @enum {string}
          */
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
+        /** @description A team's year and its members'. */
+        TeamActivity: {
+            /** Format: int64 */
+            in_progress_at_end: number;
+            /**
+             * Format: int64
+             * @description Members with no activity in the year.
+             */
+            inactive_mediators: number;
+            /** @description Members at some time in the year. */
+            mediators: components["schemas"]["MediatorActivity"][];
+            /**
+             * Format: int64
+             * @description Received in the year: new + carried over (out-of-scope cases aside).
+             */
+            received: number;
+            /**
+             * Format: int64
+             * @description Sessions held in the year on the team's cases.
+             */
+            sessions: number;
+            /** Format: double */
+            success_rate_of_concluded?: number | null;
+            /** Format: double */
+            success_rate_of_received?: number | null;
+            /** Format: int64 */
+            successful: number;
+            team_id: string;
+            team_name: string;
+            /** Format: int64 */
+            unsuccessful: number;
+        };
+        TeamActivityReport: {
+            /** @description Teams working at some time in the year, by name. */
+            teams: components["schemas"]["TeamActivity"][];
+            unit_id: string;
+            unit_name: string;
+            /** Format: int32 */
+            year: number;
+        };
         TeamCompliance: {
             team_id: string;
             team_name: string;
@@ -6470,6 +6580,40 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    get_team_activity: {
+        parameters: {
+            query: {
+                /** @description The unit (usually a commune); the caller's own unit when absent. */
+                unit_id?: string;
+                year: number;
+                /** @description `json` (default) or `html` (printable, in Vietnamese). */
+                format?: components["schemas"]["LogBookFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamActivityReport"];
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
