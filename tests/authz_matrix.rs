@@ -125,6 +125,7 @@ const RULES: &[(&str, Access)] = &[
     ("get_plan_targets", Only(FUNDING_READERS)),
     ("set_plan_targets", Only(MANAGERS)),
     ("get_year_end_report", Only(FUNDING_READERS)),
+    ("get_team_activity", Only(FUNDING_READERS)),
     ("list_access_standards", AnyRole),
     ("put_access_standard", Only(&[Admin])),
     ("get_access_assessment", AnyRole),

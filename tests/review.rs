@@ -11,7 +11,7 @@ use crate::common::{Client, Resp, TestApp};
 use crate::funding::{days_ago, ended_case};
 use crate::teams::{mediator, team};
 
-on_both_backends!(training_coverage_and_who_is_left, year_end_report_from_a_known_year);
+on_both_backends!(training_coverage_and_who_is_left, year_end_report_from_a_known_year, team_activity_from_a_known_year);
 
 /// The demo commune: this year's coverage equals what its trainings and mediators say, and the
 /// year-end report of last year and of this year has a figure for every indicator of the plan.
@@ -377,4 +377,111 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     stranger.get(&format!("/api/v1/stats/access-to-law?year={y}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
     stranger.get(&format!("/api/v1/review/year-end?year={y}&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
     w.leader.get(&format!("/api/v1/review/year-end?year={y}")).await.assert_problem(403, "forbidden");
+}
+
+/// The yearly team review of a known 2025, computed by hand. The world's team: Bình (leader), Lan
+/// and Tư (members since 2020).
+///
+/// | case | received   | assigned to      | sessions   | what happened                  |
+/// | C1   | 2024-12-10 | Lan 2024-12-11   | 2025-01-05 | successful 2025-01-20          |
+/// | C2   | 2025-02-01 | Lan 2025-02-02   | 2025-02-10 | unsuccessful 2025-03-01        |
+/// | C3   | 2025-04-10 | Bình 2025-04-11  | 2025-04-15 | successful 2025-05-01          |
+/// | C4   | 2025-06-01 | Lan 2025-06-02   | —          | open                           |
+/// | C5   | 2025-06-20 | —                | —          | out of scope 2025-06-25        |
+///
+/// and a training on 2025-08-01 that Bình attended. The team: received 4 (C1 carried over; C2, C3,
+/// C4 new; C5 never received), successful 2 (C1, C3), unsuccessful 1 (C2), in progress 1 (C4);
+/// rates 2 ÷ 3 = 0.6667 and 2 ÷ 4 = 0.5; 3 sessions. Lan: handled 3 (C1, C2, C4), 1 successful, 1
+/// unsuccessful, rates 0.5 and 0.3333, 2 sessions, no training, last active 2025-06-02 (C4's
+/// assignment). Bình: handled 1, 1 successful, rates 1 and 1, 1 session, 1 training, last active
+/// 2025-08-01. Tư: nothing — inactive ("only on paper"), no last activity.
+async fn team_activity_from_a_known_year(app: TestApp) {
+    let w = world(app).await;
+    let leader_id = w.leader_id.clone();
+    let lan = w.mediator_a_id.clone();
+    // (received, category, assigned to, steps)
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let steps: [Case; 5] = [
+        ("2024-12-10", "land", &lan, &[("assign", "2024-12-11"), ("session", "2025-01-05"), ("agreement", "2025-01-20")]),
+        ("2025-02-01", "family_marriage", &lan, &[("assign", "2025-02-02"), ("session", "2025-02-10"), ("mediator_ended", "2025-03-01")]),
+        ("2025-04-10", "land", &leader_id, &[("assign", "2025-04-11"), ("session", "2025-04-15"), ("agreement", "2025-05-01")]),
+        ("2025-06-01", "neighbourhood", &lan, &[("assign", "2025-06-02")]),
+        ("2025-06-20", "land", &lan, &[("out_of_scope", "2025-06-25")]),
+    ];
+    for (received, category, who, steps) in steps {
+        let mut body = new_case(&w.team);
+        body["received_on"] = json!(received);
+        body["category"] = json!(category);
+        let c = create(&w.leader, &body).await;
+        let p = format!("/api/v1/cases/{}", c.body["id"].as_str().unwrap());
+        for (step, day) in steps {
+            let (path, body) = match *step {
+                "assign" => ("assignments", json!({"mediator_id": who, "chosen_by": "leader", "assigned_on": day})),
+                "session" => ("sessions", json!({"held_on": day})),
+                "agreement" => ("end", json!({"end_reason": "agreement", "agreement_text": "Thỏa thuận", "ended_on": day})),
+                "mediator_ended" => (
+                    "end",
+                    json!({"end_reason": "mediator_ended", "ended_on": day, "demands": [{"party_id": c.body["parties"][0]["id"], "demand": "Yêu cầu"}]}),
+                ),
+                _ => ("out-of-scope", json!({"reason": "Có dấu hiệu tội phạm", "decided_on": day})),
+            };
+            let res = w.leader.post(&format!("{p}/{path}"), &body).await;
+            assert_eq!(res.status, StatusCode::OK, "{step} {day}: {}", res.text);
+        }
+    }
+    let held = NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+    ok(
+        w.officer.post("/api/v1/trainings", &training(held, json!([{"mediator_id": leader_id, "present": true}]))).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let res = ok(w.officer.get("/api/v1/review/team-activity?year=2025").await, StatusCode::OK).await;
+    let teams = res.body["teams"].as_array().unwrap();
+    assert_eq!(teams.len(), 1, "{}", res.text);
+    let t = &teams[0];
+    let n = |v: &Value, k: &str| v[k].as_i64().unwrap_or_else(|| panic!("{k} in {v}"));
+    assert_eq!(
+        (
+            n(t, "received"),
+            n(t, "successful"),
+            n(t, "unsuccessful"),
+            n(t, "in_progress_at_end"),
+            n(t, "sessions"),
+            n(t, "inactive_mediators")
+        ),
+        (4, 2, 1, 1, 3, 1)
+    );
+    assert_eq!((t["success_rate_of_concluded"].as_f64(), t["success_rate_of_received"].as_f64()), (Some(0.6667), Some(0.5)));
+    let person = |name: &str| t["mediators"].as_array().unwrap().iter().find(|m| m["full_name"] == name).unwrap().clone();
+    let row = |m: &Value| {
+        (
+            n(m, "cases_handled"),
+            n(m, "successful"),
+            n(m, "unsuccessful"),
+            m["success_rate_of_concluded"].as_f64(),
+            m["success_rate_of_received"].as_f64(),
+            n(m, "sessions"),
+            n(m, "trainings_attended"),
+            m["last_activity"].as_str().map(str::to_string),
+            m["inactive"].as_bool(),
+        )
+    };
+    assert_eq!(row(&person("Phạm Thị Lan")), (3, 1, 1, Some(0.5), Some(0.3333), 2, 0, Some("2025-06-02".into()), Some(false)));
+    assert_eq!(row(&person("Trần Văn Bình")), (1, 1, 0, Some(1.0), Some(1.0), 1, 1, Some("2025-08-01".into()), Some(false)));
+    assert_eq!(row(&person("Nguyễn Văn Tư")), (0, 0, 0, None, None, 0, 0, None, Some(true)));
+    assert_eq!(t["mediators"][0]["full_name"], "Trần Văn Bình", "the leader first");
+
+    // Printable; the viewer of the commune reads it, a team leader and a statistics client do not,
+    // and another commune's officer cannot name this one.
+    let page = w.officer.get("/api/v1/review/team-activity?year=2025&format=html").await;
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(page.text.contains("Không hoạt động trong năm") && page.text.contains("Phạm Thị Lan"), "{}", page.text);
+    let (viewer, _) = w.app.user(Role::Viewer, Some(&w.tree.commune_a)).await;
+    assert_eq!(viewer.get("/api/v1/review/team-activity?year=2025").await.body, res.body);
+    w.leader.get("/api/v1/review/team-activity?year=2025").await.assert_problem(403, "forbidden");
+    let (other, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;
+    other.get(&format!("/api/v1/review/team-activity?year=2025&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
+    let theirs = ok(other.get("/api/v1/review/team-activity?year=2025").await, StatusCode::OK).await;
+    assert_eq!(theirs.body["teams"], json!([]));
 }

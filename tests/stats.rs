@@ -18,7 +18,9 @@ on_both_backends!(
     merged_communes_and_boundaries,
     a_write_is_seen_at_once_despite_the_answer_cache,
     roster_rollups_survive_random_roster_writes,
-    rollups_are_filled_when_their_migrations_arrive
+    rollups_are_filled_when_their_migrations_arrive,
+    small_cells_are_suppressed_for_statistics_clients,
+    statistics_clients_get_the_month_of_case_facts
 );
 
 /// Answers are kept while nothing is written; the next read after a write is computed afresh.
@@ -1051,4 +1053,112 @@ async fn received_is_successful_unsuccessful_and_in_progress_everywhere(app: Tes
 
     let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
     assert!(differences.is_empty(), "{differences:?}");
+}
+
+/// Small cells (docs/statistics.md): a statistics client (`stats`) of the commune and its officer
+/// ask the same question. The data set, by hand: in the last 40 days one land case (received 30
+/// days ago, open) and five family cases (received 20 days ago, open): received 6 = new 6 = in
+/// progress 6. By category: land 1 · family 5 · the other four 0. The roster: the world's three
+/// mediators (one woman) and one more, of an ethnic minority: total 4, women 1, ethnic minority 1,
+/// with legal training 4.
+///
+/// The officer sees every count. The client: land's 1 (received, new, in progress) is suppressed
+/// (primary); family's 5 would give it back as 6 − 5 − 0 − 0 − 0 − 0, so it goes too (secondary:
+/// the smallest non-zero other line); the total 6 stays, and so do the zeros. Women 1 and ethnic
+/// minority 1 are suppressed; total 4 and legal training 4 (4 − 4 = 0 leaves nobody) stay.
+async fn small_cells_are_suppressed_for_statistics_clients(app: TestApp) {
+    let w = world(app).await;
+    crate::teams::mediator(&w.officer, &w.tree.village_a, Some(&w.team), "Lò Văn Páo", "male", "member").await;
+    let res = w.officer.get("/api/v1/mediators?limit=10").await;
+    let pao = res.body["items"].as_array().unwrap().iter().find(|m| m["full_name"] == "Lò Văn Páo").unwrap().clone();
+    let etag = w.officer.get(&format!("/api/v1/mediators/{}", pao["id"].as_str().unwrap())).await.etag();
+    let res =
+        w.officer.patch(&format!("/api/v1/mediators/{}", pao["id"].as_str().unwrap()), &etag, &json!({"ethnic_minority": true})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    for (ago, category) in [
+        (30, "land"),
+        (20, "family_marriage"),
+        (20, "family_marriage"),
+        (20, "family_marriage"),
+        (20, "family_marriage"),
+        (20, "family_marriage"),
+    ] {
+        let mut body = new_case(&w.team);
+        body["received_on"] = json!(days_ago(ago));
+        body["category"] = json!(category);
+        create(&w.leader, &body).await;
+    }
+    let (stats, _) = w.app.user(Role::Stats, Some(&w.tree.commune_a)).await;
+    let url = format!("/api/v1/stats/indicators?period={}..{}&by=category", days_ago(40), days_ago(0));
+    let line = |body: &Value, key: &str| body["breakdown"].as_array().unwrap().iter().find(|l| l["key"] == key).unwrap()["cases"].clone();
+
+    let officer = w.officer.get(&url).await;
+    assert_eq!(officer.status, StatusCode::OK, "{}", officer.text);
+    let (land, family) = (line(&officer.body, "land"), line(&officer.body, "family_marriage"));
+    assert_eq!(
+        (land["received"].as_i64(), land["in_progress_at_end"].as_i64(), land["suppressed"].as_bool()),
+        (Some(1), Some(1), Some(false))
+    );
+    assert_eq!(family["received"], 5);
+    let m = &officer.body["figures"]["mediators"];
+    assert_eq!((m["total"].as_i64(), m["women"].as_i64(), m["ethnic_minority"].as_i64()), (Some(4), Some(1), Some(1)));
+    assert_eq!(officer.body["min_cell"], Value::Null);
+
+    let theirs = stats.get(&url).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
+    assert_eq!(theirs.body["min_cell"], 3);
+    let (land, family) = (line(&theirs.body, "land"), line(&theirs.body, "family_marriage"));
+    for f in ["received", "new", "in_progress_at_end"] {
+        assert_eq!((&land[f], &family[f]), (&Value::Null, &Value::Null), "{f}: {}", theirs.text);
+    }
+    assert_eq!((land["suppressed"].as_bool(), family["suppressed"].as_bool()), (Some(true), Some(true)));
+    assert_eq!((&land["success_rate_of_received"], &family["success_rate_of_received"]), (&Value::Null, &Value::Null));
+    let neighbourhood = line(&theirs.body, "neighbourhood");
+    assert_eq!((neighbourhood["received"].as_i64(), neighbourhood["suppressed"].as_bool()), (Some(0), Some(false)));
+    let total = &theirs.body["figures"]["cases"];
+    assert_eq!((total["received"].as_i64(), total["new"].as_i64(), total["in_progress_at_end"].as_i64()), (Some(6), Some(6), Some(6)));
+    let m = &theirs.body["figures"]["mediators"];
+    assert_eq!((m["total"].as_i64(), m["with_legal_training"].as_i64()), (Some(4), Some(4)));
+    assert_eq!((&m["women"], &m["ethnic_minority"], &m["suppressed"]), (&Value::Null, &Value::Null, &json!(true)));
+    // No figure of the answer gives the 1 back: the visible lines add up to less than the total.
+    let visible: i64 = theirs.body["breakdown"].as_array().unwrap().iter().filter_map(|l| l["cases"]["received"].as_i64()).sum();
+    assert_eq!(visible, 0);
+
+    // The two answers never share a cached answer or an ETag, though scope and query are the same.
+    assert_ne!(officer.etag(), theirs.etag());
+    let again = stats.send("GET", &url, &[("if-none-match", &officer.etag())], None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["breakdown"], theirs.body["breakdown"]);
+    assert_eq!(w.officer.get(&url).await.body["breakdown"], officer.body["breakdown"]);
+    // CSV: empty cells where JSON has null.
+    let csv = stats.send("GET", &url, &[("accept", "text/csv")], None).await;
+    let land_line = csv.text.lines().find(|l| l.starts_with("land,")).unwrap().to_string();
+    assert_eq!(land_line, "land,Đất đai,,,0,0,0,0,,,");
+    let csv = w.officer.send("GET", &url, &[("accept", "text/csv")], None).await;
+    assert!(csv.text.lines().any(|l| l == "land,Đất đai,1,1,0,0,0,0,1,,0"), "{}", csv.text);
+}
+
+/// Case facts give a statistics client the month a case was received and ended, never the day;
+/// an officer gets both.
+async fn statistics_clients_get_the_month_of_case_facts(app: TestApp) {
+    let w = world(app).await;
+    let mut body = new_case(&w.team);
+    body["received_on"] = json!("2025-03-14");
+    let case = create(&w.leader, &body).await;
+    let id = case.body["id"].as_str().unwrap();
+    let res = w.leader.post(&format!("/api/v1/cases/{id}/out-of-scope"), &json!({"reason": "Hình sự", "decided_on": "2025-04-02"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let (stats, _) = w.app.user(Role::Stats, Some(&w.tree.commune_a)).await;
+    let theirs = stats.get("/api/v1/stats/cases").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
+    let fact = &theirs.body["items"][0];
+    assert_eq!((&fact["received_on"], &fact["received_month"]), (&Value::Null, &json!("2025-03")), "{}", theirs.text);
+    assert_eq!(fact["ended_on"], Value::Null);
+    assert!(!theirs.text.contains("2025-03-14"), "{}", theirs.text);
+    let officer = w.officer.get("/api/v1/stats/cases").await;
+    let fact = &officer.body["items"][0];
+    assert_eq!((&fact["received_on"], &fact["received_month"]), (&json!("2025-03-14"), &json!("2025-03")), "{}", officer.text);
+    assert_eq!((&fact["ended_on"], &fact["ended_month"]), (&json!("2025-04-02"), &json!("2025-04")));
+    assert_eq!(theirs.body["items"][0]["ended_month"], "2025-04");
+    assert!(!theirs.text.contains("2025-04-02"), "{}", theirs.text);
 }

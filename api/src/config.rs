@@ -39,6 +39,9 @@ pub struct Config {
     /// Requests a minute each machine client may make (bursts of a tenth of that).
     pub client_rate_limit: u32,
     pub stats_cache_secs: u64,
+    /// The smallest count a `stats` principal is shown: a count from 1 to this − 1 (and any count
+    /// that would let one be recomputed) is suppressed, so that no figure singles out a person.
+    pub stats_min_cell: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +82,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "HOAGIAI_STATS_CACHE_SECONDS",
         "30",
         "seconds a computed statistics answer may be served again while no write happened here; 0: never",
+    ),
+    (
+        "stats_min_cell",
+        "HOAGIAI_STATS_MIN_CELL",
+        "3",
+        "the smallest count statistics clients (`stats`) are shown; smaller ones (1 to this − 1) are suppressed; 1: none",
     ),
     ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
     (
@@ -252,6 +261,7 @@ impl Config {
             case_start_deadline_days: number(get("case_start_deadline_days"), 3, 0)?,
             client_rate_limit: number(get("client_rate_limit"), 600, 1)?,
             stats_cache_secs: number(get("stats_cache_secs"), 30, 0)?,
+            stats_min_cell: number(get("stats_min_cell"), 3, 1)?,
         })
     }
 

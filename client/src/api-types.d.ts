@@ -1088,6 +1088,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review/team-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly team review: per team and per mediator of a unit, the year's cases handled,
+         *     results, both success rates, sessions, trainings attended and last activity, with the
+         *     mediators who did nothing in the year flagged — as JSON, or as a printable page in Vietnamese
+         *     (`format=html`).
+         * @description The yearly team review: per team and per mediator of a unit, the year's cases handled,
+         *     results, both success rates, sessions, trainings attended and last activity, with the
+         *     mediators who did nothing in the year flagged — as JSON, or as a printable page in Vietnamese
+         *     (`format=html`).
+         */
+        get: operations["get_team_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review/team-ratings": {
         parameters: {
             query?: never;
@@ -1258,12 +1284,16 @@ export interface paths {
          *     successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
          *     assignments — optionally broken down by child unit, category, basis or month. Never any
          *     personal data. Answers carry an `ETag` (which depends on the figures and the caller's
-         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV. For a statistics
+         *     client (`stats`) counts below `HOAGIAI_STATS_MIN_CELL` (default 3), and those that would give
+         *     them back, are `null` (empty in CSV) with `suppressed: true`: no figure singles out a person.
          * @description Indicators for a unit and a period: teams, mediators, cases received (new + carried over),
          *     successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
          *     assignments — optionally broken down by child unit, category, basis or month. Never any
          *     personal data. Answers carry an `ETag` (which depends on the figures and the caller's
-         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+         *     scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV. For a statistics
+         *     client (`stats`) counts below `HOAGIAI_STATS_MIN_CELL` (default 3), and those that would give
+         *     them back, are `null` (empty in CSV) with `suppressed: true`: no figure singles out a person.
          */
         get: operations["get_indicators"];
         put?: never;
@@ -1680,8 +1710,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Counters in the Prometheus text format: database statements and transactions of this process.
-         * @description Counters in the Prometheus text format: database statements and transactions of this process.
+         * Counters in the Prometheus text format: database statements and transactions of this process,
+         *     the connection pool, and requests by route and status with their durations.
+         * @description Counters in the Prometheus text format: database statements and transactions of this process,
+         *     the connection pool, and requests by route and status with their durations.
          */
         get: operations["metrics"];
         put?: never;
@@ -1917,7 +1949,7 @@ export interface components {
          */
         BreakdownBy: "unit" | "category" | "basis" | "month";
         BreakdownLine: {
-            cases: components["schemas"]["CaseFigures"];
+            cases: components["schemas"]["CaseCells"];
             /** @description A unit id, a category or basis code, or a month `YYYY-MM`. */
             key: string;
             /** @description The unit's name, or the code's Vietnamese label. */
@@ -1947,6 +1979,61 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        /**
+         * @description Case figures as answered. For a statistics client (`stats`) a count from 1 to
+         *     `min_cell` − 1, and any count or rate that would let one be recomputed, is `null`, and
+         *     `suppressed` is `true`; everyone else always gets numbers (docs/statistics.md, "Small cells").
+         */
+        CaseCells: {
+            /**
+             * Format: int64
+             * @description Received before the period and without a result (successful or unsuccessful) before it.
+             */
+            carried_over?: number | null;
+            /**
+             * Format: int64
+             * @description `received` − `successful` − `unsuccessful`.
+             */
+            in_progress_at_end?: number | null;
+            /**
+             * Format: int64
+             * @description Received within the period.
+             */
+            new?: number | null;
+            /**
+             * Format: int64
+             * @description Found not for grassroots mediation within the period; counted apart, never in `received`.
+             */
+            out_of_scope?: number | null;
+            /**
+             * Format: int64
+             * @description New + carried over (tiếp nhận = mới + kỳ trước chuyển sang).
+             */
+            received?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ (successful + unsuccessful); `null` when nothing was concluded or when
+             *     suppressed.
+             */
+            success_rate_of_concluded?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ received; `null` when nothing was received or when suppressed.
+             */
+            success_rate_of_received?: number | null;
+            /**
+             * Format: int64
+             * @description Hòa giải thành.
+             */
+            successful?: number | null;
+            /** @description Some figure of these is `null` because it was suppressed (a small cell). */
+            suppressed: boolean;
+            /**
+             * Format: int64
+             * @description Hòa giải không thành.
+             */
+            unsuccessful?: number | null;
         };
         /** @description A case with everything the log book and the law ask to keep. */
         CaseDto: {
@@ -2006,12 +2093,29 @@ export interface components {
             basis: components["schemas"]["Basis"];
             category: components["schemas"]["Category"];
             end_reason?: null | components["schemas"]["EndReason"];
-            /** Format: date */
+            /**
+             * @description The month it ended, `YYYY-MM`; `null` while open.
+             * @example 2026-04
+             */
+            ended_month?: string | null;
+            /**
+             * Format: date
+             * @description The day it ended; `null` while open, and always
+             *     for a statistics client (`stats`), which gets the month only.
+             */
             ended_on?: string | null;
             /** Format: uuid */
             id: string;
-            /** Format: date */
-            received_on: string;
+            /**
+             * @description The month received, `YYYY-MM`, for everyone.
+             * @example 2026-03
+             */
+            received_month: string;
+            /**
+             * Format: date
+             * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
+             */
+            received_on?: string | null;
             status: components["schemas"]["CaseStatus"];
             /** Format: uuid */
             team_id: string;
@@ -2934,6 +3038,16 @@ export interface components {
             threshold: number;
             vi: string;
         };
+        IndicatorFigures: {
+            cases: components["schemas"]["CaseCells"];
+            funding: components["schemas"]["FundingFigures"];
+            mediators: components["schemas"]["MediatorCells"];
+            /**
+             * Format: int64
+             * @description Teams working at the end of the period.
+             */
+            teams: number;
+        };
         IndicatorResult: {
             code: string;
             confirmed: boolean;
@@ -2964,12 +3078,19 @@ export interface components {
             boundaries: components["schemas"]["Boundaries"];
             breakdown: components["schemas"]["BreakdownLine"][];
             breakdown_by?: null | components["schemas"]["BreakdownBy"];
-            figures: components["schemas"]["Figures"];
+            figures: components["schemas"]["IndicatorFigures"];
             /**
              * Format: date-time
              * @description When the figures were computed.
              */
             generated_at: string;
+            /**
+             * Format: int64
+             * @description The smallest count shown (`HOAGIAI_STATS_MIN_CELL`) when small cells were suppressed, as
+             *     for every statistics client (`stats`); `null` for officers, viewers and others, who see
+             *     every count.
+             */
+            min_cell?: number | null;
             /**
              * @description Predecessor units left out because they were split: their figures need a manual mapping
              *     and are never guessed.
@@ -2977,9 +3098,10 @@ export interface components {
             needs_manual_mapping: components["schemas"]["UnmappedUnit"][];
             /**
              * Format: int64
-             * @description Cases in progress now whose start deadline passed with no session (at the time of asking).
+             * @description Cases in progress now whose start deadline passed with no session (at the time of asking);
+             *     `null` when suppressed for a statistics client.
              */
-            overdue_assignments: number;
+            overdue_assignments?: number | null;
             period: components["schemas"]["Period"];
             /** Format: uuid */
             unit_id?: string | null;
@@ -3155,6 +3277,82 @@ export interface components {
             reason: string;
             /** @description The body it was referred to. */
             referred_to?: string | null;
+        };
+        /** @description A mediator's year in a team. */
+        MediatorActivity: {
+            /**
+             * Format: int64
+             * @description The team's cases received in the year (new or carried over, as in the statistics) that
+             *     were assigned to this mediator at some time.
+             */
+            cases_handled: number;
+            full_name: string;
+            /** @description No case, no session and no training in the year: the "only on paper" the review looks for. */
+            inactive: boolean;
+            /**
+             * Format: date
+             * @description The latest of: an assignment, a session or an end of a case they were assigned to, a
+             *     training attended — on or before the last day of the year; `null` when there is none.
+             */
+            last_activity?: string | null;
+            /** Format: uuid */
+            mediator_id: string;
+            /** @description `leader` or `member` (the latest membership of the year in this team). */
+            role: string;
+            /**
+             * Format: int64
+             * @description Sessions held in the year on the team's cases while this mediator was assigned to them.
+             */
+            sessions: number;
+            /**
+             * Format: double
+             * @description successful ÷ (successful + unsuccessful); `null` when none concluded.
+             */
+            success_rate_of_concluded?: number | null;
+            /**
+             * Format: double
+             * @description successful ÷ cases handled; `null` when none.
+             */
+            success_rate_of_received?: number | null;
+            /**
+             * Format: int64
+             * @description Of those, ended successful / unsuccessful within the year.
+             */
+            successful: number;
+            /**
+             * Format: int64
+             * @description Trainings held in the year that this mediator attended (present).
+             */
+            trainings_attended: number;
+            /** Format: int64 */
+            unsuccessful: number;
+        };
+        /**
+         * @description The mediators as answered; for a statistics client a count that would single out a person is
+         *     `null` (see `CaseCells`).
+         */
+        MediatorCells: {
+            /** Format: int64 */
+            ethnic_minority?: number | null;
+            /** @description Some figure of these is `null` because it was suppressed (a small cell). */
+            suppressed: boolean;
+            /**
+             * Format: int64
+             * @description Serving in a team at the end of the period.
+             */
+            total?: number | null;
+            /**
+             * Format: int64
+             * @description Present at a training held from 1 January of the period's last year to the period's end.
+             */
+            trained_this_year?: number | null;
+            /**
+             * Format: int64
+             * @description With basic legal training or a law degree.
+             */
+            with_legal_training?: number | null;
+            /** Format: int64 */
+            women?: number | null;
         };
         /** @description A mediator with their membership history. */
         MediatorDto: {
@@ -3336,11 +3534,28 @@ export interface components {
                 basis: components["schemas"]["Basis"];
                 category: components["schemas"]["Category"];
                 end_reason?: null | components["schemas"]["EndReason"];
-                /** Format: date */
+                /**
+                 * @description The month it ended, `YYYY-MM`; `null` while open.
+                 * @example 2026-04
+                 */
+                ended_month?: string | null;
+                /**
+                 * Format: date
+                 * @description The day it ended; `null` while open, and always
+                 *     for a statistics client (`stats`), which gets the month only.
+                 */
                 ended_on?: string | null;
                 id: string;
-                /** Format: date */
-                received_on: string;
+                /**
+                 * @description The month received, `YYYY-MM`, for everyone.
+                 * @example 2026-03
+                 */
+                received_month: string;
+                /**
+                 * Format: date
+                 * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
+                 */
+                received_on?: string | null;
                 status: components["schemas"]["CaseStatus"];
                 team_id: string;
                 unit_id: string;
@@ -4010,6 +4225,48 @@ export interface components {
          * @enum {string}
          */
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
+        /** @description A team's year and its members'. */
+        TeamActivity: {
+            /** Format: int64 */
+            in_progress_at_end: number;
+            /**
+             * Format: int64
+             * @description Members with no activity in the year.
+             */
+            inactive_mediators: number;
+            /** @description Members at some time in the year. */
+            mediators: components["schemas"]["MediatorActivity"][];
+            /**
+             * Format: int64
+             * @description Received in the year: new + carried over (out-of-scope cases aside).
+             */
+            received: number;
+            /**
+             * Format: int64
+             * @description Sessions held in the year on the team's cases.
+             */
+            sessions: number;
+            /** Format: double */
+            success_rate_of_concluded?: number | null;
+            /** Format: double */
+            success_rate_of_received?: number | null;
+            /** Format: int64 */
+            successful: number;
+            /** Format: uuid */
+            team_id: string;
+            team_name: string;
+            /** Format: int64 */
+            unsuccessful: number;
+        };
+        TeamActivityReport: {
+            /** @description Teams working at some time in the year, by name. */
+            teams: components["schemas"]["TeamActivity"][];
+            /** Format: uuid */
+            unit_id: string;
+            unit_name: string;
+            /** Format: int32 */
+            year: number;
+        };
         TeamCompliance: {
             /** Format: uuid */
             team_id: string;
@@ -7193,6 +7450,47 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    get_team_activity: {
+        parameters: {
+            query: {
+                /** @description The unit (usually a commune); the caller's own unit when absent. */
+                unit_id?: string;
+                year: number;
+                /** @description `json` (default) or `html` (printable, in Vietnamese). */
+                format?: components["schemas"]["LogBookFormat"];
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamActivityReport"];
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];

@@ -2,6 +2,7 @@
 //! giải 5 tốt" ships first), awards, the commune's plan targets, and the year-end report that
 //! sets the plan's indicators beside its targets.
 
+pub mod activity;
 pub mod dto;
 pub mod model;
 pub mod render;

@@ -21,7 +21,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_award)
         .service(get_plan_targets)
         .service(set_plan_targets)
-        .service(get_year_end_report);
+        .service(get_year_end_report)
+        .service(get_team_activity);
 }
 
 /// The rating schemes (the first: Hà Nội's "Tổ hòa giải 5 tốt").
@@ -215,6 +216,36 @@ async fn get_year_end_report(
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CONTENT_SECURITY_POLICY, render::html_csp()))
             .body(render::html(&report)),
+        _ => HttpResponse::Ok().json(report),
+    })
+}
+
+/// The yearly team review: per team and per mediator of a unit, the year's cases handled,
+/// results, both success rates, sessions, trainings attended and last activity, with the
+/// mediators who did nothing in the year flagged — as JSON, or as a printable page in Vietnamese
+/// (`format=html`).
+#[utoipa::path(
+    tag = "review",
+    params(super::activity::TeamActivityQuery),
+    responses((status = 200, body = super::activity::TeamActivityReport, content(
+        (super::activity::TeamActivityReport = "application/json"),
+        (String = "text/html")
+    )))
+)]
+#[get("/review/team-activity")]
+async fn get_team_activity(
+    actor: Allowed<can::ReadReview>,
+    query: QueryParams<super::activity::TeamActivityQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let (unit_id, year) = (q.unit_id, q.year);
+    let report = st.db.run(move |c| super::activity::report(c, &actor, unit_id, year)).await?;
+    Ok(match q.format.unwrap_or(Format::Json) {
+        Format::Html => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, super::activity::html_csp()))
+            .body(super::activity::html(&report)),
         _ => HttpResponse::Ok().json(report),
     })
 }

@@ -151,13 +151,91 @@ pub struct Figures {
     pub funding: FundingFigures,
 }
 
+/// A line of a breakdown as computed, before anything is suppressed (`super::small_cells`).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct ComputedLine {
+    pub key: String,
+    pub label: String,
+    pub cases: CaseFigures,
+}
+
+/// The indicators as computed, with every real count: what the year-end report and the frozen
+/// reports read. The answer of `GET /stats/indicators` is made from it by
+/// `super::small_cells::publish`.
+#[derive(Serialize, Clone, Debug)]
+pub struct ComputedIndicators {
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+    pub period: Period,
+    pub overdue_assignments: i64,
+    pub figures: Figures,
+    pub boundaries: Boundaries,
+    pub needs_manual_mapping: Vec<UnmappedUnit>,
+    pub breakdown_by: Option<BreakdownBy>,
+    pub breakdown: Vec<ComputedLine>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// Case figures as answered. For a statistics client (`stats`) a count from 1 to
+/// `min_cell` − 1, and any count or rate that would let one be recomputed, is `null`, and
+/// `suppressed` is `true`; everyone else always gets numbers (docs/statistics.md, "Small cells").
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
+pub struct CaseCells {
+    /// New + carried over (tiếp nhận = mới + kỳ trước chuyển sang).
+    pub received: Option<i64>,
+    /// Received within the period.
+    pub new: Option<i64>,
+    /// Received before the period and without a result (successful or unsuccessful) before it.
+    pub carried_over: Option<i64>,
+    /// Hòa giải thành.
+    pub successful: Option<i64>,
+    /// Hòa giải không thành.
+    pub unsuccessful: Option<i64>,
+    /// Found not for grassroots mediation within the period; counted apart, never in `received`.
+    pub out_of_scope: Option<i64>,
+    /// `received` − `successful` − `unsuccessful`.
+    pub in_progress_at_end: Option<i64>,
+    /// successful ÷ (successful + unsuccessful); `null` when nothing was concluded or when
+    /// suppressed.
+    pub success_rate_of_concluded: Option<f64>,
+    /// successful ÷ received; `null` when nothing was received or when suppressed.
+    pub success_rate_of_received: Option<f64>,
+    /// Some figure of these is `null` because it was suppressed (a small cell).
+    pub suppressed: bool,
+}
+
+/// The mediators as answered; for a statistics client a count that would single out a person is
+/// `null` (see `CaseCells`).
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, Default, PartialEq)]
+pub struct MediatorCells {
+    /// Serving in a team at the end of the period.
+    pub total: Option<i64>,
+    pub women: Option<i64>,
+    pub ethnic_minority: Option<i64>,
+    /// With basic legal training or a law degree.
+    pub with_legal_training: Option<i64>,
+    /// Present at a training held from 1 January of the period's last year to the period's end.
+    pub trained_this_year: Option<i64>,
+    /// Some figure of these is `null` because it was suppressed (a small cell).
+    pub suppressed: bool,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct IndicatorFigures {
+    /// Teams working at the end of the period.
+    pub teams: i64,
+    pub mediators: MediatorCells,
+    pub cases: CaseCells,
+    pub funding: FundingFigures,
+}
+
 #[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
 pub struct BreakdownLine {
     /// A unit id, a category or basis code, or a month `YYYY-MM`.
     pub key: String,
     /// The unit's name, or the code's Vietnamese label.
     pub label: String,
-    pub cases: CaseFigures,
+    pub cases: CaseCells,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -165,15 +243,20 @@ pub struct Indicators {
     pub unit_id: Option<String>,
     pub unit_name: Option<String>,
     pub period: Period,
-    /// Cases in progress now whose start deadline passed with no session (at the time of asking).
-    pub overdue_assignments: i64,
-    pub figures: Figures,
+    /// Cases in progress now whose start deadline passed with no session (at the time of asking);
+    /// `null` when suppressed for a statistics client.
+    pub overdue_assignments: Option<i64>,
+    pub figures: IndicatorFigures,
     pub boundaries: Boundaries,
     /// Predecessor units left out because they were split: their figures need a manual mapping
     /// and are never guessed.
     pub needs_manual_mapping: Vec<UnmappedUnit>,
     pub breakdown_by: Option<BreakdownBy>,
     pub breakdown: Vec<BreakdownLine>,
+    /// The smallest count shown (`HOAGIAI_STATS_MIN_CELL`) when small cells were suppressed, as
+    /// for every statistics client (`stats`); `null` for officers, viewers and others, who see
+    /// every count.
+    pub min_cell: Option<i64>,
     /// When the figures were computed.
     pub generated_at: DateTime<Utc>,
 }
@@ -199,10 +282,19 @@ pub struct CaseFacts {
     pub team_id: String,
     pub category: Category,
     pub basis: Basis,
-    pub received_on: NaiveDate,
+    /// The day received; `null` for a statistics client (`stats`), which gets the month only.
+    pub received_on: Option<NaiveDate>,
+    /// The month received, `YYYY-MM`, for everyone.
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    pub received_month: String,
     pub status: CaseStatus,
     pub end_reason: Option<EndReason>,
+    /// The day it ended; `null` while open, and always
+    /// for a statistics client (`stats`), which gets the month only.
     pub ended_on: Option<NaiveDate>,
+    /// The month it ended, `YYYY-MM`; `null` while open.
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-04")]
+    pub ended_month: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 

@@ -10,6 +10,7 @@ pub mod figures;
 pub mod reports;
 pub mod roster;
 pub mod routes;
+pub mod small_cells;
 pub mod store;
 
 /// Fills the rollup tables from what the database holds when they are empty while what they count

@@ -3,8 +3,8 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::cache::Answer;
+use super::dto::CaseCells;
 use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
-use super::figures::CaseFigures;
 use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
 use super::store;
 use crate::auth::{can, Actor, Allowed};
@@ -24,13 +24,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_access_assessment);
 }
 
-/// The ETag of a statistics answer: its figures *and* the caller's scope, so one caller's cached
-/// answer is never taken for another's. JSON and CSV carry different tags: they are different
-/// representations of the same figures.
-fn etag(actor: &Actor, figures: &serde_json::Value) -> String {
+/// The ETag of a statistics answer: its figures *and* the caller's scope and whether small cells
+/// were suppressed for it, so one caller's cached answer is never taken for another's. JSON and
+/// CSV carry different tags: they are different representations of the same figures.
+fn etag(actor: &Actor, exact: bool, figures: &serde_json::Value) -> String {
     let mut h = Sha256::new();
     h.update(actor.scope.path.as_deref().unwrap_or("/").as_bytes());
-    h.update(b"\n");
+    h.update(if exact { b"\nexact\n" } else { b"\nsmall\n" });
     h.update(figures.to_string().as_bytes());
     format!("W/\"{}\"", &hex::encode(h.finalize())[..32])
 }
@@ -43,18 +43,20 @@ fn wants_csv(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"))
 }
 
-fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseFigures) -> Result<(), csv::Error> {
+/// A line of the CSV; a suppressed figure (or a rate with no denominator) is an empty cell.
+fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseCells) -> Result<(), csv::Error> {
+    let text = |n: Option<i64>| n.map(|x| x.to_string()).unwrap_or_default();
     let rate = |r: Option<f64>| r.map(|x| x.to_string()).unwrap_or_default();
     out.write_record([
         key.to_string(),
         label.to_string(),
-        c.received.to_string(),
-        c.new.to_string(),
-        c.carried_over.to_string(),
-        c.successful.to_string(),
-        c.unsuccessful.to_string(),
-        c.out_of_scope.to_string(),
-        c.in_progress_at_end.to_string(),
+        text(c.received),
+        text(c.new),
+        text(c.carried_over),
+        text(c.successful),
+        text(c.unsuccessful),
+        text(c.out_of_scope),
+        text(c.in_progress_at_end),
         rate(c.success_rate_of_concluded),
         rate(c.success_rate_of_received),
     ])
@@ -91,7 +93,9 @@ fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
 /// successful, unsuccessful, in progress at the end, out of scope, both success rates, overdue
 /// assignments — optionally broken down by child unit, category, basis or month. Never any
 /// personal data. Answers carry an `ETag` (which depends on the figures and the caller's
-/// scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV.
+/// scope) and honour `If-None-Match` with 304; `Accept: text/csv` gives CSV. For a statistics
+/// client (`stats`) counts below `HOAGIAI_STATS_MIN_CELL` (default 3), and those that would give
+/// them back, are `null` (empty in CSV) with `suppressed: true`: no figure singles out a person.
 #[utoipa::path(
     tag = "statistics",
     params(IndicatorQuery),
@@ -108,14 +112,20 @@ async fn get_indicators(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let csv = wants_csv(&req);
-    // One scope, one query, one representation: one cached answer, while nothing was written here.
-    let key = format!("{}\n{}\n{csv}", actor.scope.path.as_deref().unwrap_or("/"), req.query_string());
+    // A statistics client gets small cells suppressed; everyone else who may read statistics sees
+    // every count (they may read the records themselves).
+    let exact = super::small_cells::sees_exact_figures(&actor);
+    let min_cell = (!exact).then_some(st.config.stats_min_cell);
+    // One scope, one kind of caller, one query, one representation: one cached answer, while
+    // nothing was written here.
+    let key = format!("{}\n{exact}\n{}\n{csv}", actor.scope.path.as_deref().unwrap_or("/"), req.query_string());
     let generation = st.db.generation();
     let answer = match st.stats_cache.get(&key, generation) {
         Some(answer) => answer,
         None => {
             let who = actor.0.clone();
-            let indicators = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
+            let computed = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
+            let indicators = super::small_cells::publish(computed, min_cell);
             let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
             if let Some(map) = fingerprint.as_object_mut() {
                 map.remove("generated_at");
@@ -128,7 +138,7 @@ async fn get_indicators(
             } else {
                 ("application/json", serde_json::to_vec(&indicators).map_err(|_| ApiError::internal())?)
             };
-            let answer = Answer { etag: etag(&who, &fingerprint), content_type, body: body.into() };
+            let answer = Answer { etag: etag(&who, exact, &fingerprint), content_type, body: body.into() };
             st.stats_cache.put(key, generation, answer.clone());
             answer
         }

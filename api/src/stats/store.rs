@@ -290,13 +290,13 @@ fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period)
     Ok(out)
 }
 
-pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<Indicators, ApiError> {
+pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<ComputedIndicators, ApiError> {
     indicators_with(conn, actor, q, true)
 }
 
 /// The indicators, from the monthly rollups where the period allows (`use_rollups`), else from
 /// the daily counters. Both must agree: a test compares them.
-pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use_rollups: bool) -> Result<Indicators, ApiError> {
+pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use_rollups: bool) -> Result<ComputedIndicators, ApiError> {
     let period = Period::parse(&q.period).ok_or_else(|| ApiError::invalid_field("period", "invalid_value"))?;
     // The unit reported on: the one asked for, inside the caller's scope, or the caller's own.
     let unit = match (q.unit_id, &actor.unit_id) {
@@ -345,7 +345,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
             let coded = if monthly { rollup_sums(conn, &own_ids, "category", &period, false)? } else { Vec::new() };
             Category::all()
                 .iter()
-                .map(|c| BreakdownLine {
+                .map(|c| ComputedLine {
                     key: c.as_str().into(),
                     label: c.labels().0.into(),
                     cases: if monthly {
@@ -360,7 +360,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
             let coded = if monthly { rollup_sums(conn, &own_ids, "basis", &period, false)? } else { Vec::new() };
             Basis::all()
                 .iter()
-                .map(|b| BreakdownLine {
+                .map(|b| ComputedLine {
                     key: b.as_str().into(),
                     label: b.labels().0.into(),
                     cases: if monthly {
@@ -376,7 +376,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
             period
                 .months()
                 .into_iter()
-                .map(|m| BreakdownLine { key: m.label.clone(), label: m.label, cases: case_figures(&all, m.from, m.to) })
+                .map(|m| ComputedLine { key: m.label.clone(), label: m.label, cases: case_figures(&all, m.from, m.to) })
                 .collect()
         }
         Some(BreakdownBy::Unit) => {
@@ -421,13 +421,13 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                     let child_rows = counter_rows(conn, Some(&child_paths), period.to)?;
                     case_figures(&events(&child_rows, "category", |_| true), period.from, period.to)
                 };
-                lines.push(BreakdownLine { cases, key: id, label: name });
+                lines.push(ComputedLine { cases, key: id, label: name });
             }
             lines
         }
     };
 
-    Ok(Indicators {
+    Ok(ComputedIndicators {
         unit_id: unit.as_ref().map(|u| u.id.clone()),
         unit_name: unit.map(|u| u.name),
         period,
@@ -475,6 +475,10 @@ pub fn case_facts(
     type FactRow = (String, String, String, String, String, NaiveDate, String, Option<String>, Option<NaiveDate>, chrono::NaiveDateTime);
     let rows: Vec<FactRow> = q.order((cases::updated_at.asc(), cases::id.asc())).limit(limit + 1).load(conn)?;
     use crate::cases::dto::{CaseStatus, EndReason};
+    // A statistics client gets months, not days: a day with a category and a team can point at
+    // the case, and so at its parties (docs/statistics.md, "Small cells").
+    let days = super::small_cells::sees_exact_figures(actor);
+    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
     rows.into_iter()
         .map(|(id, unit_id, team_id, category, basis, received_on, status, end_reason, ended_on, updated_at)| {
             Ok(CaseFacts {
@@ -483,10 +487,12 @@ pub fn case_facts(
                 team_id,
                 category: crate::codes::stored(Category::parse(&category), "cases.category", &category)?,
                 basis: crate::codes::stored(Basis::parse(&basis), "cases.basis", &basis)?,
-                received_on,
+                received_on: days.then_some(received_on),
+                received_month: month(received_on),
                 status: crate::codes::stored(CaseStatus::parse(&status), "cases.status", &status)?,
                 end_reason: crate::codes::stored_opt(end_reason.as_deref(), EndReason::parse, "cases.end_reason")?,
-                ended_on,
+                ended_on: ended_on.filter(|_| days),
+                ended_month: ended_on.map(month),
                 updated_at: updated_at.and_utc(),
             })
         })

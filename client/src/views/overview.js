@@ -5,20 +5,25 @@ import { h, mount } from '../dom.js';
 import { fmtDate, t } from '../i18n.js';
 
 /** @typedef {import('../api-types').components['schemas']['Indicators']} Indicators */
-/** @typedef {import('../api-types').components['schemas']['CaseFigures']} CaseFigures */
+/** @typedef {import('../api-types').components['schemas']['CaseCells']} CaseCells */
 
 /** @param {number | null | undefined} r */
 const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1).replace('.', ',')}%`);
 
-/** @param {CaseFigures} c */
+// A count is null only when suppressed for a statistics client (never for the officers this view
+// is for); shown as a dash all the same rather than as "null".
+/** @param {number | null | undefined} n */
+const count = (n) => (n === null || n === undefined ? '—' : n);
+
+/** @param {CaseCells} c */
 function caseFacts(c) {
   /** @type {Array<[import('../i18n.js').Key, string | number]>} */
   const rows = [
-    ['st_received', `${c.received} (${t('st_new')} ${c.new}, ${t('st_carried')} ${c.carried_over})`],
-    ['st_successful', c.successful],
-    ['st_unsuccessful', c.unsuccessful],
-    ['st_in_progress', c.in_progress_at_end],
-    ['st_out_of_scope', c.out_of_scope],
+    ['st_received', `${count(c.received)} (${t('st_new')} ${count(c.new)}, ${t('st_carried')} ${count(c.carried_over)})`],
+    ['st_successful', count(c.successful)],
+    ['st_unsuccessful', count(c.unsuccessful)],
+    ['st_in_progress', count(c.in_progress_at_end)],
+    ['st_out_of_scope', count(c.out_of_scope)],
     ['st_rate_concluded', pct(c.success_rate_of_concluded)],
     ['st_rate_received', pct(c.success_rate_of_received)],
   ];

@@ -1,0 +1,313 @@
+//! The yearly team review (the seed plan: review every team each year, find the mediators who
+//! work "only on paper", re-staff weak teams): per team and per mediator of a unit, the year's
+//! cases, results, both success rates, sessions, trainings attended and last activity. One query
+//! per table for the whole unit; the figures are plain arithmetic below (`team_figures`,
+//! `mediator_figures`), with the statistics' own definitions (docs/statistics.md).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::Actor;
+use crate::db::schema::{case_assignments, case_sessions, cases, mediators, memberships, teams, training_attendance, trainings};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::print::esc;
+use crate::stats::figures::{case_figures, rate};
+
+#[derive(Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TeamActivityQuery {
+    /// The unit (usually a commune); the caller's own unit when absent.
+    pub unit_id: Option<Uuid>,
+    #[validate(range(min = 1990, max = 2100))]
+    pub year: i32,
+    /// `json` (default) or `html` (printable, in Vietnamese).
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
+}
+
+/// A mediator's year in a team.
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct MediatorActivity {
+    pub mediator_id: String,
+    pub full_name: String,
+    /// `leader` or `member` (the latest membership of the year in this team).
+    pub role: String,
+    /// The team's cases received in the year (new or carried over, as in the statistics) that
+    /// were assigned to this mediator at some time.
+    pub cases_handled: i64,
+    /// Of those, ended successful / unsuccessful within the year.
+    pub successful: i64,
+    pub unsuccessful: i64,
+    /// successful ÷ (successful + unsuccessful); `null` when none concluded.
+    pub success_rate_of_concluded: Option<f64>,
+    /// successful ÷ cases handled; `null` when none.
+    pub success_rate_of_received: Option<f64>,
+    /// Sessions held in the year on the team's cases while this mediator was assigned to them.
+    pub sessions: i64,
+    /// Trainings held in the year that this mediator attended (present).
+    pub trainings_attended: i64,
+    /// The latest of: an assignment, a session or an end of a case they were assigned to, a
+    /// training attended — on or before the last day of the year; `null` when there is none.
+    pub last_activity: Option<NaiveDate>,
+    /// No case, no session and no training in the year: the "only on paper" the review looks for.
+    pub inactive: bool,
+}
+
+/// A team's year and its members'.
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct TeamActivity {
+    pub team_id: String,
+    pub team_name: String,
+    /// Received in the year: new + carried over (out-of-scope cases aside).
+    pub received: i64,
+    pub successful: i64,
+    pub unsuccessful: i64,
+    pub in_progress_at_end: i64,
+    pub success_rate_of_concluded: Option<f64>,
+    pub success_rate_of_received: Option<f64>,
+    /// Sessions held in the year on the team's cases.
+    pub sessions: i64,
+    /// Members at some time in the year.
+    pub mediators: Vec<MediatorActivity>,
+    /// Members with no activity in the year.
+    pub inactive_mediators: i64,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct TeamActivityReport {
+    pub unit_id: String,
+    pub unit_name: String,
+    pub year: i32,
+    /// Teams working at some time in the year, by name.
+    pub teams: Vec<TeamActivity>,
+}
+
+/// A case as the review needs it: (id, team, received, status, end reason, ended).
+type CaseRow = (String, String, NaiveDate, String, Option<NaiveDate>);
+
+/// The team's figures for the year from its cases, by the statistics' definitions.
+pub fn team_figures(cases: &[&CaseRow], from: NaiveDate, to: NaiveDate) -> crate::stats::figures::CaseFigures {
+    let mut events = Vec::new();
+    for (_, _, received_on, status, ended_on) in cases {
+        if status == "out_of_scope" {
+            continue;
+        }
+        events.push((*received_on, "received", 1));
+        if let (Some(day), "successful" | "unsuccessful") = (ended_on, status.as_str()) {
+            events.push((*day, status.as_str(), 1));
+        }
+    }
+    case_figures(&events, from, to)
+}
+
+/// Whether a case counts as received in the year (new or carried over).
+fn received_in(c: &CaseRow, from: NaiveDate, to: NaiveDate) -> bool {
+    let (_, _, received_on, status, ended_on) = c;
+    let concluded_before = matches!(status.as_str(), "successful" | "unsuccessful") && ended_on.is_some_and(|d| d < from);
+    status != "out_of_scope" && *received_on <= to && !concluded_before
+}
+
+pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32) -> Result<TeamActivityReport, ApiError> {
+    let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
+    // Today's area of the unit, inside the caller's scope: a merged commune reviews its
+    // predecessors' teams too.
+    let area = crate::units::store::area_or_scope(conn, &actor.scope, unit.id.parse().ok())?;
+    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(f), Some(t)) => (f, t),
+        _ => return Err(ApiError::invalid_field("year", "invalid_value")),
+    };
+
+    let mut team_q = teams::table
+        .filter(teams::founded_on.le(to))
+        .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.ge(from)))
+        .select((teams::id, teams::name))
+        .order((teams::name.asc(), teams::id.asc()))
+        .into_boxed();
+    if let Some(a) = &area {
+        team_q = team_q.filter(a.contains(teams::unit_path));
+    }
+    let team_rows: Vec<(String, String)> = team_q.load(conn)?;
+    let team_ids: Vec<String> = team_rows.iter().map(|t| t.0.clone()).collect();
+
+    // Members at some time in the year, with their names.
+    let member_rows: Vec<(String, String, String, NaiveDate)> = memberships::table
+        .filter(memberships::team_id.eq_any(&team_ids))
+        .filter(memberships::from_date.le(to))
+        .filter(memberships::to_date.is_null().or(memberships::to_date.ge(from)))
+        .select((memberships::team_id, memberships::mediator_id, memberships::role, memberships::from_date))
+        .order(memberships::from_date.asc())
+        .load(conn)?;
+    let mediator_ids: Vec<String> = member_rows.iter().map(|m| m.1.clone()).collect::<HashSet<_>>().into_iter().collect();
+    let names: HashMap<String, String> = mediators::table
+        .filter(mediators::id.eq_any(&mediator_ids))
+        .select((mediators::id, mediators::full_name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+
+    let case_rows: Vec<(String, String, NaiveDate, String, Option<NaiveDate>)> = cases::table
+        .filter(cases::team_id.eq_any(&team_ids))
+        .filter(cases::received_on.le(to))
+        .select((cases::id, cases::team_id, cases::received_on, cases::status, cases::ended_on))
+        .load(conn)?;
+    let case_by_id: HashMap<&str, &CaseRow> = case_rows.iter().map(|c| (c.0.as_str(), c)).collect();
+    let assignments: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = case_assignments::table
+        .inner_join(cases::table.on(cases::id.eq(case_assignments::case_id)))
+        .filter(cases::team_id.eq_any(&team_ids))
+        .filter(case_assignments::assigned_on.le(to))
+        .select((case_assignments::case_id, case_assignments::mediator_id, case_assignments::assigned_on, case_assignments::ended_on))
+        .load(conn)?;
+    let sessions: Vec<(String, NaiveDate)> = case_sessions::table
+        .inner_join(cases::table.on(cases::id.eq(case_sessions::case_id)))
+        .filter(cases::team_id.eq_any(&team_ids))
+        .filter(case_sessions::held_on.le(to))
+        .select((case_sessions::case_id, case_sessions::held_on))
+        .load(conn)?;
+    let attended: Vec<(String, NaiveDate)> = training_attendance::table
+        .inner_join(trainings::table.on(trainings::id.eq(training_attendance::training_id)))
+        .filter(training_attendance::mediator_id.eq_any(&mediator_ids))
+        .filter(training_attendance::present.eq(true))
+        .filter(trainings::held_on.le(to))
+        .select((training_attendance::mediator_id, trainings::held_on))
+        .load(conn)?;
+
+    let in_year = |d: NaiveDate| d >= from && d <= to;
+    let mut out = Vec::new();
+    for (team_id, team_name) in team_rows {
+        let own: Vec<&CaseRow> = case_rows.iter().filter(|c| c.1 == team_id).collect();
+        let f = team_figures(&own, from, to);
+        let team_sessions = sessions.iter().filter(|(case, day)| in_year(*day) && own.iter().any(|c| &c.0 == case)).count() as i64;
+        // The latest membership of the year in this team says the role.
+        let mut roles: BTreeMap<String, String> = BTreeMap::new();
+        for (t, m, role, _) in member_rows.iter().filter(|m| m.0 == team_id) {
+            let _ = t;
+            roles.insert(m.clone(), role.clone());
+        }
+        let mut people = Vec::new();
+        for (mediator_id, role) in roles {
+            let mine: Vec<&(String, String, NaiveDate, Option<NaiveDate>)> =
+                assignments.iter().filter(|a| a.1 == mediator_id && own.iter().any(|c| c.0 == a.0)).collect();
+            let handled: HashSet<&str> = mine
+                .iter()
+                .filter(|a| case_by_id.get(a.0.as_str()).is_some_and(|c| received_in(c, from, to)))
+                .map(|a| a.0.as_str())
+                .collect();
+            let ended = |status: &str| {
+                handled.iter().filter(|id| case_by_id.get(*id).is_some_and(|c| c.3 == status && c.4.is_some_and(in_year))).count() as i64
+            };
+            let (successful, unsuccessful) = (ended("successful"), ended("unsuccessful"));
+            let while_assigned =
+                |case: &str, day: NaiveDate| mine.iter().any(|a| a.0 == case && a.2 <= day && a.3.is_none_or(|e| e >= day));
+            let my_sessions: Vec<NaiveDate> =
+                sessions.iter().filter(|(case, day)| while_assigned(case, *day)).map(|(_, day)| *day).collect();
+            let my_trainings: Vec<NaiveDate> = attended.iter().filter(|(m, _)| *m == mediator_id).map(|(_, d)| *d).collect();
+            let case_ends = mine.iter().filter_map(|a| case_by_id.get(a.0.as_str()).and_then(|c| c.4).filter(|d| while_assigned(&a.0, *d)));
+            let last_activity = mine
+                .iter()
+                .map(|a| a.2)
+                .chain(my_sessions.iter().copied())
+                .chain(my_trainings.iter().copied())
+                .chain(case_ends)
+                .filter(|d| *d <= to)
+                .max();
+            let sessions_n = my_sessions.iter().filter(|d| in_year(**d)).count() as i64;
+            let trainings_n = my_trainings.iter().filter(|d| in_year(**d)).count() as i64;
+            let cases_handled = handled.len() as i64;
+            people.push(MediatorActivity {
+                full_name: names.get(&mediator_id).cloned().unwrap_or_default(),
+                mediator_id,
+                role,
+                cases_handled,
+                successful,
+                unsuccessful,
+                success_rate_of_concluded: rate(successful, successful + unsuccessful),
+                success_rate_of_received: rate(successful, cases_handled),
+                sessions: sessions_n,
+                trainings_attended: trainings_n,
+                last_activity,
+                inactive: cases_handled == 0 && sessions_n == 0 && trainings_n == 0,
+            });
+        }
+        people.sort_by(|a, b| (a.role != "leader", &a.full_name).cmp(&(b.role != "leader", &b.full_name)));
+        out.push(TeamActivity {
+            team_id,
+            team_name,
+            received: f.received,
+            successful: f.successful,
+            unsuccessful: f.unsuccessful,
+            in_progress_at_end: f.in_progress_at_end,
+            success_rate_of_concluded: f.success_rate_of_concluded,
+            success_rate_of_received: f.success_rate_of_received,
+            sessions: team_sessions,
+            inactive_mediators: people.iter().filter(|p| p.inactive).count() as i64,
+            mediators: people,
+        });
+    }
+    Ok(TeamActivityReport { unit_id: unit.id, unit_name: unit.name, year, teams: out })
+}
+
+const STYLE: &str = "@page{size:A4 landscape;margin:12mm}body{font-family:'Times New Roman',serif;font-size:12pt;color:#000;margin:auto}\
+h1{text-align:center;font-size:15pt;margin:6pt 0}h2{font-size:13pt;margin:14pt 0 4pt}.sub{text-align:center;margin:0 0 10pt}\
+table{width:100%;border-collapse:collapse;margin-bottom:6pt}th,td{border:1px solid #000;padding:2pt 4pt}th{text-align:center}\
+.num{text-align:right;white-space:nowrap}.idle{font-weight:bold;font-style:italic}.foot{margin-top:14pt}";
+
+pub fn html_csp() -> String {
+    crate::print::csp(STYLE)
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map(|r| format!("{:.1}%", r * 100.0).replace('.', ",")).unwrap_or_else(|| "—".into())
+}
+
+/// The review as a printable page in Vietnamese (A4 landscape): one table per team.
+pub fn html(r: &TeamActivityReport) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rà soát hoạt động tổ hòa giải năm {} – {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        r.year,
+        esc(&r.unit_name)
+    );
+    out += &format!("<h1>RÀ SOÁT HOẠT ĐỘNG CỦA TỔ HÒA GIẢI VÀ HÒA GIẢI VIÊN NĂM {}</h1>\n", r.year);
+    out += &format!("<p class=\"sub\">{}</p>\n", esc(&r.unit_name));
+    for t in &r.teams {
+        out += &format!(
+            "<h2>{}</h2>\n<p>Tiếp nhận {} vụ, việc; hòa giải thành {}, không thành {}, đang hòa giải {}; tỷ lệ thành trên số đã có kết quả {}, trên số tiếp nhận {}; {} buổi hòa giải; {} hòa giải viên không hoạt động.</p>\n",
+            esc(&t.team_name),
+            t.received,
+            t.successful,
+            t.unsuccessful,
+            t.in_progress_at_end,
+            pct(t.success_rate_of_concluded),
+            pct(t.success_rate_of_received),
+            t.sessions,
+            t.inactive_mediators
+        );
+        out += "<table>\n<thead><tr><th>STT</th><th>Hòa giải viên</th><th>Vai trò</th><th>Vụ, việc được phân công</th><th>Thành</th><th>Không thành</th><th>Tỷ lệ thành / có kết quả</th><th>Tỷ lệ thành / được phân công</th><th>Buổi hòa giải</th><th>Tập huấn</th><th>Hoạt động gần nhất</th><th>Ghi chú</th></tr></thead>\n<tbody>\n";
+        for (i, m) in t.mediators.iter().enumerate() {
+            out += &format!(
+                "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                i + 1,
+                esc(&m.full_name),
+                if m.role == "leader" { "Tổ trưởng" } else { "Tổ viên" },
+                m.cases_handled,
+                m.successful,
+                m.unsuccessful,
+                pct(m.success_rate_of_concluded),
+                pct(m.success_rate_of_received),
+                m.sessions,
+                m.trainings_attended,
+                m.last_activity.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()),
+                if m.inactive { "<span class=\"idle\">Không hoạt động trong năm</span>" } else { "" }
+            );
+        }
+        out += "</tbody>\n</table>\n";
+    }
+    out += "<p class=\"foot\">Kết luận rà soát và đề xuất kiện toàn tổ: ……………………………………………………………</p>\n</body>\n</html>\n";
+    out
+}
