@@ -174,6 +174,9 @@ pub struct ComputedIndicators {
     pub breakdown_by: Option<BreakdownBy>,
     pub breakdown: Vec<ComputedLine>,
     pub generated_at: DateTime<Utc>,
+    /// The unit is a village, or the lines are villages: small case counts could point at a
+    /// household (`small_cells`).
+    pub small_area: bool,
 }
 
 /// Case figures as answered. For a statistics client (`stats`) a count from 1 to

@@ -1,6 +1,7 @@
 //! Small cells: what a statistics client (`stats`: machine clients and statistics readers) is
-//! shown. A count from 1 to `min` − 1 in a village or a team can single out a person ("1
-//! ethnic-minority mediator", "1 unsuccessful land case in March"), so it is suppressed (`null`),
+//! shown. A count of people from 1 to `min` − 1 can single out a person ("1 ethnic-minority
+//! mediator"), and so can a small count of cases in a village ("1 unsuccessful land case in
+//! March"): such a count is suppressed (`null`),
 //! and so is every count that would let it be recomputed from the others: the total minus the
 //! other lines of a breakdown, `received` minus its parts, the mediators minus the women.
 //! Officers, viewers and administrators — who may read the records themselves — see every count.
@@ -26,8 +27,14 @@ pub fn sees_exact_figures(actor: &Actor) -> bool {
 /// non-zero one (a zero would hide nothing: counts are never negative), else the smallest. It
 /// ends because it only ever hides.
 pub fn suppress(values: &[i64], published: &[bool], groups: &[Vec<usize>], min: i64) -> Vec<bool> {
+    suppress_sensitive(values, published, &vec![true; values.len()], groups, min)
+}
+
+/// `suppress`, where only the cells marked `sensitive` are hidden for being small (the rest only
+/// when they would give a hidden one back).
+pub fn suppress_sensitive(values: &[i64], published: &[bool], sensitive: &[bool], groups: &[Vec<usize>], min: i64) -> Vec<bool> {
     let small = |v: i64| v > 0 && v < min;
-    let mut hidden: Vec<bool> = values.iter().zip(published).map(|(&v, &p)| p && small(v)).collect();
+    let mut hidden: Vec<bool> = values.iter().zip(published).zip(sensitive).map(|((&v, &p), &s)| p && s && small(v)).collect();
     loop {
         let mut changed = false;
         for group in groups {
@@ -129,9 +136,15 @@ pub fn publish(c: ComputedIndicators, min: Option<i64>) -> Indicators {
     let overdue = values.len();
     values.push(c.overdue_assignments);
     published.push(true);
+    // People are counted small everywhere; cases only where the area is small enough to point at
+    // a household (a village, or lines by village). A commune's or a province's case counts are
+    // what the law has communes report up, exactly.
+    let mut sensitive = vec![c.small_area; roster];
+    sensitive.extend([true; 9]);
+    sensitive.push(c.small_area);
 
     let hidden = match min {
-        Some(min) => suppress(&values, &published, &groups, min),
+        Some(min) => suppress_sensitive(&values, &published, &sensitive, &groups, min),
         None => vec![false; values.len()],
     };
     let show = |i: usize| (!hidden[i]).then_some(values[i]);
@@ -247,6 +260,7 @@ mod tests {
                 .map(|(i, cases)| ComputedLine { key: i.to_string(), label: i.to_string(), cases })
                 .collect(),
             generated_at: chrono::Utc::now(),
+            small_area: true,
         }
     }
 

@@ -339,6 +339,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     }
     let overdue_assignments: i64 = overdue_query.get_result(conn)?;
 
+    let mut village_lines = false;
     let breakdown = match q.by {
         None => Vec::new(),
         Some(BreakdownBy::Category) => {
@@ -385,6 +386,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                 Some(l) => l,
                 None => level_below(conn, own_level, &pattern, period.to)?,
             };
+            village_lines = level == UnitLevel::Village;
             // Current boundaries: the units in force at the end of the period, each with what merged
             // into it; historical: every unit of that level that existed during the period.
             let mut child_query = units::table
@@ -427,6 +429,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         }
     };
 
+    let small_area = village_lines || unit.as_ref().is_some_and(|u| u.level == "village");
     Ok(ComputedIndicators {
         unit_id: unit.as_ref().map(|u| u.id.clone()),
         unit_name: unit.map(|u| u.name),
@@ -436,6 +439,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         boundaries,
         needs_manual_mapping,
         breakdown_by: q.by,
+        small_area,
         breakdown,
         generated_at: chrono::Utc::now(),
     })
