@@ -47,6 +47,14 @@ async fn head_and_conditional_requests(app: TestApp) {
     let res = officer.send("GET", "/api/v1/stats/indicators?period=2025", &[("if-none-match", &strong)], None).await;
     assert_eq!(res.status, StatusCode::NOT_MODIFIED);
 
+    // One way to ask for CSV everywhere (`format=csv`; `Accept: text/csv` still works), CRLF lines.
+    let by_format = officer.get("/api/v1/stats/indicators?period=2025&format=csv").await;
+    assert!(by_format.header("content-type").unwrap().starts_with("text/csv"), "{}", by_format.text);
+    assert!(by_format.text.contains("\r\n") && !by_format.text.replace("\r\n", "").contains('\n'));
+    let by_accept = officer.send("GET", "/api/v1/stats/indicators?period=2025", &[("accept", "text/csv")], None).await;
+    assert_eq!(by_format.text, by_accept.text);
+    officer.get("/api/v1/stats/indicators?period=2025&format=html").await.assert_problem(422, "validation_failed");
+
     // If-Match: * writes over whatever version is current; a wrong version is still refused.
     let res = officer.patch(&path, "*", &json!({"notes": "Kiện toàn năm 2026"})).await;
     assert_eq!((res.status, res.body["version"].as_i64()), (StatusCode::OK, Some(2)), "{}", res.text);

@@ -422,7 +422,7 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     for period in [year.clone(), last_year, format!("{year}-H1"), format!("{year}-H2"), format!("{year}-Q4"), month] {
         for by in [None, Some(BreakdownBy::Category), Some(BreakdownBy::Basis), Some(BreakdownBy::Month), Some(BreakdownBy::Unit)] {
             for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
-                let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None };
+                let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None, format: None };
                 let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
                 let daily = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
                 assert_eq!(monthly.figures, daily.figures, "{period} {by:?} {unit:?}");
@@ -786,7 +786,7 @@ async fn roster_rollups_survive_random_roster_writes(app: TestApp) {
     let mut seen_mediators = 0;
     for period in periods {
         for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
-            let q = IndicatorQuery { unit_id: unit, period: period.clone(), by: None, level: None, boundaries: None };
+            let q = IndicatorQuery { unit_id: unit, period: period.clone(), by: None, level: None, boundaries: None, format: None };
             let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
             let counted = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
             assert_eq!(monthly.figures.teams, counted.figures.teams, "{period} {unit:?}");
@@ -811,7 +811,14 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     let before = hoagiai::stats::store::indicators(
         &mut conn,
         &hoagiai::auth::Actor::system(),
-        &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
+        &IndicatorQuery {
+            unit_id: None,
+            period: hoagiai::db::today().format("%Y").to_string(),
+            by: None,
+            level: None,
+            boundaries: None,
+            format: None,
+        },
     )
     .unwrap();
     // The last five: the successors' transfers, out of scope apart from received, the log-book
@@ -842,7 +849,14 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     let after = hoagiai::stats::store::indicators(
         &mut conn,
         &hoagiai::auth::Actor::system(),
-        &IndicatorQuery { unit_id: None, period: hoagiai::db::today().format("%Y").to_string(), by: None, level: None, boundaries: None },
+        &IndicatorQuery {
+            unit_id: None,
+            period: hoagiai::db::today().format("%Y").to_string(),
+            by: None,
+            level: None,
+            boundaries: None,
+            format: None,
+        },
     )
     .unwrap();
     assert_eq!(before.figures, after.figures);

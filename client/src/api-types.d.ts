@@ -7838,6 +7838,8 @@ export interface operations {
                  *     units as they were when each case was recorded.
                  */
                 boundaries?: components["schemas"]["Boundaries"];
+                /** @description `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for. */
+                format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
                 /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */

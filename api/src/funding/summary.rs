@@ -99,7 +99,7 @@ pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, area: &Area
 pub fn csv(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {
     let fail = |_| ApiError::internal();
     // Two tables in one file (items, then teams): rows of different lengths.
-    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut out = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     out.write_record(["Nội dung", "Mã", "Dự toán (đồng)", "Đã chi (đồng)", "Tỷ lệ đã chi"]).map_err(fail)?;
     for l in s.items.iter().chain(std::iter::once(&s.total)) {
         out.write_record([

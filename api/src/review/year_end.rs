@@ -37,6 +37,7 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>, yea
         by: None,
         level: None,
         boundaries: Some(crate::stats::dto::Boundaries::Current),
+        format: None,
     };
     let indicators = crate::stats::store::indicators(conn, actor, &query)?;
     let cases = indicators.figures.cases;

@@ -100,6 +100,8 @@ pub struct IndicatorQuery {
     /// formed by a merger includes the cases of the communes it absorbed; `historical`: by the
     /// units as they were when each case was recorded.
     pub boundaries: Option<Boundaries>,
+    /// `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for.
+    pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -259,8 +259,14 @@ pub fn submit(conn: &mut DbConn, actor: &Actor, input: SubmitReport) -> Result<R
         return Err(ApiError::invalid_field("estimates", "invalid_value")
             .with_detail("Báo cáo năm chính thức chỉ gồm số liệu thực tế", "The official annual report holds actual figures only"));
     }
-    let query =
-        IndicatorQuery { unit_id: Some(input.unit_id), period: format!("{from}..{cutoff}"), by: None, level: None, boundaries: None };
+    let query = IndicatorQuery {
+        unit_id: Some(input.unit_id),
+        period: format!("{from}..{cutoff}"),
+        by: None,
+        level: None,
+        boundaries: None,
+        format: None,
+    };
     let figures = super::store::indicators(conn, actor, &query)?.figures;
     let previous: Option<Report> = stat_reports::table
         .filter(stat_reports::unit_id.eq(&unit.id))
@@ -335,7 +341,8 @@ pub fn list(conn: &mut DbConn, actor: &Actor, unit_id: Option<String>, year: Opt
 
 /// The report as CSV (UTF-8 with BOM), laid out as the paper form.
 pub fn csv(r: &ReportDto) -> Result<Vec<u8>, ApiError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // CRLF, as RFC 4180 and every other CSV of the API.
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let fail = |_| ApiError::internal();
     let cutoff = r.cutoff_date.format("%d/%m/%Y").to_string();
     out.write_record(["Mã", "Chỉ tiêu", &format!("Thực tế (đến {cutoff})"), "Ước tính", "Tổng số"]).map_err(fail)?;

@@ -64,7 +64,8 @@ fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseCell
 
 /// The indicators as CSV (UTF-8 with BOM, so Excel shows Vietnamese): the total, then the breakdown.
 fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // CRLF, as RFC 4180 and every other CSV of the API.
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let fail = |_| ApiError::internal();
     out.write_record([
         "key",
@@ -111,7 +112,11 @@ async fn get_indicators(
     query: QueryParams<IndicatorQuery>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let csv = wants_csv(&req);
+    let csv = wants_csv(&req) || query.0.format == Some(crate::logbook::dto::LogBookFormat::Csv);
+    if matches!(query.0.format, Some(crate::logbook::dto::LogBookFormat::Html | crate::logbook::dto::LogBookFormat::Xlsx)) {
+        return Err(ApiError::invalid_field("format", "invalid_value")
+            .with_detail("Số liệu có dạng json hoặc csv", "Indicators come as json or csv"));
+    }
     // A statistics client gets small cells suppressed; everyone else who may read statistics sees
     // every count (they may read the records themselves).
     let exact = super::small_cells::sees_exact_figures(&actor);
