@@ -821,9 +821,9 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         },
     )
     .unwrap();
-    // The last five: the successors' transfers, out of scope apart from received, the log-book
-    // line counters, the shards, the roster rollups.
-    for _ in 0..5 {
+    // The last six: the statistics read indexes, the successors' transfers, out of scope apart
+    // from received, the log-book line counters, the shards, the roster rollups.
+    for _ in 0..6 {
         match &mut *conn {
             DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|_| ()),
             DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|_| ()),

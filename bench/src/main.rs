@@ -1099,6 +1099,16 @@ fn write_fixtures(args: &Args, rng: &mut StdRng, province: &Province, commune_ca
         .map(|i| &province.commune_ids[i * communes / args.sample.min(communes)])
         .map(|c| format!("bench.admin\t/api/v1/stats/indicators?unit_id={c}&period={year}-H1\n"))
         .collect();
+    // The statistics workload: a commune officer's category × status counts of the own
+    // commune for this year, summed by the server (one row per sampled officer, signed in by
+    // bench/run; the server checks the commune is inside the officer's scope).
+    let commune_year_rows: String = (0..args.sample.min(communes))
+        .map(|i| i * communes / args.sample.min(communes))
+        .map(|c| {
+            format!("{}\t/api/v1/stats/indicators?unit_id={}&period={year}&by=category\n", province.officers[c].0, province.commune_ids[c])
+        })
+        .collect();
+    write("stats-commune-year.tsv", &commune_year_rows)?;
     write("stats-province.tsv", &province_rows)?;
     write("stats-commune.tsv", &commune_rows)?;
     write("stats-national.tsv", &format!("bench.admin\t/api/v1/stats/indicators?period={year}\n"))?;

@@ -6,7 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
-use crate::db::schema::{budgets, case_counters, cases, disbursements, units};
+use crate::db::schema::{case_counters, cases, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
@@ -74,6 +74,8 @@ struct RollupSum {
     #[diesel(sql_type = diesel::sql_types::Text)]
     unit_id: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
+    dimension: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     metric: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     code: String,
@@ -88,34 +90,82 @@ fn whole_months(p: &Period) -> bool {
     p.from.day() == 1 && p.to.succ_opt().is_some_and(|d| d.day() == 1)
 }
 
-/// The rollup sums of one dimension for these units: the months before `from` summed into one
-/// row (dated at the earliest month), and the months of the period summed too (or one row per
-/// month when `by_month`). The database does the adding: a province's breakdown reads
-/// communes × months rows and returns a few per commune.
+/// The two sums of one rollup key read in a single pass: the months before the period and the
+/// months within it.
+#[derive(diesel::QueryableByName)]
+struct RollupPair {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    unit_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    dimension: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    metric: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    code: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    before_n: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    within_n: i64,
+}
+
+/// The rollup sums of these dimensions (`all`, `category`, `basis`; fixed names) for these
+/// units: the months before `from` summed into one row (dated the day before `from`), and the
+/// months of the period summed too (dated `from`; or one row per month when `by_month`) —
+/// `case_figures` only asks whether a date is before, within or after the period. The database
+/// does the adding, in one statement for every dimension asked and, without `by_month`, in one
+/// pass over the rows in key order (SQLite keeps them clustered as (unit, dimension, metric,
+/// code, month), so the grouping needs no sort): a province's breakdown reads communes × months
+/// rows and returns a few per commune; a commune's breakdown by category reads its total and its
+/// categories at once.
 fn rollup_sums(
     conn: &mut DbConn,
     unit_ids: &[String],
-    dimension: &'static str,
+    dimensions: &[&'static str],
     period: &Period,
     by_month: bool,
 ) -> Result<Vec<RollupSum>, ApiError> {
-    if unit_ids.is_empty() {
+    if unit_ids.is_empty() || dimensions.is_empty() {
         return Ok(Vec::new());
     }
     let ids = super::counters::id_list(unit_ids)?;
+    let dims = dimensions.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
     let (from, to) = (period.from, period.to);
-    let filter = format!("unit_id IN ({ids}) AND dimension = '{dimension}'");
-    let within = if by_month {
-        format!("SELECT unit_id, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= '{from}' AND month <= '{to}'")
-    } else {
+    let filter = format!("unit_id IN ({ids}) AND dimension IN ({dims})");
+    if !by_month {
+        let sql = format!(
+            "SELECT unit_id, dimension, metric, code, \
+               CAST(SUM(CASE WHEN month < '{from}' THEN n ELSE 0 END) AS BIGINT) AS before_n, \
+               CAST(SUM(CASE WHEN month >= '{from}' THEN n ELSE 0 END) AS BIGINT) AS within_n \
+             FROM case_rollups WHERE {filter} AND month <= '{to}' GROUP BY unit_id, dimension, metric, code"
+        );
+        let pairs: Vec<RollupPair> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<RollupPair>(c))?;
+        let before = from.pred_opt().ok_or_else(ApiError::internal)?;
+        let mut out = Vec::with_capacity(pairs.len() * 2);
+        for p in pairs {
+            for (month, n) in [(before, p.before_n), (from, p.within_n)] {
+                if n != 0 {
+                    out.push(RollupSum {
+                        unit_id: p.unit_id.clone(),
+                        dimension: p.dimension.clone(),
+                        metric: p.metric.clone(),
+                        code: p.code.clone(),
+                        month,
+                        n,
+                    });
+                }
+            }
+        }
+        return Ok(out);
+    }
+    let within = {
         format!(
-            "SELECT unit_id, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
-             WHERE {filter} AND month >= '{from}' AND month <= '{to}' GROUP BY unit_id, metric, code"
+            "SELECT unit_id, dimension, metric, code, month, n FROM case_rollups \
+             WHERE {filter} AND month >= '{from}' AND month <= '{to}'"
         )
     };
     let sql = format!(
-        "SELECT unit_id, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
-         WHERE {filter} AND month < '{from}' GROUP BY unit_id, metric, code UNION ALL {within}"
+        "SELECT unit_id, dimension, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
+         WHERE {filter} AND month < '{from}' GROUP BY unit_id, dimension, metric, code UNION ALL {within}"
     );
     Ok(crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<RollupSum>(c))?)
 }
@@ -262,32 +312,37 @@ fn roster(
     ))
 }
 
-/// Budgets of the years the period touches and money disbursed within it, under the paths.
+#[derive(diesel::QueryableByName)]
+struct Funding {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    budgeted: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    disbursed: i64,
+}
+
+/// Budgets of the years the period touches and money disbursed within it, under the paths: one
+/// statement, summed by the database (the paths of an area never nest, so nothing counts twice).
 fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period) -> Result<FundingFigures, ApiError> {
-    let scopes: Vec<Option<&String>> = match paths {
-        Some(ps) => ps.iter().map(Some).collect(),
-        None => vec![None],
+    let area = |column: &str| match paths {
+        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).sql(column),
+        None => "1 = 1".to_string(),
     };
-    let mut out = FundingFigures::default();
-    for p in scopes {
-        let mut b = budgets::table
-            .filter(budgets::year.ge(period.from.year()))
-            .filter(budgets::year.le(period.to.year()))
-            .select(budgets::amount)
-            .into_boxed();
-        let mut d = disbursements::table
-            .filter(disbursements::paid_on.ge(period.from))
-            .filter(disbursements::paid_on.le(period.to))
-            .select(disbursements::amount)
-            .into_boxed();
-        if let Some(p) = p {
-            b = b.filter(budgets::unit_path.like(format!("{p}%")));
-            d = d.filter(disbursements::unit_path.like(format!("{p}%")));
-        }
-        out.budgeted += b.load::<i64>(conn)?.iter().sum::<i64>();
-        out.disbursed += d.load::<i64>(conn)?.iter().sum::<i64>();
-    }
-    Ok(out)
+    let sql = format!(
+        "SELECT \
+           (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM budgets \
+             WHERE year >= {} AND year <= {} AND {}) AS budgeted, \
+           (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM disbursements \
+             WHERE paid_on >= '{}' AND paid_on <= '{}' AND {}) AS disbursed",
+        period.from.year(),
+        period.to.year(),
+        area("unit_path"),
+        period.from,
+        period.to,
+        area("unit_path"),
+    );
+    let rows: Vec<Funding> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<Funding>(c))?;
+    let f = rows.into_iter().next().ok_or_else(ApiError::internal)?;
+    Ok(FundingFigures { budgeted: f.budgeted, disbursed: f.disbursed })
 }
 
 pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<ComputedIndicators, ApiError> {
@@ -316,7 +371,19 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     let monthly = use_rollups && whole_months(&period);
     let own_ids = unit_ids_of(conn, paths.as_deref())?;
     let rows = if monthly { Vec::new() } else { counter_rows(conn, paths.as_deref(), period.to)? };
-    let total_rows = if monthly { rollup_sums(conn, &own_ids, "all", &period, q.by == Some(BreakdownBy::Month))? } else { Vec::new() };
+    // The total, and the coded dimension of a breakdown by category or basis, in one statement.
+    let coded_dimension = match q.by {
+        Some(BreakdownBy::Category) => Some("category"),
+        Some(BreakdownBy::Basis) => Some("basis"),
+        _ => None,
+    };
+    let own_sums = if monthly {
+        let dimensions: Vec<&'static str> = std::iter::once("all").chain(coded_dimension).collect();
+        rollup_sums(conn, &own_ids, &dimensions, &period, q.by == Some(BreakdownBy::Month))?
+    } else {
+        Vec::new()
+    };
+    let (total_rows, coded): (Vec<RollupSum>, Vec<RollupSum>) = own_sums.into_iter().partition(|r| r.dimension == "all");
     let cases = if monthly {
         case_figures(&rollup_events(&total_rows, |_| true), period.from, period.to)
     } else {
@@ -342,36 +409,30 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     let mut village_lines = false;
     let breakdown = match q.by {
         None => Vec::new(),
-        Some(BreakdownBy::Category) => {
-            let coded = if monthly { rollup_sums(conn, &own_ids, "category", &period, false)? } else { Vec::new() };
-            Category::all()
-                .iter()
-                .map(|c| ComputedLine {
-                    key: c.as_str().into(),
-                    label: c.labels().0.into(),
-                    cases: if monthly {
-                        case_figures(&rollup_events(&coded, |r| r.code == c.as_str()), period.from, period.to)
-                    } else {
-                        case_figures(&events(&rows, "category", |r| r.4 == c.as_str()), period.from, period.to)
-                    },
-                })
-                .collect()
-        }
-        Some(BreakdownBy::Basis) => {
-            let coded = if monthly { rollup_sums(conn, &own_ids, "basis", &period, false)? } else { Vec::new() };
-            Basis::all()
-                .iter()
-                .map(|b| ComputedLine {
-                    key: b.as_str().into(),
-                    label: b.labels().0.into(),
-                    cases: if monthly {
-                        case_figures(&rollup_events(&coded, |r| r.code == b.as_str()), period.from, period.to)
-                    } else {
-                        case_figures(&events(&rows, "basis", |r| r.4 == b.as_str()), period.from, period.to)
-                    },
-                })
-                .collect()
-        }
+        Some(BreakdownBy::Category) => Category::all()
+            .iter()
+            .map(|c| ComputedLine {
+                key: c.as_str().into(),
+                label: c.labels().0.into(),
+                cases: if monthly {
+                    case_figures(&rollup_events(&coded, |r| r.code == c.as_str()), period.from, period.to)
+                } else {
+                    case_figures(&events(&rows, "category", |r| r.4 == c.as_str()), period.from, period.to)
+                },
+            })
+            .collect(),
+        Some(BreakdownBy::Basis) => Basis::all()
+            .iter()
+            .map(|b| ComputedLine {
+                key: b.as_str().into(),
+                label: b.labels().0.into(),
+                cases: if monthly {
+                    case_figures(&rollup_events(&coded, |r| r.code == b.as_str()), period.from, period.to)
+                } else {
+                    case_figures(&events(&rows, "basis", |r| r.4 == b.as_str()), period.from, period.to)
+                },
+            })
+            .collect(),
         Some(BreakdownBy::Month) => {
             let all = if monthly { rollup_events(&total_rows, |_| true) } else { events(&rows, "category", |_| true) };
             period
@@ -410,7 +471,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
             // Whole months: one statement for every child's rollups.
             let sums = if monthly {
                 let all_ids: Vec<String> = child_sources.iter().flat_map(|ps| unit_ids_of_paths(ps)).collect();
-                rollup_sums(conn, &all_ids, "all", &period, false)?
+                rollup_sums(conn, &all_ids, &["all"], &period, false)?
             } else {
                 Vec::new()
             };
