@@ -124,6 +124,7 @@ const RULES: &[(&str, Access)] = &[
     ("update_award", Only(MANAGERS)),
     ("get_plan_targets", Only(FUNDING_READERS)),
     ("set_plan_targets", Only(MANAGERS)),
+    ("record_team_review", Only(MANAGERS)),
     ("get_year_end_report", Only(FUNDING_READERS)),
     ("get_team_activity", Only(FUNDING_READERS)),
     ("list_access_standards", AnyRole),

@@ -484,4 +484,31 @@ async fn team_activity_from_a_known_year(app: TestApp) {
     other.get(&format!("/api/v1/review/team-activity?year=2025&unit_id={}", w.tree.commune_a)).await.assert_problem(404, "not_found");
     let theirs = ok(other.get("/api/v1/review/team-activity?year=2025").await, StatusCode::OK).await;
     assert_eq!(theirs.body["teams"], json!([]));
+
+    // The commune records its conclusion and re-staffing proposal for the team's year; replacing
+    // it needs the version read; it shows in the view and on the printed page; audited.
+    let url = format!("/api/v1/review/team-activity/{}/2025", w.team);
+    let body = json!({"conclusion": "Tổ hoạt động đều; một hòa giải viên không tham gia vụ, việc nào trong năm",
+                      "restaffing_proposal": "Đề nghị bầu bổ sung 01 hòa giải viên"});
+    let first = ok(w.officer.send("PUT", &url, &[], Some(("application/json", body.to_string().into_bytes()))).await, StatusCode::OK).await;
+    assert_eq!((first.body["version"].as_i64(), first.etag()), (Some(1), "\"1\"".to_string()), "{}", first.text);
+    let again = json!({"conclusion": "Tổ hoạt động tốt"});
+    let put = |headers: Vec<(&'static str, &'static str)>| {
+        let (officer, url, again) = (w.officer.clone(), url.clone(), again.clone());
+        async move { officer.send("PUT", &url, &headers, Some(("application/json", again.to_string().into_bytes()))).await }
+    };
+    put(vec![]).await.assert_problem(428, "if_match_required");
+    put(vec![("if-match", "\"7\"")]).await.assert_problem(412, "version_mismatch");
+    let second = ok(put(vec![("if-match", "\"1\"")]).await, StatusCode::OK).await;
+    assert_eq!((second.body["version"].as_i64(), &second.body["restaffing_proposal"]), (Some(2), &Value::Null));
+    let view = ok(w.officer.get("/api/v1/review/team-activity?year=2025").await, StatusCode::OK).await;
+    let review = &view.body["teams"][0]["review"];
+    assert_eq!((review["conclusion"].as_str(), review["version"].as_i64()), (Some("Tổ hoạt động tốt"), Some(2)), "{}", view.text);
+    let page = w.officer.get("/api/v1/review/team-activity?year=2025&format=html").await;
+    assert!(page.text.contains("Kết luận rà soát: Tổ hoạt động tốt") && page.text.contains("Đề xuất kiện toàn tổ: Không"), "{}", page.text);
+    let (viewer, _) = w.app.user(Role::Viewer, Some(&w.tree.commune_a)).await;
+    let refused = viewer.send("PUT", &url, &[], Some(("application/json", body.to_string().into_bytes()))).await;
+    refused.assert_problem(403, "forbidden");
+    let audit = ok(w.officer.get("/api/v1/audit-log?entity=team_review").await, StatusCode::OK).await;
+    assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(2), "{}", audit.text);
 }

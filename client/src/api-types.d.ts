@@ -1114,6 +1114,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review/team-activity/{team_id}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records the commune's conclusion on a team's year and its re-staffing proposal (officers). The
+         *     first is created; replacing it needs `If-Match` with the version read (428 without, 412 when
+         *     someone recorded another meanwhile).
+         * @description Records the commune's conclusion on a team's year and its re-staffing proposal (officers). The
+         *     first is created; replacing it needs `If-Match` with the version read (428 without, 412 when
+         *     someone recorded another meanwhile).
+         */
+        put: operations["record_team_review"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review/team-ratings": {
         parameters: {
             query?: never;
@@ -4064,6 +4088,17 @@ export interface components {
             place?: string | null;
         };
         /**
+         * @description The conclusion of a team's yearly review (officers). A second one replaces the first only with
+         *     `If-Match` naming the version read, so one officer's conclusion never silently overwrites
+         *     another's.
+         */
+        RecordTeamReview: {
+            /** @description E.g. "Tổ hoạt động tốt; ông X không tham gia hòa giải vụ việc nào trong năm". */
+            conclusion: string;
+            /** @description E.g. "Đề nghị bầu bổ sung 01 hòa giải viên nữ". */
+            restaffing_proposal?: string | null;
+        };
+        /**
          * @description The written agreement (văn bản hòa giải thành). ID numbers are recorded only when it is made
          *     for recognition by a court.
          */
@@ -4241,6 +4276,7 @@ export interface components {
              * @description Received in the year: new + carried over (out-of-scope cases aside).
              */
             received: number;
+            review?: null | components["schemas"]["TeamReview"];
             /**
              * Format: int64
              * @description Sessions held in the year on the team's cases.
@@ -4337,6 +4373,21 @@ export interface components {
             /** Format: uuid */
             team_id: string;
             team_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description The commune's conclusion on a team's year and its re-staffing proposal (`ETag`: its version). */
+        TeamReview: {
+            conclusion: string;
+            restaffing_proposal?: string | null;
+            /** @description Who recorded it last. */
+            reviewed_by: string;
+            /** Format: uuid */
+            team_id: string;
             /** Format: date-time */
             updated_at: string;
             /** Format: int32 */
@@ -7492,6 +7543,55 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    record_team_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the review being replaced; not needed for the first */
+                "If-Match"?: string | null;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                team_id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordTeamReview"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReview"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
             503: components["responses"]["RetryLater"];

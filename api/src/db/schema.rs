@@ -345,6 +345,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_claims,
     rating_schemes,
     team_ratings,
+    team_reviews,
     awards,
     plan_targets,
 );
@@ -540,6 +541,20 @@ diesel::table! {
         origin -> Text,
         criteria -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_reviews (team_id, year) {
+        team_id -> Text,
+        year -> Integer,
+        unit_path -> Text,
+        conclusion -> Text,
+        restaffing_proposal -> Nullable<Text>,
+        reviewed_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

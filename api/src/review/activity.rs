@@ -6,16 +6,19 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::Actor;
-use crate::db::schema::{case_assignments, case_sessions, cases, mediators, memberships, teams, training_attendance, trainings};
-use crate::db::DbConn;
+use crate::db::schema::{
+    case_assignments, case_sessions, cases, mediators, memberships, team_reviews, teams, training_attendance, trainings,
+};
+use crate::db::{now, DbConn};
 use crate::error::ApiError;
 use crate::print::esc;
 use crate::stats::figures::{case_figures, rate};
@@ -78,6 +81,123 @@ pub struct TeamActivity {
     pub mediators: Vec<MediatorActivity>,
     /// Members with no activity in the year.
     pub inactive_mediators: i64,
+    /// The commune's conclusion on the team's year, once recorded.
+    pub review: Option<TeamReview>,
+}
+
+/// The commune's conclusion on a team's year and its re-staffing proposal (`ETag`: its version).
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = team_reviews)]
+pub struct TeamReview {
+    pub team_id: String,
+    pub year: i32,
+    pub conclusion: String,
+    pub restaffing_proposal: Option<String>,
+    /// Who recorded it last.
+    pub reviewed_by: String,
+    pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "as_utc")]
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+fn as_utc<S: serde::Serializer>(t: &chrono::NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    let utc: DateTime<Utc> = t.and_utc();
+    utc.serialize(s)
+}
+
+/// The conclusion of a team's yearly review (officers). A second one replaces the first only with
+/// `If-Match` naming the version read, so one officer's conclusion never silently overwrites
+/// another's.
+#[derive(Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RecordTeamReview {
+    /// E.g. "Tổ hoạt động tốt; ông X không tham gia hòa giải vụ việc nào trong năm".
+    #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
+    pub conclusion: String,
+    /// E.g. "Đề nghị bầu bổ sung 01 hòa giải viên nữ".
+    #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
+    pub restaffing_proposal: Option<String>,
+}
+
+/// Records (or, with the version read, replaces) the review of `team_id`'s `year`, audited.
+pub fn record_review(
+    conn: &mut DbConn,
+    actor: &Actor,
+    team_id: &str,
+    year: i32,
+    if_match: Option<i32>,
+    input: RecordTeamReview,
+) -> Result<TeamReview, ApiError> {
+    if !(1990..=2100).contains(&year) {
+        return Err(ApiError::invalid_field("year", "out_of_range"));
+    }
+    let team = crate::teams::store::find(conn, actor, team_id)?;
+    let key = team_reviews::table.find((&team.id, year));
+    let existing: Option<TeamReview> = key.select(TeamReview::as_select()).first(conn).optional()?;
+    let stamp = now();
+    let (conclusion, proposal) = (input.conclusion.trim().to_string(), input.restaffing_proposal.map(|p| p.trim().to_string()));
+    let who = Who::from(actor);
+    let value = |r: &TeamReview| serde_json::to_value(r).unwrap_or_default();
+    match existing {
+        None => {
+            diesel::insert_into(team_reviews::table)
+                .values((
+                    team_reviews::team_id.eq(&team.id),
+                    team_reviews::year.eq(year),
+                    team_reviews::unit_path.eq(&team.unit_path),
+                    team_reviews::conclusion.eq(&conclusion),
+                    team_reviews::restaffing_proposal.eq(&proposal),
+                    team_reviews::reviewed_by.eq(&actor.id),
+                    team_reviews::version.eq(1),
+                    team_reviews::created_at.eq(stamp),
+                    team_reviews::updated_at.eq(stamp),
+                ))
+                .execute(conn)?;
+            let row = key.select(TeamReview::as_select()).first(conn)?;
+            let id = format!("{}/{year}", team.id);
+            let change = Change {
+                action: "create",
+                entity: "team_review",
+                entity_id: &id,
+                unit_path: Some(&team.unit_path),
+                old: None,
+                new: Some(value(&row)),
+            };
+            audit::record(conn, &who, change)?;
+            Ok(row)
+        }
+        Some(current) => {
+            let Some(expected) = if_match else { return Err(ApiError::precondition_required()) };
+            let version = crate::versioned::check(expected, current.version, || Ok(value(&current)))?;
+            let id = format!("{}/{year}", team.id);
+            let edit =
+                crate::versioned::Edit { who: &who, action: "update", entity: "team_review", id: &id, unit_path: Some(&team.unit_path) };
+            edit.save(
+                conn,
+                |c| {
+                    Ok(diesel::update(team_reviews::table.find((&team.id, year)).filter(team_reviews::version.eq(version)))
+                        .set((
+                            team_reviews::conclusion.eq(&conclusion),
+                            team_reviews::restaffing_proposal.eq(&proposal),
+                            team_reviews::reviewed_by.eq(&actor.id),
+                            team_reviews::version.eq(version + 1),
+                            team_reviews::updated_at.eq(stamp),
+                        ))
+                        .execute(c)?)
+                },
+                |c| {
+                    let now = team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(c)?;
+                    Ok((value(&now), now.version))
+                },
+                |c| {
+                    let now = team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(c)?;
+                    Ok((value(&current), value(&now)))
+                },
+            )?;
+            Ok(team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(conn)?)
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -248,7 +368,20 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
             sessions: team_sessions,
             inactive_mediators: people.iter().filter(|p| p.inactive).count() as i64,
             mediators: people,
+            review: None,
         });
+    }
+    // The conclusions recorded for the year: one query for the whole unit.
+    let mut reviews: HashMap<String, TeamReview> = team_reviews::table
+        .filter(team_reviews::team_id.eq_any(&team_ids))
+        .filter(team_reviews::year.eq(year))
+        .select(TeamReview::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|r| (r.team_id.clone(), r))
+        .collect();
+    for t in &mut out {
+        t.review = reviews.remove(&t.team_id);
     }
     Ok(TeamActivityReport { unit_id: unit.id, unit_name: unit.name, year, teams: out })
 }
@@ -307,7 +440,18 @@ pub fn html(r: &TeamActivityReport) -> String {
             );
         }
         out += "</tbody>\n</table>\n";
+        // The commune's conclusion once recorded; a line to write it by hand otherwise.
+        match &t.review {
+            Some(review) => {
+                out += &format!("<p class=\"foot\">Kết luận rà soát: {}</p>\n", esc(&review.conclusion));
+                out += &format!(
+                    "<p>Đề xuất kiện toàn tổ: {}</p>\n",
+                    review.restaffing_proposal.as_deref().map(esc).unwrap_or_else(|| "Không".into())
+                );
+            }
+            None => out += "<p class=\"foot\">Kết luận rà soát và đề xuất kiện toàn tổ: ……………………………………………………………</p>\n",
+        }
     }
-    out += "<p class=\"foot\">Kết luận rà soát và đề xuất kiện toàn tổ: ……………………………………………………………</p>\n</body>\n</html>\n";
+    out += "</body>\n</html>\n";
     out
 }

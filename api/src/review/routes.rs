@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_award)
         .service(get_plan_targets)
         .service(set_plan_targets)
+        .service(record_team_review)
         .service(get_year_end_report)
         .service(get_team_activity);
 }
@@ -218,6 +219,32 @@ async fn get_year_end_report(
             .body(render::html(&report)),
         _ => HttpResponse::Ok().json(report),
     })
+}
+
+/// Records the commune's conclusion on a team's year and its re-staffing proposal (officers). The
+/// first is created; replacing it needs `If-Match` with the version read (428 without, 412 when
+/// someone recorded another meanwhile).
+#[utoipa::path(
+    tag = "review",
+    request_body = super::activity::RecordTeamReview,
+    params(("If-Match" = Option<String>, Header, description = "The ETag of the review being replaced; not needed for the first")),
+    responses((status = 200, body = super::activity::TeamReview, headers(("ETag" = String))))
+)]
+#[put("/review/team-activity/{team_id}/{year}")]
+async fn record_team_review(
+    actor: Allowed<can::ManageReview>,
+    path: web::Path<(uuid::Uuid, i32)>,
+    if_match: Option<IfMatch>,
+    body: JsonBody<super::activity::RecordTeamReview>,
+    cmd: Command,
+) -> Result<HttpResponse, ApiError> {
+    let (team_id, year) = path.into_inner();
+    cmd.run(move |c| {
+        let review = super::activity::record_review(c, &actor, &team_id.to_string(), year, if_match.map(|m| m.0), body.0)?;
+        let version = review.version;
+        Answer::record(&review, version)
+    })
+    .await
 }
 
 /// The yearly team review: per team and per mediator of a unit, the year's cases handled,
