@@ -4262,6 +4262,14 @@ export interface components {
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
         /** @description A team's year and its members'. */
         TeamActivity: {
+            /** Format: date */
+            dissolved_on?: string | null;
+            /**
+             * Format: date
+             * @description A team founded or dissolved during the year worked part of it (after a merger, the old team
+             *     and the re-formed one may share a name).
+             */
+            founded_on: string;
             /** Format: int64 */
             in_progress_at_end: number;
             /**

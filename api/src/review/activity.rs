@@ -68,6 +68,10 @@ pub struct MediatorActivity {
 pub struct TeamActivity {
     pub team_id: String,
     pub team_name: String,
+    /// A team founded or dissolved during the year worked part of it (after a merger, the old team
+    /// and the re-formed one may share a name).
+    pub founded_on: NaiveDate,
+    pub dissolved_on: Option<NaiveDate>,
     /// Received in the year: new + carried over (out-of-scope cases aside).
     pub received: i64,
     pub successful: i64,
@@ -247,13 +251,13 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
     let mut team_q = teams::table
         .filter(teams::founded_on.le(to))
         .filter(teams::dissolved_on.is_null().or(teams::dissolved_on.ge(from)))
-        .select((teams::id, teams::name))
-        .order((teams::name.asc(), teams::id.asc()))
+        .select((teams::id, teams::name, teams::founded_on, teams::dissolved_on))
+        .order((teams::name.asc(), teams::founded_on.asc(), teams::id.asc()))
         .into_boxed();
     if let Some(a) = &area {
         team_q = team_q.filter(a.contains(teams::unit_path));
     }
-    let team_rows: Vec<(String, String)> = team_q.load(conn)?;
+    let team_rows: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = team_q.load(conn)?;
     let team_ids: Vec<String> = team_rows.iter().map(|t| t.0.clone()).collect();
 
     // Members at some time in the year, with their names.
@@ -300,7 +304,7 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
 
     let in_year = |d: NaiveDate| d >= from && d <= to;
     let mut out = Vec::new();
-    for (team_id, team_name) in team_rows {
+    for (team_id, team_name, founded_on, dissolved_on) in team_rows {
         let own: Vec<&CaseRow> = case_rows.iter().filter(|c| c.1 == team_id).collect();
         let f = team_figures(&own, from, to);
         let team_sessions = sessions.iter().filter(|(case, day)| in_year(*day) && own.iter().any(|c| &c.0 == case)).count() as i64;
@@ -359,6 +363,8 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
         out.push(TeamActivity {
             team_id,
             team_name,
+            founded_on,
+            dissolved_on,
             received: f.received,
             successful: f.successful,
             unsuccessful: f.unsuccessful,
@@ -409,8 +415,18 @@ pub fn html(r: &TeamActivityReport) -> String {
     out += &format!("<h1>RÀ SOÁT HOẠT ĐỘNG CỦA TỔ HÒA GIẢI VÀ HÒA GIẢI VIÊN NĂM {}</h1>\n", r.year);
     out += &format!("<p class=\"sub\">{}</p>\n", esc(&r.unit_name));
     for t in &r.teams {
+        // Part of the year only: say which part (an old team and its successor can share a name).
+        let year_start = NaiveDate::from_ymd_opt(r.year, 1, 1).unwrap_or(t.founded_on);
+        let mut part = Vec::new();
+        if t.founded_on > year_start {
+            part.push(format!("thành lập ngày {}", t.founded_on.format("%d/%m/%Y")));
+        }
+        if let Some(d) = t.dissolved_on {
+            part.push(format!("giải thể ngày {}", d.format("%d/%m/%Y")));
+        }
+        let part = if part.is_empty() { String::new() } else { format!(" ({})", part.join(", ")) };
         out += &format!(
-            "<h2>{}</h2>\n<p>Tiếp nhận {} vụ, việc; hòa giải thành {}, không thành {}, đang hòa giải {}; tỷ lệ thành trên số đã có kết quả {}, trên số tiếp nhận {}; {} buổi hòa giải; {} hòa giải viên không hoạt động.</p>\n",
+            "<h2>{}{part}</h2>\n<p>Tiếp nhận {} vụ, việc; hòa giải thành {}, không thành {}, đang hòa giải {}; tỷ lệ thành trên số đã có kết quả {}, trên số tiếp nhận {}; {} buổi hòa giải; {} hòa giải viên không hoạt động.</p>\n",
             esc(&t.team_name),
             t.received,
             t.successful,
