@@ -305,6 +305,47 @@ pub fn add_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: Ne
     bump(conn, actor, mediator, old)
 }
 
+/// The mediator's membership `membership_id`, still running: 404 if it is not theirs, 409 if it
+/// has ended.
+fn open_membership(conn: &mut DbConn, mediator_id: &str, membership_id: &str) -> Result<Membership, ApiError> {
+    let ms: Membership = memberships::table
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::mediator_id.eq(mediator_id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(ApiError::not_found)?;
+    if ms.to_date.is_some() {
+        return Err(ApiError::conflict("membership_ended"));
+    }
+    Ok(ms)
+}
+
+/// Ends a running membership on `to_date` (the first day no longer served), with the reason and
+/// the decision; the team's roster rollups follow in the same transaction.
+fn close_membership(
+    conn: &mut DbConn,
+    ms: &Membership,
+    to_date: chrono::NaiveDate,
+    reason: MembershipEndReason,
+    decision: Option<String>,
+    decision_date: Option<chrono::NaiveDate>,
+) -> Result<(), ApiError> {
+    crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
+        Ok(diesel::update(memberships::table.find(&ms.id))
+            .set((
+                memberships::to_date.eq(to_date),
+                memberships::end_reason.eq(reason.as_str()),
+                memberships::end_decision.eq(decision),
+                memberships::end_decision_date.eq(decision_date),
+                memberships::version.eq(ms.version + 1),
+                memberships::updated_at.eq(now()),
+            ))
+            .execute(c)?)
+    })?;
+    Ok(())
+}
+
 /// Ends a membership, with the reason and the decision.
 pub fn end_membership(
     conn: &mut DbConn,
@@ -315,31 +356,11 @@ pub fn end_membership(
 ) -> Result<Mediator, ApiError> {
     let mediator = find(conn, actor, mediator_id)?;
     let old = audit_value(conn, &mediator)?;
-    let ms: Membership = memberships::table
-        .filter(memberships::id.eq(membership_id))
-        .filter(memberships::mediator_id.eq(&mediator.id))
-        .select(Membership::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(ApiError::not_found)?;
-    if ms.to_date.is_some() {
-        return Err(ApiError::conflict("membership_ended"));
-    }
+    let ms = open_membership(conn, &mediator.id, membership_id)?;
     if e.to_date < ms.from_date {
         return Err(ApiError::invalid_field("to_date", "invalid_value"));
     }
-    crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
-        Ok(diesel::update(memberships::table.find(&ms.id))
-            .set((
-                memberships::to_date.eq(e.to_date),
-                memberships::end_reason.eq(e.end_reason.as_str()),
-                memberships::end_decision.eq(e.end_decision),
-                memberships::end_decision_date.eq(e.end_decision_date),
-                memberships::version.eq(ms.version + 1),
-                memberships::updated_at.eq(now()),
-            ))
-            .execute(c)?)
-    })?;
+    close_membership(conn, &ms, e.to_date, e.end_reason, e.end_decision, e.end_decision_date)?;
     bump(conn, actor, mediator, old)
 }
 
@@ -354,16 +375,7 @@ pub fn transfer_membership(
 ) -> Result<Mediator, ApiError> {
     let mediator = find(conn, actor, mediator_id)?;
     let old = audit_value(conn, &mediator)?;
-    let ms: Membership = memberships::table
-        .filter(memberships::id.eq(membership_id))
-        .filter(memberships::mediator_id.eq(&mediator.id))
-        .select(Membership::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(ApiError::not_found)?;
-    if ms.to_date.is_some() {
-        return Err(ApiError::conflict("membership_ended"));
-    }
+    let ms = open_membership(conn, &mediator.id, membership_id)?;
     if t.on <= ms.from_date {
         return Err(ApiError::invalid_field("on", "invalid_value"));
     }
@@ -373,18 +385,8 @@ pub fn transfer_membership(
         return Err(ApiError::invalid_field("team_id", "not_a_successor")
             .with_detail("Tổ nhận không phải tổ hòa giải kế thừa của tổ cũ", "The team does not carry on the old team's work"));
     }
-    crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
-        Ok(diesel::update(memberships::table.find(&ms.id))
-            .set((
-                memberships::to_date.eq(t.on),
-                memberships::end_reason.eq(MembershipEndReason::Transferred.as_str()),
-                memberships::end_decision.eq(&t.recognition_decision),
-                memberships::end_decision_date.eq(t.recognition_date),
-                memberships::version.eq(ms.version + 1),
-                memberships::updated_at.eq(now()),
-            ))
-            .execute(c)?)
-    })?;
+    // The new chairman's decision ends the old membership as it starts the new one.
+    close_membership(conn, &ms, t.on, MembershipEndReason::Transferred, Some(t.recognition_decision.clone()), Some(t.recognition_date))?;
     let role = match t.role {
         Some(r) => r,
         None => MembershipRole::parse(&ms.role).ok_or_else(ApiError::internal)?,
