@@ -36,17 +36,14 @@ pub async fn serve(req: HttpRequest, routes: web::Data<KnownRoutes>) -> Result<H
         return crate::http::fallback(req, routes).await;
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
-    let fresh = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::http::none_match(v, &etag));
-    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    // A tag the phone holds gets 304 from `middleware::head_and_conditional_get`.
+    let mut res = HttpResponse::Ok();
     res.insert_header((header::ETAG, etag))
         // Revalidate every time: an update of the server must reach phones on their next load.
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CLIENT_CSP));
     if path == "sw.js" {
         res.insert_header(("Service-Worker-Allowed", "/"));
-    }
-    if fresh {
-        return Ok(res.finish());
     }
     let mime = file.metadata.mimetype();
     let mime = if mime.starts_with("text/") || mime.contains("javascript") || mime.contains("json") {

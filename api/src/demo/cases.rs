@@ -71,6 +71,27 @@ pub struct DemoTeam {
     pub member_ids: Vec<String>,
 }
 
+/// The team of a village ("Thôn Hội Yên" → "Tổ hòa giải thôn Hội Yên"), re-formed from a
+/// predecessor when one is given.
+fn village_team(
+    conn: &mut DbConn,
+    actor: &Actor,
+    village: &str,
+    village_name: &str,
+    founded_on: NaiveDate,
+    predecessor: Option<&String>,
+) -> Result<crate::teams::model::Team, ApiError> {
+    let input = crate::teams::dto::CreateTeam {
+        id: None,
+        name: format!("Tổ hòa giải {}", village_name.replacen("Thôn", "thôn", 1)),
+        unit_id: village.parse().expect("unit ids are UUIDs"),
+        founded_on,
+        notes: predecessor.map(|_| "Kiện toàn sau sắp xếp đơn vị hành chính cấp xã năm 2025".to_string()),
+        predecessor_ids: predecessor.map(|p| p.parse().expect("team ids are UUIDs")).into_iter().collect(),
+    };
+    Ok(crate::teams::store::create(conn, actor, input)?.0)
+}
+
 /// One team per village, with its mediators (the first is the leader). Thôn Thọ Xuân is an
 /// ethnic-minority area; the last village's team is short of members, so the composition
 /// warnings have something to show.
@@ -78,19 +99,7 @@ pub fn seed_teams(conn: &mut DbConn, actor: &Actor, villages: &[(String, &str)])
     let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
     let mut out = Vec::new();
     for (i, (village, village_name)) in villages.iter().enumerate() {
-        let (team, _) = crate::teams::store::create(
-            conn,
-            actor,
-            crate::teams::dto::CreateTeam {
-                id: None,
-                // "Thôn Hội Yên" → "Tổ hòa giải thôn Hội Yên"
-                name: format!("Tổ hòa giải {}", village_name.replacen("Thôn", "thôn", 1)),
-                unit_id: village.parse().expect("unit ids are UUIDs"),
-                founded_on: NaiveDate::from_ymd_opt(2014, 6, 1).expect("date"),
-                notes: None,
-                predecessor_ids: Vec::new(),
-            },
-        )?;
+        let team = village_team(conn, actor, village, village_name, NaiveDate::from_ymd_opt(2014, 6, 1).expect("date"), None)?;
         let size = if i == villages.len() - 1 { 2 } else { 5 };
         let mut ids = Vec::new();
         for k in 0..size {
@@ -146,18 +155,7 @@ pub fn seed_teams(conn: &mut DbConn, actor: &Actor, villages: &[(String, &str)])
 pub fn reform_teams(conn: &mut DbConn, actor: &Actor, old: &[DemoTeam], villages: &[(String, &str)]) -> Result<Vec<DemoTeam>, ApiError> {
     let mut out = Vec::new();
     for (i, (old_team, (village, village_name))) in old.iter().zip(villages).enumerate() {
-        let (team, _) = crate::teams::store::create(
-            conn,
-            actor,
-            crate::teams::dto::CreateTeam {
-                id: None,
-                name: format!("Tổ hòa giải {}", village_name.replacen("Thôn", "thôn", 1)),
-                unit_id: village.parse().expect("unit ids are UUIDs"),
-                founded_on: REFORM_DAY,
-                notes: Some("Kiện toàn sau sắp xếp đơn vị hành chính cấp xã năm 2025".into()),
-                predecessor_ids: vec![old_team.team_id.parse().expect("team ids are UUIDs")],
-            },
-        )?;
+        let team = village_team(conn, actor, village, village_name, REFORM_DAY, Some(&old_team.team_id))?;
         for (k, mediator) in std::iter::once(&old_team.leader_id).chain(old_team.member_ids.iter()).enumerate() {
             let membership = crate::mediators::store::memberships_of(conn, mediator)?
                 .into_iter()

@@ -174,32 +174,37 @@ pub fn record_review(
         Some(current) => {
             let Some(expected) = if_match else { return Err(ApiError::precondition_required()) };
             let version = crate::versioned::check(expected, current.version, || Ok(value(&current)))?;
+            let next = TeamReview {
+                conclusion,
+                restaffing_proposal: proposal,
+                reviewed_by: actor.id.clone(),
+                version: version + 1,
+                updated_at: stamp,
+                ..current.clone()
+            };
             let id = format!("{}/{year}", team.id);
             let edit =
                 crate::versioned::Edit { who: &who, action: "update", entity: "team_review", id: &id, unit_path: Some(&team.unit_path) };
             edit.save(
                 conn,
                 |c| {
-                    Ok(diesel::update(team_reviews::table.find((&team.id, year)).filter(team_reviews::version.eq(version)))
+                    Ok(diesel::update(key.filter(team_reviews::version.eq(version)))
                         .set((
-                            team_reviews::conclusion.eq(&conclusion),
-                            team_reviews::restaffing_proposal.eq(&proposal),
-                            team_reviews::reviewed_by.eq(&actor.id),
-                            team_reviews::version.eq(version + 1),
+                            team_reviews::conclusion.eq(&next.conclusion),
+                            team_reviews::restaffing_proposal.eq(&next.restaffing_proposal),
+                            team_reviews::reviewed_by.eq(&next.reviewed_by),
+                            team_reviews::version.eq(next.version),
                             team_reviews::updated_at.eq(stamp),
                         ))
                         .execute(c)?)
                 },
                 |c| {
-                    let now = team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(c)?;
+                    let now = key.select(TeamReview::as_select()).first(c)?;
                     Ok((value(&now), now.version))
                 },
-                |c| {
-                    let now = team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(c)?;
-                    Ok((value(&current), value(&now)))
-                },
+                |_| Ok((value(&current), value(&next))),
             )?;
-            Ok(team_reviews::table.find((&team.id, year)).select(TeamReview::as_select()).first(conn)?)
+            Ok(next)
         }
     }
 }

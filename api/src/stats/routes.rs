@@ -35,10 +35,6 @@ fn etag(actor: &Actor, exact: bool, figures: &serde_json::Value) -> String {
     format!("W/\"{}\"", &hex::encode(h.finalize())[..32])
 }
 
-fn not_modified(req: &HttpRequest, etag: &str) -> bool {
-    req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| crate::http::none_match(v, etag))
-}
-
 fn wants_csv(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"))
 }
@@ -148,15 +144,13 @@ async fn get_indicators(
             answer
         }
     };
-    let fresh = not_modified(&req, &answer.etag);
-    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    res.insert_header((header::ETAG, answer.etag.clone()))
+    // `If-None-Match` is answered for every tagged read by `middleware::head_and_conditional_get`.
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, answer.etag.clone()))
         .insert_header((header::CACHE_CONTROL, "private, max-age=60, must-revalidate"))
-        .insert_header((header::VARY, "Accept, Authorization"));
-    if fresh {
-        return Ok(res.finish());
-    }
-    Ok(res.insert_header((header::CONTENT_TYPE, answer.content_type)).body(answer.body))
+        .insert_header((header::VARY, "Accept, Authorization"))
+        .insert_header((header::CONTENT_TYPE, answer.content_type))
+        .body(answer.body))
 }
 
 /// Case facts changed since a time, for a district system's nightly copy: unit, team, category,

@@ -406,33 +406,25 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     }
     let overdue_assignments: i64 = overdue_query.get_result(conn)?;
 
+    // One line per code of a dimension (category or basis), from the rollups or the daily counters.
+    let coded_lines = |codes: &mut dyn Iterator<Item = (&'static str, &'static str)>, dimension: &str| -> Vec<ComputedLine> {
+        codes
+            .map(|(code, label)| ComputedLine {
+                key: code.into(),
+                label: label.into(),
+                cases: if monthly {
+                    case_figures(&rollup_events(&coded, |r| r.code == code), period.from, period.to)
+                } else {
+                    case_figures(&events(&rows, dimension, |r| r.4 == code), period.from, period.to)
+                },
+            })
+            .collect()
+    };
     let mut village_lines = false;
     let breakdown = match q.by {
         None => Vec::new(),
-        Some(BreakdownBy::Category) => Category::all()
-            .iter()
-            .map(|c| ComputedLine {
-                key: c.as_str().into(),
-                label: c.labels().0.into(),
-                cases: if monthly {
-                    case_figures(&rollup_events(&coded, |r| r.code == c.as_str()), period.from, period.to)
-                } else {
-                    case_figures(&events(&rows, "category", |r| r.4 == c.as_str()), period.from, period.to)
-                },
-            })
-            .collect(),
-        Some(BreakdownBy::Basis) => Basis::all()
-            .iter()
-            .map(|b| ComputedLine {
-                key: b.as_str().into(),
-                label: b.labels().0.into(),
-                cases: if monthly {
-                    case_figures(&rollup_events(&coded, |r| r.code == b.as_str()), period.from, period.to)
-                } else {
-                    case_figures(&events(&rows, "basis", |r| r.4 == b.as_str()), period.from, period.to)
-                },
-            })
-            .collect(),
+        Some(BreakdownBy::Category) => coded_lines(&mut Category::all().iter().map(|c| (c.as_str(), c.labels().0)), "category"),
+        Some(BreakdownBy::Basis) => coded_lines(&mut Basis::all().iter().map(|b| (b.as_str(), b.labels().0)), "basis"),
         Some(BreakdownBy::Month) => {
             let all = if monthly { rollup_events(&total_rows, |_| true) } else { events(&rows, "category", |_| true) };
             period
