@@ -5,6 +5,7 @@
 mod common;
 
 mod architecture;
+mod attachments;
 mod auth;
 mod authz_matrix;
 mod backup;

@@ -106,6 +106,18 @@ impl Command {
         &self.state.config
     }
 
+    /// For writes that must never run twice (a file sent from a phone's queue): 400 without an
+    /// `Idempotency-Key`, so a retry can always be recognised.
+    pub fn require_key(&self) -> Result<(), ApiError> {
+        match self.claim {
+            Some(_) => Ok(()),
+            None => Err(ApiError::bad_request("idempotency_key_required").with_detail(
+                "Hãy gửi kèm tiêu đề Idempotency-Key để lần gửi lại không tạo bản thứ hai",
+                "Send an Idempotency-Key header, so that a retry cannot keep a second copy",
+            )),
+        }
+    }
+
     /// Runs the work in one write transaction, keeps its answer under the request's key in that
     /// same transaction, and sends it once committed.
     pub async fn run<F>(self, work: F) -> Result<HttpResponse, ApiError>

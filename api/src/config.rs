@@ -10,6 +10,7 @@ use crate::files::{create_private_dir, write_private};
 
 /// The largest JSON body accepted when nothing else is configured.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+pub const DEFAULT_ATTACHMENT_LIMIT: usize = 5 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -23,6 +24,8 @@ pub struct Config {
     pub client_token_ttl: i64,
     pub cors_origins: Vec<String>,
     pub body_limit: usize,
+    /// The largest attachment (a photo or scan of a signed paper), in bytes.
+    pub attachment_limit: usize,
     pub sqlite_synchronous: SqliteSync,
     pub db_pool_size: u32,
     pub workers: usize,
@@ -67,6 +70,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     ("client_token_ttl", "HOAGIAI_CLIENT_TOKEN_TTL", "3600", "seconds a machine client's token lives"),
     ("cors_origins", "HOAGIAI_CORS_ORIGINS", "(none: CORS off)", "comma-separated origins allowed to call the API from a browser"),
     ("body_limit", "HOAGIAI_BODY_LIMIT", "262144", "largest JSON request body, in bytes"),
+    (
+        "attachment_limit",
+        "HOAGIAI_ATTACHMENT_LIMIT",
+        "5242880",
+        "largest attachment (a photo or scan of a signed document), in bytes; the phone shrinks photos well below it",
+    ),
     ("sqlite_synchronous", "HOAGIAI_SQLITE_SYNCHRONOUS", "full", "full (an acknowledged write survives a power cut) or normal (faster)"),
     ("db_pool_size", "HOAGIAI_DB_POOL_SIZE", "8", "database connections"),
     ("workers", "HOAGIAI_WORKERS", "(number of cores)", "HTTP worker threads"),
@@ -248,6 +257,7 @@ impl Config {
             client_token_ttl: number(get("client_token_ttl"), 3600, 30)?,
             cors_origins,
             body_limit: number(get("body_limit"), DEFAULT_BODY_LIMIT, 1024)?,
+            attachment_limit: number(get("attachment_limit"), DEFAULT_ATTACHMENT_LIMIT, 1024)?,
             sqlite_synchronous,
             db_pool_size: number(get("db_pool_size"), 8, 1)?,
             workers: number(get("workers"), cores, 1)?,

@@ -61,6 +61,46 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// A file sent as the raw request body (an attachment): its bytes, up to the attachment limit
+/// (413 beyond it), and the media type it was declared as, lower-cased without parameters.
+pub struct FileBody {
+    pub content_type: String,
+    pub bytes: web::Bytes,
+}
+
+impl FromRequest for FileBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<crate::state::AppState>>()
+            .map_or(crate::config::DEFAULT_ATTACHMENT_LIMIT, |s| s.config.attachment_limit);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let declared_len = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(payload_too_large(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::bad_request("malformed_body"))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(payload_too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(FileBody { content_type, bytes: body.freeze() })
+        })
+    }
+}
+
 fn payload_too_large(limit: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
         .with_detail(format!("Tối đa {limit} byte"), format!("At most {limit} bytes"))

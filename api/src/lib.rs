@@ -2,6 +2,7 @@
 
 pub mod api_clients;
 pub mod app;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod backup;

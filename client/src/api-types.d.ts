@@ -50,6 +50,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files kept for one record — a case, a team's log-book year (`team_id` and `year`) or a
+         *     confirmation list — oldest first, without their bytes.
+         * @description The files kept for one record — a case, a team's log-book year (`team_id` and `year`) or a
+         *     confirmation list — oldest first, without their bytes.
+         */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Keeps a photo or scan of a signed paper with the record it proves: the body is the file itself
+         *     (`image/jpeg`, `image/png`, `image/webp` or `application/pdf`, at most the attachment limit,
+         *     5 MiB by default), its first bytes must match its type. Needs an `Idempotency-Key`: a phone
+         *     resending from its queue gets the first answer; the same bytes sent again for the same owner
+         *     answer 200 with the file kept the first time.
+         * @description Keeps a photo or scan of a signed paper with the record it proves: the body is the file itself
+         *     (`image/jpeg`, `image/png`, `image/webp` or `application/pdf`, at most the attachment limit,
+         *     5 MiB by default), its first bytes must match its type. Needs an `Idempotency-Key`: a phone
+         *     resending from its queue gets the first answer; the same bytes sent again for the same owner
+         *     answer 200 with the file kept the first time.
+         */
+        post: operations["upload_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file itself, with its type and name. Reading it is recorded in the audit log (a signed
+         *     agreement names the parties); only those who may see its record get it.
+         * @description The file itself, with its type and name. Reading it is recorded in the audit log (a signed
+         *     agreement names the parties); only those who may see its record get it.
+         */
+        get: operations["get_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -1893,6 +1949,38 @@ export interface components {
          * @enum {string}
          */
         AssignmentEnd: "recusal" | "reassigned";
+        /** @description A kept file's description; its bytes are at `GET /api/v1/attachments/{id}`. */
+        AttachmentDto: {
+            /** Format: uuid */
+            case_id?: string | null;
+            /** Format: uuid */
+            confirmation_list_id?: string | null;
+            /** @description `image/jpeg`, `image/png`, `image/webp` or `application/pdf`. */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AttachmentKind"];
+            /** @description Hex SHA-256 of the bytes: the same file sent twice for one owner is kept once. */
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: uuid */
+            team_id?: string | null;
+            /** Format: int32 */
+            year?: number | null;
+        };
+        /**
+         * @description What a kept file shows (`attachment_kind`).
+         * @enum {string}
+         */
+        AttachmentKind: "written_agreement" | "logbook_pages" | "confirmation_list" | "minutes" | "other";
+        AttachmentList: {
+            items: components["schemas"]["AttachmentDto"][];
+        };
         AttendanceDto: {
             full_name: string;
             /** Format: uuid */
@@ -4901,6 +4989,155 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiClientDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: {
+                case_id?: string;
+                team_id?: string;
+                /** @description The log book's year, with `team_id`. */
+                year?: number;
+                confirmation_list_id?: string;
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    upload_attachment: {
+        parameters: {
+            query: {
+                case_id?: string;
+                team_id?: string;
+                /** @description The log book's year, with `team_id`. */
+                year?: number;
+                confirmation_list_id?: string;
+                kind: components["schemas"]["AttachmentKind"];
+                /** @description The name on the sender's device; kept without folders, with the extension of the real type. */
+                file_name?: string;
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file */
+        requestBody: {
+            content: {
+                "application/pdf": number[];
+                "image/jpeg": number[];
+                "image/png": number[];
+                "image/webp": number[];
+            };
+        };
+        responses: {
+            /** @description The same file was kept for this owner before */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    get_attachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                    "image/jpeg": number[];
+                    "image/png": number[];
+                    "image/webp": number[];
                 };
             };
             400: components["responses"]["Problem"];

@@ -43,6 +43,11 @@ pub enum Action {
     ManageReview,
     /// Add a rating scheme (the national configuration).
     ConfigureSchemes,
+    /// See photos and scans of signed papers: whoever may read the record they prove (the
+    /// owner's own rule is checked by `attachments::rules::may_see`); never a statistics client.
+    ReadAttachments,
+    /// Attach a photo or scan of a signed paper (narrowed per owner by `attachments::rules::may_attach`).
+    AddAttachments,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -72,6 +77,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Money and the review are the commune's business: its officers and its leadership.
         ReadFunding | ReadReview => matches!(role, Admin | Officer | Viewer),
         ConfigureSchemes => role == Admin,
+        ReadAttachments => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
+        AddAttachments => matches!(role, Officer | TeamLeader | Mediator),
     }
 }
 
@@ -122,5 +129,7 @@ pub mod can {
         ReadReview,
         ManageReview,
         ConfigureSchemes,
+        ReadAttachments,
+        AddAttachments,
     );
 }

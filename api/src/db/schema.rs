@@ -643,3 +643,31 @@ diesel::table! {
         n -> BigInt,
     }
 }
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        case_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        confirmation_list_id -> Nullable<Text>,
+        unit_path -> Text,
+        kind -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachment_contents (attachment_id) {
+        attachment_id -> Text,
+        bytes -> Binary,
+    }
+}
+
+diesel::joinable!(attachment_contents -> attachments (attachment_id));
+diesel::allow_tables_to_appear_in_same_query!(attachments, attachment_contents);

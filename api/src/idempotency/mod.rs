@@ -62,7 +62,8 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     };
 
     // The fingerprint of the request: method, path, query and body.
-    let limit = state.config.body_limit;
+    // An attachment is a file, not JSON: it has its own, larger limit.
+    let limit = if req.path() == crate::attachments::UPLOAD_PATH { state.config.attachment_limit } else { state.config.body_limit };
     let mut body = web::BytesMut::new();
     let mut payload = req.take_payload();
     while let Some(chunk) = payload.next().await {
