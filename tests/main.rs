@@ -13,6 +13,7 @@ mod bad_input;
 mod cases;
 mod control_chars;
 mod crash;
+mod documents;
 mod funding;
 mod http_semantics;
 mod idempotency;

@@ -299,7 +299,12 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     assert!(!r.to_string().contains("Nguyễn Văn An") && !r.to_string().contains("lối đi"));
 
     let html = ok(w.officer.get(&format!("/api/v1/review/year-end?year={y}&format=html")).await, StatusCode::OK).await;
-    assert!(html.text.contains(&format!("BÁO CÁO TỔNG KẾT CÔNG TÁC HÒA GIẢI Ở CƠ SỞ NĂM {y}")));
+    assert!(html.text.contains(&format!("BÁO CÁO<br>Tổng kết công tác hòa giải ở cơ sở năm {y}")));
+    // Decree 30/2020: the number, the place-date line, and the chairman signing for the committee.
+    for line in ["Số: ……&#x2f;BC-UBND", "Đoàn Kết, ngày ", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nơi nhận:", "Sở Tư pháp tỉnh Hải Dương"]
+    {
+        assert!(html.text.contains(line), "{line} missing");
+    }
     assert!(
         html.text.contains("66,7%") && html.text.contains("60,0%") && html.text.contains("1.800.000") && html.text.contains("Chưa đạt")
     );

@@ -381,3 +381,13 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// A printable page as the answer: HTML under its own Content-Security-Policy (nothing loads or
+/// runs; only its pinned style applies).
+pub fn printable(page: crate::export::html::Page) -> HttpResponse {
+    let csp = page.csp();
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, csp))
+        .body(page.html)
+}

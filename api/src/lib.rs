@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod funding;
 pub mod health;

@@ -1422,8 +1422,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
-         * @description One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
+         * One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+         *     with the form's header — reporting and receiving units — and the signature block); CSV; or a
+         *     spreadsheet laid out and set up to print as that page (`xlsx`).
+         * @description One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+         *     with the form's header — reporting and receiving units — and the signature block); CSV; or a
+         *     spreadsheet laid out and set up to print as that page (`xlsx`).
          */
         get: operations["get_report"];
         put?: never;
@@ -8310,7 +8314,10 @@ export interface operations {
     get_report: {
         parameters: {
             query?: {
-                /** @description `json` (default), `csv` (UTF-8 with BOM) or `xlsx`, laid out as the paper form. */
+                /**
+                 * @description `json` (default), `html` (a printable page, one A4 landscape sheet), `csv` (UTF-8 with BOM)
+                 *     or `xlsx` (laid out and set up to print as the page).
+                 */
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
@@ -8336,6 +8343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportDto"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                     "text/csv": string;
+                    "text/html": string;
                 };
             };
             400: components["responses"]["Problem"];

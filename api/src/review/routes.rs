@@ -6,7 +6,7 @@ use super::{render, store, year_end};
 use crate::auth::{can, Allowed};
 use crate::command::{Answer, Command};
 use crate::error::ApiError;
-use crate::http::{IfMatch, JsonBody, QueryParams};
+use crate::http::{printable, IfMatch, JsonBody, QueryParams};
 use crate::logbook::dto::LogBookFormat as Format;
 use crate::state::AppState;
 
@@ -211,12 +211,16 @@ async fn get_year_end_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let (unit_id, year) = (q.unit_id, q.year);
-    let report = st.db.run(move |c| year_end::report(c, &actor, unit_id, year)).await?;
+    let (report, province) = st
+        .db
+        .run(move |c| {
+            let report = year_end::report(c, &actor, unit_id, year)?;
+            let province = crate::units::store::province_name(c, &report.unit_id)?;
+            Ok((report, province))
+        })
+        .await?;
     Ok(match q.format.unwrap_or(Format::Json) {
-        Format::Html => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, render::html_csp()))
-            .body(render::html(&report)),
+        Format::Html => printable(render::html(&report, &render::Issued { province: &province, on: crate::db::today() })?),
         _ => HttpResponse::Ok().json(report),
     })
 }

@@ -339,68 +339,213 @@ pub fn list(conn: &mut DbConn, actor: &Actor, unit_id: Option<String>, year: Opt
         .collect()
 }
 
-/// The report as CSV (UTF-8 with BOM), laid out as the paper form.
+/// The report as CSV, one line per indicator.
 pub fn csv(r: &ReportDto) -> Result<Vec<u8>, ApiError> {
-    // CRLF, as RFC 4180 and every other CSV of the API.
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let fail = |_| ApiError::internal();
+    use crate::export::csv::{Cell, Table};
+    let mut out = Table::new();
     let cutoff = r.cutoff_date.format("%d/%m/%Y").to_string();
-    out.write_record(["Mã", "Chỉ tiêu", &format!("Thực tế (đến {cutoff})"), "Ước tính", "Tổng số"]).map_err(fail)?;
-    let text = |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
+    out.row(["Mã", "Chỉ tiêu", &format!("Thực tế (đến {cutoff})"), "Ước tính", "Tổng số"])?;
+    let number = |n: &Option<serde_json::Number>| Cell::Number(n.as_ref().map(|n| n.to_string()).unwrap_or_default());
     for l in &r.lines {
-        out.write_record([l.code.to_string(), l.label.to_string(), text(&l.actual), text(&l.estimated), text(&l.total)]).map_err(fail)?;
+        out.mixed(vec![Cell::Text(l.code.into()), Cell::Text(l.label.into()), number(&l.actual), number(&l.estimated), number(&l.total)])?;
     }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
-    Ok(bytes)
+    out.finish()
 }
 
-/// The report as a spreadsheet laid out as the paper form.
-pub fn xlsx(r: &ReportDto, unit_name: &str) -> Result<Vec<u8>, ApiError> {
-    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "report spreadsheet");
-        ApiError::internal()
-    };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap();
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-    let percent = cell.clone().set_num_format("0.00%");
+/// What the printed report says around its figures: who reports, to whom, the title, and each
+/// line's cells as the form prints them. The HTML page and the spreadsheet are made from it.
+#[derive(Serialize)]
+pub struct ReportSheet {
+    pub title: String,
+    pub reporter: String,
+    pub receiver: String,
+    /// The form's number and the day it is due are not confirmed for Circular 03/2019's annex
+    /// (docs/statistics.md): the officer writes them in.
+    pub form_number: &'static str,
+    pub receipt_deadline: &'static str,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub cutoff: NaiveDate,
+    pub has_estimates: bool,
+    pub version: i32,
+    pub lines: Vec<SheetLine>,
+    pub notes: Option<String>,
+    pub place_date: String,
+}
+
+#[derive(Serialize)]
+pub struct SheetLine {
+    pub number: String,
+    pub label: &'static str,
+    /// "Trong đó" lines, indented under the line above.
+    pub sub: bool,
+    pub unit: &'static str,
+    pub actual: String,
+    pub estimated: String,
+    pub total: String,
+    /// The figures as numbers, for the spreadsheet (a rate as a fraction).
+    #[serde(skip)]
+    pub values: [Option<f64>; 3],
+    #[serde(skip)]
+    pub is_rate: bool,
+}
+
+/// The report as it prints. `chain` is the reporting unit and those above it, top first.
+pub fn sheet(r: &ReportDto, chain: &[crate::units::model::Unit], printed_on: NaiveDate) -> ReportSheet {
+    use crate::units::names;
+    let unit_name = chain.last().map(|u| u.name.clone()).unwrap_or_default();
     let title = match r.kind {
-        ReportKind::SixMonth => format!("BÁO CÁO KẾT QUẢ HÒA GIẢI Ở CƠ SỞ 6 THÁNG NĂM {}", r.year),
-        ReportKind::Annual => format!("BÁO CÁO KẾT QUẢ HÒA GIẢI Ở CƠ SỞ NĂM {}", r.year),
-        ReportKind::AnnualOfficial => format!("BÁO CÁO KẾT QUẢ HÒA GIẢI Ở CƠ SỞ NĂM {} (CHÍNH THỨC)", r.year),
+        ReportKind::SixMonth => format!("KẾT QUẢ HÒA GIẢI Ở CƠ SỞ 6 THÁNG ĐẦU NĂM {}", r.year),
+        ReportKind::Annual => format!("KẾT QUẢ HÒA GIẢI Ở CƠ SỞ NĂM {}", r.year),
+        ReportKind::AnnualOfficial => format!("KẾT QUẢ HÒA GIẢI Ở CƠ SỞ NĂM {} (BÁO CÁO NĂM CHÍNH THỨC)", r.year),
     };
-    sheet.write_string_with_format(0, 0, &title, &Format::new().set_bold()).map_err(fail)?;
-    sheet
-        .write_string(
-            1,
-            0,
-            format!("Đơn vị báo cáo: {unit_name} — lần {} — chốt số liệu ngày {}", r.report_version, r.cutoff_date.format("%d/%m/%Y")),
-        )
-        .map_err(fail)?;
-    let headers = ["STT", "Chỉ tiêu", "Thực tế", "Ước tính", "Tổng số"];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(3, c as u16, *h, &bold).map_err(fail)?;
-    }
-    for (i, l) in r.lines.iter().enumerate() {
-        let row = 4 + i as u32;
-        sheet.write_number_with_format(row, 0, (i + 1) as f64, &cell).map_err(fail)?;
-        sheet.write_string_with_format(row, 1, l.label, &cell).map_err(fail)?;
-        let format = if l.unit == "rate" { &percent } else { &cell };
-        for (col, value) in [(2, &l.actual), (3, &l.estimated), (4, &l.total)] {
-            match value.as_ref().and_then(serde_json::Number::as_f64) {
-                Some(v) => sheet.write_number_with_format(row, col, v, format).map_err(fail)?,
-                None => sheet.write_string_with_format(row, col, "", &cell).map_err(fail)?,
+    let period = r.kind.period(r.year);
+    let (from, to) = period.map(|(f, t, _)| (f, t)).unwrap_or((r.cutoff_date, r.cutoff_date));
+    let mut main = 0;
+    let lines = r
+        .lines
+        .iter()
+        .map(|l| {
+            let sub = l.label.starts_with("Trong đó");
+            if !sub {
+                main += 1;
+            }
+            let is_rate = l.unit == "rate";
+            let show = |n: &Option<serde_json::Number>| match n.as_ref().and_then(serde_json::Number::as_f64) {
+                None => String::new(),
+                Some(v) if is_rate => format!("{:.2}%", v * 100.0).replace('.', ","),
+                Some(v) => crate::print::dong(v as i64),
             };
+            let f = |n: &Option<serde_json::Number>| n.as_ref().and_then(serde_json::Number::as_f64);
+            SheetLine {
+                number: if sub { String::new() } else { main.to_string() },
+                label: l.label,
+                sub,
+                unit: match (is_rate, l.code) {
+                    (true, _) => "%",
+                    (false, "teams") => "Tổ",
+                    (false, c) if c.starts_with("mediators") => "Người",
+                    _ => "Vụ, việc",
+                },
+                actual: show(&l.actual),
+                estimated: show(&l.estimated),
+                total: show(&l.total),
+                values: [f(&l.actual), f(&l.estimated), f(&l.total)],
+                is_rate,
+            }
+        })
+        .collect();
+    ReportSheet {
+        title,
+        reporter: format!("Ủy ban nhân dân {}", names::in_text(&unit_name)),
+        receiver: names::report_receiver(chain, to),
+        form_number: "……………",
+        receipt_deadline: "……………",
+        period_from: from,
+        period_to: to,
+        cutoff: r.cutoff_date,
+        has_estimates: r.estimates.is_some(),
+        version: r.report_version,
+        lines,
+        notes: r.notes.clone(),
+        place_date: crate::export::html::place_date(&unit_name, printed_on),
+    }
+}
+
+/// The report as a printable page: one A4 landscape page with the form's header boxes and the
+/// signature block.
+pub fn html(sheet: &ReportSheet) -> Result<crate::export::html::Page, ApiError> {
+    crate::export::html::render("official_report.html", sheet)
+}
+
+/// The report as a spreadsheet laid out as the printed form — the header boxes, the table with
+/// its column codes, the three signatures — set up to print on one A4 landscape page.
+pub fn xlsx(s: &ReportSheet) -> Result<Vec<u8>, ApiError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+
+    use crate::export::xlsx::{failed, set_up, PageSetup};
+    let font = |f: Format| f.set_font_name("Times New Roman").set_font_size(11);
+    let plain = font(Format::new().set_text_wrap().set_align(FormatAlign::Top));
+    let bold = plain.clone().set_bold();
+    let centre = plain.clone().set_align(FormatAlign::Center);
+    let centre_bold = centre.clone().set_bold();
+    let italic_centre = centre.clone().set_italic();
+    let title = centre_bold.clone().set_font_size(13);
+    let boxed = plain.clone().set_border(FormatBorder::Thin);
+    let head = centre_bold.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+    let code = italic_centre.clone().set_border(FormatBorder::Thin);
+    let cell = boxed.clone().set_align(FormatAlign::VerticalCenter);
+    let sub_cell = cell.clone().set_italic().set_indent(2);
+    let stt = cell.clone().set_align(FormatAlign::Center);
+    let count = cell.clone().set_num_format("#,##0").set_align(FormatAlign::Right);
+    let rate = cell.clone().set_num_format("0.00%").set_align(FormatAlign::Right);
+
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let build = |ws: &mut rust_xlsxwriter::Worksheet| -> Result<(), rust_xlsxwriter::XlsxError> {
+        ws.set_name("Báo cáo")?;
+        for (col, width) in [(0u16, 6.0), (1, 62.0), (2, 11.0), (3, 14.0), (4, 14.0), (5, 14.0)] {
+            ws.set_column_width(col, width)?;
         }
-    }
-    sheet.set_column_width(1, 60).map_err(fail)?;
-    for c in [2u16, 3, 4] {
-        sheet.set_column_width(c, 14).map_err(fail)?;
-    }
-    book.save_to_buffer().map_err(fail)
+        // The form's three header boxes: the form, the title, the units.
+        ws.merge_range(0, 0, 0, 1, &format!("Biểu số: {}", s.form_number), &bold)?;
+        ws.merge_range(1, 0, 2, 1, "Ban hành kèm theo Thông tư số 03/2019/TT-BTP", &plain)?;
+        ws.merge_range(3, 0, 3, 1, &format!("Ngày nhận báo cáo: {}", s.receipt_deadline), &plain)?;
+        ws.merge_range(0, 2, 0, 5, &format!("Đơn vị báo cáo: {}", s.reporter), &plain)?;
+        ws.merge_range(1, 2, 2, 5, &format!("Đơn vị nhận báo cáo: {}", s.receiver), &plain)?;
+        ws.merge_range(5, 0, 5, 5, &s.title, &title)?;
+        let period = format!("(Từ ngày {} đến ngày {})", s.period_from.format("%d/%m/%Y"), s.period_to.format("%d/%m/%Y"));
+        ws.merge_range(6, 0, 6, 5, &period, &centre)?;
+        let mut cut = format!("Số liệu thực tế đến ngày {}", s.cutoff.format("%d/%m/%Y"));
+        if s.has_estimates {
+            cut += "; phần còn lại của kỳ là số ước tính";
+        }
+        ws.merge_range(7, 0, 7, 5, &format!("{cut} — báo cáo lần {}", s.version), &italic_centre)?;
+        let headers = ["STT", "Chỉ tiêu", "Đơn vị tính", "Số thực tế", "Số ước tính", "Tổng số"];
+        let codes = ["A", "B", "C", "1", "2", "3 = 1 + 2"];
+        for c in 0..6u16 {
+            ws.write_string_with_format(9, c, headers[c as usize], &head)?;
+            ws.write_string_with_format(10, c, codes[c as usize], &code)?;
+        }
+        ws.set_row_height(9, 30)?;
+        let mut row = 11u32;
+        for l in &s.lines {
+            ws.write_string_with_format(row, 0, &l.number, &stt)?;
+            ws.write_string_with_format(row, 1, l.label, if l.sub { &sub_cell } else { &cell })?;
+            ws.write_string_with_format(row, 2, l.unit, &stt)?;
+            for (i, v) in l.values.iter().enumerate() {
+                let col = 3 + i as u16;
+                match v {
+                    Some(v) => ws.write_number_with_format(row, col, *v, if l.is_rate { &rate } else { &count })?,
+                    None => ws.write_blank(row, col, &cell)?,
+                };
+            }
+            row += 1;
+        }
+        if let Some(notes) = &s.notes {
+            row += 1;
+            ws.merge_range(row, 0, row, 5, &format!("Ghi chú: {notes}"), &plain)?;
+        }
+        // The signatures: the preparer, the checker, the chairman for the People's Committee.
+        row += 2;
+        ws.write_string_with_format(row, 3, "", &plain)?;
+        ws.merge_range(row, 4, row, 5, &s.place_date, &italic_centre)?;
+        row += 1;
+        ws.write_string_with_format(row, 1, "Người lập biểu", &centre_bold)?;
+        ws.merge_range(row, 2, row, 3, "Người kiểm tra biểu", &centre_bold)?;
+        ws.merge_range(row, 4, row, 5, "TM. ỦY BAN NHÂN DÂN", &centre_bold)?;
+        row += 1;
+        ws.merge_range(row, 4, row, 5, "CHỦ TỊCH", &centre_bold)?;
+        ws.write_string_with_format(row, 1, "(Ký, ghi rõ họ tên)", &italic_centre)?;
+        ws.merge_range(row, 2, row, 3, "(Ký, ghi rõ họ tên)", &italic_centre)?;
+        row += 1;
+        ws.merge_range(row, 4, row, 5, "(Ký, đóng dấu, ghi rõ họ tên)", &italic_centre)?;
+        ws.set_print_area(0, 0, row + 4, 5)?;
+        set_up(ws, &PageSetup { landscape: true, fit: (1, 1), repeat_rows: None })?;
+        Ok(())
+    };
+    build(ws).map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
 }
 
 #[cfg(test)]

@@ -219,16 +219,20 @@ async fn list_reports(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportFormat {
-    /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`, laid out as the paper form.
+    /// `json` (default), `html` (a printable page, one A4 landscape sheet), `csv` (UTF-8 with BOM)
+    /// or `xlsx` (laid out and set up to print as the page).
     pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
-/// One submitted report, as it was frozen: JSON, or CSV / XLSX laid out as the paper form.
+/// One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+/// with the form's header — reporting and receiving units — and the signature block); CSV; or a
+/// spreadsheet laid out and set up to print as that page (`xlsx`).
 #[utoipa::path(
     tag = "statistics",
     params(ReportFormat),
     responses((status = 200, body = ReportDto, content(
         (ReportDto = "application/json"),
+        (String = "text/html"),
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )))
@@ -240,14 +244,16 @@ async fn get_report(
     query: QueryParams<ReportFormat>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (report, unit_name) = st
+    let (report, chain) = st
         .db
         .run(move |c| {
             let report = reports::find(c, &actor, &id.to_string())?;
             let unit = crate::units::store::find(c, &crate::auth::Scope::national(), &report.unit_id)?;
-            Ok((report, unit.name))
+            let chain = crate::units::store::with_ancestors(c, &unit)?;
+            Ok((report, chain))
         })
         .await?;
+    let printed = || reports::sheet(&report, &chain, crate::db::today());
     use crate::logbook::dto::LogBookFormat as F;
     let name = format!(
         "bao-cao-hoa-giai-{}-{}-lan-{}",
@@ -259,7 +265,8 @@ async fn get_report(
         report.report_version
     );
     Ok(match query.0.format.unwrap_or(F::Json) {
-        F::Json | F::Html => HttpResponse::Ok().json(report),
+        F::Json => HttpResponse::Ok().json(&report),
+        F::Html => crate::http::printable(reports::html(&printed())?),
         F::Csv => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
@@ -267,7 +274,7 @@ async fn get_report(
         F::Xlsx => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")))
-            .body(reports::xlsx(&report, &unit_name)?),
+            .body(reports::xlsx(&printed())?),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod dto;
 pub mod import;
 pub mod model;
+pub mod names;
 pub mod official;
 pub mod routes;
 pub mod rules;

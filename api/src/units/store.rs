@@ -289,6 +289,21 @@ pub fn asked_or_own(conn: &mut DbConn, actor: &crate::auth::Actor, asked: Option
     }
 }
 
+/// The unit and every unit above it, top first, in one query (a document's header names them).
+pub fn with_ancestors(conn: &mut DbConn, unit: &Unit) -> Result<Vec<Unit>, ApiError> {
+    Ok(units::table
+        .filter(units::path.eq_any(ancestor_paths(&unit.path)))
+        .order(units::depth.asc())
+        .select(Unit::as_select())
+        .load(conn)?)
+}
+
+/// The name of the province a unit is in (its own, for a province); empty above provinces.
+pub fn province_name(conn: &mut DbConn, unit_id: &str) -> Result<String, ApiError> {
+    let unit = find(conn, &Scope::national(), unit_id)?;
+    Ok(with_ancestors(conn, &unit)?.into_iter().find(|u| u.level == "province").map(|u| u.name).unwrap_or_default())
+}
+
 /// The paths of a unit and every unit above it: "/a/b/" → ["/a/", "/a/b/"].
 pub fn ancestor_paths(path: &str) -> Vec<String> {
     let mut out = Vec::new();
