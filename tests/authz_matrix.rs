@@ -92,6 +92,7 @@ const RULES: &[(&str, Access)] = &[
     ("list_trainings", Only(TEAM_READERS)),
     ("get_training", Only(TEAM_READERS)),
     ("upload_attachment", Only(CASE_WORKERS)),
+    ("print_written_agreement", Only(TEAM_READERS)),
     ("list_attachments", Only(TEAM_READERS)),
     ("get_attachment", Only(TEAM_READERS)),
     ("get_training_coverage", Only(TEAM_READERS)),

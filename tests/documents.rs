@@ -8,7 +8,48 @@ use serde_json::json;
 
 use crate::common::{Client, TestApp};
 
-on_both_backends!(the_official_report_names_both_units_and_its_signatories);
+on_both_backends!(the_official_report_names_both_units_and_its_signatories, the_written_agreement_is_prefilled_from_the_case);
+
+/// The written agreement: the law's contents prefilled from the case, lines to write on where the
+/// record holds nothing, a place to sign for each party and mediator; refused without agreement.
+async fn the_written_agreement_is_prefilled_from_the_case(app: TestApp) {
+    use crate::funding::{days_ago, ended_case};
+    let w = crate::cases::world(app).await;
+    let id = ended_case(&w, days_ago(10), &[&w.mediator_a_id], "agreement", days_ago(3)).await;
+    let page = w.leader.get(&format!("/api/v1/cases/{id}/written-agreement")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert_eq!(page.header("cache-control").as_deref(), Some("private, no-store"));
+    assert!(page.header("content-security-policy").unwrap().contains(&hoagiai::print::style_hash(hoagiai::print::only_style(&page.text))));
+    for text in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỔ HÒA GIẢI THÔN HỘI YÊN",
+        "VĂN BẢN HÒA GIẢI THÀNH",
+        "Luật Hòa giải ở cơ sở số 35/2013/QH13",
+        "1. Căn cứ tiến hành hòa giải",
+        "Một bên hoặc các bên yêu cầu hòa giải",
+        "Bên thứ nhất:</span> Nguyễn Văn An",
+        "Tuổi: 58",
+        "Bên thứ hai:</span> Hộ ông Lê Văn Bảo (Hộ gia đình / gia đình)",
+        "Năm sinh: 1961",
+        "Tranh chấp lối đi chung giữa hai hộ liền kề",
+        "Hòa giải viên tiến hành hòa giải: Phạm Thị Lan",
+        "5. Thỏa thuận đạt được và giải pháp thực hiện",
+        "Hai bên thống nhất",
+        "6. Phương thức, thời hạn thực hiện thỏa thuận",
+        "(Ký hoặc điểm chỉ, ghi rõ họ tên)",
+        &format!("Hội Yên, ngày {}", days_ago(3).format("%d")),
+    ] {
+        assert!(page.text.contains(text), "{text} missing:\n{}", page.text);
+    }
+    // Reading it is reading the parties' data: audited.
+    let audit = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={id}")).await;
+    assert!(audit.body["items"].as_array().unwrap().iter().any(|r| r["action"] == "read"), "{}", audit.text);
+    // Not for those who do not see the parties, nor for a case that ended without agreement.
+    w.tree.admin.get(&format!("/api/v1/cases/{id}/written-agreement")).await.assert_problem(403, "forbidden");
+    let failed = ended_case(&w, days_ago(10), &[&w.mediator_a_id], "mediator_ended", days_ago(3)).await;
+    w.leader.get(&format!("/api/v1/cases/{failed}/written-agreement")).await.assert_problem(409, "no_agreement");
+}
 
 /// An officer of commune A (Xã Đoàn Kết, under Huyện Thanh Miện of Tỉnh Hải Dương in the test
 /// tree), and its id.

@@ -549,7 +549,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The written agreement (văn bản hòa giải thành) as a page to print and sign (A4, Vietnamese,
+         *     the national header), prefilled from the case with the contents Article 24 of the law asks for;
+         *     what the record does not hold is left as lines to write on. Only for those who see the parties'
+         *     data (403), never for a case that ended without agreement (409 `no_agreement`); the read is
+         *     audited like the case's.
+         * @description The written agreement (văn bản hòa giải thành) as a page to print and sign (A4, Vietnamese,
+         *     the national header), prefilled from the case with the contents Article 24 of the law asks for;
+         *     what the record does not hold is left as lines to write on. Only for those who see the parties'
+         *     data (403), never for a case that ended without agreement (409 `no_agreement`); the read is
+         *     audited like the case's.
+         */
+        get: operations["print_written_agreement"];
         put?: never;
         /**
          * Records the written agreement (date; signed or fingerprinted). ID numbers only when it is made
@@ -6134,6 +6146,43 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    print_written_agreement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable page */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
             503: components["responses"]["RetryLater"];

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_cases)
         .service(create_case)
         .service(get_case)
+        .service(print_written_agreement)
         .service(update_case)
         .service(assign_mediator)
         .service(end_assignment)
@@ -126,6 +127,37 @@ async fn get_case(actor: Allowed<can::ReadCases>, id: web::Path<uuid::Uuid>, st:
     let mut res = with_etag(StatusCode::OK, &dto, dto.version);
     // Personal data: not for shared caches.
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
+    Ok(res)
+}
+
+/// The written agreement (văn bản hòa giải thành) as a page to print and sign (A4, Vietnamese,
+/// the national header), prefilled from the case with the contents Article 24 of the law asks for;
+/// what the record does not hold is left as lines to write on. Only for those who see the parties'
+/// data (403), never for a case that ended without agreement (409 `no_agreement`); the read is
+/// audited like the case's.
+#[utoipa::path(tag = "cases", responses((status = 200, description = "The printable page", content_type = "text/html", body = String)))]
+#[get("/cases/{id}/written-agreement")]
+async fn print_written_agreement(
+    actor: Allowed<can::ReadCases>,
+    id: web::Path<uuid::Uuid>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let state = st.clone();
+    let (page, audited) = st
+        .db
+        .run(move |c| {
+            let case = store::find(c, &actor, &id.to_string())?;
+            if !actor.sees_party_details() {
+                return Err(ApiError::forbidden());
+            }
+            let audited = store::record_read(&state.read_log, &actor, &case);
+            let dto = store::detail(c, &actor, case)?;
+            Ok((super::documents::written_agreement(c, &actor, &dto)?, audited))
+        })
+        .await?;
+    audited.committed().await?;
+    let mut res = crate::http::printable(page);
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
     Ok(res)
 }
 

@@ -17,7 +17,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("official_report.html", include_str!("../../templates/official_report.html")),
     ("year_end_report.html", include_str!("../../templates/year_end_report.html")),
     ("written_agreement.html", include_str!("../../templates/written_agreement.html")),
-    ("leader_report.html", include_str!("../../templates/leader_report.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -27,6 +26,14 @@ fn environment() -> &'static Environment<'static> {
         // A value the page names but the code did not give is a bug, not an empty cell.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        // Text is escaped by the one escaper of printed pages (`print::esc`): `&<>"'` only, so
+        // that "Hộ gia đình / gia đình" keeps its slash readable in the source; the rest as usual.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text) if !value.is_safe() && state.auto_escape() != minijinja::AutoEscape::None => {
+                out.write_str(&crate::print::esc(text)).map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure))
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.add_filter("dong", |n: i64| crate::print::dong(n));
@@ -109,8 +116,11 @@ mod tests {
         let t = env.template_from_str("<p>{{ name }}</p>").unwrap();
         assert_eq!(
             t.render(minijinja::context! { name => "<b>A & \"B\"</b>" }).unwrap(),
-            "<p>&lt;b&gt;A &amp; &quot;B&quot;&lt;&#x2f;b&gt;</p>"
+            "<p>&lt;b&gt;A &amp; &quot;B&quot;&lt;/b&gt;</p>"
         );
+        let t = env.template_from_str("<p title=\"{{ name }}\">{{ n }}</p>").unwrap();
+        let out = t.render(minijinja::context! { name => "' onmouseover='x", n => 3 }).unwrap();
+        assert_eq!(out, "<p title=\"&#39; onmouseover=&#39;x\">3</p>");
     }
 
     #[test]
