@@ -56,6 +56,7 @@ const RULES: &[(&str, Access)] = &[
     ("list_teams", Only(TEAM_READERS)),
     ("get_team", Only(TEAM_READERS)),
     ("get_team_health", Only(TEAM_READERS)),
+    ("print_annual_report", Only(TEAM_READERS)),
     ("create_team", Only(MANAGERS)),
     ("update_team", Only(MANAGERS)),
     ("list_mediators", Only(TEAM_READERS)),

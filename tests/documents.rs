@@ -8,7 +8,41 @@ use serde_json::json;
 
 use crate::common::{Client, TestApp};
 
-on_both_backends!(the_official_report_names_both_units_and_its_signatories, the_written_agreement_is_prefilled_from_the_case);
+on_both_backends!(
+    the_official_report_names_both_units_and_its_signatories,
+    the_written_agreement_is_prefilled_from_the_case,
+    the_leader_reports_the_teams_year
+);
+
+/// The team leader's annual report: the members and their year, the team's figures, to the
+/// commune; signed by the leader; for those who may see the team.
+async fn the_leader_reports_the_teams_year(app: TestApp) {
+    use crate::funding::{days_ago, ended_case};
+    let w = crate::cases::world(app).await;
+    ended_case(&w, days_ago(10), &[&w.mediator_a_id], "agreement", days_ago(3)).await;
+    ended_case(&w, days_ago(9), &[&w.mediator_a_id], "mediator_ended", days_ago(2)).await;
+    let year = days_ago(0).format("%Y").to_string();
+    let page = w.leader.get(&format!("/api/v1/teams/{}/annual-report?year={year}", w.team)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    for text in [
+        "TỔ HÒA GIẢI THÔN HỘI YÊN",
+        &format!("Về tổ chức và hoạt động của tổ hòa giải năm {year}"),
+        "Kính gửi: Ủy ban nhân dân xã Đoàn Kết",
+        "Trần Văn Bình</td><td>Tổ trưởng",
+        "Phạm Thị Lan</td><td>Thành viên</td><td class=\"num\">2</td><td class=\"num\">1</td>",
+        "tổ tiếp nhận 2 vụ, việc",
+        "hòa giải thành 1, hòa giải không thành 1, đang hòa giải 0",
+        "50,0% trên số vụ, việc đã có kết quả hòa giải",
+        "III. KHÓ KHĂN, VƯỚNG MẮC",
+        "TỔ TRƯỞNG",
+    ] {
+        assert!(page.text.contains(text), "{text} missing:\n{}", page.text);
+    }
+    assert_eq!(w.officer.get(&format!("/api/v1/teams/{}/annual-report?year={year}", w.team)).await.status, StatusCode::OK);
+    w.leader.get(&format!("/api/v1/teams/{}/annual-report?year=1800", w.team)).await.assert_problem(422, "validation_failed");
+    let (stranger, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;
+    stranger.get(&format!("/api/v1/teams/{}/annual-report?year={year}", w.team)).await.assert_problem(404, "not_found");
+}
 
 /// The written agreement: the law's contents prefilled from the case, lines to write on where the
 /// record holds nothing, a place to sign for each party and mediator; refused without agreement.

@@ -1500,6 +1500,32 @@ export interface paths {
         patch: operations["update_team"];
         trace?: never;
     };
+    "/api/v1/teams/{id}/annual-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team leader's annual report on the team's organisation and activity, as a page to print
+         *     and sign (A4, Vietnamese, the national header): the members and what each did in the year,
+         *     the year's cases and both success rates, lines for the difficulties and proposals; addressed
+         *     to the commune's People's Committee. For those who may see the team.
+         * @description The team leader's annual report on the team's organisation and activity, as a page to print
+         *     and sign (A4, Vietnamese, the national header): the members and what each did in the year,
+         *     the year's cases and both success rates, lines for the difficulties and proposals; addressed
+         *     to the commune's People's Committee. For those who may see the team.
+         */
+        get: operations["print_annual_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/{id}/health": {
         parameters: {
             query?: never;
@@ -8580,6 +8606,45 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             428: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    print_annual_report: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable page */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
             503: components["responses"]["RetryLater"];

@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("official_report.html", include_str!("../../templates/official_report.html")),
     ("year_end_report.html", include_str!("../../templates/year_end_report.html")),
     ("written_agreement.html", include_str!("../../templates/written_agreement.html")),
+    ("leader_report.html", include_str!("../../templates/leader_report.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

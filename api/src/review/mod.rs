@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod dto;
+pub mod leader_report;
 pub mod model;
 pub mod render;
 pub mod routes;

@@ -10,7 +10,12 @@ use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, Query
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_teams).service(create_team).service(get_team).service(update_team).service(get_team_health);
+    cfg.service(list_teams)
+        .service(create_team)
+        .service(get_team)
+        .service(update_team)
+        .service(get_team_health)
+        .service(print_annual_report);
 }
 
 /// Teams the caller may see: the subtree for officers and viewers, their own team for team
@@ -99,4 +104,34 @@ async fn get_team_health(
 ) -> Result<HttpResponse, ApiError> {
     let health = st.db.run(move |c| store::health(c, &actor, &id.to_string())).await?;
     Ok(HttpResponse::Ok().json(health))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualReportQuery {
+    #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
+    pub year: i32,
+}
+
+/// The team leader's annual report on the team's organisation and activity, as a page to print
+/// and sign (A4, Vietnamese, the national header): the members and what each did in the year,
+/// the year's cases and both success rates, lines for the difficulties and proposals; addressed
+/// to the commune's People's Committee. For those who may see the team.
+#[utoipa::path(
+    tag = "teams",
+    params(AnnualReportQuery),
+    responses((status = 200, description = "The printable page", content_type = "text/html", body = String))
+)]
+#[get("/teams/{id}/annual-report")]
+async fn print_annual_report(
+    actor: Allowed<can::ReadTeams>,
+    id: web::Path<uuid::Uuid>,
+    query: QueryParams<AnnualReportQuery>,
+    st: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let year = query.0.year;
+    let page = st.db.run(move |c| crate::review::leader_report::html(c, &actor, &id.to_string(), year, crate::db::today())).await?;
+    Ok(crate::http::printable(page))
 }
