@@ -18,6 +18,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("year_end_report.html", include_str!("../../templates/year_end_report.html")),
     ("written_agreement.html", include_str!("../../templates/written_agreement.html")),
     ("leader_report.html", include_str!("../../templates/leader_report.html")),
+    ("confirmation_list.html", include_str!("../../templates/confirmation_list.html")),
+    ("team_activity.html", include_str!("../../templates/team_activity.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

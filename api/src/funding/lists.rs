@@ -10,7 +10,6 @@ use crate::auth::Actor;
 use crate::db::schema::{cases, confirmation_lists, disbursement_cases, disbursements, mediators, teams, units};
 use crate::db::{new_id, now, today, DbConn};
 use crate::error::ApiError;
-use crate::print::{dong, esc};
 use crate::versioned::{self, Edit};
 
 pub fn insert(conn: &mut DbConn, actor: &Actor, list: &ConfirmationList) -> Result<(), ApiError> {
@@ -223,50 +222,41 @@ pub fn update(
 
 // --- Printing -------------------------------------------------------------------------------
 
-const STYLE: &str = "@page{size:A4 portrait;margin:15mm}body{font-family:'Times New Roman',serif;font-size:13pt;color:#000}\
-.head{display:flex;justify-content:space-between;text-align:center}.head p{margin:0}.bold{font-weight:bold}\
-h1{text-align:center;font-size:15pt;margin:18pt 0 4pt}.sub{text-align:center;margin:0 0 12pt}\
-table{width:100%;border-collapse:collapse}th,td{border:1px solid #000;padding:4pt;vertical-align:top}\
-th{text-align:center}.num{text-align:right;white-space:nowrap}.sign{width:22%}.total td{font-weight:bold}\
-.foot{display:flex;justify-content:space-between;text-align:center;margin-top:18pt}.foot p{margin:0}.gap{height:60pt}";
-
-pub fn html_csp() -> String {
-    crate::print::csp(STYLE)
-}
-
-/// The list as a printable A4 page in Vietnamese, with a column for each recipient's signature.
-pub fn html(l: &ConfirmationListDto) -> String {
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out += &format!("<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n", esc(&l.title));
-    out += &format!(
-        "<div class=\"head\"><div><p class=\"bold\">{}</p></div><div><p class=\"bold\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p><p>Độc lập - Tự do - Hạnh phúc</p></div></div>\n",
-        esc(&format!("UBND {}", l.unit_name)).to_uppercase()
-    );
-    out += "<h1>DANH SÁCH XÁC NHẬN NHẬN TIỀN</h1>\n";
-    out += &format!("<p class=\"sub\">{}</p>\n", esc(&l.title));
-    out += "<table>\n<thead><tr><th>STT</th><th>Họ và tên</th><th>Tổ hòa giải</th><th>Nội dung</th><th>Vụ, việc (STT/năm)</th><th>Số tiền (đồng)</th><th class=\"sign\">Ký nhận</th></tr></thead>\n<tbody>\n";
-    for line in &l.lines {
-        out += &format!(
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td></td></tr>\n",
-            line.no,
-            esc(&line.payee_name),
-            esc(line.team_name.as_deref().unwrap_or("")),
-            esc(crate::codes::CodeEnum::labels(line.item).0),
-            esc(&line.cases.join(", ")),
-            dong(line.amount)
-        );
+/// The list as a printable A4 page in Vietnamese (`confirmation_list.html`), with a column for
+/// each recipient's signature, signed by the maker, the accountant and the chairman for the
+/// People's Committee.
+pub fn html(l: &ConfirmationListDto) -> Result<crate::export::html::Page, ApiError> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        no: i64,
+        payee_name: &'a str,
+        team_name: Option<&'a str>,
+        item: &'static str,
+        cases: &'a [String],
+        amount: i64,
     }
-    out +=
-        &format!("<tr class=\"total\"><td></td><td colspan=\"4\">Tổng cộng</td><td class=\"num\">{}</td><td></td></tr>\n", dong(l.total));
-    out += "</tbody>\n</table>\n";
-    out += &format!(
-        "<div class=\"foot\"><div><p class=\"bold\">NGƯỜI LẬP</p><p>(Ký, ghi rõ họ tên)</p><div class=\"gap\"></div></div><div><p>Ngày {} tháng {} năm {}</p><p class=\"bold\">KẾ TOÁN</p><p>(Ký, ghi rõ họ tên)</p><div class=\"gap\"></div></div><div><p class=\"bold\">CHỦ TỊCH UBND XÃ</p><p>(Ký, đóng dấu)</p><div class=\"gap\"></div></div></div>\n",
-        l.made_on.format("%d"),
-        l.made_on.format("%m"),
-        l.made_on.format("%Y")
-    );
-    out += "</body>\n</html>\n";
-    out
+    let lines: Vec<Line> = l
+        .lines
+        .iter()
+        .map(|x| Line {
+            no: x.no,
+            payee_name: &x.payee_name,
+            team_name: x.team_name.as_deref(),
+            item: crate::codes::CodeEnum::labels(x.item).0,
+            cases: &x.cases,
+            amount: x.amount,
+        })
+        .collect();
+    crate::export::html::render(
+        "confirmation_list.html",
+        minijinja::context! {
+            title => &l.title,
+            unit_upper => l.unit_name.to_uppercase(),
+            place_date => crate::export::html::place_date(&l.unit_name, l.made_on),
+            lines => lines,
+            total => l.total,
+        },
+    )
 }
 
 /// The list as a spreadsheet with the same columns.

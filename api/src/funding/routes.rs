@@ -314,10 +314,7 @@ async fn get_confirmation_list(
         .await?;
     Ok(match query.0.format.unwrap_or(Format::Json) {
         Format::Json | Format::Csv => with_etag(StatusCode::OK, &dto, dto.version),
-        Format::Html => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, lists::html_csp()))
-            .body(lists::html(&dto)),
+        Format::Html => crate::http::printable(lists::html(&dto)?),
         Format::Xlsx => attachment(XLSX, "danh-sach-xac-nhan.xlsx", lists::xlsx(&dto)?),
     })
 }

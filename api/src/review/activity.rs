@@ -20,7 +20,6 @@ use crate::db::schema::{
 };
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
-use crate::print::esc;
 use crate::stats::figures::{case_figures, rate};
 
 #[derive(Deserialize, IntoParams, Validate)]
@@ -397,82 +396,26 @@ pub fn report(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
     Ok(TeamActivityReport { unit_id: unit.id, unit_name: unit.name, year, teams: out })
 }
 
-const STYLE: &str = "@page{size:A4 landscape;margin:12mm}body{font-family:'Times New Roman',serif;font-size:12pt;color:#000;margin:auto}\
-h1{text-align:center;font-size:15pt;margin:6pt 0}h2{font-size:13pt;margin:14pt 0 4pt}.sub{text-align:center;margin:0 0 10pt}\
-table{width:100%;border-collapse:collapse;margin-bottom:6pt}th,td{border:1px solid #000;padding:2pt 4pt}th{text-align:center}\
-.num{text-align:right;white-space:nowrap}.idle{font-weight:bold;font-style:italic}.foot{margin-top:14pt}";
-
-pub fn html_csp() -> String {
-    crate::print::csp(STYLE)
-}
-
-fn pct(r: Option<f64>) -> String {
-    r.map(|r| format!("{:.1}%", r * 100.0).replace('.', ",")).unwrap_or_else(|| "—".into())
-}
-
-/// The review as a printable page in Vietnamese (A4 landscape): one table per team.
-pub fn html(r: &TeamActivityReport) -> String {
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rà soát hoạt động tổ hòa giải năm {} – {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        r.year,
-        esc(&r.unit_name)
-    );
-    out += &format!("<h1>RÀ SOÁT HOẠT ĐỘNG CỦA TỔ HÒA GIẢI VÀ HÒA GIẢI VIÊN NĂM {}</h1>\n", r.year);
-    out += &format!("<p class=\"sub\">{}</p>\n", esc(&r.unit_name));
-    for t in &r.teams {
-        // Part of the year only: say which part (an old team and its successor can share a name).
-        let year_start = NaiveDate::from_ymd_opt(r.year, 1, 1).unwrap_or(t.founded_on);
-        let mut part = Vec::new();
-        if t.founded_on > year_start {
-            part.push(format!("thành lập ngày {}", t.founded_on.format("%d/%m/%Y")));
-        }
-        if let Some(d) = t.dissolved_on {
-            part.push(format!("giải thể ngày {}", d.format("%d/%m/%Y")));
-        }
-        let part = if part.is_empty() { String::new() } else { format!(" ({})", part.join(", ")) };
-        out += &format!(
-            "<h2>{}{part}</h2>\n<p>Tiếp nhận {} vụ, việc; hòa giải thành {}, không thành {}, đang hòa giải {}; tỷ lệ thành trên số đã có kết quả {}, trên số tiếp nhận {}; {} buổi hòa giải; {} hòa giải viên không hoạt động.</p>\n",
-            esc(&t.team_name),
-            t.received,
-            t.successful,
-            t.unsuccessful,
-            t.in_progress_at_end,
-            pct(t.success_rate_of_concluded),
-            pct(t.success_rate_of_received),
-            t.sessions,
-            t.inactive_mediators
-        );
-        out += "<table>\n<thead><tr><th>STT</th><th>Hòa giải viên</th><th>Vai trò</th><th>Vụ, việc được phân công</th><th>Thành</th><th>Không thành</th><th>Tỷ lệ thành / có kết quả</th><th>Tỷ lệ thành / được phân công</th><th>Buổi hòa giải</th><th>Tập huấn</th><th>Hoạt động gần nhất</th><th>Ghi chú</th></tr></thead>\n<tbody>\n";
-        for (i, m) in t.mediators.iter().enumerate() {
-            out += &format!(
-                "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                i + 1,
-                esc(&m.full_name),
-                if m.role == "leader" { "Tổ trưởng" } else { "Tổ viên" },
-                m.cases_handled,
-                m.successful,
-                m.unsuccessful,
-                pct(m.success_rate_of_concluded),
-                pct(m.success_rate_of_received),
-                m.sessions,
-                m.trainings_attended,
-                m.last_activity.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()),
-                if m.inactive { "<span class=\"idle\">Không hoạt động trong năm</span>" } else { "" }
-            );
-        }
-        out += "</tbody>\n</table>\n";
-        // The commune's conclusion once recorded; a line to write it by hand otherwise.
-        match &t.review {
-            Some(review) => {
-                out += &format!("<p class=\"foot\">Kết luận rà soát: {}</p>\n", esc(&review.conclusion));
-                out += &format!(
-                    "<p>Đề xuất kiện toàn tổ: {}</p>\n",
-                    review.restaffing_proposal.as_deref().map(esc).unwrap_or_else(|| "Không".into())
-                );
+/// The review as a printable page in Vietnamese (A4 landscape, `team_activity.html`): one table
+/// per team, the commune's conclusion under it (a line to write it on until recorded).
+pub fn html(r: &TeamActivityReport) -> Result<crate::export::html::Page, ApiError> {
+    // Part of the year only: say which part (an old team and its successor can share a name).
+    let year_start = NaiveDate::from_ymd_opt(r.year, 1, 1);
+    let teams: Vec<serde_json::Value> = r
+        .teams
+        .iter()
+        .map(|t| {
+            let mut part = Vec::new();
+            if year_start.is_some_and(|start| t.founded_on > start) {
+                part.push(format!("thành lập ngày {}", t.founded_on.format("%d/%m/%Y")));
             }
-            None => out += "<p class=\"foot\">Kết luận rà soát và đề xuất kiện toàn tổ: ……………………………………………………………</p>\n",
-        }
-    }
-    out += "</body>\n</html>\n";
-    out
+            if let Some(d) = t.dissolved_on {
+                part.push(format!("giải thể ngày {}", d.format("%d/%m/%Y")));
+            }
+            let mut v = serde_json::to_value(t).unwrap_or_default();
+            v["part"] = serde_json::json!(part);
+            v
+        })
+        .collect();
+    crate::export::html::render("team_activity.html", minijinja::context! { year => r.year, unit_name => &r.unit_name, teams => teams })
 }

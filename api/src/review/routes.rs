@@ -1,4 +1,4 @@
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 
 use super::dto::*;
@@ -273,10 +273,7 @@ async fn get_team_activity(
     let (unit_id, year) = (q.unit_id, q.year);
     let report = st.db.run(move |c| super::activity::report(c, &actor, unit_id, year)).await?;
     Ok(match q.format.unwrap_or(Format::Json) {
-        Format::Html => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, super::activity::html_csp()))
-            .body(super::activity::html(&report)),
+        Format::Html => printable(super::activity::html(&report)?),
         _ => HttpResponse::Ok().json(report),
     })
 }
