@@ -196,6 +196,11 @@ async fn fees_from_the_cases_paid_once(app: crate::common::TestApp) {
     assert_eq!(sum["items"][0]["disbursed"].as_i64(), Some(paid_this_year));
     let csv = ok(w.officer.get(&format!("/api/v1/funding/summary?year={year}&format=csv")).await, StatusCode::OK).await;
     assert!(csv.text.starts_with('\u{feff}') && csv.text.contains("Thù lao hòa giải viên theo vụ, việc"));
+    // One table per file: the items, or the teams.
+    assert!(!csv.text.contains("Tổ hòa giải thôn Hội Yên") && csv.text.lines().all(|l| !l.is_empty()), "{}", csv.text);
+    let by_team = w.officer.get(&format!("/api/v1/funding/summary?year={year}&format=csv&table=teams")).await;
+    let by_team = ok(by_team, StatusCode::OK).await;
+    assert!(by_team.text.contains("Tổ hòa giải thôn Hội Yên") && !by_team.text.contains("Dự toán"), "{}", by_team.text);
 
     // Another commune's officer sees none of it.
     let (stranger, _) = w.app.user(Role::Officer, Some(&w.tree.commune_b)).await;

@@ -492,6 +492,16 @@ pub struct SummaryQuery {
     pub year: i32,
     /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`.
     pub format: Option<crate::logbook::dto::LogBookFormat>,
+    /// With `format=csv`, the table in the file (one per file): `items` (default: budgeted and
+    /// paid by item) or `teams` (paid to each team, by item). The spreadsheet holds both.
+    pub table: Option<SummaryTable>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SummaryTable {
+    Items,
+    Teams,
 }
 
 // --- Incident support -----------------------------------------------------------------------

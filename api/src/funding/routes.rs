@@ -360,12 +360,15 @@ async fn get_funding_summary(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let (unit_id, year, format) = (q.unit_id, q.year, q.format.unwrap_or(Format::Json));
+    let (unit_id, year, format, table) = (q.unit_id, q.year, q.format.unwrap_or(Format::Json), q.table.unwrap_or(SummaryTable::Items));
     let s = st.db.run(move |c| summary::summary(c, &actor, unit_id, year)).await?;
     let name = format!("tong-hop-kinh-phi-{year}");
     Ok(match format {
         Format::Json | Format::Html => HttpResponse::Ok().json(s),
-        Format::Csv => attachment("text/csv; charset=utf-8", &format!("{name}.csv"), summary::csv(&s)?),
+        Format::Csv => {
+            let name = if table == SummaryTable::Teams { format!("{name}-theo-to") } else { name };
+            attachment("text/csv; charset=utf-8", &format!("{name}.csv"), summary::csv(&s, table)?)
+        }
         Format::Xlsx => attachment(XLSX, &format!("{name}.xlsx"), summary::xlsx(&s)?),
     })
 }

@@ -96,35 +96,40 @@ pub fn summary_of(conn: &mut DbConn, unit_id: &str, unit_name: &str, area: &Area
     })
 }
 
-pub fn csv(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {
-    let fail = |_| ApiError::internal();
-    // Two tables in one file (items, then teams): rows of different lengths.
-    let mut out = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    out.write_record(["Nội dung", "Mã", "Dự toán (đồng)", "Đã chi (đồng)", "Tỷ lệ đã chi"]).map_err(fail)?;
-    for l in s.items.iter().chain(std::iter::once(&s.total)) {
-        out.write_record([
-            l.label.clone(),
-            l.item.map(|i| i.as_str().to_string()).unwrap_or_else(|| "total".into()),
-            l.budgeted.to_string(),
-            l.disbursed.to_string(),
-            l.spent_rate.map(|r| r.to_string()).unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+/// One table of the summary as CSV: by item (budgeted, paid, rate) or by team (paid, by item).
+pub fn csv(s: &FundingSummary, table: SummaryTable) -> Result<Vec<u8>, ApiError> {
+    use crate::export::csv::{Cell, Table};
+    let mut out = Table::new();
+    let number = |n: i64| Cell::Number(n.to_string());
+    match table {
+        SummaryTable::Items => {
+            out.row(["Nội dung", "Mã", "Dự toán (đồng)", "Đã chi (đồng)", "Tỷ lệ đã chi"])?;
+            for l in s.items.iter().chain(std::iter::once(&s.total)) {
+                out.mixed(vec![
+                    Cell::Text(l.label.clone()),
+                    Cell::Text(l.item.map(|i| i.as_str().to_string()).unwrap_or_else(|| "total".into())),
+                    number(l.budgeted),
+                    number(l.disbursed),
+                    Cell::Number(l.spent_rate.map(|r| r.to_string()).unwrap_or_default()),
+                ])?;
+            }
+        }
+        SummaryTable::Teams => {
+            let mut header = vec!["Tổ hòa giải".to_string()];
+            header.extend(FundingItem::all().iter().map(|i| i.labels().0.to_string()));
+            header.push("Tổng cộng".into());
+            out.row(&header)?;
+            for t in &s.teams {
+                let mut row = vec![Cell::Text(t.team_name.clone())];
+                row.extend(
+                    FundingItem::all().iter().map(|i| number(t.by_item.iter().find(|a| a.item == *i).map(|a| a.amount).unwrap_or(0))),
+                );
+                row.push(number(t.total));
+                out.mixed(row)?;
+            }
+        }
     }
-    out.write_record([""]).map_err(fail)?;
-    let mut header = vec!["Tổ hòa giải".to_string()];
-    header.extend(FundingItem::all().iter().map(|i| i.labels().0.to_string()));
-    header.push("Tổng cộng".into());
-    out.write_record(&header).map_err(fail)?;
-    for t in &s.teams {
-        let mut row = vec![t.team_name.clone()];
-        row.extend(FundingItem::all().iter().map(|i| t.by_item.iter().find(|a| a.item == *i).map(|a| a.amount).unwrap_or(0).to_string()));
-        row.push(t.total.to_string());
-        out.write_record(&row).map_err(fail)?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
-    Ok(bytes)
+    out.finish()
 }
 
 pub fn xlsx(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {

@@ -375,14 +375,9 @@ fn html_part_two(out: &mut String, book: &LogBook) {
 // ---------------------------------------------------------------------------------------------
 // CSV.
 
-/// A spreadsheet runs a cell that starts with one of these as a formula: such text gets a leading
-/// apostrophe, so that a name or a note can never run as a formula on an officer's computer.
+/// Every text cell goes through the one formula guard of our CSV files.
 fn csv_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
+    crate::export::csv::guard(s)
 }
 
 /// The log book as CSV, UTF-8 with a byte order mark: Part I (a header of the ten columns, one
