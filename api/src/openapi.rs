@@ -20,7 +20,7 @@ use crate::error::{Problem, ProblemField};
             Lists are keyset-paginated with `cursor`/`next_cursor`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat)),
+    components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat, crate::funding::dto::SummaryTable)),
     tags(
         (name = "auth", description = "Sign-in, tokens, machine clients' grant"),
         (name = "users", description = "Accounts (tài khoản)"),

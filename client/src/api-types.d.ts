@@ -4390,6 +4390,8 @@ export interface components {
          * @enum {string}
          */
         SuccessionKind: "merge" | "split" | "rename" | "transfer";
+        /** @enum {string} */
+        SummaryTable: "items" | "teams";
         /** @description A team's year and its members'. */
         TeamActivity: {
             /** Format: date */
@@ -7082,6 +7084,11 @@ export interface operations {
                 year: number;
                 /** @description `json` (default), `csv` (UTF-8 with BOM) or `xlsx`. */
                 format?: components["schemas"]["LogBookFormat"];
+                /**
+                 * @description With `format=csv`, the table in the file (one per file): `items` (default: budgeted and
+                 *     paid by item) or `teams` (paid to each team, by item). The spreadsheet holds both.
+                 */
+                table?: components["schemas"]["SummaryTable"];
             };
             header?: {
                 /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
