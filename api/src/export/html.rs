@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("leader_report.html", include_str!("../../templates/leader_report.html")),
     ("confirmation_list.html", include_str!("../../templates/confirmation_list.html")),
     ("team_activity.html", include_str!("../../templates/team_activity.html")),
+    ("logbook.html", include_str!("../../templates/logbook.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

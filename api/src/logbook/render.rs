@@ -12,7 +12,6 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUn
 
 use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookParty, LogBookRow, LogBookSummaryLine};
 use crate::codes::CodeEnum;
-use crate::print::esc;
 use crate::text::fold;
 
 // ---------------------------------------------------------------------------------------------
@@ -236,140 +235,84 @@ pub fn html_csp() -> String {
     crate::print::csp(STYLE)
 }
 
-/// The log book as one printable HTML5 document (A4 landscape), in Vietnamese.
-pub fn html(book: &LogBook) -> String {
-    let mut out = String::with_capacity(8192 + book.rows.len() * 1024);
-    out += "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n";
-    out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out += &format!("<title>Sổ theo dõi hoạt động hòa giải ở cơ sở – {} – năm {}</title>\n", esc(&book.cover.team), book.year);
-    out += "<style>";
-    out += STYLE;
-    out += "</style>\n</head>\n<body>\n";
-    html_cover(&mut out, book);
-    html_part_one(&mut out, book);
-    html_part_two(&mut out, book);
-    out += "</body>\n</html>\n";
-    out
-}
-
-fn html_cover(out: &mut String, book: &LogBook) {
+/// The log book as one printable HTML5 document (A4 landscape), in Vietnamese, from the
+/// `logbook.html` template; the cells are prepared here, the layout is the template's.
+pub fn html(book: &LogBook) -> Result<String, crate::error::ApiError> {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        number: i32,
+        received: String,
+        mediators: &'a [String],
+        participants: &'a [String],
+        parties: String,
+        content: &'a str,
+        agreement_or_demands: &'a str,
+        successful: &'static str,
+        unsuccessful: &'static str,
+        notes: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct SummaryLine<'a> {
+        number: String,
+        label: &'a str,
+        counts: [i64; 5],
+        total: bool,
+    }
+    let rows: Vec<Row> = book
+        .rows
+        .iter()
+        .map(|row| Row {
+            number: row.number,
+            received: date(row.received_on),
+            mediators: &row.mediators,
+            participants: &row.participants,
+            parties: parties_text(row, "\n"),
+            content: &row.content,
+            agreement_or_demands: &row.agreement_or_demands,
+            successful: mark(row.successful),
+            unsuccessful: mark(row.unsuccessful),
+            notes: &row.notes,
+        })
+        .collect();
+    let mut summary: Vec<SummaryLine> = book
+        .summary
+        .by_category
+        .iter()
+        .enumerate()
+        .map(|(i, line)| SummaryLine { number: (i + 1).to_string(), label: &line.label, counts: summary_counts(line), total: false })
+        .collect();
+    let total = &book.summary.total;
+    summary.push(SummaryLine { number: String::new(), label: &total.label, counts: summary_counts(total), total: true });
+    let follow_ups: Vec<[String; 4]> = book.follow_ups.iter().map(follow_up_cells).collect();
     let cover = &book.cover;
-    *out += "<section class=\"cover\">\n";
-    *out += &format!("<p class=\"nation\">{NATION}</p>\n<p class=\"motto\">{MOTTO}</p>\n<div>\n<div class=\"units\">\n");
-    for line in cover_units(cover) {
-        *out += &format!("<p>{}</p>\n", esc(&line));
-    }
-    *out += "</div>\n</div>\n";
-    *out += &format!("<h1>{BOOK_TITLE}</h1>\n");
-    *out += &format!("<p class=\"volume\">{}</p>\n", esc(&volume_line(cover)));
-    *out += &format!(
-        "<div class=\"dates\">\n<p>{}</p>\n<p>{}</p>\n</div>\n",
-        cover_date("Mở sổ ngày", cover.opened_on, book.year),
-        cover_date("Khóa sổ ngày", cover.closed_on, book.year)
-    );
-    *out += "</section>\n";
-}
-
-fn html_part_one(out: &mut String, book: &LogBook) {
-    *out += "<section class=\"part part-one\">\n";
-    *out += &format!("<h2>{PART_ONE}</h2>\n<p class=\"subtitle\">{PART_ONE_TITLE}</p>\n<p class=\"year\">Năm {}</p>\n", book.year);
-    *out += "<table class=\"cases\">\n<colgroup>";
-    for i in 1..=10 {
-        *out += &format!("<col class=\"c{i}\">");
-    }
-    *out += "</colgroup>\n<thead>\n<tr>";
-    for (i, title) in COLUMNS.iter().enumerate() {
-        match i {
-            6 => *out += &format!("<th colspan=\"2\">{RESULT_GROUP}</th>"),
-            7 => {}
-            _ => *out += &format!("<th rowspan=\"2\">{title}</th>"),
-        }
-    }
-    *out += &format!("</tr>\n<tr><th>{RESULT_YES}</th><th>{RESULT_NO}</th></tr>\n<tr class=\"numbers\">");
-    for i in 1..=10 {
-        *out += &format!("<th>({i})</th>");
-    }
-    *out += "</tr>\n</thead>\n<tbody>\n";
-    if book.rows.is_empty() {
-        *out += &format!("<tr><td class=\"empty\" colspan=\"10\">{NO_CASES}</td></tr>\n");
-    }
-    for row in &book.rows {
-        let mut people = row.mediators.iter().map(|m| esc(m)).collect::<Vec<_>>().join("\n");
-        if !row.participants.is_empty() {
-            if !people.is_empty() {
-                people += "\n";
-            }
-            people += &format!("<span class=\"label\">{INVITED}</span>\n");
-            people += &row.participants.iter().map(|p| esc(p)).collect::<Vec<_>>().join("\n");
-        }
-        *out += &format!(
-            "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td>\
-             <td class=\"t\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"sign\"></td><td class=\"t\">{}</td></tr>\n",
-            row.number,
-            date(row.received_on),
-            people,
-            esc(&parties_text(row, "\n")),
-            esc(&row.content),
-            esc(&row.agreement_or_demands),
-            mark(row.successful),
-            mark(row.unsuccessful),
-            esc(&row.notes),
-        );
-    }
-    *out += "</tbody>\n</table>\n</section>\n";
-}
-
-fn html_part_two(out: &mut String, book: &LogBook) {
-    *out += "<section class=\"part part-two\">\n";
-    *out += &format!("<h2>{PART_TWO}</h2>\n<p class=\"subtitle\">{PART_TWO_TITLE}</p>\n<p class=\"year\">Năm {}</p>\n", book.year);
-    *out += &format!("<h3>1. {SUMMARY_TITLE}</h3>\n");
-    *out += "<table class=\"summary\">\n<colgroup>";
-    for i in 1..=7 {
-        *out += &format!("<col class=\"s{i}\">");
-    }
-    *out += "</colgroup>\n<thead>\n<tr><th>STT</th>";
-    for title in SUMMARY_COLUMNS {
-        *out += &format!("<th>{title}</th>");
-    }
-    *out += "</tr>\n</thead>\n<tbody>\n";
-    let line_html = |number: &str, line: &LogBookSummaryLine, class: &str| {
-        let mut s = format!("<tr{class}><td class=\"n\">{number}</td><td>{}</td>", esc(&line.label));
-        for n in summary_counts(line) {
-            s += &format!("<td class=\"n\">{n}</td>");
-        }
-        s + "</tr>\n"
-    };
-    for (i, line) in book.summary.by_category.iter().enumerate() {
-        *out += &line_html(&(i + 1).to_string(), line, "");
-    }
-    *out += &line_html("", &book.summary.total, " class=\"total\"");
-    *out += "</tbody>\n</table>\n";
-    *out += &format!("<h3>2. {FOLLOW_UPS_TITLE}</h3>\n<table class=\"follow-ups\">\n<colgroup>");
-    for i in 1..=4 {
-        *out += &format!("<col class=\"f{i}\">");
-    }
-    *out += "</colgroup>\n<thead>\n<tr>";
-    for title in FOLLOW_UP_COLUMNS {
-        *out += &format!("<th>{title}</th>");
-    }
-    *out += "</tr>\n</thead>\n<tbody>\n";
-    if book.follow_ups.is_empty() {
-        *out += &format!("<tr><td class=\"empty\" colspan=\"4\">{NO_FOLLOW_UPS}</td></tr>\n");
-    }
-    for f in &book.follow_ups {
-        let [number, checked_on, status, notes] = follow_up_cells(f);
-        *out += &format!(
-            "<tr><td class=\"n\">{number}</td><td class=\"n\">{checked_on}</td><td>{}</td><td class=\"t\">{}</td></tr>\n",
-            esc(&status),
-            esc(&notes)
-        );
-    }
-    *out += "</tbody>\n</table>\n";
-    *out += &format!(
-        "<div class=\"signature\">\n<p class=\"date\">{SIGN_DATE}</p>\n<p class=\"who\">{LEADER}</p>\n<p class=\"hint\">{SIGN_HINT}</p>\n\
-         <div class=\"space\"></div>\n</div>\n"
-    );
-    *out += "</section>\n";
+    let page = crate::export::html::render(
+        "logbook.html",
+        minijinja::context! {
+            style => minijinja::Value::from_safe_string(STYLE.to_string()),
+            // The paper book's wording, from the one place the spreadsheet takes it from too.
+            w => minijinja::context! {
+                nation => NATION, motto => MOTTO, book_title => BOOK_TITLE,
+                part_one => PART_ONE, part_one_title => PART_ONE_TITLE, part_two => PART_TWO, part_two_title => PART_TWO_TITLE,
+                summary_title => SUMMARY_TITLE, follow_ups_title => FOLLOW_UPS_TITLE,
+                result_group => RESULT_GROUP, result_yes => RESULT_YES, result_no => RESULT_NO,
+                invited => INVITED, no_cases => NO_CASES, no_follow_ups => NO_FOLLOW_UPS,
+                leader => LEADER, sign_hint => SIGN_HINT, sign_date => SIGN_DATE,
+            },
+            team => &cover.team,
+            year => book.year,
+            units => cover_units(cover),
+            volume => volume_line(cover),
+            opened => cover_date("Mở sổ ngày", cover.opened_on, book.year),
+            closed => cover_date("Khóa sổ ngày", cover.closed_on, book.year),
+            columns => COLUMNS,
+            rows => rows,
+            summary_columns => SUMMARY_COLUMNS,
+            summary => summary,
+            follow_up_columns => FOLLOW_UP_COLUMNS,
+            follow_ups => follow_ups,
+        },
+    )?;
+    Ok(page.html)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,7 +734,7 @@ mod tests {
 
     #[test]
     fn html_escapes_the_data() {
-        let h = html(&book(2024));
+        let h = html(&book(2024)).unwrap();
         assert!(!h.contains("<script"), "raw script tag in the HTML");
         assert!(h.contains("Phạm Văn Bình &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Tý&quot;, tuổi 52, thôn Hội Yên"));
         assert!(h.contains("Lê Thị Lan (người có quyền lợi, nghĩa vụ liên quan)"));
@@ -800,7 +743,7 @@ mod tests {
 
     #[test]
     fn html_cover_has_the_district_only_when_the_volume_has_one() {
-        let old = html(&book(2024));
+        let old = html(&book(2024)).unwrap();
         assert!(old.contains("<p>Huyện Gia Lộc</p>"));
         for text in [
             NATION,
@@ -816,7 +759,7 @@ mod tests {
         assert!(old.contains("Quyển số: 01"));
         assert!(old.contains("Mở sổ ngày 05/01/2024"));
         assert!(old.contains("Khóa sổ ngày ........../........../2024"));
-        let new = html(&book(2025));
+        let new = html(&book(2025)).unwrap();
         assert!(!new.contains("Huyện"));
         assert!(new.contains("<p>Xã Yết Kiêu</p>"));
         assert!(new.contains("Mở sổ ngày 05/01/2025"));
@@ -824,7 +767,7 @@ mod tests {
 
     #[test]
     fn html_has_the_ten_columns_and_the_summary() {
-        let h = html(&book(2024));
+        let h = html(&book(2024)).unwrap();
         for (i, title) in COLUMNS.iter().enumerate() {
             if i != 6 && i != 7 {
                 assert!(h.contains(&format!("<th rowspan=\"2\">{title}</th>")), "{title}");
@@ -847,12 +790,12 @@ mod tests {
         ));
         let mut none = book(2024);
         none.follow_ups.clear();
-        assert!(html(&none).contains(NO_FOLLOW_UPS));
+        assert!(html(&none).unwrap().contains(NO_FOLLOW_UPS));
     }
 
     #[test]
     fn html_style_hash_matches_the_only_style_element() {
-        let h = html(&book(2024));
+        let h = html(&book(2024)).unwrap();
         assert_eq!(h.matches("<style").count(), 1);
         assert!(!h.contains(" style="));
         let expected = crate::print::style_hash(crate::print::only_style(&h));
@@ -871,7 +814,7 @@ mod tests {
         b.rows.clear();
         b.cover.volume = None;
         b.cover.opened_on = None;
-        let h = html(&b);
+        let h = html(&b).unwrap();
         assert!(h.contains(NO_CASES));
         assert!(h.contains("Quyển số: ...."));
         assert!(h.contains("Mở sổ ngày ........../........../2025"));

@@ -80,7 +80,7 @@ async fn get_logbook(
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CONTENT_SECURITY_POLICY, render::html_csp()))
-            .body(render::html(&book)),
+            .body(render::html(&book)?),
         LogBookFormat::Csv => HttpResponse::Ok()
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
