@@ -293,5 +293,19 @@ pub fn xlsx(l: &ConfirmationListDto) -> Result<Vec<u8>, ApiError> {
     for (c, w) in [(1u16, 28.0), (2, 24.0), (3, 30.0), (4, 18.0), (5, 16.0), (6, 18.0)] {
         sheet.set_column_width(c, w).map_err(fail)?;
     }
+    // The signatures, as on the printed page.
+    row += 2;
+    let sign = Format::new().set_bold().set_align(rust_xlsxwriter::FormatAlign::Center);
+    let hint = Format::new().set_italic().set_align(rust_xlsxwriter::FormatAlign::Center);
+    for (col, title, note) in
+        [(1u16, "NGƯỜI LẬP", "(Ký, ghi rõ họ tên)"), (3, "KẾ TOÁN", "(Ký, ghi rõ họ tên)"), (5, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")]
+    {
+        sheet.write_string_with_format(row, col, title, &sign).map_err(fail)?;
+        sheet.write_string_with_format(row + 1, col, note, if note == "CHỦ TỊCH" { &sign } else { &hint }).map_err(fail)?;
+    }
+    sheet.set_name("Danh sách").map_err(fail)?;
+    // Signed on paper: A4 portrait, as wide as the page, the column titles on every page.
+    let setup = crate::export::xlsx::PageSetup { landscape: false, fit: (1, 0), repeat_rows: Some((3, 3)) };
+    crate::export::xlsx::set_up(sheet, &setup).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }

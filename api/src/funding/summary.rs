@@ -181,5 +181,8 @@ pub fn xlsx(s: &FundingSummary) -> Result<Vec<u8>, ApiError> {
     for c in 1..=7u16 {
         sheet.set_column_width(c, 18).map_err(fail)?;
     }
+    sheet.set_name("Tổng hợp kinh phí").map_err(fail)?;
+    let setup = crate::export::xlsx::PageSetup { landscape: true, fit: (1, 0), repeat_rows: None };
+    crate::export::xlsx::set_up(sheet, &setup).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }
