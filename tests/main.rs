@@ -14,6 +14,7 @@ mod cases;
 mod control_chars;
 mod crash;
 mod documents;
+mod elections;
 mod funding;
 mod http_semantics;
 mod idempotency;

@@ -30,6 +30,7 @@ where
             .configure(crate::cases::routes::configure)
             .configure(crate::logbook::routes::configure)
             .configure(crate::attachments::routes::configure)
+            .configure(crate::elections::routes::configure)
             .configure(crate::stats::routes::configure)
             .configure(crate::api_clients::routes::configure)
             .configure(crate::audit::routes::configure)

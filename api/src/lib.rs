@@ -14,6 +14,7 @@ pub mod command;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod elections;
 pub mod error;
 pub mod export;
 pub mod files;

@@ -576,6 +576,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/elections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Elections of the teams the caller may see, newest first; `overdue=true` for those whose
+         *     recognition is late.
+         * @description Elections of the teams the caller may see, newest first; `overdue=true` for those whose
+         *     recognition is late.
+         */
+        get: operations["list_elections"];
+        put?: never;
+        /**
+         * Records an election as its minutes give it (officers): mediators elected by the household
+         *     representatives with more than half of them; the leader by the team with more than half and
+         *     the most votes. A declared result that breaks the rule is refused (422, naming the candidate:
+         *     `majority_not_reached`, `not_the_most_votes`, `one_leader`). The chairman's recognition is
+         *     due 5 working days after (public holidays counted out).
+         * @description Records an election as its minutes give it (officers): mediators elected by the household
+         *     representatives with more than half of them; the leader by the team with more than half and
+         *     the most votes. A declared result that breaks the rule is refused (422, naming the candidate:
+         *     `majority_not_reached`, `not_the_most_votes`, `one_leader`). The chairman's recognition is
+         *     due 5 working days after (public holidays counted out).
+         */
+        post: operations["create_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_election"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/recognition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records the chairman's decision recognising the result (officers); needs `If-Match`. One
+         *     made after the due day is kept, and the election stays flagged `overdue`.
+         * @description Records the chairman's decision recognising the result (officers); needs `If-Match`. One
+         *     made after the due day is kept, and the election stays flagged `overdue`.
+         */
+        post: operations["recognise_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funding/budgets": {
         parameters: {
             query?: never;
@@ -1268,6 +1340,32 @@ export interface paths {
         get: operations["get_year_end_report"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staffing-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chairman's decisions on teams and sizes for a unit and the units below it, newest first.
+         * @description The chairman's decisions on teams and sizes for a unit and the units below it, newest first.
+         */
+        get: operations["list_staffing_decisions"];
+        put?: never;
+        /**
+         * Records the chairman's decision on how many teams a village has and how many members each
+         *     (officers).
+         * @description Records the chairman's decision on how many teams a village has and how many members each
+         *     (officers).
+         */
+        post: operations["create_staffing_decision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2134,6 +2232,31 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        CandidateDto: {
+            elected: boolean;
+            full_name: string;
+            /** Format: uuid */
+            mediator_id?: string | null;
+            /**
+             * Format: double
+             * @description votes ÷ voters (four places).
+             */
+            share: number;
+            /** Format: int32 */
+            votes: number;
+        };
+        CandidateInput: {
+            /** @description Elected, as the minutes declare it; checked against the rule. */
+            elected: boolean;
+            full_name: string;
+            /**
+             * Format: uuid
+             * @description The mediator's record when there is one (a leader is always a mediator of the team).
+             */
+            mediator_id?: string | null;
+            /** Format: int32 */
+            votes: number;
+        };
         /**
          * @description Case figures as answered. For a statistics client (`stats`) a count from 1 to
          *     `min_cell` − 1, and any count or rate that would let one be recomputed, is `null`, and
@@ -2604,6 +2727,37 @@ export interface components {
             unit_id?: string | null;
             voucher_no?: string | null;
         };
+        /** @description An election as its minutes record it. */
+        CreateElection: {
+            candidates: components["schemas"]["CandidateInput"][];
+            /** Format: date */
+            held_on: string;
+            /**
+             * Format: uuid
+             * @description Client-chosen id: a retry finds the election already recorded.
+             */
+            id?: string | null;
+            kind: components["schemas"]["ElectionKind"];
+            /**
+             * Format: uuid
+             * @description The minutes (biên bản), attached to the team's log-book year with kind `minutes`.
+             */
+            minutes_attachment_id?: string | null;
+            notes?: string | null;
+            /** Format: uuid */
+            team_id: string;
+            /**
+             * Format: int32
+             * @description Who may vote: the household representatives of the village (mediators), or the team's
+             *     mediators (leader).
+             */
+            voters: number;
+            /**
+             * Format: int32
+             * @description Ballots (or votes) cast.
+             */
+            votes_cast: number;
+        };
         CreateIncidentClaim: {
             /**
              * Format: uuid
@@ -2671,6 +2825,25 @@ export interface components {
             criteria: components["schemas"]["Criterion"][];
             name: string;
             origin: string;
+        };
+        /** @description The chairman's decision on a village's teams: how many, and how many members each. */
+        CreateStaffingDecision: {
+            /** Format: date */
+            decided_on: string;
+            decision_no: string;
+            /**
+             * Format: int32
+             * @description At least 3, the smallest team the law allows.
+             */
+            members_per_team: number;
+            notes?: string | null;
+            /** Format: int32 */
+            teams: number;
+            /**
+             * Format: uuid
+             * @description The village (or, for a team serving a whole commune, the commune).
+             */
+            unit_id: string;
         };
         CreateSuccession: {
             /** Format: date */
@@ -2899,6 +3072,47 @@ export interface components {
             /** Format: uuid */
             mediator_id: string;
             note: string;
+        };
+        ElectionDto: {
+            candidates: components["schemas"]["CandidateDto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ElectionKind"];
+            /** Format: uuid */
+            minutes_attachment_id?: string | null;
+            notes?: string | null;
+            /** @description Not recognised by the due day (or recognised after it). */
+            overdue: boolean;
+            /** Format: date */
+            recognised_on?: string | null;
+            recognition_decision_no?: string | null;
+            /**
+             * Format: date
+             * @description The last day for the chairman's recognition: 5 working days after the election.
+             */
+            recognition_due: string;
+            /** Format: uuid */
+            team_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            voters: number;
+            /** Format: int32 */
+            votes_cast: number;
+        };
+        /**
+         * @description Who is elected (`election_kind`).
+         * @enum {string}
+         */
+        ElectionKind: "mediator" | "leader";
+        ElectionList: {
+            items: components["schemas"]["ElectionDto"][];
         };
         EndAssignment: {
             /** Format: date */
@@ -4209,6 +4423,12 @@ export interface components {
             notes?: string | null;
             status: components["schemas"]["Implementation"];
         };
+        /** @description The chairman's decision recognising the result. */
+        RecordRecognition: {
+            /** Format: date */
+            decided_on: string;
+            decision_no: string;
+        };
         RecordSession: {
             /** Format: date */
             held_on: string;
@@ -4350,6 +4570,25 @@ export interface components {
          * @enum {string}
          */
         Signature: "signed" | "fingerprinted";
+        StaffingDecisionDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            decided_on: string;
+            decision_no: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            members_per_team: number;
+            notes?: string | null;
+            /** Format: int32 */
+            teams: number;
+            /** Format: uuid */
+            unit_id: string;
+        };
+        StaffingDecisionList: {
+            items: components["schemas"]["StaffingDecisionDto"][];
+        };
         StandardDefinition: {
             indicators: components["schemas"]["IndicatorDefinition"][];
             note?: string | null;
@@ -6264,6 +6503,173 @@ export interface operations {
             503: components["responses"]["RetryLater"];
         };
     };
+    list_elections: {
+        parameters: {
+            query?: {
+                team_id?: string;
+                year?: number;
+                /** @description `true`: only those still waiting past their due day (or recognised late). */
+                overdue?: boolean;
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    create_election: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateElection"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    get_election: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    recognise_election: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordRecognition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
     list_budgets: {
         parameters: {
             query?: {
@@ -8092,6 +8498,84 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    list_staffing_decisions: {
+        parameters: {
+            query?: {
+                /** @description Decisions for this unit and the units below it; the caller's own unit when absent. */
+                unit_id?: string;
+            };
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffingDecisionList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    create_staffing_decision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStaffingDecision"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffingDecisionDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];

@@ -671,3 +671,50 @@ diesel::table! {
 
 diesel::joinable!(attachment_contents -> attachments (attachment_id));
 diesel::allow_tables_to_appear_in_same_query!(attachments, attachment_contents);
+
+diesel::table! {
+    staffing_decisions (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        decision_no -> Text,
+        decided_on -> Date,
+        teams -> Integer,
+        members_per_team -> Integer,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    elections (id) {
+        id -> Text,
+        team_id -> Text,
+        unit_path -> Text,
+        kind -> Text,
+        held_on -> Date,
+        voters -> Integer,
+        votes_cast -> Integer,
+        minutes_attachment_id -> Nullable<Text>,
+        recognition_due -> Date,
+        recognised_on -> Nullable<Date>,
+        recognition_decision_no -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    election_candidates (election_id, position) {
+        election_id -> Text,
+        position -> Integer,
+        mediator_id -> Nullable<Text>,
+        full_name -> Text,
+        votes -> Integer,
+        elected -> Bool,
+    }
+}

@@ -67,6 +67,8 @@ fn push_code_enums(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
     push::<Implementation>(out);
     push::<Signature>(out);
     push::<crate::trainings::dto::TrainingLevel>(out);
+    push::<crate::elections::dto::ElectionKind>(out);
+    push::<crate::attachments::dto::AttachmentKind>(out);
     push::<crate::funding::dto::FundingItem>(out);
     push::<crate::funding::dto::RateUnit>(out);
     push::<crate::funding::dto::FeeOutcome>(out);
