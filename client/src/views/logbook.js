@@ -5,7 +5,7 @@ import { h, mount } from '../dom.js';
 import { fmtDate, t, tList } from '../i18n.js';
 
 /** @param {import('../app.js').App} app @param {string} path @param {string} filename */
-async function download(app, path, filename) {
+export async function download(app, path, filename) {
   try {
     const res = await app.api.request('GET', path, { raw: true, headers: { Accept: '*/*' } });
     if (!res.ok || !res.raw) {
@@ -26,8 +26,17 @@ async function download(app, path, filename) {
 /** @param {import('../app.js').App} app */
 export default async function logbook(app) {
   app.setTitle(t('nav_logbook'));
-  const team = await app.data.team().catch(() => app.data.meta('team'));
-  if (!team) return h('p', { class: 'warn' }, t('no_team'));
+  // The office chooses the team (every team of the commune); a leader has their own.
+  const office = ['officer', 'admin', 'viewer'].includes(app.me?.role || '');
+  /** @type {import('../types.js').Team[]} */
+  const all = office ? (await app.api.get('/api/v1/teams?limit=100')).items || [] : [];
+  const picker = office
+    ? /** @type {HTMLSelectElement} */ (h('select', { id: 'lb-team' }, all.map((x) => h('option', { value: x.id }, x.dissolved_on ? `${x.name} (${fmtDate(x.dissolved_on)})` : x.name))))
+    : null;
+  const own = office ? null : await app.data.team().catch(() => app.data.meta('team'));
+  if (!office && !own) return h('p', { class: 'warn' }, t('no_team'));
+  if (office && !all.length) return h('p', { class: 'warn' }, t('no_match'));
+  const team = { get id() { return picker ? picker.value : own.id; }, get name() { return picker ? all.find((x) => x.id === picker.value)?.name || '' : own.name; } };
   const thisYear = new Date().getFullYear();
   const year = /** @type {HTMLSelectElement} */ (h('select', { id: 'lb-year' }, [0, 1, 2, 3, 4].map((d) => h('option', { value: thisYear - d }, String(thisYear - d)))));
   const out = h('div', { class: 'scroll-x', tabindex: 0, role: 'region', 'aria-label': t('logbook') });
@@ -80,7 +89,7 @@ export default async function logbook(app) {
     h(
       'div',
       { class: 'no-print' },
-      h('p', { class: 'muted' }, team.name),
+      picker ? h('div', { class: 'field' }, h('label', { for: 'lb-team' }, t('choose_team')), picker) : h('p', { class: 'muted' }, team.name),
       h('div', { class: 'field' }, h('label', { for: 'lb-year' }, t('year')), year),
       h(
         'div',
