@@ -261,4 +261,5 @@ export default {
   fees_confirm: 'Pay {n} cases, {total} in all? A confirmation list will be made to print and sign.',
   fees_confirm_yes: 'Confirm payment',
   fees_lists: 'Confirmation lists made',
+  more_actions: 'More actions',
 };

@@ -275,4 +275,5 @@ export default {
   fees_confirm: 'Xác nhận chi {n} vụ, việc, tổng {total}? Danh sách xác nhận sẽ được lập để in và ký nhận.',
   fees_confirm_yes: 'Xác nhận chi',
   fees_lists: 'Danh sách xác nhận đã lập',
+  more_actions: 'Việc khác',
 };

@@ -25,6 +25,22 @@ export function projected(status, ops) {
   return s;
 }
 
+/**
+ * The commands: the likely next ones as buttons, the rarer ones folded under "Việc khác" so a phone
+ * screen is not a wall of buttons.
+ * @param {string} id @param {Array<[string, import('../i18n.js').Key, boolean]>} shown
+ */
+function commands(id, shown) {
+  const link = (/** @type {[string, import('../i18n.js').Key, boolean]} */ [a, key], /** @type {number} */ i) =>
+    h('a', { class: `button${i === 0 ? ' primary' : ''}`, href: `#/cases/${id}/${a}` }, t(key));
+  const first = shown.slice(0, 3);
+  const rest = shown.slice(3);
+  return [
+    h('div', { class: 'actions' }, first.map(link)),
+    rest.length ? h('details', { class: 'more-actions' }, h('summary', null, t('more_actions')), h('div', { class: 'actions' }, rest.map((x) => link(x, 1)))) : null,
+  ];
+}
+
 /** @param {Case} c @param {string} id */
 const mediatorName = (c, id) => (c.assignments || []).find((a) => a.mediator_id === id)?.mediator_name || id.slice(-6);
 
@@ -84,7 +100,7 @@ export default async function casePage(app, [id, action], main) {
     [
       'deadline-exception',
       'deadline_exception_action',
-      leader && open && !!dl && !dl.exception && !dl.started_on && !pendingOfKind('deadline_exception') && !(c.sessions || []).length,
+      leader && open && !!dl?.start_by && !dl.exception && !dl.started_on && !pendingOfKind('deadline_exception') && !(c.sessions || []).length,
     ],
     ['out-of-scope', 'out_of_scope_action', leader && next === 'received' && !pendingOfKind('out_of_scope')],
     ['escalation', 'escalate', open && (leader || mine)],
@@ -111,11 +127,7 @@ export default async function casePage(app, [id, action], main) {
       ? h('p', { class: 'warn' }, t('possible_duplicate'), ' ', (c.warnings || []).flatMap((w) => w.case_ids).map((cid, i) => [i ? ', ' : '', h('a', { href: `#/cases/${cid}` }, cid.slice(-6))]))
       : null,
     c.deadline && open && c.deadline.start_by && !c.deadline.started_on ? h('p', { class: isOverdue(c) ? 'error' : 'muted' }, t('start_by', { d: fmtDate(c.deadline.start_by) })) : null,
-    h(
-      'div',
-      { class: 'actions' },
-      actions.filter(([, , show]) => show).map(([a, key], i) => h('a', { class: `button${i === 0 ? ' primary' : ''}`, href: `#/cases/${c.id}/${a}` }, t(key))),
-    ),
+    commands(c.id, actions.filter(([, , show]) => show)),
     ops.length
       ? h(
           'section',
