@@ -301,7 +301,7 @@ function drawNav(here) {
   nav.hidden = !items.length;
   document.body.classList.toggle('has-nav', !!items.length);
   const current = (/** @type {string} */ href) =>
-    here === href || (href === '#/' && here === '#/cases') || (href === '#/cases' && /^#\/cases\//.test(here)) || (href === '#/teams' && /^#\/teams\//.test(here));
+    here === href || (href === '#/' && (here === '#/cases' || (/^#\/cases\//.test(here) && !/^#\/cases\/new/.test(here)))) || (href === '#/cases' && /^#\/cases\//.test(here)) || (href === '#/teams' && /^#\/teams\//.test(here));
   const link = (/** @type {string} */ href, /** @type {import('./i18n.js').Key} */ key, /** @type {string} */ icon, /** @type {string} */ cls) =>
     h('li', { class: cls || null }, h('a', { href, class: icon, 'aria-current': current(href) ? 'page' : null }, t(key)));
   const more = items.length > onPhone + 1;

@@ -210,3 +210,11 @@ export async function signIn(page, base, username, password) {
   // @ts-ignore
   await page.waitForFunction(() => window.hoagiai?.me && !document.querySelector('#nav[hidden]') && !document.querySelector('main .loading') && !document.querySelector('main form button[type=submit]:disabled'));
 }
+
+/** Clicks a command on the case page; the rarer ones are folded under "Việc khác". @param {import('playwright-core').Page} page @param {string} name */
+export async function command(page, name) {
+  const l = page.locator('main .actions a.button', { hasText: name });
+  await l.waitFor({ state: 'attached' });
+  if (!(await l.isVisible())) await page.locator('main details.more-actions > summary').click();
+  await l.click();
+}

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
-import { assertNoPageProblems, demoWorld, launch, newPage, screens, signIn, skipReason } from './harness.mjs';
+import { assertNoPageProblems, command, demoWorld, launch, newPage, screens, signIn, skipReason } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) test('office screens', { skip }, () => {});
@@ -72,7 +72,7 @@ describe('office screens', { skip: skip || false }, () => {
       const word = target.party_names[0];
       await page.getByLabel('Tìm theo tên, nội dung').fill(word);
       await page.locator(`a.card[href="#/cases/${target.id}"]`).click();
-      await page.getByRole('link', { name: 'Đính chính vụ việc' }).click();
+      await command(page, 'Đính chính vụ việc');
       await settled(page);
       const r0 = await page.evaluate(() => window.hoagiai.route);
       await page.getByLabel('Nội dung chính của vụ việc').fill('Tranh chấp lối đi chung (đính chính của cán bộ)');
@@ -83,7 +83,7 @@ describe('office screens', { skip: skip || false }, () => {
       assert.equal(c.summary, 'Tranh chấp lối đi chung (đính chính của cán bộ)');
       assert.equal(c.version, target.version + 1, 'one PATCH, with If-Match');
       // Transfer to another team.
-      await page.getByRole('link', { name: 'Chuyển sang tổ hòa giải khác' }).click();
+      await command(page, 'Chuyển sang tổ hòa giải khác');
       await settled(page);
       const choice = page.locator('fieldset.choices label').first();
       const newTeam = (await choice.textContent()).trim();
@@ -272,6 +272,7 @@ describe('office screens', { skip: skip || false }, () => {
       await page.locator('#cl-secret').waitFor();
       await screens(page, '61-quan-tri-he-thong-ket-noi');
       const card = page.locator('.card', { hasText: 'Bảng số liệu của huyện đoàn' });
+      await card.getByRole('button', { name: 'Thu hồi' }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await card.getByRole('button', { name: 'Thu hồi' }).click();
       await card.getByRole('group', { name: 'Xác nhận' }).getByRole('button', { name: 'Thu hồi' }).click();
       await page.locator('.card', { hasText: 'Bảng số liệu của huyện đoàn' }).locator('.badge.bad').waitFor();
