@@ -38,9 +38,10 @@ function img(label, svg) {
  * @param {string[]} groups @param {Array<{name: string, values: number[], cls: string}>} series
  */
 export function columns(label, groups, series) {
-  const W = 640;
-  const H = 220;
-  const left = 34;
+  // Drawn small: on a 360 px phone the text stays readable, and app.css caps the width on a laptop.
+  const W = 420;
+  const H = 200;
+  const left = 28;
   const bottom = 24;
   const top = 8;
   const max = Math.max(1, ...series.flatMap((x) => x.values));
@@ -71,11 +72,11 @@ export function columns(label, groups, series) {
  * @param {{band?: [number, number], target?: number | null}} [o]
  */
 export function rateBars(label, rows, o = {}) {
-  const W = 640;
-  const rowH = 34;
-  const nameW = 220;
+  const W = 420;
+  const rowH = 30;
+  const nameW = 150;
   const H = rows.length * rowH + 22;
-  const x = (/** @type {number} */ v) => nameW + (W - nameW - 56) * Math.max(0, Math.min(1, v));
+  const x = (/** @type {number} */ v) => nameW + (W - nameW - 52) * Math.max(0, Math.min(1, v));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', preserveAspectRatio: 'xMidYMid meet' });
   const band = o.band || [0.9, 0.95];
   svg.appendChild(s('rect', { x: x(band[0]), y: 0, width: Math.max(2, x(band[1]) - x(band[0])), height: H - 20, class: 'band' }));
@@ -83,14 +84,15 @@ export function rateBars(label, rows, o = {}) {
   svg.appendChild(s('text', { x: x(band[0]), y: H - 4, class: 'tick band-label', 'text-anchor': 'end' }, `${band[0] * 100}`));
   rows.forEach((r, i) => {
     const yy = i * rowH + 6;
-    svg.appendChild(s('text', { x: nameW - 8, y: yy + 17, class: 'name', 'text-anchor': 'end' }, r.name.length > 26 ? r.name.slice(0, 25) + '…' : r.name));
+    svg.appendChild(s('text', { x: nameW - 6, y: yy + 15, class: 'name', 'text-anchor': 'end' }, r.name.length > 20 ? r.name.slice(0, 19) + '…' : r.name, s('title', {}, r.name)));
     if (r.value === null) {
-      svg.appendChild(s('text', { x: nameW + 4, y: yy + 17, class: 'tick' }, r.note || '—'));
+      svg.appendChild(s('text', { x: nameW + 4, y: yy + 15, class: 'tick' }, r.note || '—'));
       return;
     }
     const cls = r.value >= band[0] ? 'ok' : 'low';
-    svg.appendChild(s('rect', { x: nameW, y: yy, width: Math.max(1, x(r.value) - nameW), height: rowH - 12, class: `bar ${cls}` }));
-    svg.appendChild(s('text', { x: x(r.value) + 4, y: yy + 17, class: 'value' }, `${(r.value * 100).toFixed(1)}%`));
+    svg.appendChild(s('rect', { x: nameW, y: yy, width: Math.max(1, x(r.value) - nameW), height: rowH - 10, class: `hbar ${cls}` }));
+    // The figure in its own column at the right, never over a bar or the band.
+    svg.appendChild(s('text', { x: W - 2, y: yy + 15, class: 'value', 'text-anchor': 'end' }, `${(r.value * 100).toFixed(1)}%`));
   });
   if (o.target !== null && o.target !== undefined) svg.appendChild(s('line', { x1: x(o.target), x2: x(o.target), y1: 0, y2: H - 20, class: 'target' }));
   return img(label, svg);

@@ -38,7 +38,7 @@ export default async function stats(app) {
         h('h2', null, `${months.unit_name || ''} — ${ot('year')} ${y}`),
         h(
           'div',
-          { class: 'wide-grid' },
+          null,
           h(
             'figure',
             { class: 'block' },
@@ -47,14 +47,18 @@ export default async function stats(app) {
               { name: ot('received'), values: received, cls: 's1' },
               { name: ot('concluded'), values: concluded, cls: 's2' },
             ]),
-            h('p', { class: 'legend' }, h('span', { class: 'key s1' }), ot('received'), ' ', h('span', { class: 'key s2' }), ot('concluded')),
-            table(
+            h('p', { class: 'legend' }, h('span', null, h('span', { class: 'key s1' }), ot('received')), h('span', null, h('span', { class: 'key s2' }), ot('concluded'))),
+            h('details', null, h('summary', null, ot('table')), table(
               ot('by_month'),
               ['', ot('received'), ot('concluded'), t('st_successful'), t('st_unsuccessful')],
               lines.map((l, i) => [ot('chart_month', { m: monthNo(l.key) }), received[i], concluded[i], n0(l.cases.successful), n0(l.cases.unsuccessful)]),
               { numeric: [1, 2, 3, 4] },
-            ),
+            )),
           ),
+        ),
+        h(
+          'div',
+          { class: 'wide-grid' },
           h(
             'figure',
             { class: 'block' },
@@ -67,7 +71,7 @@ export default async function stats(app) {
               ],
               { band: [0.9, 0.95], target: own },
             ),
-            h('p', { class: 'legend' }, h('span', { class: 'key band' }), ot('target_band'), own !== null ? ` · ${ot('commune_target', { p: Math.round(own * 100) })}` : ''),
+            h('p', { class: 'legend' }, h('span', null, h('span', { class: 'key band' }), ot('target_band')), own !== null ? h('span', null, ot('commune_target', { p: Math.round(own * 100) })) : null),
             h(
               'dl',
               { class: 'facts', id: 'st-rates' },

@@ -125,6 +125,7 @@ export const vi = {
   // Statistics
   stats_title: 'Thống kê hòa giải ở cơ sở',
   by_month: 'Tiếp nhận và kết thúc theo tháng',
+  table: 'Bảng số liệu',
   received: 'Tiếp nhận',
   concluded: 'Đã kết thúc (thành + không thành)',
   rates: 'Tỷ lệ hòa giải thành so với mục tiêu 90–95%',
@@ -309,6 +310,7 @@ export const en = {
   team_activity: "Teams' activity in the year (print)",
   stats_title: 'Mediation statistics',
   by_month: 'Received and concluded by month',
+  table: 'Figures',
   received: 'Received',
   concluded: 'Concluded (successful + unsuccessful)',
   rates: 'Success rate against the 90–95% target',
