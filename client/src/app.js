@@ -141,13 +141,13 @@ app.flush = async () => {
   sending = true;
   updateSync();
   try {
+    const before = await outboxState();
     const r = await app.outbox.flush();
     if (r.auth) sessionOver();
-    if (r.sent) {
-      app.toast(t('sent'));
-      // The server's answer is now the record: redraw what shows cases and the outbox.
-      liveRefresh();
-    }
+    if (r.sent) app.toast(t('sent'));
+    // Sent (the server's answer is now the record), refused, or put off to a later try: redraw
+    // what shows cases and the outbox.
+    if (r.sent || (await outboxState()) !== before) liveRefresh();
   } catch (e) {
     console.warn('outbox', e);
   } finally {
@@ -156,6 +156,12 @@ app.flush = async () => {
     schedule();
   }
 };
+
+/** What the screens show of the outbox: each operation, its state and whether a retry is due later. */
+async function outboxState() {
+  const now = Date.now();
+  return (await app.outbox.list()).map((o) => `${o.id}:${o.state}:${o.nextAttemptAt > now}`).join(',');
+}
 
 /** Wakes up for the next due retry (the backoff lives in the outbox). */
 async function schedule() {

@@ -37,9 +37,23 @@ function commands(id, shown) {
   const rest = shown.slice(3);
   return [
     h('div', { class: 'actions' }, first.map(link)),
-    rest.length ? h('details', { class: 'more-actions' }, h('summary', null, t('more_actions')), h('div', { class: 'actions' }, rest.map((x) => link(x, 1)))) : null,
+    rest.length
+      ? h(
+          'details',
+          {
+            class: 'more-actions',
+            // Stays open when the page is redrawn (a send answered while the user looks).
+            open: moreOpen.has(id),
+            ontoggle: (/** @type {Event} */ e) => (/** @type {HTMLDetailsElement} */ (e.target).open ? moreOpen.add(id) : moreOpen.delete(id)),
+          },
+          h('summary', null, t('more_actions')),
+          h('div', { class: 'actions' }, rest.map((x) => link(x, 1))),
+        )
+      : null,
   ];
 }
+/** The cases whose "Việc khác" the user opened. @type {Set<string>} */
+const moreOpen = new Set();
 
 /** @param {Case} c @param {string} id */
 const mediatorName = (c, id) => (c.assignments || []).find((a) => a.mediator_id === id)?.mediator_name || id.slice(-6);

@@ -62,6 +62,9 @@ describe("the leader's phone", { skip: skip || false }, () => {
       assert.ok(i < 150, 'sent');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The page redraws from the server's answer.
+    await page.locator('main .badge.wait').waitFor({ state: 'detached' });
+    await settled(page);
   };
   /** A command on the case page; the rarer ones are folded under "Việc khác". */
   const link = (page, name) => {
