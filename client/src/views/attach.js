@@ -52,7 +52,8 @@ export default async function attach(app, [id]) {
       { novalidate: true },
       h('h2', null, t('attach_action')),
       choices({ legend: t('att_kind'), name: 'kind', options: ['written_agreement', 'minutes', 'other'].map((k) => ({ code: k, label: kindLabel(k) })), value: 'written_agreement', required: true }),
-      h('div', { class: 'field' }, h('label', { for: 'att-file', class: 'button' }, t('att_take_photo')), input),
+      // The camera's own input is hidden behind a big button (its label); it keeps the keyboard focus.
+      h('div', { class: 'field file-button' }, input, h('label', { for: 'att-file', class: 'button primary' }, t('att_take_photo'))),
       h('div', { class: 'field' }, h('label', { for: 'att-pdf' }, t('att_pick_pdf')), pdf),
       error,
       preview,
