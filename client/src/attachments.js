@@ -9,7 +9,7 @@
 // {items}; GET /api/v1/attachments/{id} → the bytes.
 
 import { NetworkError } from './api.js';
-import { h, mount } from './dom.js';
+import { h, mount, nid } from './dom.js';
 import { fmtDate, t } from './i18n.js';
 
 export const KINDS = /** @type {const} */ (['written_agreement', 'logbook_pages', 'confirmation_list', 'minutes', 'other']);
@@ -124,7 +124,7 @@ const kb = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${
 export function attachmentsSection(app, target, ops) {
   const waiting = ops.filter((o) => o.kind === 'attachment');
   const list = h('ul', { class: 'list attachments', 'aria-live': 'polite' });
-  const box = h('section', { class: 'block', id: 'attachments' }, h('h3', null, t('attachments')), list);
+  const box = h('section', { class: 'block attachments-block' }, h('h3', null, t('attachments')), list);
   const pending = waiting.map((o) => {
     const url = o.body instanceof Blob && o.body.type.startsWith('image/') ? URL.createObjectURL(o.body) : null;
     const name = new URLSearchParams(o.path.split('?')[1] || '').get('file_name') || o.label || '';
@@ -167,4 +167,33 @@ export function kindLabel(kind) {
     other: 'att_other',
   });
   return keys[kind] ? t(keys[kind]) : kind;
+}
+
+/**
+ * A button that takes a photo (or picks a PDF) and queues it for `target` at once: for a page's
+ * own documents (the signed confirmation list, the log book's pages).
+ * @param {import('./app.js').App} app @param {Target} target @param {string} kind @param {string} text
+ * @param {() => void} [done] after it is queued
+ */
+export function attachButton(app, target, kind, text, done) {
+  const id = nid('att');
+  const input = /** @type {HTMLInputElement} */ (h('input', { type: 'file', id, accept: 'image/*,application/pdf' }));
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const small = await shrink(file);
+      if (!TYPES.includes(small.type)) return app.toast(t('att_bad_type'), 'error');
+      if (small.size > MAX_BYTES) return app.toast(t('att_too_big'), 'error');
+      await queueAttachment(app, target, kind, small, fileName(file.name, small.type));
+      app.toast(t('queued'));
+      // Shown as waiting at once, then as sent (or still waiting) once this send is over.
+      if (done) done();
+      await app.flush();
+      if (done) done();
+    } catch (_) {
+      app.toast(t('att_bad_type'), 'error');
+    }
+  });
+  return h('div', { class: 'file-button' }, input, h('label', { for: id, class: 'button' }, text));
 }

@@ -262,4 +262,5 @@ export default {
   fees_confirm_yes: 'Confirm payment',
   fees_lists: 'Confirmation lists made',
   more_actions: 'More actions',
+  att_logbook_photo: 'Photograph log-book pages',
 };

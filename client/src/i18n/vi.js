@@ -276,4 +276,5 @@ export default {
   fees_confirm_yes: 'Xác nhận chi',
   fees_lists: 'Danh sách xác nhận đã lập',
   more_actions: 'Việc khác',
+  att_logbook_photo: 'Chụp ảnh trang sổ theo dõi',
 };

@@ -83,6 +83,22 @@ export default async function logbook(app) {
     }
   }
 
+  // Photos of the paper book's pages, for the team and year shown (a leader keeps the paper book).
+  const pages = h('div', { class: 'no-print', id: 'lb-pages' });
+  const drawPages = async () => {
+    const { attachButton, attachmentsSection } = await import('../attachments.js');
+    const target = { team_id: team.id, year: Number(year.value) };
+    const q = `team_id=${encodeURIComponent(team.id)}&year=${year.value}`;
+    const waiting = (await app.outbox.list()).filter((o) => o.kind === 'attachment' && o.path.includes(q));
+    mount(
+      pages,
+      attachmentsSection(app, target, waiting),
+      app.me?.role === 'team_leader' ? attachButton(app, target, 'logbook_pages', t('att_logbook_photo'), drawPages) : null,
+    );
+  };
+  year.addEventListener('change', drawPages);
+  picker?.addEventListener('change', drawPages);
+  drawPages();
   return h(
     'div',
     null,
@@ -103,6 +119,7 @@ export default async function logbook(app) {
         h('button', { type: 'button', onclick: () => download(app, `${base()}&format=xlsx`, `so-hoa-giai-${year.value}.xlsx`) }, t('download_xlsx')),
       ),
     ),
+    pages,
     out,
   );
 }

@@ -52,7 +52,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       const page = await newPage(b.context);
       await signIn(page, w.client.base, 'lan.nt', LEADER_PASSWORD);
       await page.goto(`${w.client.base}/#/cases/${c.id}`);
-      await page.locator('#attachments').waitFor();
+      await page.locator('.attachments-block').waitFor();
       await b.context.setOffline(true);
       await command(page, 'Chụp ảnh văn bản đính kèm');
       const photo = png(2400, 1800);
@@ -65,7 +65,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       assert.deepEqual(size, [1600, 1200], 'the long side is 1600 px');
       await screens(page, '80-chup-anh');
       await page.getByRole('button', { name: 'Lưu' }).click();
-      await page.locator('#attachments .card.pending', { hasText: 'IMG_20261130_0930.jpg' }).waitFor();
+      await page.locator('.attachments-block .card.pending', { hasText: 'IMG_20261130_0930.jpg' }).waitFor();
       const op = await page.evaluate(async () => {
         const [o] = await window.hoagiai.outbox.list();
         return { type: o.body.type, size: o.body.size, path: o.path, key: o.idempotencyKey };
@@ -88,8 +88,8 @@ describe('attachments on the phone', { skip: skip || false }, () => {
         } else await route.continue();
       });
       await b.context.setOffline(false);
-      await page.locator('#attachments .card:not(.pending)', { hasText: 'IMG_20261130_0930.jpg' }).waitFor({ timeout: 60_000 });
-      await page.locator('#attachments .card.pending').waitFor({ state: 'detached' });
+      await page.locator('.attachments-block .card:not(.pending)', { hasText: 'IMG_20261130_0930.jpg' }).waitFor({ timeout: 60_000 });
+      await page.locator('.attachments-block .card.pending').waitFor({ state: 'detached' });
       assert.ok(posts >= 2, 'retried after the lost answer');
       assert.ok(keys.every((k) => k === op.key), 'with the same Idempotency-Key');
       const list = await leader.call('GET', `/api/v1/attachments?case_id=${c.id}`);
@@ -100,6 +100,17 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       assert.equal(bytes.length, op.size);
       assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
       await screens(page, '82-anh-da-gui');
+
+      // The paper log book's pages, for the team and the year.
+      await page.unroute('**/api/v1/attachments?**');
+      await page.goto(`${w.client.base}/#/logbook`);
+      await page.locator('#lb-pages .attachments-block').waitFor();
+      const year = new Date().getFullYear();
+      await page.locator('#lb-pages input[type=file]').setInputFiles({ name: 'so-trang-1.png', mimeType: 'image/png', buffer: png(1800, 2400) });
+      await page.locator('#lb-pages .card:not(.pending)', { hasText: 'so-trang-1.jpg' }).waitFor({ timeout: 60_000 });
+      const pages = await leader.call('GET', `/api/v1/attachments?team_id=${w.team.id}&year=${year}`);
+      assert.deepEqual(pages.items.map((a) => [a.kind, a.file_name]), [['logbook_pages', 'so-trang-1.jpg']]);
+      await screens(page, '84-trang-so');
       assertNoPageProblems(page);
     } finally {
       await b.close();
@@ -128,7 +139,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       await page.locator('#att-size').waitFor();
       await screens(page, '83-chup-anh-chua-co-api');
       await page.getByRole('button', { name: 'Lưu' }).click();
-      await page.locator('#attachments .card.pending', { hasText: 'anh.jpg' }).waitFor();
+      await page.locator('.attachments-block .card.pending', { hasText: 'anh.jpg' }).waitFor();
       const op = await page.evaluate(async () => (await window.hoagiai.outbox.list()).map((o) => [o.kind, o.body.type, o.state]));
       assert.deepEqual(op.map((o) => o.slice(0, 2)), [['attachment', 'image/jpeg']]);
       assertNoPageProblems(page);

@@ -4,6 +4,7 @@
 // (the server's A4 page, or Excel) and marked when the signed copy comes back.
 import { field, formValues, h, mount } from '../../dom.js';
 import { fmtDate, label, options, t, today } from '../../i18n.js';
+import { attachButton, attachmentsSection } from '../../attachments.js';
 import { confirmationList } from '../fees.js';
 import { canManage, confirmStep, dong, downloadButton, labelled, loadInto, ot, pct, readOnlyNote, select, showError, table, teams, write, yearSelect } from './common.js';
 import { uuidv7 } from '../../uuid.js';
@@ -74,7 +75,7 @@ export default async function funding(app) {
         summarySection(summary),
         supportSection(summary, support, y, ts),
         canManage(app) ? payForm(app, ts, policies, chain) : null,
-        listsSection(app, lists),
+        listsSection(app, lists, await app.outbox.list()),
         h(
           'section',
           { class: 'block' },
@@ -214,8 +215,8 @@ function payForm(app, ts, policies, chain) {
   return h('details', { class: 'add' }, h('summary', null, '+ ' + ot('disburse')), form);
 }
 
-/** @param {import('../../app.js').App} app @param {List[]} lists */
-function listsSection(app, lists) {
+/** @param {import('../../app.js').App} app @param {List[]} lists @param {import('../../outbox.js').OutboxOp[]} waiting */
+function listsSection(app, lists, waiting) {
   const view = h('div', { 'aria-live': 'polite' });
   return h(
     'section',
@@ -233,12 +234,15 @@ function listsSection(app, lists) {
               h('span', { class: 't' }, l.title),
               h('span', { class: 's' }, `${fmtDate(l.made_on)} · ${l.lines.length} · ${dong(l.total)}`),
               h('span', { class: 'badges' }, h('span', { class: `badge ${l.signed_returned ? 'st-successful' : 'draft'}` }, l.signed_returned ? `${ot('signed_returned')} ${fmtDate(l.returned_on || '')}` : ot('not_returned'))),
+              // The photo of the signed copy: waiting on this computer, then on the server.
+              attachmentsSection(app, { confirmation_list_id: l.id }, waiting.filter((o) => o.path.includes(`confirmation_list_id=${l.id}`))),
               h(
                 'div',
                 { class: 'actions row' },
                 h('button', { type: 'button', onclick: () => mount(view, confirmationList(l)) }, ot('open_list')),
                 downloadButton(app, ot('print_html'), `${base}?format=html`, `danh-sach-xac-nhan-${l.made_on}.html`),
                 downloadButton(app, ot('download_xlsx'), `${base}?format=xlsx`, `danh-sach-xac-nhan-${l.made_on}.xlsx`),
+                canManage(app) ? attachButton(app, { confirmation_list_id: l.id }, 'confirmation_list', ot('photo_signed'), () => app.refresh()) : null,
                 canManage(app) && !l.signed_returned
                   ? h(
                       'button',

@@ -104,6 +104,7 @@ export const vi = {
   not_returned: 'Chưa nộp lại bản ký',
   open_list: 'Xem danh sách',
   mark_returned: 'Đánh dấu đã nộp bản ký',
+  photo_signed: 'Đính kèm ảnh bản đã ký',
   fees_link: 'Thù lao theo vụ, việc →',
   // Review
   review_title: 'Đánh giá, khen thưởng, tổng kết',
@@ -291,6 +292,7 @@ export const en = {
   not_returned: 'Signed copy not returned',
   open_list: 'Show the list',
   mark_returned: 'Mark the signed copy returned',
+  photo_signed: 'Attach a photo of the signed copy',
   fees_link: 'Fees per case →',
   review_title: 'Review, ratings and awards',
   year_end: 'Year-end report',
