@@ -57,3 +57,9 @@ test("the team support rate is the commune's own province's, in force on the day
   assert.equal(yearlyOwed(/** @type {any} */ (p('new', 150000, '2025-01-01', null, 'team_support', 'per_team_per_month'))), 1800000);
   assert.equal(yearlyOwed(/** @type {any} */ (p('new', 150000, '2025-01-01', null, 'team_support', 'per_event'))), null);
 });
+
+test('every Vietnamese word has its English one (the app and the office screens)', async () => {
+  const [{ default: vi }, { default: en }, office] = await Promise.all([import('../../src/i18n/vi.js'), import('../../src/i18n/en.js'), import('../../src/views/office/words.js')]);
+  assert.deepEqual(Object.keys(vi).filter((k) => !(k in en)), []);
+  assert.deepEqual(Object.keys(office.vi).filter((k) => !(k in office.en)), []);
+});
