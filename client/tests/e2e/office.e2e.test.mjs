@@ -258,7 +258,11 @@ describe('office screens', { skip: skip || false }, () => {
       await page.getByText('+ Thêm tài khoản').click();
       await page.getByLabel('Tên đăng nhập').fill('pho.chutich');
       await page.getByLabel('Tên hiển thị').fill('Phó Chủ tịch UBND xã');
+      // A leader's account is linked to a mediator; a viewer's is not.
+      await page.getByLabel('Vai trò').selectOption('team_leader');
+      await page.getByLabel('Là hòa giải viên').waitFor();
       await page.getByLabel('Vai trò').selectOption('viewer');
+      await page.getByLabel('Là hòa giải viên').waitFor({ state: 'hidden' });
       const units = await api.call('GET', '/api/v1/units?level=commune&code=11257');
       await page.getByLabel('Đơn vị').selectOption(units.items.find((u) => !u.valid_to).id);
       await screens(page, '60-quan-tri-tai-khoan');

@@ -33,7 +33,11 @@ async function unitOptions(app) {
 /** @param {import('../../app.js').App} app */
 async function users(app) {
   app.setTitle(ot('users_title'));
-  const [page, us] = await Promise.all([app.api.get('/api/v1/users?limit=100'), unitOptions(app)]);
+  const [page, us, meds] = await Promise.all([
+    app.api.get('/api/v1/users?limit=100'),
+    unitOptions(app),
+    app.api.get(`/api/v1/mediators?limit=100${app.me?.unit_id ? `&within=${app.me.unit_id}` : ''}`).catch(() => ({ items: [] })),
+  ]);
   /** @type {S['UserDto'][]} */
   const items = page.items || [];
   const unitName = new Map(us.map((u) => [u.id, u.name]));
@@ -41,6 +45,13 @@ async function users(app) {
   const shown = h('div', { 'aria-live': 'polite' });
   // An officer may not make an administrator (the server refuses it too).
   const roles = options('role').filter((o) => o.code !== 'stats' && (app.me?.role === 'admin' || o.code !== 'admin'));
+  // A team leader's or a mediator's account is linked to their mediator record (their team, their cases).
+  const medBox = labelled(
+    'us-mediator',
+    ot('linked_mediator'),
+    select('us-mediator', [['', '—'], ...(/** @type {S['MediatorDto'][]} */ (meds.items || [])).filter((m) => m.current_team_id).map((m) => /** @type {[string, string]} */ ([m.id, m.full_name]))], '', 'mediator_id'),
+  );
+  medBox.hidden = true;
   const form = /** @type {HTMLFormElement} */ (
     h(
       'form',
@@ -49,19 +60,23 @@ async function users(app) {
       field({ label: ot('display_name'), name: 'display_name', required: true }),
       labelled('us-role', ot('role'), select('us-role', roles.map((o) => /** @type {[string, string]} */ ([o.code, o.label])), 'viewer', 'role')),
       labelled('us-unit', ot('unit'), select('us-unit', us.map((u) => /** @type {[string, string]} */ ([u.id, `${u.name} (${label('unit_level', u.level)})`])), app.me?.unit_id || undefined, 'unit_id')),
+      medBox,
       field({ label: ot('password_optional'), name: 'password', type: 'password', autocomplete: 'new-password' }),
       err,
       h('button', { type: 'submit', class: 'primary' }, ot('add_user')),
     )
   );
+  const roleSel = /** @type {HTMLSelectElement} */ (form.querySelector('#us-role'));
+  roleSel.addEventListener('change', () => (medBox.hidden = roleSel.value !== 'team_leader' && roleSel.value !== 'mediator'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError(err, null);
     const v = formValues(form);
     if (!v.username.trim() || !v.display_name.trim()) return showError(err, ot('required'));
+    if (medBox.hidden) v.mediator_id = '';
     try {
       /** @type {S['CreatedUser']} */
-      const made = await write(app, 'POST', '/api/v1/users', { username: v.username.trim(), display_name: v.display_name.trim(), role: v.role, unit_id: v.unit_id || null, password: v.password || null });
+      const made = await write(app, 'POST', '/api/v1/users', { username: v.username.trim(), display_name: v.display_name.trim(), role: v.role, unit_id: v.unit_id || null, password: v.password || null, mediator_id: v.mediator_id || null });
       form.reset();
       mount(shown, made.generated_password ? h('p', { class: 'note', role: 'status', id: 'us-generated' }, ot('generated_password', { u: made.username, p: made.generated_password })) : h('p', { class: 'note', role: 'status' }, ot('saved')));
       list.querySelector('tbody')?.appendChild(row(made));
