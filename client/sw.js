@@ -37,6 +37,7 @@ const SHELL = [
   'src/views/fees.js',
   'src/views/attach.js',
   'src/attachments.js',
+  'src/mediators.js',
 ];
 // The office's screens: only the office's roles load them, so a leader's phone never downloads
 // them. They are kept in the current shell copy the first time they are used.

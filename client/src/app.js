@@ -234,7 +234,7 @@ app.signedIn = async (me) => {
   updateSync();
   app.flush();
   // What a leader needs with no signal: the team and its mediators (to assign one).
-  if (me.role === 'team_leader' && navigator.onLine) import('./views/forms.js').then((m) => m.teamMediators(app)).catch(() => {});
+  if (me.role === 'team_leader' && navigator.onLine) import('./mediators.js').then((m) => m.teamMediators(app)).catch(() => {});
 };
 
 app.signOut = async () => {

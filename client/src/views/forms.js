@@ -2,6 +2,9 @@
 // scope, an escalation; and editing the case's text. Each one goes through the outbox.
 import { choices, field, formValues, h, showFieldErrors } from '../dom.js';
 import { fmtDate, options, t, today } from '../i18n.js';
+import { teamMediators } from '../mediators.js';
+
+export { teamMediators };
 
 /**
  * @typedef {import('../types.js').Case} Case
@@ -18,24 +21,6 @@ import { fmtDate, options, t, today } from '../i18n.js';
  * @typedef {import('../types.js').Schemas['Referral']} Referral
  * @typedef {import('../types.js').Schemas['TransferCase']} TransferCase
  */
-
-/**
- * The team's mediators: from the server, or the copy kept on the phone. The office names the team
- * (the case's); a leader or mediator has one.
- * @param {import('../app.js').App} app @param {string} [teamId]
- */
-export async function teamMediators(app, teamId) {
-  const own = !teamId || (app.me?.role !== 'officer' && app.me?.role !== 'admin' && app.me?.role !== 'viewer');
-  const team = own ? await app.data.team().catch(() => app.data.meta('team')) : { id: teamId };
-  if (!team) return [];
-  try {
-    const page = await app.api.get(`/api/v1/mediators?team_id=${encodeURIComponent(team.id)}&limit=100`);
-    if (own) await app.data.setMeta('mediators', page.items || []);
-    return /** @type {import('../types.js').Mediator[]} */ (page.items || []);
-  } catch (_) {
-    return (await app.data.meta('mediators')) || [];
-  }
-}
 
 /**
  * @typedef {{title: string, kind: string, path: string, build: (v: Record<string, any>) => any, check?: (v: Record<string, any>) => Array<{field: string, message: string}>, fields: any[], method?: 'POST' | 'PATCH'}} Spec

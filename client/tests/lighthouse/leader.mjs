@@ -11,7 +11,7 @@
 // machine's load. Reports are written to test-artifacts/lighthouse-*.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '../e2e/server.mjs';
@@ -20,6 +20,7 @@ import { CHROMIUM, LEADER_PASSWORD, world } from '../e2e/harness.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(here, '../../test-artifacts');
 const MIN = 95;
+const RUNS = 3;
 
 /** @param {string[]} args */
 function run(args) {
@@ -69,32 +70,46 @@ try {
     ['new-case', '/#/cases/new'],
   ];
   for (const [name, path] of pages) {
-    // A cold load each time: no service worker, no cached shell, an empty HTTP cache; only the
-    // session (IndexedDB) stays.
-    await page.goto(w.server.base + '/#/settings');
-    await page.evaluate(async () => {
-      for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
-      for (const k of await caches.keys()) await caches.delete(k);
-    });
-    await page.goto('about:blank');
-    await cdp.send('Network.clearBrowserCache');
-    const file = join(out, `lighthouse-${name}.json`);
-    await run([
-      w.server.base + path,
-      `--port=${port}`,
-      '--disable-storage-reset',
-      '--only-categories=performance,accessibility',
-      '--output=json',
-      `--output-path=${file}`,
-      '--quiet',
-    ]);
-    const r = JSON.parse(readFileSync(file, 'utf8'));
-    const perf = Math.round(r.categories.performance.score * 100);
-    const a11y = Math.round(r.categories.accessibility.score * 100);
-    const bytes = r.audits['total-byte-weight']?.numericValue;
+    // Three cold runs, the median kept (Lighthouse's advice): one run on a busy machine can lose
+    // points to other processes' CPU time.
+    /** @type {Array<{perf: number, a11y: number, bytes: number, url: string}>} */
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      // A cold load each time: no service worker, no cached shell, an empty HTTP cache; only the
+      // session (IndexedDB) stays.
+      await page.goto(w.server.base + '/#/settings');
+      await page.evaluate(async () => {
+        for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+        for (const k of await caches.keys()) await caches.delete(k);
+      });
+      await page.goto('about:blank');
+      await cdp.send('Network.clearBrowserCache');
+      const file = join(out, `lighthouse-${name}-${i + 1}.json`);
+      await run([
+        w.server.base + path,
+        `--port=${port}`,
+        '--disable-storage-reset',
+        '--only-categories=performance,accessibility',
+        '--output=json',
+        `--output-path=${file}`,
+        '--quiet',
+      ]);
+      const r = JSON.parse(readFileSync(file, 'utf8'));
+      runs.push({
+        perf: Math.round(r.categories.performance.score * 100),
+        a11y: Math.round(r.categories.accessibility.score * 100),
+        bytes: r.audits['total-byte-weight']?.numericValue,
+        url: r.finalDisplayedUrl,
+      });
+    }
+    const median = (/** @type {number[]} */ xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const perf = median(runs.map((r) => r.perf));
+    const a11y = median(runs.map((r) => r.a11y));
     const ok = perf >= MIN && a11y >= MIN;
     if (!ok) failed = true;
-    console.log(`${ok ? 'ok' : 'FAIL'}  ${name.padEnd(9)} performance ${perf}  accessibility ${a11y}  transferred ${Math.round(bytes / 1024)} kB  (${r.finalDisplayedUrl})`);
+    console.log(
+      `${ok ? 'ok' : 'FAIL'}  ${name.padEnd(9)} performance ${perf} (${runs.map((r) => r.perf).join(', ')})  accessibility ${a11y}  transferred ${Math.round(runs[0].bytes / 1024)} kB  load ${loadavg()[0].toFixed(1)}  (${runs[0].url})`,
+    );
   }
 } finally {
   await context.close().catch(() => {});
