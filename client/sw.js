@@ -35,6 +35,25 @@ const SHELL = [
   'src/views/settings.js',
   'src/views/overview.js',
   'src/views/fees.js',
+  'src/views/attach.js',
+  'src/attachments.js',
+  'src/mediators.js',
+];
+// The office's screens: only the office's roles load them, so a leader's phone never downloads
+// them. They are kept in the current shell copy the first time they are used.
+const LAZY = [
+  'src/views/office/admin.js',
+  'src/views/office/cases.js',
+  'src/views/office/chart.js',
+  'src/views/office/common.js',
+  'src/views/office/funding.js',
+  'src/views/office/menu.js',
+  'src/views/office/reports.js',
+  'src/views/office/review.js',
+  'src/views/office/stats.js',
+  'src/views/office/teams.js',
+  'src/views/office/trainings.js',
+  'src/views/office/words.js',
 ];
 const PREFIX = 'shell-';
 
@@ -105,14 +124,17 @@ self.addEventListener('fetch', (ev) => {
   const path = url.pathname.slice(scope.pathname.length);
   const isNav = req.mode === 'navigate';
   // Only the app's own page and files; the API, /docs and anything else go straight to the network.
-  if (isNav ? !(path === '' || path === 'index.html') : !SHELL.includes(path)) return;
+  const lazy = LAZY.includes(path);
+  if (isNav ? !(path === '' || path === 'index.html') : !SHELL.includes(path) && !lazy) return;
   ev.respondWith(
     (async () => {
       const cache = await currentCache();
       const hit = cache && (await cache.match(isNav ? abs('index.html') : abs(path)));
       if (isNav) ev.waitUntil(checkForUpdate().catch(() => {}));
       if (hit) return hit;
-      return fetch(req);
+      const res = await fetch(req);
+      if (lazy && cache && res.ok) ev.waitUntil(cache.put(abs(path), res.clone()));
+      return res;
     })(),
   );
 });

@@ -15,6 +15,7 @@ use crate::http::KnownRoutes;
 #[exclude = "tests/*"]
 #[exclude = "test-results/*"]
 #[exclude = "screenshots/*"]
+#[exclude = "test-artifacts/*"]
 #[exclude = "package*.json"]
 #[exclude = "*.config.*"]
 #[exclude = "tsconfig.json"]

@@ -93,7 +93,9 @@ export class Api {
   async _fetch(method, path, { body, headers = {}, token = null, raw = false } = {}) {
     /** @type {Record<string, string>} */
     const h = { Accept: 'application/json, application/problem+json', 'Accept-Language': this.lang(), ...headers };
-    if (body !== undefined) h['Content-Type'] = 'application/json';
+    // A file (a photo, a PDF) goes as its bytes, with the type the caller names; anything else as JSON.
+    const binary = typeof Blob !== 'undefined' && (body instanceof Blob || body instanceof ArrayBuffer);
+    if (body !== undefined && !binary) h['Content-Type'] = 'application/json';
     if (token) h.Authorization = `Bearer ${token}`;
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
@@ -103,7 +105,7 @@ export class Api {
       res = await this.fetch(this.base + path, {
         method,
         headers: h,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : binary ? body : JSON.stringify(body),
         signal: ctl.signal,
         credentials: 'omit',
         cache: 'no-store',

@@ -27,20 +27,40 @@ import { Outbox } from './outbox.js';
  * @property {(title: string) => void} setTitle
  * @property {() => boolean} online
  * @property {number} route a counter: a screen that finished loading after the user moved on does not draw
+ * @property {boolean} [rendering] a screen is being drawn (the end-to-end tests wait for it)
+ * @property {(role: string) => Array<[string, import('./i18n.js').Key, string]>} officeItems the office's screens for a role
  */
 
-/** Screens by route. Each returns a node, or mounts itself into `main`. */
+/** The roles that work at the commune office: the officer, the administrator, the leadership (read only). */
+export const OFFICE = ['officer', 'admin', 'viewer'];
+const office = (/** @type {string | undefined} */ role) => OFFICE.includes(role || '');
+
+/** Screens by route. Each returns a node, or mounts itself into `main`. The office's screens are
+ * modules of their own, loaded only by those roles, so the phone's first load does not grow. */
 const routes = [
   { re: /^#\/login$/, load: () => import('./views/login.js'), open: true },
-  { re: /^#\/(?:cases)?$/, load: () => import('./views/cases.js') },
+  { re: /^#\/(?:cases)?$/, load: (role) => (office(role) ? import('./views/office/cases.js') : import('./views/cases.js')), live: true },
   { re: /^#\/cases\/new(?:\/([\w-]+))?$/, load: () => import('./views/case-new.js') },
-  { re: /^#\/cases\/([\w-]+)(?:\/(assign|session|end|follow-up|out-of-scope|escalation|edit))?$/, load: () => import('./views/case-page.js') },
-  { re: /^#\/outbox$/, load: () => import('./views/outbox.js') },
+  { re: /^#\/cases\/([\w-]+)\/attach$/, load: () => import('./views/attach.js') },
+  {
+    re: /^#\/cases\/([\w-]+)(?:\/(assign|session|end|follow-up|out-of-scope|escalation|edit|written-agreement|conflict|reassign|deadline-exception|referral|transfer))?$/,
+    load: () => import('./views/case-page.js'),
+    live: true,
+  },
+  { re: /^#\/outbox$/, load: () => import('./views/outbox.js'), live: true },
   { re: /^#\/mediators$/, load: () => import('./views/mediators.js') },
   { re: /^#\/logbook$/, load: () => import('./views/logbook.js') },
   { re: /^#\/settings$/, load: () => import('./views/settings.js'), open: true },
   { re: /^#\/overview$/, load: () => import('./views/overview.js') },
   { re: /^#\/fees$/, load: () => import('./views/fees.js') },
+  { re: /^#\/menu$/, load: () => import('./views/office/menu.js') },
+  { re: /^#\/teams(?:\/([\w-]+))?$/, load: () => import('./views/office/teams.js') },
+  { re: /^#\/trainings$/, load: () => import('./views/office/trainings.js') },
+  { re: /^#\/funding$/, load: () => import('./views/office/funding.js') },
+  { re: /^#\/review$/, load: () => import('./views/office/review.js') },
+  { re: /^#\/stats$/, load: () => import('./views/office/stats.js') },
+  { re: /^#\/reports$/, load: () => import('./views/office/reports.js') },
+  { re: /^#\/admin\/(users|clients|units)$/, load: () => import('./views/office/admin.js') },
 ];
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -92,11 +112,12 @@ app.outbox = new Outbox({
 });
 
 app.online = () => navigator.onLine;
+app.officeItems = (role) => officeItems(role);
 app.go = (hash) => {
   if (location.hash === hash) render();
   else location.hash = hash;
 };
-app.refresh = () => render();
+app.refresh = () => render({ quiet: true });
 app.setTitle = (s) => {
   titleEl.textContent = s;
   document.title = `${s} · ${t('app_name')}`;
@@ -120,9 +141,13 @@ app.flush = async () => {
   sending = true;
   updateSync();
   try {
+    const before = await outboxState();
     const r = await app.outbox.flush();
     if (r.auth) sessionOver();
     if (r.sent) app.toast(t('sent'));
+    // Sent (the server's answer is now the record), refused, or put off to a later try: redraw
+    // what shows cases and the outbox.
+    if (r.sent || (await outboxState()) !== before) liveRefresh();
   } catch (e) {
     console.warn('outbox', e);
   } finally {
@@ -131,6 +156,12 @@ app.flush = async () => {
     schedule();
   }
 };
+
+/** What the screens show of the outbox: each operation, its state and whether a retry is due later. */
+async function outboxState() {
+  const now = Date.now();
+  return (await app.outbox.list()).map((o) => `${o.id}:${o.state}:${o.nextAttemptAt > now}`).join(',');
+}
 
 /** Wakes up for the next due retry (the backoff lives in the outbox). */
 async function schedule() {
@@ -162,8 +193,19 @@ syncBtn.addEventListener('click', () => app.go('#/outbox'));
 window.addEventListener('online', async () => {
   await app.outbox.wakeAll();
   updateSync();
+  liveRefresh();
   app.flush();
 });
+
+/** Redraws the current screen when it shows server records or the outbox, never a form being filled. */
+function liveRefresh() {
+  const hash = location.hash || '#/';
+  const route = routes.find((r) => r.re.test(hash));
+  if (!route?.live || /\/cases\/[\w-]+\/[\w-]+$/.test(hash)) return;
+  const active = document.activeElement;
+  if (active && main.contains(active) && active.matches('textarea, input:not([type=search]), select')) return;
+  render({ quiet: true });
+}
 window.addEventListener('offline', () => updateSync());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible' && navigator.onLine) app.flush();
@@ -192,7 +234,7 @@ app.signedIn = async (me) => {
   updateSync();
   app.flush();
   // What a leader needs with no signal: the team and its mediators (to assign one).
-  if (me.role === 'team_leader' && navigator.onLine) import('./views/forms.js').then((m) => m.teamMediators(app)).catch(() => {});
+  if (me.role === 'team_leader' && navigator.onLine) import('./mediators.js').then((m) => m.teamMediators(app)).catch(() => {});
 };
 
 app.signOut = async () => {
@@ -212,11 +254,38 @@ app.signOut = async () => {
 
 // ---- navigation ----------------------------------------------------------------------------
 
+/**
+ * The office's screens, by role: everything the role may read; the bottom bar of a phone shows
+ * the first ones and "Khác" (the rest), a laptop shows them all in a side bar.
+ * @param {string} role @returns {Array<[string, import('./i18n.js').Key, string]>}
+ */
+export function officeItems(role) {
+  /** @type {Array<[string, import('./i18n.js').Key, string]>} */
+  const items = [
+    ['#/overview', 'nav_overview', 'i-list'],
+    ['#/cases', 'nav_cases', 'i-list'],
+    ['#/teams', 'nav_teams', 'i-people'],
+    ['#/trainings', 'nav_trainings', 'i-book'],
+    ['#/funding', 'nav_funding', 'i-book'],
+    ['#/fees', 'nav_fees', 'i-book'],
+    ['#/review', 'nav_review', 'i-book'],
+    ['#/stats', 'nav_stats', 'i-list'],
+    ['#/reports', 'nav_reports', 'i-book'],
+    ['#/logbook', 'nav_logbook', 'i-book'],
+  ];
+  if (role === 'admin' || role === 'officer') items.push(['#/admin/users', 'nav_users', 'i-people']);
+  if (role === 'admin' || role === 'officer') items.push(['#/admin/clients', 'nav_clients', 'i-gear']);
+  if (role === 'admin') items.push(['#/admin/units', 'nav_units', 'i-list']);
+  return items;
+}
+
 /** @param {string} here the screen being shown */
 function drawNav(here) {
   const role = app.me?.role;
   /** @type {Array<[string, import('./i18n.js').Key, string]>} */
   let items = [];
+  /** How many of the items the phone's bottom bar shows (the rest are under "Khác"). */
+  let onPhone = 99;
   if (role === 'team_leader')
     items = [
       ['#/', 'nav_cases', 'i-list'],
@@ -231,32 +300,36 @@ function drawNav(here) {
       ['#/outbox', 'nav_outbox', 'i-up'],
       ['#/settings', 'nav_settings', 'i-gear'],
     ];
-  else if (role === 'officer' || role === 'admin')
-    items = [
-      ['#/overview', 'nav_overview', 'i-list'],
-      ['#/fees', 'nav_fees', 'i-book'],
-      ['#/settings', 'nav_settings', 'i-gear'],
-    ];
-  else if (role) items = [['#/overview', 'nav_overview', 'i-list'], ['#/settings', 'nav_settings', 'i-gear']];
+  else if (office(role)) {
+    items = [...officeItems(role), ['#/settings', 'nav_settings', 'i-gear']];
+    onPhone = 2;
+  }
   nav.hidden = !items.length;
+  document.body.classList.toggle('has-nav', !!items.length);
+  const current = (/** @type {string} */ href) =>
+    here === href || (href === '#/' && (here === '#/cases' || (/^#\/cases\//.test(here) && !/^#\/cases\/new/.test(here)))) || (href === '#/cases' && /^#\/cases\//.test(here)) || (href === '#/teams' && /^#\/teams\//.test(here));
+  const link = (/** @type {string} */ href, /** @type {import('./i18n.js').Key} */ key, /** @type {string} */ icon, /** @type {string} */ cls) =>
+    h('li', { class: cls || null }, h('a', { href, class: icon, 'aria-current': current(href) ? 'page' : null }, t(key)));
+  const more = items.length > onPhone + 1;
   mount(
     nav,
     h(
       'ul',
       null,
-      items.map(([href, key, icon]) =>
-        h('li', null, h('a', { href, class: icon, 'aria-current': here === href || (href === '#/' && here === '#/cases') ? 'page' : null }, t(key))),
-      ),
+      items.map(([href, key, icon], i) => link(href, key, icon, more && i >= onPhone && href !== '#/settings' ? 'wide-only' : '')),
+      more ? link('#/menu', 'nav_more', 'i-list', 'phone-only') : null,
     ),
   );
 }
 
-async function render() {
+/** @param {{quiet?: boolean}} [o] quiet: a redraw in place (no focus move, no scroll) */
+async function render(o = {}) {
   const token = ++app.route;
+  app.rendering = true;
   let hash = location.hash || '#/';
   if (!app.me && !/^#\/(login|settings)$/.test(hash)) hash = '#/login';
   if (app.me && hash === '#/login') hash = '#/';
-  if (app.me && hash === '#/' && !['team_leader', 'mediator'].includes(app.me.role)) hash = '#/overview';
+  if (app.me && hash === '#/' && office(app.me.role)) hash = '#/overview';
   const route = routes.find((r) => r.re.test(hash));
   drawNav(hash);
   if (!route) {
@@ -265,21 +338,27 @@ async function render() {
   }
   const params = /** @type {RegExpExecArray} */ (route.re.exec(hash)).slice(1);
   try {
-    const mod = await route.load();
+    const mod = await route.load(app.me?.role);
     if (token !== app.route) return;
+    const y = window.scrollY;
     const node = await mod.default(app, params, main);
     if (token !== app.route) return;
     if (node) mount(main, node);
-    main.focus({ preventScroll: true });
-    window.scrollTo(0, 0);
+    if (o.quiet) window.scrollTo(0, y);
+    else {
+      main.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+    app.rendering = false;
   } catch (e) {
     if (token !== app.route) return;
+    app.rendering = false;
     console.error(e);
     if (e instanceof SignedOutError) return sessionOver();
     mount(main, h('p', { class: 'error', role: 'alert' }, e instanceof NetworkError ? t('error_network') : e.problem?.title || t('error_generic')));
   }
 }
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => render());
 
 // ---- service worker and start --------------------------------------------------------------
 

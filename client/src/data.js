@@ -1,6 +1,7 @@
 // Data for the screens: from the server when there is signal, from the phone when not. Only the
-// user's own open cases are kept on the phone (a leader: the team's open cases; a mediator: the
-// open cases assigned to them), and all of it is wiped at sign-out.
+// user's own cases that still have work are kept on the phone (a leader: the team's open cases and
+// those concluded in the last 30 days, which still take a written agreement, a referral or a
+// follow-up; a mediator: the same of the cases assigned to them), and all of it is wiped at sign-out.
 
 import { NetworkError } from './api.js';
 import { setEnums, today } from './i18n.js';
@@ -12,6 +13,16 @@ export const OPEN = ['received', 'in_progress'];
 /** @param {Case} c */
 export function isOpen(c) {
   return !c.status || OPEN.includes(c.status);
+}
+
+const RECENT_MS = 30 * 86_400_000;
+
+/** Kept on the phone: open, or concluded lately (the leader's last steps may be done offline). @param {Case} c */
+export function keepOnPhone(c, now = Date.now()) {
+  if (isOpen(c)) return true;
+  if (c.status !== 'successful' && c.status !== 'unsuccessful') return false;
+  const t = Date.parse(c.updated_at || '');
+  return Number.isFinite(t) && now - t < RECENT_MS;
 }
 
 /** Overdue: the server's flag, else not started by the start deadline. @param {Case} c */
@@ -89,12 +100,12 @@ export class Data {
   }
 
   /**
-   * Keeps the open cases of a list on the phone; with `complete`, forgets saved ones no longer in
-   * it (closed, or reassigned away).
+   * Keeps the cases of a list that still have work on the phone; with `complete`, forgets saved
+   * ones no longer in it (done, or reassigned away).
    * @param {Case[]} items @param {boolean} complete
    */
   async keep(items, complete) {
-    const open = items.filter(isOpen);
+    const open = items.filter((c) => keepOnPhone(c));
     const tx = this.db.raw.transaction('cases', 'readwrite');
     const os = tx.objectStore('cases');
     if (complete) {
@@ -106,7 +117,7 @@ export class Data {
       });
       for (const k of /** @type {any[]} */ (keys)) if (!keepIds.has(k)) os.delete(k);
     }
-    for (const c of items) if (!isOpen(c)) os.delete(c.id);
+    for (const c of items) if (!keepOnPhone(c)) os.delete(c.id);
     for (const c of open) {
       // A full record (opened before) stays unless the case changed since.
       const full = await new Promise((res) => {
@@ -137,10 +148,10 @@ export class Data {
     }
   }
 
-  /** Saves a case the user just saw or changed, if open; forgets it when closed. @param {Case} c */
+  /** Saves a case the user just saw or changed while it has work; forgets it after. @param {Case} c */
   async remember(c) {
     if (!c || !c.id) return;
-    if (isOpen(c)) await this.db.put('cases', c);
+    if (keepOnPhone(c)) await this.db.put('cases', c);
     else await this.db.delete('cases', c.id);
   }
 }

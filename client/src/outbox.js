@@ -18,7 +18,8 @@ import { uuidv7 } from './uuid.js';
  * @property {string} kind what it is: 'create_case', 'update_case', 'session', 'end', …
  * @property {'POST' | 'PATCH' | 'PUT' | 'DELETE'} method
  * @property {string} path API path, e.g. /api/v1/cases
- * @property {any} body
+ * @property {any} body JSON, or a Blob sent as it is (an attachment)
+ * @property {string} [contentType] the body's type when it is a Blob
  * @property {string} idempotencyKey made once, kept on every retry
  * @property {number} [ifMatch] the version the change was made on (If-Match)
  * @property {boolean} [chain] made on top of an earlier waiting operation of the same case: takes the version that one gets
@@ -36,7 +37,8 @@ import { uuidv7 } from './uuid.js';
  * @typedef {Object} SendResult
  * @property {number} status
  * @property {{get(name: string): string | null}} headers
- * @property {any} body
+ * @property {any} body JSON, or a Blob sent as it is (an attachment)
+ * @property {string} [contentType] the body's type when it is a Blob
  *
  * @typedef {Object} FlushResult
  * @property {number} sent

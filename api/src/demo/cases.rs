@@ -276,6 +276,9 @@ pub fn seed_cases(conn: &mut DbConn, actor: &Actor, old_teams: &[DemoTeam], new_
             continue;
         }
         let mediator = dice.pick(&team.member_ids).clone();
+        // The Hội Yên team's cases since the reform go to its first member, whose login the demo
+        // prints: a mediator who signs in sees the cases assigned to them, open and closed.
+        let mediator = if std::ptr::eq(team, &new_teams[0]) { team.member_ids[0].clone() } else { mediator };
         let assigned_on = received_on + Duration::days(1).min(day(0) - received_on);
         cases::assign(
             conn,

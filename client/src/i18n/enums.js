@@ -60,4 +60,16 @@ export default {
     { code: 'female', vi: 'Nữ', en: 'Female' },
     { code: 'male', vi: 'Nam', en: 'Male' },
   ],
+  signature: [
+    { code: 'signed', vi: 'Ký', en: 'Signed' },
+    { code: 'fingerprinted', vi: 'Điểm chỉ', en: 'Fingerprinted' },
+  ],
+  deadline_exception: [
+    { code: 'immediate', vi: 'Phải hòa giải ngay khi chứng kiến', en: 'Had to be mediated at once' },
+    { code: 'parties_agreed_time', vi: 'Các bên thống nhất thời gian khác', en: 'The parties agreed another time' },
+  ],
+  assignment_end: [
+    { code: 'recusal', vi: 'Từ chối vì có quyền lợi liên quan / không khách quan', en: 'Recusal' },
+    { code: 'reassigned', vi: 'Phân công lại', en: 'Reassigned' },
+  ],
 };

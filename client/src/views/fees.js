@@ -1,7 +1,7 @@
 // The officer's fees per case (thù lao theo vụ, việc): what is owed for the cases that ended in a
 // period, as the server computes it (the rate in force on each end date, split among the mediators
-// who took part, a case never paid twice). One tap pays them and gives the confirmation list to
-// print and sign. Nothing is computed on the phone.
+// who took part, a case never paid twice). Paying asks for confirmation first, then gives the
+// confirmation list to print and sign (it stays on the funding page). Nothing is computed here.
 import { NetworkError } from '../api.js';
 import { h, mount } from '../dom.js';
 import { fmtDate, t } from '../i18n.js';
@@ -71,7 +71,10 @@ export function confirmationList(list) {
 /** @param {import('../app.js').App} app */
 export default async function fees(app) {
   app.setTitle(t('fees_title'));
-  if (app.me?.role !== 'officer' && app.me?.role !== 'admin') return h('p', { class: 'note' }, t('role_no_phone'));
+  const role = app.me?.role;
+  if (role !== 'officer' && role !== 'admin' && role !== 'viewer') return h('p', { class: 'note' }, t('role_no_phone'));
+  // The leadership sees what is owed; only the officer (and the administrator) pays.
+  const manage = role !== 'viewer';
   const period = /** @type {HTMLSelectElement} */ (h('select', { id: 'fees-period' }, periods(new Date()).map(([v, l]) => h('option', { value: v }, l))));
   const out = h('div', { 'aria-live': 'polite' });
 
@@ -81,7 +84,11 @@ export default async function fees(app) {
     const pay = h('button', { type: 'button', id: 'fees-pay', class: 'primary', disabled: payable.length ? undefined : '' }, t('fees_pay', { n: payable.length, total: dong(s.total) }));
     // One key per tap: a retried request is answered once; the database pays a case once anyway.
     const key = uuidv7();
+    const payBox = h('div', { class: 'actions' }, pay);
     pay.addEventListener('click', async () => {
+      // Money leaves the commune's account: the officer sees what and how much, and confirms.
+      const { confirmStep } = await import('./office/common.js');
+      if (!(await confirmStep(payBox, t('fees_confirm', { n: payable.length, total: dong(s.total) }), t('fees_confirm_yes')))) return;
       pay.setAttribute('disabled', '');
       try {
         const res = await app.api.request('POST', '/api/v1/funding/fee-suggestions/accept', {
@@ -102,7 +109,8 @@ export default async function fees(app) {
       out,
       h('p', { class: 'muted' }, `${fmtDate(s.from)} – ${fmtDate(s.to)}`),
       s.cases.length ? h('ul', { class: 'list' }, s.cases.map(suggestion)) : h('p', { class: 'note' }, t('fees_none')),
-      payable.length ? pay : null,
+      payable.length && manage ? payBox : null,
+      h('p', null, h('a', { href: '#/funding' }, t('fees_lists'))),
     );
   }
 

@@ -1,7 +1,10 @@
 // The case's commands as forms: assign a mediator, record a session, the end, a follow-up, out of
 // scope, an escalation; and editing the case's text. Each one goes through the outbox.
 import { choices, field, formValues, h, showFieldErrors } from '../dom.js';
-import { options, t, today } from '../i18n.js';
+import { fmtDate, options, t, today } from '../i18n.js';
+import { teamMediators } from '../mediators.js';
+
+export { teamMediators };
 
 /**
  * @typedef {import('../types.js').Case} Case
@@ -12,20 +15,12 @@ import { options, t, today } from '../i18n.js';
  * @typedef {import('../types.js').MarkOutOfScope} MarkOutOfScope
  * @typedef {import('../types.js').RecordEscalation} RecordEscalation
  * @typedef {import('../types.js').UpdateCase} UpdateCase
+ * @typedef {import('../types.js').Schemas['RecordWrittenAgreement']} RecordWrittenAgreement
+ * @typedef {import('../types.js').Schemas['FlagConflict']} FlagConflict
+ * @typedef {import('../types.js').Schemas['RecordDeadlineException']} RecordDeadlineException
+ * @typedef {import('../types.js').Schemas['Referral']} Referral
+ * @typedef {import('../types.js').Schemas['TransferCase']} TransferCase
  */
-
-/** The team's mediators: from the server, or the copy kept on the phone. @param {import('../app.js').App} app */
-export async function teamMediators(app) {
-  const team = await app.data.team().catch(() => app.data.meta('team'));
-  if (!team) return [];
-  try {
-    const page = await app.api.get(`/api/v1/mediators?team_id=${encodeURIComponent(team.id)}&limit=100`);
-    await app.data.setMeta('mediators', page.items || []);
-    return /** @type {import('../types.js').Mediator[]} */ (page.items || []);
-  } catch (_) {
-    return (await app.data.meta('mediators')) || [];
-  }
-}
 
 /**
  * @typedef {{title: string, kind: string, path: string, build: (v: Record<string, any>) => any, check?: (v: Record<string, any>) => Array<{field: string, message: string}>, fields: any[], method?: 'POST' | 'PATCH'}} Spec
@@ -41,7 +36,7 @@ async function spec(app, c, which) {
   const parties = (c.parties || []).filter((p) => p.role !== 'related_person');
   switch (which) {
     case 'assign': {
-      const ms = await teamMediators(app);
+      const ms = await teamMediators(app, c.team_id);
       const taken = new Set((c.assignments || []).filter((a) => !a.ended_on).map((a) => a.mediator_id));
       return {
         title: t('assign'),
@@ -171,6 +166,137 @@ async function spec(app, c, which) {
         check: (v) => [!v.kind && { field: 'kind', message: t('required') }, !v.notified.trim() && { field: 'notified', message: t('required') }].filter(Boolean),
         build: (v) => /** @type {RecordEscalation} */ ({ kind: v.kind, occurred_on: v.occurred_on, notified: v.notified.trim(), notes: v.notes.trim() || null }),
       };
+    case 'written-agreement': {
+      const ended = c.end?.ended_on || c.received_on || today();
+      const idBox = h(
+        'div',
+        { hidden: true },
+        h('p', { class: 'hint' }, t('wa_id_hint')),
+        parties.map((p, i) => field({ label: t('wa_id_of', { name: p.full_name }), name: `id_${i}`, inputmode: 'numeric' })),
+      );
+      return {
+        title: t('written_agreement_action'),
+        kind: 'written_agreement',
+        path: `${base}/written-agreement`,
+        fields: [
+          field({ label: t('wa_date'), name: 'date', type: 'date', value: ended, min: ended, max: today(), required: true }),
+          choices({ legend: t('wa_signature'), name: 'signature', options: options('signature'), value: 'signed', required: true }),
+          h(
+            'div',
+            { class: 'check' },
+            h('input', { type: 'checkbox', name: 'for_court', id: 'for_court', onchange: (/** @type {Event} */ e) => (idBox.hidden = !(/** @type {HTMLInputElement} */ (e.target).checked)) }),
+            h('label', { for: 'for_court' }, t('wa_for_court')),
+          ),
+          idBox,
+        ],
+        check: (v) => {
+          const errs = [];
+          if (!v.date) errs.push({ field: 'date', message: t('required') });
+          if (!v.signature) errs.push({ field: 'signature', message: t('required') });
+          if (v.for_court) parties.forEach((p, i) => !String(v[`id_${i}`] || '').trim() && errs.push({ field: `id_${i}`, message: t('required') }));
+          return errs;
+        },
+        build: (v) =>
+          /** @type {RecordWrittenAgreement} */ ({
+            date: v.date,
+            signature: v.signature,
+            for_court_recognition: !!v.for_court,
+            id_numbers: v.for_court ? parties.map((p, i) => ({ party_id: p.id, id_number: String(v[`id_${i}`] || '').trim() })).filter((x) => x.party_id && x.id_number) : [],
+          }),
+      };
+    }
+    case 'conflict': {
+      const ms = await teamMediators(app, c.team_id);
+      const flagged = new Set((c.conflicts || []).map((x) => x.mediator_id));
+      const running = new Set((c.assignments || []).filter((a) => !a.ended_on).map((a) => a.mediator_id));
+      return {
+        title: t('conflict_action'),
+        kind: 'conflict',
+        path: `${base}/conflicts`,
+        fields: [
+          h('p', { class: 'hint' }, t('conflict_hint')),
+          ms.length
+            ? choices({
+                legend: t('mediator'),
+                name: 'mediator_id',
+                options: ms.filter((m) => !flagged.has(m.id)).map((m) => ({ code: m.id, label: running.has(m.id) ? `${m.full_name} (${t('assigned_now')})` : m.full_name })),
+                required: true,
+              })
+            : h('p', { class: 'warn' }, t('no_mediators_saved')),
+          field({ label: t('recused_on'), name: 'recused_on', type: 'date', value: today(), min: c.received_on, max: today() }),
+          field({ label: t('notes'), name: 'note', multiline: true }),
+        ],
+        check: (v) => (v.mediator_id ? [] : [{ field: 'mediator_id', message: t('required') }]),
+        build: (v) => /** @type {FlagConflict} */ ({ mediator_id: v.mediator_id, recused_on: v.recused_on || null, note: v.note.trim() || null }),
+      };
+    }
+    case 'reassign': {
+      const ms = await teamMediators(app, c.team_id);
+      const running = (c.assignments || []).filter((a) => !a.ended_on);
+      const blocked = new Set([...running.map((a) => a.mediator_id), ...(c.conflicts || []).map((x) => x.mediator_id)]);
+      return {
+        title: t('reassign'),
+        kind: 'reassign',
+        path: `${base}/assignments`,
+        fields: [
+          choices({ legend: t('reassign_from'), name: 'replaces', options: running.map((a) => ({ code: a.id, label: a.mediator_name })), value: running.length === 1 ? running[0].id : undefined, required: true }),
+          ms.length
+            ? choices({ legend: t('reassign_to'), name: 'mediator_id', options: ms.filter((m) => !blocked.has(m.id)).map((m) => ({ code: m.id, label: m.full_name })), required: true })
+            : h('p', { class: 'warn' }, t('no_mediators_saved')),
+          field({ label: t('assigned_on'), name: 'assigned_on', type: 'date', value: today(), max: today(), required: true }),
+          choices({ legend: t('chosen_by'), name: 'chosen_by', options: options('chosen_by'), value: 'leader' }),
+          field({ label: t('reassign_reason'), name: 'reason' }),
+        ],
+        check: (v) => [!v.replaces && { field: 'replaces', message: t('required') }, !v.mediator_id && { field: 'mediator_id', message: t('required') }].filter(Boolean),
+        // One command: the new assignment names the one it replaces, which the server ends as
+        // "reassigned" in the same transaction, so the case is never left with neither.
+        build: (v) =>
+          /** @type {AssignMediator} */ ({ mediator_id: v.mediator_id, assigned_on: v.assigned_on || null, chosen_by: v.chosen_by || 'leader', replaces: v.replaces, reason: v.reason.trim() || null }),
+      };
+    }
+    case 'deadline-exception':
+      return {
+        title: t('deadline_exception_action'),
+        kind: 'deadline_exception',
+        path: `${base}/deadline-exception`,
+        fields: [
+          c.deadline?.start_by ? h('p', { class: 'muted' }, t('start_by', { d: fmtDate(c.deadline.start_by) })) : null,
+          choices({ legend: t('deadline_exception_kind'), name: 'kind', options: options('deadline_exception'), required: true }),
+          field({ label: t('notes'), name: 'note', multiline: true }),
+        ],
+        check: (v) => (v.kind ? [] : [{ field: 'kind', message: t('required') }]),
+        build: (v) => /** @type {RecordDeadlineException} */ ({ kind: v.kind, note: v.note.trim() || null }),
+      };
+    case 'referral': {
+      const ended = c.end?.ended_on || c.received_on || today();
+      return {
+        title: t('referral_action'),
+        kind: 'referral',
+        path: `${base}/referral`,
+        fields: [
+          field({ label: t('referral_body'), name: 'body', required: true, hint: t('referral_hint') }),
+          field({ label: t('referral_date'), name: 'date', type: 'date', value: today(), min: ended, max: today(), required: true }),
+        ],
+        check: (v) => [!v.body.trim() && { field: 'body', message: t('required') }, !v.date && { field: 'date', message: t('required') }].filter(Boolean),
+        build: (v) => /** @type {Referral} */ ({ body: v.body.trim(), date: v.date }),
+      };
+    }
+    case 'transfer': {
+      const page = await app.api.get('/api/v1/teams?active=true&limit=100');
+      const teams = /** @type {import('../types.js').Team[]} */ (page.items || []).filter((x) => x.id !== c.team_id);
+      return {
+        title: t('transfer_action'),
+        kind: 'transfer',
+        path: `${base}/transfer`,
+        fields: [
+          h('p', { class: 'hint' }, t('transfer_hint')),
+          teams.length ? choices({ legend: t('transfer_to'), name: 'team_id', options: teams.map((x) => ({ code: x.id, label: x.name })), required: true }) : h('p', { class: 'warn' }, t('no_match')),
+          field({ label: t('transferred_on'), name: 'transferred_on', type: 'date', value: today(), min: c.received_on, max: today(), required: true }),
+        ],
+        check: (v) => (v.team_id ? [] : [{ field: 'team_id', message: t('required') }]),
+        build: (v) => /** @type {TransferCase} */ ({ team_id: v.team_id, transferred_on: v.transferred_on || null }),
+      };
+    }
     case 'edit':
       return {
         title: t('edit_case'),

@@ -5,7 +5,7 @@ import { h, mount } from '../dom.js';
 import { fmtDate, t, tList } from '../i18n.js';
 
 /** @param {import('../app.js').App} app @param {string} path @param {string} filename */
-async function download(app, path, filename) {
+export async function download(app, path, filename) {
   try {
     const res = await app.api.request('GET', path, { raw: true, headers: { Accept: '*/*' } });
     if (!res.ok || !res.raw) {
@@ -26,8 +26,17 @@ async function download(app, path, filename) {
 /** @param {import('../app.js').App} app */
 export default async function logbook(app) {
   app.setTitle(t('nav_logbook'));
-  const team = await app.data.team().catch(() => app.data.meta('team'));
-  if (!team) return h('p', { class: 'warn' }, t('no_team'));
+  // The office chooses the team (every team of the commune); a leader has their own.
+  const office = ['officer', 'admin', 'viewer'].includes(app.me?.role || '');
+  /** @type {import('../types.js').Team[]} */
+  const all = office ? (await app.api.get('/api/v1/teams?limit=100')).items || [] : [];
+  const picker = office
+    ? /** @type {HTMLSelectElement} */ (h('select', { id: 'lb-team' }, all.map((x) => h('option', { value: x.id }, x.dissolved_on ? `${x.name} (${fmtDate(x.dissolved_on)})` : x.name))))
+    : null;
+  const own = office ? null : await app.data.team().catch(() => app.data.meta('team'));
+  if (!office && !own) return h('p', { class: 'warn' }, t('no_team'));
+  if (office && !all.length) return h('p', { class: 'warn' }, t('no_match'));
+  const team = { get id() { return picker ? picker.value : own.id; }, get name() { return picker ? all.find((x) => x.id === picker.value)?.name || '' : own.name; } };
   const thisYear = new Date().getFullYear();
   const year = /** @type {HTMLSelectElement} */ (h('select', { id: 'lb-year' }, [0, 1, 2, 3, 4].map((d) => h('option', { value: thisYear - d }, String(thisYear - d)))));
   const out = h('div', { class: 'scroll-x', tabindex: 0, role: 'region', 'aria-label': t('logbook') });
@@ -74,13 +83,29 @@ export default async function logbook(app) {
     }
   }
 
+  // Photos of the paper book's pages, for the team and year shown (a leader keeps the paper book).
+  const pages = h('div', { class: 'no-print', id: 'lb-pages' });
+  const drawPages = async () => {
+    const { attachButton, attachmentsSection } = await import('../attachments.js');
+    const target = { team_id: team.id, year: Number(year.value) };
+    const q = `team_id=${encodeURIComponent(team.id)}&year=${year.value}`;
+    const waiting = (await app.outbox.list()).filter((o) => o.kind === 'attachment' && o.path.includes(q));
+    mount(
+      pages,
+      attachmentsSection(app, target, waiting),
+      app.me?.role === 'team_leader' ? attachButton(app, target, 'logbook_pages', t('att_logbook_photo'), drawPages) : null,
+    );
+  };
+  year.addEventListener('change', drawPages);
+  picker?.addEventListener('change', drawPages);
+  drawPages();
   return h(
     'div',
     null,
     h(
       'div',
       { class: 'no-print' },
-      h('p', { class: 'muted' }, team.name),
+      picker ? h('div', { class: 'field' }, h('label', { for: 'lb-team' }, t('choose_team')), picker) : h('p', { class: 'muted' }, team.name),
       h('div', { class: 'field' }, h('label', { for: 'lb-year' }, t('year')), year),
       h(
         'div',
@@ -94,6 +119,7 @@ export default async function logbook(app) {
         h('button', { type: 'button', onclick: () => download(app, `${base()}&format=xlsx`, `so-hoa-giai-${year.value}.xlsx`) }, t('download_xlsx')),
       ),
     ),
+    pages,
     out,
   );
 }

@@ -2,7 +2,7 @@
 import { h } from '../dom.js';
 import { label, t } from '../i18n.js';
 import { filterItems } from '../search.js';
-import { teamMediators } from './forms.js';
+import { teamMediators } from '../mediators.js';
 
 /** @param {import('../app.js').App} app */
 export default async function mediators(app) {

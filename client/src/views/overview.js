@@ -33,7 +33,7 @@ function caseFacts(c) {
 /** @param {import('../app.js').App} app */
 export default async function overview(app) {
   app.setTitle(t('overview'));
-  if (app.me?.role !== 'officer' && app.me?.role !== 'admin') return h('p', { class: 'note' }, t('role_no_phone'));
+  if (!['officer', 'admin', 'viewer'].includes(app.me?.role || '')) return h('p', { class: 'note' }, t('role_no_phone'));
   const y = new Date().getFullYear();
   const period = /** @type {HTMLSelectElement} */ (
     h(

@@ -233,6 +233,12 @@ describe('phone client', { skip: skip || false }, () => {
       await pay.waitFor();
       await screen(page, '08-thu-lao');
       await pay.click();
+      // Nothing is paid before the officer confirms the amount.
+      await page.getByText('Xác nhận chi 1 vụ, việc, tổng 400.000').waitFor();
+      const from0 = day(0).slice(0, 8) + '01';
+      assert.equal((await officer.call('GET', `/api/v1/funding/fee-suggestions?from=${from0}&to=${day(0)}`)).payable_cases, 1, 'not paid yet');
+      await screen(page, '08b-xac-nhan-chi');
+      await page.getByRole('button', { name: 'Xác nhận chi' }).click();
       await page.getByRole('heading', { name: 'DANH SÁCH XÁC NHẬN NHẬN TIỀN' }).waitFor();
       const rows = await page.locator('table.sheet tbody tr').count();
       assert.equal(rows, 3, 'two recipients and the total');

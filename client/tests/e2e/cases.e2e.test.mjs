@@ -37,8 +37,12 @@ describe('cases on the phone', { skip: skip || false }, () => {
     const before = await page.evaluate(() => location.hash);
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.waitForFunction((h) => location.hash !== h, before);
+    // Polled from here: waitForFunction does not wait for an async predicate's answer.
     // @ts-ignore
-    await page.waitForFunction(async () => (await window.hoagiai.outbox.count()) === 0);
+    for (let i = 0; (await page.evaluate(() => window.hoagiai.outbox.count())) !== 0; i++) {
+      assert.ok(i < 150, 'the outbox empties');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await pill(page, 'Đã gửi hết');
   };
 

@@ -11,7 +11,7 @@ import { Admin, serveClient, serverBinary, startServer } from './server.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 export const CHROMIUM = process.env.HOAGIAI_CHROMIUM || '/usr/bin/chromium';
-export const SCREENSHOTS = resolve(here, '../../screenshots');
+export const SCREENSHOTS = resolve(here, '../../test-artifacts');
 
 /** Why the e2e tests cannot run here, or '' when they can. Missing pieces fail in CI. */
 export function skipReason() {
@@ -93,9 +93,53 @@ export async function shot(page, name) {
 /** Every screen gets a screenshot and an accessibility check. */
 export async function screen(page, name) {
   await page.waitForLoadState('domcontentloaded');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
+  // @ts-ignore
+  await page.waitForFunction(() => !window.hoagiai?.rendering && !document.querySelector('main .loading'));
   await shot(page, name);
   await axeCheck(page, name);
+}
+
+export const LAPTOP = { width: 1366, height: 768 };
+
+/** The screen on the phone (360×640) and on a laptop (1366×768): a screenshot and axe at each. */
+export async function screens(page, name) {
+  await screen(page, `${name}-360`);
+  const phone = page.viewportSize();
+  await page.setViewportSize(LAPTOP);
+  await page.waitForTimeout(50);
+  await screen(page, `${name}-1366`);
+  await page.setViewportSize(phone || PHONE.viewport);
+}
+
+/** A server seeded with the demo commune (`serve --demo`) and its logins, on a fresh database. */
+export async function demoWorld() {
+  const server = await startServer({ demo: true });
+  let client;
+  try {
+    client = await serveClient(server.base);
+    const logins = Object.fromEntries(
+      readFileSync(join(server.dir, 'demo-logins.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'))
+        .map(([u, p]) => [u, p]),
+    );
+    const as = async (u) => new Admin(server.base).login(u, logins[u]);
+    return {
+      server,
+      client,
+      logins,
+      as,
+      stop: async () => {
+        await client.stop();
+        await server.stop();
+      },
+    };
+  } catch (e) {
+    await client?.stop();
+    await server.stop();
+    throw e;
+  }
 }
 
 export const LEADER_PASSWORD = 'leader-password-123';
@@ -165,4 +209,12 @@ export async function signIn(page, base, username, password) {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   // @ts-ignore
   await page.waitForFunction(() => window.hoagiai?.me && !document.querySelector('#nav[hidden]') && !document.querySelector('main .loading') && !document.querySelector('main form button[type=submit]:disabled'));
+}
+
+/** Clicks a command on the case page; the rarer ones are folded under "Việc khác". @param {import('playwright-core').Page} page @param {string} name */
+export async function command(page, name) {
+  const l = page.locator('main .actions a.button', { hasText: name });
+  await l.waitFor({ state: 'attached' });
+  if (!(await l.isVisible())) await page.locator('main details.more-actions > summary').click();
+  await l.click();
 }

@@ -28,8 +28,11 @@ function freePort() {
 
 export const ADMIN_PASSWORD = 'admin-password-123';
 
-/** @returns {Promise<{base: string, stop: () => Promise<void>, dir: string, log: () => string}>} */
-export async function startServer() {
+/**
+ * @param {{demo?: boolean}} [o] demo: seed the demo commune (its own administrator and logins)
+ * @returns {Promise<{base: string, stop: () => Promise<void>, dir: string, log: () => string}>}
+ */
+export async function startServer(o = {}) {
   const bin = serverBinary();
   if (!existsSync(bin)) throw new Error(`server binary not found at ${bin} (build it, or set HOAGIAI_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'hoagiai-e2e-'));
@@ -44,9 +47,11 @@ export async function startServer() {
   };
   const mig = spawnSync(bin, ['migrate'], { env, encoding: 'utf8' });
   if (mig.status !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
-  const adm = spawnSync(bin, ['admin', 'create', '--username', 'admin'], { env, input: ADMIN_PASSWORD + '\n', encoding: 'utf8' });
-  if (adm.status !== 0) throw new Error(`admin create failed: ${adm.stderr}${adm.stdout}`);
-  const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!o.demo) {
+    const adm = spawnSync(bin, ['admin', 'create', '--username', 'admin'], { env, input: ADMIN_PASSWORD + '\n', encoding: 'utf8' });
+    if (adm.status !== 0) throw new Error(`admin create failed: ${adm.stderr}${adm.stdout}`);
+  }
+  const child = spawn(bin, o.demo ? ['serve', '--demo'] : ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -115,7 +120,7 @@ import { readFile } from 'node:fs/promises';
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 const clientRoot = resolve(here, '../..');
-const EXCLUDED = /^(node_modules|tests|test-results|screenshots)\/|^package[^/]*\.json$|^[^/]*\.config\.[^/]*$|^tsconfig\.json$/;
+const EXCLUDED = /^(node_modules|tests|test-results|test-artifacts|screenshots)\/|^package[^/]*\.json$|^[^/]*\.config\.[^/]*$|^tsconfig\.json$/;
 const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json: 'application/json', svg: 'image/svg+xml', webmanifest: 'application/manifest+json', ts: 'video/mp2t' };
 
 /** @param {string} apiBase @returns {Promise<{base: string, stop: () => Promise<void>}>} */
