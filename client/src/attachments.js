@@ -81,7 +81,8 @@ export async function queueAttachment(app, target, kind, blob, name) {
 }
 
 /**
- * The attachments on the server. `missing` when the server has no attachments API.
+ * The attachments on the server. `missing` when the server does not know the record yet (a case
+ * made with no signal, still in the outbox): nothing to list, the photos wait on the phone.
  * @param {import('./app.js').App} app @param {Target} target
  * @returns {Promise<{items: Attachment[], missing?: boolean, offline?: boolean}>}
  */

@@ -246,7 +246,7 @@ export default {
   att_minutes: 'Minutes',
   att_other: 'Other document',
   open_file: 'Open',
-  attachments_unavailable: 'The server does not take attachments yet; photos taken wait on the phone.',
+  attachments_unavailable: 'This record is not on the server yet (still waiting to be sent); photos taken wait on the phone.',
   nav_teams: 'Teams',
   nav_trainings: 'Trainings',
   nav_funding: 'Funding',

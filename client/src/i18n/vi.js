@@ -259,7 +259,7 @@ export default {
   att_minutes: 'Biên bản',
   att_other: 'Giấy tờ khác',
   open_file: 'Mở tệp',
-  attachments_unavailable: 'Máy chủ chưa nhận tệp đính kèm; ảnh đã chụp vẫn chờ gửi trên máy.',
+  attachments_unavailable: 'Hồ sơ này chưa có trên máy chủ (còn chờ gửi); ảnh đã chụp vẫn chờ gửi trên máy.',
   // Office
   nav_teams: 'Tổ hòa giải',
   nav_trainings: 'Tập huấn',

@@ -2,8 +2,6 @@
 // small, queued, sent once (its first answer lost, the retry carries the same Idempotency-Key) and
 // listed on the case.
 //
-// SKIPPED while the server has no attachments API (POST /api/v1/attachments answers 404): the
-// server side lands on main separately. Remove the skip once it is merged.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
@@ -18,27 +16,15 @@ describe('attachments on the phone', { skip: skip || false }, () => {
   let w;
   /** @type {Admin} */
   let leader;
-  let serverHasAttachments = false;
   before(async () => {
     w = await world();
     leader = await new Admin(w.server.base).login('lan.nt', LEADER_PASSWORD);
-    const probe = await fetch(`${w.server.base}/api/v1/attachments?case_id=00000000-0000-7000-8000-000000000000&kind=other&file_name=probe.jpg`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${leader.token}`, 'content-type': 'image/jpeg', 'idempotency-key': 'probe' },
-      body: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
-    });
-    serverHasAttachments = probe.status !== 404;
   });
   after(async () => {
     await w?.stop();
   });
 
-  test('a photo taken with no signal is made small, waits, is sent once and listed on the case', async (t) => {
-    if (!serverHasAttachments) {
-      // The lead removes this skip when the attachments API is merged.
-      t.skip('POST /api/v1/attachments answers 404: the server has no attachments API yet (issue #14, server side)');
-      return;
-    }
+  test('a photo taken with no signal is made small, waits, is sent once and listed on the case', async () => {
     const c = await leader.call('POST', '/api/v1/cases', {
       team_id: w.team.id,
       received_on: new Date().toISOString().slice(0, 10),
@@ -117,34 +103,26 @@ describe('attachments on the phone', { skip: skip || false }, () => {
     }
   });
 
-  test('without the attachments API the case page says so instead of failing', async (t) => {
-    if (serverHasAttachments) return t.skip('the server has the attachments API');
-    const c = await leader.call('POST', '/api/v1/cases', {
-      team_id: w.team.id,
-      received_on: new Date().toISOString().slice(0, 10),
-      basis: 'party_request',
-      category: 'other',
-      summary: 'Mâu thuẫn',
-      parties: [{ kind: 'person', role: 'party', full_name: 'Hoàng Thị Sáu', age: 40 }],
+  test('the sent photo is read by the commune officer and refused to a statistics client', async () => {
+    const list = await leader.call('GET', `/api/v1/attachments?team_id=${w.team.id}&year=${new Date().getFullYear()}`);
+    assert.equal(list.items.length, 1, 'the log-book page of the first test');
+    const id = list.items[0].id;
+    // An officer of the commune.
+    await w.admin.call('POST', '/api/v1/users', {
+      username: 'canbo.tp', display_name: 'Cán bộ Tư pháp', role: 'officer', unit_id: w.commune.id, password: 'officer-password-123',
     });
-    const b = await launch();
-    try {
-      const page = await newPage(b.context);
-      await signIn(page, w.client.base, 'lan.nt', LEADER_PASSWORD);
-      await page.goto(`${w.client.base}/#/cases/${c.id}`);
-      await page.getByText('Máy chủ chưa nhận tệp đính kèm').waitFor();
-      // The photo is still made small and kept waiting on the phone.
-      await command(page, 'Chụp ảnh văn bản đính kèm');
-      await page.setInputFiles('#att-file', { name: 'anh.png', mimeType: 'image/png', buffer: png(1200, 2000) });
-      await page.locator('#att-size').waitFor();
-      await screens(page, '83-chup-anh-chua-co-api');
-      await page.getByRole('button', { name: 'Lưu' }).click();
-      await page.locator('.attachments-block .card.pending', { hasText: 'anh.jpg' }).waitFor();
-      const op = await page.evaluate(async () => (await window.hoagiai.outbox.list()).map((o) => [o.kind, o.body.type, o.state]));
-      assert.deepEqual(op.map((o) => o.slice(0, 2)), [['attachment', 'image/jpeg']]);
-      assertNoPageProblems(page);
-    } finally {
-      await b.close();
-    }
+    const officer = await new Admin(w.server.base).login('canbo.tp', 'officer-password-123');
+    const read = await fetch(`${w.server.base}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${officer.token}` } });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('content-type'), 'image/jpeg');
+    // A statistics client of the same commune.
+    const client = await officer.call('POST', '/api/v1/api-clients', { name: 'Sở Tư pháp', unit_id: w.commune.id });
+    const token = await fetch(`${w.server.base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${client.id}&client_secret=${encodeURIComponent(client.client_secret)}`,
+    }).then((r) => r.json());
+    const refused = await fetch(`${w.server.base}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    assert.equal(refused.status, 403);
   });
 });
