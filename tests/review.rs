@@ -356,6 +356,26 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     let a = ok(w.officer.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
     let successful = a["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "cases_successful").cloned().unwrap();
     assert_eq!(successful["met"].as_bool(), Some(true));
+    // Scored by points with a pass mark (as Decision 25/2021 scores its standard): the met
+    // indicators' points against the mark decide.
+    let mut scored = body.clone();
+    let n = scored["definition"]["indicators"].as_array().unwrap().len() as i64;
+    for (k, i) in scored["definition"]["indicators"].as_array_mut().unwrap().iter_mut().enumerate() {
+        i["points"] = json!(if k == 0 { 100 - 10 * (n - 1) } else { 10 });
+    }
+    scored["definition"]["pass_rule"] = json!("points");
+    put(scored.clone()).await.assert_problem(422, "validation_failed");
+    scored["definition"]["pass_mark"] = json!(80);
+    let saved = ok(put(scored.clone()).await, StatusCode::OK).await;
+    assert_eq!(saved.body["definition"]["pass_mark"].as_i64(), Some(80));
+    let a = ok(w.officer.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
+    let score: i64 = a["indicators"].as_array().unwrap().iter().filter(|i| i["met"] == true).map(|i| i["points"].as_i64().unwrap()).sum();
+    assert_eq!(a["points"].as_i64(), Some(score));
+    assert_eq!((a["pass_rule"].as_str(), a["pass_mark"].as_i64()), (Some("points"), Some(80)));
+    assert_eq!(a["passed"].as_bool(), Some(score >= 80), "{a}");
+    scored["definition"]["pass_mark"] = json!(101);
+    put(scored).await.assert_problem(422, "validation_failed");
+
     let mut bad = body.clone();
     bad["definition"]["indicators"][0]["threshold"] = json!(1.5);
     put(bad).await.assert_problem(422, "validation_failed");

@@ -2000,7 +2000,13 @@ export interface components {
             indicators: components["schemas"]["IndicatorResult"][];
             legal_basis: string;
             note?: string | null;
-            /** @description Every indicator met; `null` while one has no value. */
+            /** Format: int32 */
+            pass_mark?: number | null;
+            pass_rule: string;
+            /**
+             * @description `all`: every indicator met (`null` while one has no value); `points`: the score reaches
+             *     `pass_mark`.
+             */
             passed?: boolean | null;
             /**
              * Format: int32
@@ -4592,7 +4598,16 @@ export interface components {
         StandardDefinition: {
             indicators: components["schemas"]["IndicatorDefinition"][];
             note?: string | null;
-            /** @description `all`: the commune meets the standard's mediation part when every indicator is met. */
+            /**
+             * Format: int32
+             * @description With `points`: the least score that passes.
+             */
+            pass_mark?: number | null;
+            /**
+             * @description `all`: the commune meets the standard's mediation part when every indicator is met;
+             *     `points`: when the points of the indicators met reach `pass_mark` (Decision 25/2021 scores
+             *     the whole standard out of 100 and passes at 80).
+             */
             pass_rule: string;
         };
         SubmitReport: {

@@ -67,8 +67,14 @@ pub struct IndicatorDefinition {
 #[derive(Serialize, Deserialize, ToSchema, Validate, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct StandardDefinition {
-    /// `all`: the commune meets the standard's mediation part when every indicator is met.
+    /// `all`: the commune meets the standard's mediation part when every indicator is met;
+    /// `points`: when the points of the indicators met reach `pass_mark` (Decision 25/2021 scores
+    /// the whole standard out of 100 and passes at 80).
     pub pass_rule: String,
+    /// With `points`: the least score that passes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 100))]
+    pub pass_mark: Option<i32>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
     #[validate(length(min = 1, max = 30), nested)]
@@ -150,8 +156,11 @@ pub struct AccessAssessment {
     pub legal_basis: String,
     pub note: Option<String>,
     pub indicators: Vec<IndicatorResult>,
-    /// Every indicator met; `null` while one has no value.
+    /// `all`: every indicator met (`null` while one has no value); `points`: the score reaches
+    /// `pass_mark`.
     pub passed: Option<bool>,
+    pub pass_rule: String,
+    pub pass_mark: Option<i32>,
     /// Points of the indicators met, where the standard scores by points.
     pub points: Option<i32>,
     pub generated_at: chrono::DateTime<chrono::Utc>,
@@ -194,9 +203,7 @@ pub fn put_standard(conn: &mut DbConn, actor: &Actor, code: &str, input: PutAcce
     if input.to_year.is_some_and(|t| t < input.from_year) {
         return Err(ApiError::invalid_field("to_year", "invalid_value"));
     }
-    if input.definition.pass_rule != "all" {
-        return Err(ApiError::invalid_field("definition.pass_rule", "invalid_value"));
-    }
+    check_pass_rule(&input.definition)?;
     for others in standards(conn)?.iter().filter(|s| s.code != code) {
         let apart = input.to_year.is_some_and(|t| t < others.from_year) || others.to_year.is_some_and(|t| t < input.from_year);
         if !apart {
@@ -235,6 +242,39 @@ pub fn put_standard(conn: &mut DbConn, actor: &Actor, code: &str, input: PutAcce
         },
     )?;
     Ok(new)
+}
+
+/// `all` needs nothing more; `points` needs a pass mark that the indicators' points can reach,
+/// and points on every indicator.
+fn check_pass_rule(d: &StandardDefinition) -> Result<(), ApiError> {
+    match (d.pass_rule.as_str(), d.pass_mark) {
+        ("all", None) => Ok(()),
+        ("all", Some(_)) => Err(ApiError::invalid_field("definition.pass_mark", "only_with_points")),
+        ("points", None) => Err(ApiError::invalid_field("definition.pass_mark", "required")),
+        ("points", Some(mark)) => {
+            if let Some(i) = d.indicators.iter().position(|x| x.points.is_none()) {
+                return Err(ApiError::invalid_field(format!("definition.indicators[{i}].points"), "required"));
+            }
+            let total: i32 = d.indicators.iter().filter_map(|x| x.points).sum();
+            if total > 100 || mark > total {
+                return Err(ApiError::invalid_field("definition.pass_mark", "out_of_range"));
+            }
+            Ok(())
+        }
+        _ => Err(ApiError::invalid_field("definition.pass_rule", "invalid_value")),
+    }
+}
+
+/// Whether the standard is met: every indicator (`null` while one has no value), or a score at
+/// least the pass mark (an indicator with nothing to measure scores nothing).
+pub fn passes(d: &StandardDefinition, met: &[Option<bool>], points: &[Option<i32>]) -> Option<bool> {
+    match (d.pass_rule.as_str(), d.pass_mark) {
+        ("points", Some(mark)) => {
+            let score: i32 = met.iter().zip(points).filter(|(m, _)| **m == Some(true)).filter_map(|(_, p)| *p).sum();
+            Some(score >= mark)
+        }
+        _ => met.iter().copied().collect::<Option<Vec<bool>>>().map(|m| m.iter().all(|x| *x)),
+    }
 }
 
 /// (numerator, denominator) as a value.
@@ -412,7 +452,9 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
             evidence: links,
         });
     }
-    let passed = results.iter().map(|r| r.met).collect::<Option<Vec<bool>>>().map(|m| m.iter().all(|x| *x));
+    let met: Vec<Option<bool>> = results.iter().map(|r| r.met).collect();
+    let each: Vec<Option<i32>> = results.iter().map(|r| r.points).collect();
+    let passed = passes(&standard.definition, &met, &each);
     let scored = results.iter().any(|r| r.points.is_some());
     let points = scored.then(|| results.iter().filter(|r| r.met == Some(true)).filter_map(|r| r.points).sum());
     Ok(AccessAssessment {
@@ -422,10 +464,61 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
         standard_code: standard.code,
         standard_name: standard.name,
         legal_basis: standard.legal_basis,
+        pass_rule: standard.definition.pass_rule.clone(),
+        pass_mark: standard.definition.pass_mark,
         note: standard.definition.note,
         indicators: results,
         passed,
         points,
         generated_at: chrono::Utc::now(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(rule: &str, mark: Option<i32>, points: &[Option<i32>]) -> StandardDefinition {
+        StandardDefinition {
+            pass_rule: rule.into(),
+            pass_mark: mark,
+            note: None,
+            indicators: points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| IndicatorDefinition {
+                    code: format!("i{i}"),
+                    vi: "x".into(),
+                    en: "x".into(),
+                    metric: AccessMetric::SuccessRateOfConcluded,
+                    threshold: 0.8,
+                    points: *p,
+                    confirmed: false,
+                    evidence: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_points_standard_passes_at_its_mark() {
+        let d = def("points", Some(80), &[Some(50), Some(30), Some(20)]);
+        assert!(check_pass_rule(&d).is_ok());
+        let pts = [Some(50), Some(30), Some(20)];
+        assert_eq!(passes(&d, &[Some(true), Some(true), Some(false)], &pts), Some(true), "50 + 30 = 80");
+        assert_eq!(passes(&d, &[Some(true), Some(false), Some(true)], &pts), Some(false), "50 + 20 = 70");
+        assert_eq!(passes(&d, &[Some(true), None, Some(true)], &pts), Some(false), "nothing to measure scores nothing");
+        let all = def("all", None, &[None, None]);
+        assert_eq!(passes(&all, &[Some(true), None], &[None, None]), None);
+        assert_eq!(passes(&all, &[Some(true), Some(false)], &[None, None]), Some(false));
+    }
+
+    #[test]
+    fn a_points_standard_is_checked() {
+        assert!(check_pass_rule(&def("points", None, &[Some(50)])).is_err());
+        assert!(check_pass_rule(&def("points", Some(90), &[Some(50), Some(30)])).is_err(), "a mark no score reaches");
+        assert!(check_pass_rule(&def("points", Some(50), &[Some(50), None])).is_err(), "every indicator scores");
+        assert!(check_pass_rule(&def("all", Some(50), &[None])).is_err());
+        assert!(check_pass_rule(&def("average", None, &[None])).is_err());
+    }
 }
