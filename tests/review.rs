@@ -225,7 +225,7 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
         json!({"paid_on": d(3, 15), "item": "team_support", "payee_team_id": w.team, "amount": 1_800_000}),
     )
     .await;
-    let judgements = json!(["organisation", "mediation_results", "records", "coordination", "legal_dissemination"]
+    let judgements = json!(["detection", "coordination", "mediation_results", "training", "reviews_reports"]
         .iter()
         .map(|c| json!({"code": c, "met": true}))
         .collect::<Vec<_>>());

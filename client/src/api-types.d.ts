@@ -2964,6 +2964,11 @@ export interface components {
         };
         Criterion: {
             code: string;
+            /**
+             * @description Whether the wording was checked against the scheme's published text (`false`: from
+             *     secondary sources; a scheme's owner corrects it).
+             */
+            confirmed?: boolean;
             en: string;
             kind: components["schemas"]["CriterionKind"];
             /**

@@ -233,19 +233,19 @@ fn seed_trainings(conn: &mut DbConn, actor: &Actor, places: &Places, last_year: 
 fn seed_review(conn: &mut DbConn, actor: &Actor, teams: &[DemoTeam], last_year: i32) -> Result<(), ApiError> {
     let judge = |code: &str, met: bool| Judgement { code: code.into(), met, note: None };
     for (i, t) in teams.iter().enumerate() {
-        // The last team is short of members: not well organised.
-        let organised = i + 1 < teams.len();
+        // The last team held no review of its year; the third trained nobody.
+        let reviewed = i + 1 < teams.len();
         let input = CreateTeamRating {
             id: None,
             team_id: uuid(&t.team_id),
             year: last_year,
             scheme_code: None,
             judgements: vec![
-                judge("organisation", organised),
-                judge("mediation_results", true),
-                judge("records", true),
+                judge("detection", true),
                 judge("coordination", true),
-                judge("legal_dissemination", i != 2),
+                judge("mediation_results", true),
+                judge("training", i != 2),
+                judge("reviews_reports", reviewed),
             ],
             notes: None,
         };

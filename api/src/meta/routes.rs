@@ -100,6 +100,6 @@ mod tests {
     fn codes_on_the_wire_match_the_labels() {
         let mut out = std::collections::BTreeMap::new();
         super::push_code_enums(&mut out);
-        assert_eq!(out.len(), 27);
+        assert_eq!(out.len(), 29);
     }
 }

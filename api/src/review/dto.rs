@@ -51,6 +51,10 @@ pub struct Criterion {
     /// For `success_rate_at_least`: the least share of concluded cases that must be successful, in percent.
     #[validate(range(min = 0, max = 100))]
     pub threshold_pct: Option<i32>,
+    /// Whether the wording was checked against the scheme's published text (`false`: from
+    /// secondary sources; a scheme's owner corrects it).
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 #[derive(Serialize, ToSchema, Clone)]

@@ -65,7 +65,14 @@ mod tests {
     use super::*;
 
     fn scheme() -> Vec<Criterion> {
-        let c = |code: &str, kind, t| Criterion { code: code.into(), vi: code.into(), en: code.into(), kind, threshold_pct: t };
+        let c = |code: &str, kind, t| Criterion {
+            code: code.into(),
+            vi: code.into(),
+            en: code.into(),
+            kind,
+            threshold_pct: t,
+            confirmed: false,
+        };
         vec![c("organisation", CriterionKind::Judgement, None), c("results", CriterionKind::SuccessRateAtLeast, Some(80))]
     }
     fn judge(code: &str, met: bool) -> Judgement {
