@@ -617,6 +617,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One election with its counts, the due day of its recognition and whether it is late.
+         * @description One election with its counts, the due day of its recognition and whether it is late.
+         */
         get: operations["get_election"];
         put?: never;
         post?: never;

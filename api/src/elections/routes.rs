@@ -51,6 +51,7 @@ async fn list_elections(
     Ok(HttpResponse::Ok().json(ElectionList { items }))
 }
 
+/// One election with its counts, the due day of its recognition and whether it is late.
 #[utoipa::path(tag = "mediators", responses((status = 200, body = ElectionDto, headers(("ETag" = String)))))]
 #[get("/elections/{id}")]
 async fn get_election(
