@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct LogBookQuery {
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// `json` (default), `html` (printable, A4 landscape), `csv` (UTF-8 with BOM) or `xlsx`.
     pub format: Option<LogBookFormat>,

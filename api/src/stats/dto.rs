@@ -91,6 +91,7 @@ pub struct IndicatorQuery {
     pub unit_id: Option<Uuid>,
     /// `2026`, `2026-H1` (1 Jan–30 Jun), `2026-Q3`, `2026-07`, or `2026-03-15..2026-04-14`.
     #[validate(length(min = 4, max = 30))]
+    #[param(min_length = 4, max_length = 30)]
     pub period: String,
     /// Adds a breakdown: by child unit, category, basis or month.
     pub by: Option<BreakdownBy>,
@@ -274,8 +275,10 @@ pub struct CaseFactsQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// 1–1000 (default 100).
     #[validate(range(min = 1, max = 1000))]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
