@@ -18,7 +18,8 @@ use crate::error::{Problem, ProblemField};
             Errors are RFC 9457 problem documents with a stable `code`; text is Vietnamese unless \
             `Accept-Language: en`. Records carry a version as `ETag`; updates need `If-Match`. \
             Lists are keyset-paginated with `cursor`/`next_cursor`.",
-        license(name = "AGPL-3.0-or-later")
+        license(name = "AGPL-3.0-or-later"),
+        contact(name = "The operator of this server (the province's or the commune's IT service)")
     ),
     components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat)),
     tags(
@@ -118,6 +119,16 @@ pub mod contract {
                     items["minLength"] = json!(1);
                     items["maxLength"] = json!(200);
                     items["pattern"] = json!(PLAIN_TEXT);
+                }
+            }
+            // A page of items refers to the items' schema instead of repeating it (utoipa writes a
+            // generic's argument inline).
+            let names: Vec<String> = schemas.keys().cloned().collect();
+            for name in &names {
+                if let Some(item) = name.strip_prefix("Page_").filter(|item| names.iter().any(|n| n == item)) {
+                    if let Some(items) = schemas.get_mut(name).and_then(|s| s.pointer_mut("/properties/items/items")) {
+                        *items = json!({"$ref": format!("#/components/schemas/{item}")});
+                    }
                 }
             }
             for schema in schemas.values_mut() {

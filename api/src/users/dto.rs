@@ -52,7 +52,7 @@ pub struct CreateUser {
     pub id: Option<Uuid>,
     /// 3–64 characters: lower-case letters, digits, '.', '_' or '-' (folded to lower case).
     #[validate(length(min = 3, max = 64), custom(function = "username_format"))]
-    #[schema(min_length = 3, max_length = 64, pattern = r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{2,}\s*$")]
+    #[schema(min_length = 3, max_length = 64, pattern = r"^[ \t\n\r]*[A-Za-z0-9][A-Za-z0-9._-]{2,}[ \t\n\r]*$")]
     pub username: String,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
     #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
