@@ -21,7 +21,7 @@ use crate::error::{Problem, ProblemField};
         license(name = "AGPL-3.0-or-later"),
         contact(name = "The operator of this server (the province's or the commune's IT service)")
     ),
-    components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat)),
+    components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat, crate::logbook::dto::LogBookPart, crate::stats::dto::IndicatorFormat)),
     tags(
         (name = "auth", description = "Sign-in, tokens, machine clients' grant"),
         (name = "users", description = "Accounts (tài khoản)"),

@@ -101,8 +101,19 @@ pub struct IndicatorQuery {
     /// formed by a merger includes the cases of the communes it absorbed; `historical`: by the
     /// units as they were when each case was recorded.
     pub boundaries: Option<Boundaries>,
-    /// `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for.
-    pub format: Option<crate::logbook::dto::LogBookFormat>,
+    /// `json` (the default), `csv` for the CSV (as `Accept: text/csv`, the one way every CSV of
+    /// the API is asked for), or `dhis2` for a DHIS2 data value set (docs/integrations.md).
+    pub format: Option<IndicatorFormat>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorFormat {
+    Json,
+    Csv,
+    /// A DHIS2 data value set (`dataValueSets` JSON): the unit's figures, or with `by=unit` each
+    /// unit's case figures; data elements and organisation units by code.
+    Dhis2,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Default)]
