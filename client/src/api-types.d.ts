@@ -1916,7 +1916,6 @@ export interface components {
             /** Format: date-time */
             at: string;
             entity: string;
-            /** Format: uuid */
             entity_id: string;
             /** Format: uuid */
             id: string;
@@ -2257,10 +2256,13 @@ export interface components {
          *     client id and secret may come in the body or as HTTP Basic credentials.
          */
         ClientTokenRequest: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description No control character at all (otherwise 400 `control_characters`).
+             */
             client_id?: string | null;
             client_secret?: string | null;
-            /** @description Must be `client_credentials`. */
+            /** @description Must be `client_credentials` (otherwise 400 `unsupported_grant_type`). */
             grant_type: string;
         };
         ConfirmationLine: {
@@ -2686,6 +2688,24 @@ export interface components {
             value?: number | null;
             vi: string;
         };
+        DataValue: {
+            /** @description The data element's code (`HGCS_CASES_RECEIVED`, …). */
+            dataElement: string;
+            /** @description The organisation unit's code: the unit's official code (GSO). */
+            orgUnit: string;
+            /** @description The period in DHIS2's format: `2026`, `2026S1`, `2026Q3`, `202607`. */
+            period: string;
+            /** @description The count, as DHIS2 writes every value: a string. */
+            value: string;
+        };
+        /**
+         * @description A data value set (DHIS2 Web API, `POST /api/dataValueSets`), with data elements and
+         *     organisation units given by code: import it with `dataElementIdScheme=CODE` and
+         *     `orgUnitIdScheme=CODE`.
+         */
+        DataValueSet: {
+            dataValues: components["schemas"]["DataValue"][];
+        };
         DeadlineDto: {
             /**
              * Format: int32
@@ -3072,6 +3092,8 @@ export interface components {
              */
             teams: number;
         };
+        /** @enum {string} */
+        IndicatorFormat: "json" | "csv" | "dhis2";
         IndicatorResult: {
             code: string;
             confirmed: boolean;
@@ -3217,6 +3239,12 @@ export interface components {
         };
         /** @enum {string} */
         LogBookFormat: "json" | "html" | "csv" | "xlsx";
+        /**
+         * @description Which table of the log book a CSV holds: one table per file, so every line of a file has the
+         *     columns of its header.
+         * @enum {string}
+         */
+        LogBookPart: "one" | "two" | "follow_ups";
         LogBookParty: {
             address?: string | null;
             /** Format: int32 */
@@ -3499,22 +3527,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_ApiClientDto: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                /** @description The `client_id` of the client-credentials grant. */
-                id: string;
-                /** Format: date-time */
-                last_used_at?: string | null;
-                name: string;
-                /** Format: date-time */
-                revoked_at?: string | null;
-                /** @description Always `stats`. */
-                role: components["schemas"]["Role"];
-                /** @description The unit whose statistics it may read; absent: the whole country. */
-                unit_id?: string | null;
-            }[];
+            items: components["schemas"]["ApiClientDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3526,23 +3539,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_AuditEntry: {
-            items: {
-                /** @description `create`, `update`, `delete`, `read`, `revoke`, `password_change`, … */
-                action: string;
-                actor_id?: string | null;
-                /** @description `user`, `client` or `system`. */
-                actor_kind: string;
-                /** Format: date-time */
-                at: string;
-                entity: string;
-                entity_id: string;
-                id: string;
-                /** @description The changed fields as they became. */
-                new_values?: unknown;
-                /** @description The changed fields as they were. */
-                old_values?: unknown;
-                request_id?: string | null;
-            }[];
+            items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3554,38 +3551,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseFacts: {
-            items: {
-                basis: components["schemas"]["Basis"];
-                category: components["schemas"]["Category"];
-                end_reason?: null | components["schemas"]["EndReason"];
-                /**
-                 * @description The month it ended, `YYYY-MM`; `null` while open.
-                 * @example 2026-04
-                 */
-                ended_month?: string | null;
-                /**
-                 * Format: date
-                 * @description The day it ended; `null` while open, and always
-                 *     for a statistics client (`stats`), which gets the month only.
-                 */
-                ended_on?: string | null;
-                id: string;
-                /**
-                 * @description The month received, `YYYY-MM`, for everyone.
-                 * @example 2026-03
-                 */
-                received_month: string;
-                /**
-                 * Format: date
-                 * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
-                 */
-                received_on?: string | null;
-                status: components["schemas"]["CaseStatus"];
-                team_id: string;
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["CaseFacts"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3597,27 +3563,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseListItem: {
-            items: {
-                basis: components["schemas"]["Basis"];
-                category: components["schemas"]["Category"];
-                id: string;
-                /** Format: int32 */
-                logbook_line: number;
-                overdue: boolean;
-                /** @description The parties' names; absent when personal data is hidden. */
-                party_names?: string[] | null;
-                /** Format: date */
-                received_on: string;
-                status: components["schemas"]["CaseStatus"];
-                /** @description Absent when personal data is hidden. */
-                summary?: string | null;
-                team_id: string;
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["CaseListItem"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3629,28 +3575,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_DisbursementDto: {
-            items: {
-                /** Format: int64 */
-                amount: number;
-                cases: components["schemas"]["DisbursedCase"][];
-                confirmation_list_id?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                item: components["schemas"]["FundingItem"];
-                note?: string | null;
-                /** Format: date */
-                paid_on: string;
-                payee_mediator_id?: string | null;
-                /** @description The team's name or the mediator's full name. */
-                payee_name: string;
-                payee_team_id?: string | null;
-                /** @description The team the money went to or through. */
-                team_id?: string | null;
-                /** @description The paying unit (the commune). */
-                unit_id: string;
-                voucher_no?: string | null;
-            }[];
+            items: components["schemas"]["DisbursementDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3662,30 +3587,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_MediatorDto: {
-            items: {
-                /** Format: int32 */
-                birth_year?: number | null;
-                /** Format: date-time */
-                created_at: string;
-                current_role?: null | components["schemas"]["MembershipRole"];
-                /** @description The team the mediator serves in today, if any. */
-                current_team_id?: string | null;
-                /** @description Ethnic minority (sensitive: absent for callers who do not manage mediators). */
-                ethnic_minority?: boolean | null;
-                full_name: string;
-                id: string;
-                legal_training: components["schemas"]["LegalTraining"];
-                memberships: components["schemas"]["MembershipDto"][];
-                occupation?: string | null;
-                phone?: string | null;
-                sex: components["schemas"]["Sex"];
-                /** @description Residence village. */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["MediatorDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3697,29 +3599,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TeamDto: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                /**
-                 * Format: date
-                 * @description The day the team was dissolved (giải thể); absent while it works.
-                 */
-                dissolved_on?: string | null;
-                /** Format: date */
-                founded_on: string;
-                id: string;
-                /** @description "Tổ hòa giải thôn Hội Yên" */
-                name: string;
-                notes?: string | null;
-                /** @description The teams this one continues (after a re-forming or a village merge). */
-                predecessor_ids: string[];
-                /** @description The village the team serves. */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["TeamDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3731,30 +3611,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TrainingDto: {
-            items: {
-                attendance: components["schemas"]["AttendanceDto"][];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: date */
-                held_on: string;
-                id: string;
-                level: components["schemas"]["TrainingLevel"];
-                notes?: string | null;
-                /** @description "Phòng Tư pháp huyện Thanh Miện", "Sở Tư pháp"… */
-                organiser: string;
-                place?: string | null;
-                /** Format: int64 */
-                present_count: number;
-                title: string;
-                topics: string[];
-                trainer?: string | null;
-                /** @description The unit that keeps the record (usually the commune). */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["TrainingDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3766,34 +3623,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UnitDto: {
-            items: {
-                /** @description Official code (GSO) for provinces, districts and communes; villages have none. */
-                code?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /**
-                 * Format: int32
-                 * @description 0 for a province.
-                 */
-                depth: number;
-                /** @description The village is an ethnic-minority area (drives a team composition rule). */
-                ethnic_minority_area: boolean;
-                id: string;
-                level: components["schemas"]["UnitLevel"];
-                name: string;
-                parent_id?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: date */
-                valid_from: string;
-                /**
-                 * Format: date
-                 * @description The first day the unit no longer exists; absent while it does.
-                 */
-                valid_to?: string | null;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["UnitDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3805,24 +3635,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UserDto: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                display_name: string;
-                id: string;
-                /** @description For team leaders and mediators: their mediator record. */
-                mediator_id?: string | null;
-                phone?: string | null;
-                role: components["schemas"]["Role"];
-                /** @description The unit the account sees and manages (with everything below it); absent: the whole country. */
-                unit_id?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-                username: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["UserDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4604,7 +4417,10 @@ export interface components {
             title?: string | null;
         };
         UpdateMediator: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1900–2100, or `null` to clear it.
+             */
             birth_year?: number | null;
             ethnic_minority?: boolean | null;
             full_name?: string | null;
@@ -4806,7 +4622,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -4840,9 +4656,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4881,10 +4697,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4926,7 +4740,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -4961,9 +4775,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5003,9 +4817,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5041,9 +4855,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5066,6 +4880,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
@@ -5080,9 +4896,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5142,7 +4958,7 @@ export interface operations {
                 with_total?: boolean;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5176,9 +4992,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5231,7 +5047,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5279,10 +5095,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5327,9 +5141,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5375,9 +5189,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5424,9 +5238,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5472,9 +5286,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5520,9 +5334,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5568,9 +5382,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5616,9 +5430,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5664,9 +5478,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5712,9 +5526,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5760,9 +5574,9 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being corrected */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5808,9 +5622,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5856,9 +5670,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5904,9 +5718,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5954,7 +5768,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5988,9 +5802,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6002,6 +5816,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6033,10 +5860,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6083,7 +5908,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6117,9 +5942,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6131,6 +5956,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6163,7 +6001,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6213,10 +6051,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6267,7 +6103,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6301,9 +6137,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6315,6 +6151,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisbursementDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6344,7 +6193,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6380,9 +6229,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6428,7 +6277,7 @@ export interface operations {
                 to: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6462,9 +6311,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6507,7 +6356,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6541,9 +6390,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6555,6 +6404,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentClaimDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6586,9 +6448,9 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being decided */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6638,7 +6500,7 @@ export interface operations {
                 on?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6672,9 +6534,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6686,6 +6548,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6717,10 +6592,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6768,7 +6641,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6804,7 +6677,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6848,9 +6721,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6897,7 +6770,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6931,9 +6804,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6945,6 +6818,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediatorDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6974,7 +6860,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7022,10 +6908,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7068,9 +6952,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7112,9 +6996,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7157,9 +7041,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7202,7 +7086,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7239,7 +7123,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7273,9 +7157,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7287,6 +7171,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7318,10 +7215,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7364,7 +7259,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7401,10 +7296,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 unit_id: string;
@@ -7445,7 +7338,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7478,9 +7371,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7525,7 +7418,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7562,10 +7455,8 @@ export interface operations {
             header?: {
                 /** @description The ETag of the review being replaced; not needed for the first */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 team_id: string;
@@ -7613,7 +7504,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7647,9 +7538,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7661,6 +7552,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRatingDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7692,10 +7596,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7744,7 +7646,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7783,7 +7685,7 @@ export interface operations {
                 year: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7817,7 +7719,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7850,10 +7752,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 code: string;
@@ -7899,7 +7799,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7946,11 +7846,14 @@ export interface operations {
                  *     units as they were when each case was recorded.
                  */
                 boundaries?: components["schemas"]["Boundaries"];
-                /** @description `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for. */
-                format?: components["schemas"]["LogBookFormat"];
+                /**
+                 * @description `json` (the default), `csv` for the CSV (as `Accept: text/csv`, the one way every CSV of
+                 *     the API is asked for), or `dhis2` for a DHIS2 data value set (docs/integrations.md).
+                 */
+                format?: components["schemas"]["IndicatorFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7960,6 +7863,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The indicators (JSON or CSV), or with `format=dhis2` a DHIS2 data value set */
             200: {
                 headers: {
                     /** @description The representation's tag, for `If-None-Match` (and, on records, `If-Match`). */
@@ -7970,6 +7874,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
+                    "application/vnd.dhis2+json": components["schemas"]["DataValueSet"];
                     "text/csv": string;
                 };
             };
@@ -7999,7 +7904,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8033,9 +7938,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8077,7 +7982,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8124,7 +8029,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8158,9 +8063,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8172,6 +8077,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -8201,7 +8119,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8249,10 +8167,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -8295,7 +8211,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8333,9 +8249,15 @@ export interface operations {
                 year: number;
                 /** @description `json` (default), `html` (printable, A4 landscape), `csv` (UTF-8 with BOM) or `xlsx`. */
                 format?: components["schemas"]["LogBookFormat"];
+                /**
+                 * @description With `format=csv`, the table the file holds: `one` (Part I, the default), `two` (Part
+                 *     II's summary) or `follow_ups` (Part II's follow-ups). Only for CSV: the other formats
+                 *     hold the whole book.
+                 */
+                part?: components["schemas"]["LogBookPart"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8380,7 +8302,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8414,9 +8336,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8428,6 +8350,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -8463,7 +8398,7 @@ export interface operations {
                 year: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8497,7 +8432,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8545,10 +8480,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -8591,9 +8524,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8646,7 +8579,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8680,9 +8613,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8735,7 +8668,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8783,10 +8716,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -8829,7 +8760,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8874,7 +8805,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8908,9 +8839,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8922,6 +8853,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -8951,7 +8895,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8999,10 +8943,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -9045,9 +8987,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9088,7 +9030,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9119,7 +9061,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9141,8 +9083,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
@@ -9153,7 +9093,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
