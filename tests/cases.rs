@@ -570,7 +570,10 @@ async fn log_book_rows_and_totals(app: TestApp) {
     let follow_ups = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=follow_ups", w.team)).await;
     assert_eq!(follow_ups.status, StatusCode::OK);
     assert!(follow_ups.header("content-disposition").unwrap().contains("theo-doi.csv"));
-    w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=three", w.team)).await.assert_problem(422, "validation_failed");
+    w.leader
+        .get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=three", w.team))
+        .await
+        .assert_problem(422, "validation_failed");
     w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&part=two", w.team)).await.assert_problem(422, "validation_failed");
     let xlsx = w.leader.send("GET", &format!("/api/v1/teams/{}/logbook?year={year}&format=xlsx", w.team), &[], None).await;
     assert_eq!(xlsx.status, StatusCode::OK);

@@ -92,10 +92,7 @@ async fn metrics_are_prometheus_text(app: TestApp) {
     assert!(res.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
     let (types, samples) = parse_prometheus(&res.text);
     let value = |name: &str, label: Option<(&str, &str)>| {
-        samples
-            .iter()
-            .find(|(n, l, _)| n == name && label.is_none_or(|(k, v)| l.iter().any(|(a, b)| a == k && b == v)))
-            .map(|(_, _, v)| *v)
+        samples.iter().find(|(n, l, _)| n == name && label.is_none_or(|(k, v)| l.iter().any(|(a, b)| a == k && b == v))).map(|(_, _, v)| *v)
     };
     assert_eq!(types["hoagiai_stats_cache_requests_total"], "counter");
     assert!(value("hoagiai_stats_cache_requests_total", Some(("result", "hit"))).unwrap() >= 1.0, "the second ask is a hit");

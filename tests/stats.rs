@@ -70,7 +70,9 @@ async fn indicators_as_a_dhis2_data_value_set(app: TestApp) {
     let values = dhis2_values(&set.body);
     let json = w.officer.get(&format!("/api/v1/stats/indicators?period={year}")).await;
     let cases = &json.body["figures"]["cases"];
-    for (element, field) in [("HGCS_CASES_RECEIVED", "received"), ("HGCS_CASES_SUCCESSFUL", "successful"), ("HGCS_CASES_OUT_OF_SCOPE", "out_of_scope")] {
+    for (element, field) in
+        [("HGCS_CASES_RECEIVED", "received"), ("HGCS_CASES_SUCCESSFUL", "successful"), ("HGCS_CASES_OUT_OF_SCOPE", "out_of_scope")]
+    {
         assert_eq!(Some(values[&(element.to_string(), "11110".to_string())]), cases[field].as_i64(), "{element}");
     }
     assert_eq!(Some(values[&("HGCS_TEAMS".into(), "11110".into())]), json.body["figures"]["teams"].as_i64());
@@ -81,7 +83,12 @@ async fn indicators_as_a_dhis2_data_value_set(app: TestApp) {
     let again = w.officer.send("GET", &url, &[("if-none-match", &set.etag())], None).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     // DHIS2's periods.
-    for (ours, theirs) in [(format!("{year}-H1"), format!("{year}S1")), (format!("{year}-H2"), format!("{year}S2")), (format!("{year}-Q3"), format!("{year}Q3")), (format!("{year}-07"), format!("{year}07"))] {
+    for (ours, theirs) in [
+        (format!("{year}-H1"), format!("{year}S1")),
+        (format!("{year}-H2"), format!("{year}S2")),
+        (format!("{year}-Q3"), format!("{year}Q3")),
+        (format!("{year}-07"), format!("{year}07")),
+    ] {
         let res = w.officer.get(&format!("/api/v1/stats/indicators?period={ours}&format=dhis2")).await;
         assert_eq!(res.status, StatusCode::OK, "{ours}: {}", res.text);
         dhis2_values(&res.body);

@@ -164,7 +164,8 @@ pub mod contract {
         let Some(created) = responses.get("201").cloned() else { return };
         if takes_id && !responses.contains_key("200") {
             let mut again = created;
-            again["description"] = json!("A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is.");
+            again["description"] =
+                json!("A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is.");
             responses.insert("200".into(), again);
         }
     }
@@ -252,8 +253,24 @@ pub mod contract {
     /// rest): no C0 control character at all, no DEL.
     const URL_TEXT: &str = "^[^\\u0000-\\u001F\\u007F]*$";
 
+    /// Text that may span lines (`text::clean_multiline`): no control character but tab and line
+    /// breaks, C1 included.
+    const TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+    /// The routes say `pattern = "<plain-text>"` or `"<text>"` for the fields that
+    /// `text::clean_text` or `text::clean_multiline` check: the patterns are written once, here.
+    fn expand_marker(schema: &mut Value) {
+        let full = match schema.get("pattern").and_then(Value::as_str) {
+            Some("<plain-text>") => PLAIN_TEXT,
+            Some("<text>") => TEXT,
+            _ => return,
+        };
+        schema["pattern"] = json!(full);
+    }
+
     /// A string with no format, enum or pattern of its own gets `pattern`.
     fn plain_text(schema: &mut Value, pattern: &str) {
+        expand_marker(schema);
         let is_string = schema["type"] == "string" || schema["type"] == json!(["string", "null"]);
         if is_string && schema.get("format").is_none() && schema.get("enum").is_none() && schema.get("pattern").is_none() {
             schema["pattern"] = json!(pattern);

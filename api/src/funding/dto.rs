@@ -86,7 +86,7 @@ pub struct CreatePolicy {
     pub id: Option<Uuid>,
     pub unit_id: Uuid,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
@@ -97,7 +97,7 @@ pub struct CreatePolicy {
     pub rate_unit: RateUnit,
     pub outcome: Option<FeeOutcome>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -105,7 +105,7 @@ pub struct CreatePolicy {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePolicy {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[schema(value_type = Option<NaiveDate>, nullable)]
@@ -115,7 +115,7 @@ pub struct UpdatePolicy {
     pub rate: Option<i64>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -164,11 +164,11 @@ pub struct CreateBudget {
     #[schema(minimum = 0, maximum = 10000000000.0)]
     pub amount: i64,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -180,7 +180,7 @@ pub struct UpdateBudget {
     pub amount: Option<i64>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub decision_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -188,7 +188,7 @@ pub struct UpdateBudget {
     pub decision_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -249,10 +249,10 @@ pub struct CreateDisbursement {
     #[schema(minimum = 1, maximum = 10000000000.0)]
     pub amount: i64,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub voucher_no: Option<String>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub note: Option<String>,
     /// For `case_fee`: the cases this pays (each paid once, ever).
     #[serde(default)]
@@ -360,12 +360,12 @@ pub struct AcceptFees {
     pub case_ids: Option<Vec<Uuid>>,
     pub paid_on: NaiveDate,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub voucher_no: Option<String>,
     /// Make a confirmation list of the recipients (default: yes).
     pub confirmation_list: Option<bool>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
 }
 
@@ -385,7 +385,7 @@ pub struct RecordDutyBreach {
     pub mediator_id: Uuid,
     /// What duty was breached, and the decision that found it.
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub note: String,
 }
 
@@ -436,14 +436,14 @@ pub struct ConfirmationListDto {
 pub struct CreateConfirmationList {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: String,
     pub made_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_items = 1, max_items = 1000)]
     pub disbursement_ids: Vec<Uuid>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -451,7 +451,7 @@ pub struct CreateConfirmationList {
 #[serde(deny_unknown_fields)]
 pub struct UpdateConfirmationList {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
     pub signed_returned: Option<bool>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -459,7 +459,7 @@ pub struct UpdateConfirmationList {
     pub returned_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -563,7 +563,7 @@ pub struct CreateIncidentClaim {
     pub session_id: Option<Uuid>,
     pub kind: IncidentKind,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_multiline"))]
-    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub description: String,
     #[serde(default)]
     #[validate(range(min = 0, max = 10_000_000_000i64))]
@@ -578,7 +578,7 @@ pub struct CreateIncidentClaim {
     #[schema(minimum = 0, maximum = 10000000000.0)]
     pub funeral_costs: i64,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -592,10 +592,10 @@ pub struct DecideIncidentClaim {
     #[schema(minimum = 0, maximum = 10000000000.0)]
     pub approved_amount: Option<i64>,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: String,
     pub decision_date: NaiveDate,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }

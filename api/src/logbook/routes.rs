@@ -53,10 +53,8 @@ async fn get_logbook(
 ) -> Result<HttpResponse, ApiError> {
     let format = query.0.format.unwrap_or(LogBookFormat::Json);
     if query.0.part.is_some() && format != LogBookFormat::Csv {
-        return Err(ApiError::invalid_field("part", "invalid_value").with_detail(
-            "Chỉ tệp CSV được tách theo phần của sổ",
-            "Only the CSV is split by part of the book",
-        ));
+        return Err(ApiError::invalid_field("part", "invalid_value")
+            .with_detail("Chỉ tệp CSV được tách theo phần của sổ", "Only the CSV is split by part of the book"));
     }
     let part = query.0.part.unwrap_or_default();
     // A mediator sees the cases assigned to them, not the team's whole book.

@@ -133,7 +133,7 @@ pub struct NewMembership {
     pub team_id: Uuid,
     pub role: MembershipRole,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub recognition_decision: Option<String>,
     pub recognition_date: Option<NaiveDate>,
     pub from_date: NaiveDate,
@@ -144,7 +144,7 @@ pub struct NewMembership {
 pub struct CreateMediator {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub full_name: String,
     pub sex: Sex,
     #[validate(range(min = 1900, max = 2100))]
@@ -159,7 +159,7 @@ pub struct CreateMediator {
     pub phone: Option<String>,
     pub legal_training: Option<LegalTraining>,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub occupation: Option<String>,
     /// The first membership, when the mediator joins a team at once.
     #[validate(nested)]
@@ -170,7 +170,7 @@ pub struct CreateMediator {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediator {
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub full_name: Option<String>,
     pub sex: Option<Sex>,
     /// 1900–2100, or `null` to clear it.
@@ -197,7 +197,7 @@ pub struct EndMembership {
     pub to_date: NaiveDate,
     pub end_reason: MembershipEndReason,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub end_decision: Option<String>,
     pub end_decision_date: Option<NaiveDate>,
 }
@@ -216,7 +216,7 @@ pub struct TransferMembership {
     pub role: Option<MembershipRole>,
     /// The decision recognising the mediator in the new team (the new commune chairman's).
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub recognition_decision: String,
     pub recognition_date: NaiveDate,
 }

@@ -119,11 +119,11 @@ fn as_utc<S: serde::Serializer>(t: &chrono::NaiveDateTime, s: S) -> Result<S::Ok
 pub struct RecordTeamReview {
     /// E.g. "Tổ hoạt động tốt; ông X không tham gia hòa giải vụ việc nào trong năm".
     #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
-    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub conclusion: String,
     /// E.g. "Đề nghị bầu bổ sung 01 hòa giải viên nữ".
     #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
-    #[schema(min_length = 1, max_length = 4000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub restaffing_proposal: Option<String>,
 }
 

@@ -45,10 +45,10 @@ pub struct Criterion {
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub vi: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub en: String,
     pub kind: CriterionKind,
     /// For `success_rate_at_least`: the least share of concluded cases that must be successful, in percent.
@@ -73,10 +73,10 @@ pub struct CreateRatingScheme {
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     #[validate(length(min = 1, max = 1000), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 1000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 1000, pattern = "<plain-text>")]
     pub origin: String,
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
@@ -92,7 +92,7 @@ pub struct Judgement {
     pub code: String,
     pub met: bool,
     #[validate(length(max = 1000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 1000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 1000, pattern = "<text>")]
     pub note: Option<String>,
 }
 
@@ -142,7 +142,7 @@ pub struct CreateTeamRating {
     #[schema(max_items = 20)]
     pub judgements: Vec<Judgement>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -154,7 +154,7 @@ pub struct UpdateTeamRating {
     pub judgements: Option<Vec<Judgement>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -202,13 +202,13 @@ pub struct CreateAward {
     pub mediator_id: Option<Uuid>,
     pub level: AwardLevel,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub title: String,
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub reason: String,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
@@ -220,14 +220,14 @@ pub struct CreateAward {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAward {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub reason: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub decision_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]

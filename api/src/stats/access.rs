@@ -49,10 +49,10 @@ pub struct IndicatorDefinition {
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub vi: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub en: String,
     pub metric: AccessMetric,
     /// The least value (a fraction) that meets the indicator.
@@ -97,10 +97,10 @@ pub struct AccessStandard {
 #[serde(deny_unknown_fields)]
 pub struct PutAccessStandard {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub name: String,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: String,
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]

@@ -37,7 +37,12 @@ const MAX_ENTRIES: usize = 4096;
 
 impl AnswerCache {
     pub fn new(ttl_secs: u64) -> AnswerCache {
-        AnswerCache { ttl: Duration::from_secs(ttl_secs), entries: Mutex::new(HashMap::new()), hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+        AnswerCache {
+            ttl: Duration::from_secs(ttl_secs),
+            entries: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
     }
 
     pub fn get(&self, key: &str, generation: u64) -> Option<Answer> {

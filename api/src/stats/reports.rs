@@ -86,7 +86,7 @@ pub struct SubmitReport {
     #[validate(nested)]
     pub estimates: Option<ReportEstimates>,
     #[validate(length(max = 4000), custom(function = "crate::text::clean_multiline"))]
-    #[schema(max_length = 4000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 4000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 

@@ -48,13 +48,13 @@ impl TeamDto {
 pub struct CreateTeam {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     /// A village (thôn / tổ dân phố).
     pub unit_id: Uuid,
     pub founded_on: NaiveDate,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
     #[serde(default)]
     #[validate(length(max = 20))]
@@ -66,7 +66,7 @@ pub struct CreateTeam {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeam {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: Option<String>,
     pub founded_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -74,7 +74,7 @@ pub struct UpdateTeam {
     pub dissolved_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "crate::text::clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
     #[validate(length(max = 20))]

@@ -71,24 +71,24 @@ pub struct CreateTraining {
     pub unit_id: Option<Uuid>,
     pub held_on: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: String,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub organiser: String,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub trainer: Option<String>,
     pub level: TrainingLevel,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub place: Option<String>,
     #[serde(default)]
     #[validate(length(max = 30), custom(function = "topics_ok"))]
     #[schema(max_items = 30)]
     pub topics: Vec<String>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
     #[serde(default)]
     #[validate(length(max = 2000))]
@@ -101,20 +101,20 @@ pub struct CreateTraining {
 pub struct UpdateTraining {
     pub held_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub organiser: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub trainer: Option<Option<String>>,
     pub level: Option<TrainingLevel>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub place: Option<Option<String>>,
     #[validate(length(max = 30), custom(function = "topics_ok"))]
@@ -122,7 +122,7 @@ pub struct UpdateTraining {
     pub topics: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
-    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
     /// Replaces the whole attendance list.

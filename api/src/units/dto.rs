@@ -110,7 +110,7 @@ pub struct CreateUnit {
     #[schema(min_length = 1, max_length = 10, pattern = r"^[0-9]+$")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     pub level: UnitLevel,
     /// Required for every level but a province.
@@ -136,7 +136,7 @@ fn valid_code(code: &str) -> Result<(), validator::ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUnit {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: Option<String>,
     /// `null` clears the code.
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -216,6 +216,6 @@ pub struct CreateSuccession {
     pub kind: SuccessionKind,
     pub effective_date: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: Option<String>,
 }

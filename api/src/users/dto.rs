@@ -55,7 +55,7 @@ pub struct CreateUser {
     #[schema(min_length = 3, max_length = 64, pattern = r"^[ \t\n\r]*[A-Za-z0-9][A-Za-z0-9._-]{2,}[ \t\n\r]*$")]
     pub username: String,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub display_name: String,
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
     #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
@@ -84,7 +84,7 @@ pub struct CreatedUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub display_name: Option<String>,
     /// `null` clears the phone.
     #[serde(default, deserialize_with = "crate::http::nullable")]
