@@ -9,8 +9,10 @@ use crate::common::TestApp;
 
 on_both_backends!(head_and_conditional_requests, metrics_are_prometheus_text);
 
+/// The labels of a sample.
+type Labels = Vec<(String, String)>;
 /// One sample of the Prometheus text exposition format: name, labels, value.
-type Sample = (String, Vec<(String, String)>, f64);
+type Sample = (String, Labels, f64);
 
 /// Parses the Prometheus text format (version 0.0.4) strictly: `# HELP` and `# TYPE` lines, then
 /// samples `name{label="value",…} number`; every sample belongs to a family declared by `# TYPE`
@@ -104,12 +106,12 @@ async fn metrics_are_prometheus_text(app: TestApp) {
             continue;
         }
         let bucket = format!("{family}_bucket");
-        let mut series: std::collections::BTreeMap<Vec<(String, String)>, Vec<(f64, f64)>> = Default::default();
-        for (n, labels, v) in samples.iter().filter(|(n, _, _)| *n == bucket) {
+        // Each series of the histogram (its labels but `le`): its buckets as (le, count).
+        let mut series: std::collections::BTreeMap<Labels, Vec<(f64, f64)>> = Default::default();
+        for (_, labels, v) in samples.iter().filter(|(n, _, _)| *n == bucket) {
             let le = labels.iter().find(|(k, _)| k == "le").map(|(_, v)| v.clone()).expect("a bucket has le");
             let le = if le == "+Inf" { f64::INFINITY } else { le.parse().expect("le is a number") };
             let rest: Vec<_> = labels.iter().filter(|(k, _)| k != "le").cloned().collect();
-            let _ = n;
             series.entry(rest).or_default().push((le, *v));
         }
         for (labels, buckets) in series {

@@ -10,9 +10,12 @@ use utoipa::ToSchema;
 use super::dto::{CaseCells, Indicators, Period};
 use crate::error::ApiError;
 
+/// A case figure of an answer's line.
+type CaseFigure = fn(&CaseCells) -> Option<i64>;
+
 /// The data elements, by code: what each one counts is the indicator of the same name in
 /// docs/statistics.md.
-pub const CASE_ELEMENTS: [(&str, fn(&CaseCells) -> Option<i64>); 7] = [
+pub const CASE_ELEMENTS: [(&str, CaseFigure); 7] = [
     ("HGCS_CASES_RECEIVED", |c| c.received),
     ("HGCS_CASES_NEW", |c| c.new),
     ("HGCS_CASES_CARRIED_OVER", |c| c.carried_over),
