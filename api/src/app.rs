@@ -104,6 +104,8 @@ pub fn build(
         .wrap(from_fn(crate::middleware::head_and_conditional_get))
         .wrap(from_fn(crate::middleware::security_headers))
         .wrap(cors(&config.cors_origins))
+        // The request's span, inside the id it is given.
+        .wrap(tracing_actix_web::TracingLogger::<crate::middleware::RequestSpan>::new())
         .wrap(from_fn(crate::middleware::request_id_and_log))
         .wrap(Compress::default())
 }
