@@ -561,6 +561,20 @@ async fn log_book_rows_and_totals(app: TestApp) {
     let csv = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv", w.team)).await;
     assert!(csv.text.starts_with('\u{feff}'), "CSV starts with a BOM");
     assert!(csv.text.contains("Tranh chấp ranh giới đất"));
+    // One table per file: Part I by default, Part II's summary and follow-ups on request.
+    assert!(csv.header("content-disposition").unwrap().contains(&format!("so-theo-doi-hoa-giai-{year}-phan-1.csv")));
+    assert!(!csv.text.contains("Tổng cộng"), "Part II is a file of its own");
+    let two = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=two", w.team)).await;
+    assert_eq!(two.status, StatusCode::OK);
+    assert!(two.text.contains("Tổng cộng") && !two.text.contains("Tranh chấp ranh giới đất"));
+    let follow_ups = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=follow_ups", w.team)).await;
+    assert_eq!(follow_ups.status, StatusCode::OK);
+    assert!(follow_ups.header("content-disposition").unwrap().contains("theo-doi.csv"));
+    w.leader
+        .get(&format!("/api/v1/teams/{}/logbook?year={year}&format=csv&part=three", w.team))
+        .await
+        .assert_problem(422, "validation_failed");
+    w.leader.get(&format!("/api/v1/teams/{}/logbook?year={year}&part=two", w.team)).await.assert_problem(422, "validation_failed");
     let xlsx = w.leader.send("GET", &format!("/api/v1/teams/{}/logbook?year={year}&format=xlsx", w.team), &[], None).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.text.starts_with("PK"), "an XLSX is a zip");

@@ -7,7 +7,141 @@ use serde_json::json;
 
 use crate::common::TestApp;
 
-on_both_backends!(head_and_conditional_requests);
+on_both_backends!(head_and_conditional_requests, metrics_are_prometheus_text);
+
+/// The labels of a sample.
+type Labels = Vec<(String, String)>;
+/// One sample of the Prometheus text exposition format: name, labels, value.
+type Sample = (String, Labels, f64);
+
+/// Parses the Prometheus text format (version 0.0.4) strictly: `# HELP` and `# TYPE` lines, then
+/// samples `name{label="value",…} number`; every sample belongs to a family declared by `# TYPE`
+/// (a histogram's `_bucket`, `_sum` and `_count` to the histogram). Panics on anything else.
+fn parse_prometheus(text: &str) -> (std::collections::BTreeMap<String, String>, Vec<Sample>) {
+    let name_ok = |n: &str| {
+        !n.is_empty()
+            && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    };
+    let mut types = std::collections::BTreeMap::new();
+    let mut samples = Vec::new();
+    assert!(text.ends_with('\n'), "the exposition ends with a line feed");
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# ") {
+            let mut parts = rest.splitn(3, ' ');
+            let (kind, name, what) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap_or(""));
+            assert!(name_ok(name), "metric name: {line}");
+            match kind {
+                "HELP" => assert!(!what.is_empty(), "{line}"),
+                "TYPE" => {
+                    assert!(["counter", "gauge", "histogram", "summary", "untyped"].contains(&what), "{line}");
+                    assert!(types.insert(name.to_string(), what.to_string()).is_none(), "declared twice: {name}");
+                }
+                _ => panic!("unknown comment: {line}"),
+            }
+            continue;
+        }
+        assert!(!line.trim().is_empty(), "no blank line");
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("no value: {line}"));
+        let value: f64 = match value {
+            "+Inf" => f64::INFINITY,
+            "-Inf" => f64::NEG_INFINITY,
+            v => v.parse().unwrap_or_else(|_| panic!("value: {line}")),
+        };
+        let (name, labels) = match series.split_once('{') {
+            None => (series, Vec::new()),
+            Some((name, rest)) => {
+                let body = rest.strip_suffix('}').unwrap_or_else(|| panic!("labels: {line}"));
+                let labels = body
+                    .split("\",")
+                    .filter(|l| !l.is_empty())
+                    .map(|l| {
+                        let (k, v) = l.split_once("=\"").unwrap_or_else(|| panic!("label: {line}"));
+                        assert!(name_ok(k), "label name: {line}");
+                        (k.to_string(), v.trim_end_matches('"').to_string())
+                    })
+                    .collect();
+                (name, labels)
+            }
+        };
+        assert!(name_ok(name), "metric name: {line}");
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s).filter(|f| types.get(*f).is_some_and(|t| t == "histogram")))
+            .unwrap_or(name);
+        assert!(types.contains_key(family), "a sample before its # TYPE: {line}");
+        samples.push((name.to_string(), labels, value));
+    }
+    (types, samples)
+}
+
+/// `/metrics` is Prometheus text that a scraper can read: the writer's queue and batch sizes (on
+/// SQLite), the statistics cache's hits and misses, requests by route, each histogram's buckets
+/// rising to its count.
+async fn metrics_are_prometheus_text(app: TestApp) {
+    let admin = app.admin().await;
+    let year = hoagiai::db::today().format("%Y").to_string();
+    for _ in 0..3 {
+        let unit = admin.post("/api/v1/units", &serde_json::json!({"name": hoagiai_name(), "level": "province"})).await;
+        assert_eq!(unit.status, StatusCode::CREATED, "{}", unit.text);
+    }
+    let url = format!("/api/v1/stats/indicators?period={year}");
+    let first = admin.get(&url).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    admin.get(&url).await;
+    let res = app.anon().get("/metrics").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    let (types, samples) = parse_prometheus(&res.text);
+    let value = |name: &str, label: Option<(&str, &str)>| {
+        samples.iter().find(|(n, l, _)| n == name && label.is_none_or(|(k, v)| l.iter().any(|(a, b)| a == k && b == v))).map(|(_, _, v)| *v)
+    };
+    assert_eq!(types["hoagiai_stats_cache_requests_total"], "counter");
+    assert!(value("hoagiai_stats_cache_requests_total", Some(("result", "hit"))).unwrap() >= 1.0, "the second ask is a hit");
+    assert!(value("hoagiai_stats_cache_requests_total", Some(("result", "miss"))).unwrap() >= 1.0);
+    assert!(value("hoagiai_http_requests_total", Some(("route", "/api/v1/stats/indicators"))).unwrap() >= 2.0);
+    // Every histogram: buckets never fall, and the last (`+Inf`) is the count.
+    for (family, kind) in &types {
+        if kind != "histogram" {
+            continue;
+        }
+        let bucket = format!("{family}_bucket");
+        // Each series of the histogram (its labels but `le`): its buckets as (le, count).
+        let mut series: std::collections::BTreeMap<Labels, Vec<(f64, f64)>> = Default::default();
+        for (_, labels, v) in samples.iter().filter(|(n, _, _)| *n == bucket) {
+            let le = labels.iter().find(|(k, _)| k == "le").map(|(_, v)| v.clone()).expect("a bucket has le");
+            let le = if le == "+Inf" { f64::INFINITY } else { le.parse().expect("le is a number") };
+            let rest: Vec<_> = labels.iter().filter(|(k, _)| k != "le").cloned().collect();
+            series.entry(rest).or_default().push((le, *v));
+        }
+        for (labels, buckets) in series {
+            assert!(buckets.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "{family} {labels:?}: {buckets:?}");
+            let (last_le, last) = *buckets.last().unwrap();
+            assert!(last_le.is_infinite());
+            let count = samples
+                .iter()
+                .find(|(n, l, _)| *n == format!("{family}_count") && *l == labels)
+                .map(|(_, _, v)| *v)
+                .expect("a histogram has a count");
+            assert_eq!(last, count, "{family}: +Inf is the count");
+        }
+    }
+    if app.state.config.database_url.display().starts_with("PostgreSQL") {
+        assert!(!types.contains_key("hoagiai_db_write_queue_depth"), "PostgreSQL has no group-commit writer");
+    } else {
+        assert_eq!(types["hoagiai_db_write_queue_depth"], "gauge");
+        assert_eq!(types["hoagiai_db_write_batch_size"], "histogram");
+        assert_eq!(value("hoagiai_db_write_queue_depth", None), Some(0.0), "nothing waits once the answers are in");
+        let batches = value("hoagiai_db_write_batch_size_count", None).unwrap();
+        let writes = value("hoagiai_db_write_batch_size_sum", None).unwrap();
+        assert!(batches >= 1.0 && writes >= batches, "{batches} batches of {writes} writes");
+        assert_eq!(Some(writes), value("hoagiai_db_batched_writes_total", None));
+    }
+}
+
+fn hoagiai_name() -> String {
+    crate::common::unique_name("Tỉnh thử")
+}
 
 async fn head_and_conditional_requests(app: TestApp) {
     let tree = app.tree().await;

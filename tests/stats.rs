@@ -20,8 +20,108 @@ on_both_backends!(
     roster_rollups_survive_random_roster_writes,
     rollups_are_filled_when_their_migrations_arrive,
     small_cells_are_suppressed_for_statistics_clients,
-    statistics_clients_get_the_month_of_case_facts
+    statistics_clients_get_the_month_of_case_facts,
+    indicators_as_a_dhis2_data_value_set
 );
+
+/// A period as DHIS2 writes it (its Web API's period formats): `yyyy`, `yyyySn` (six-monthly from
+/// January), `yyyyQn`, `yyyyMM`.
+fn dhis2_period(p: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if p.len() < 4 || !digits(&p[..4]) {
+        return false;
+    }
+    match &p[4..] {
+        "" => true,
+        "S1" | "S2" | "Q1" | "Q2" | "Q3" | "Q4" => true,
+        m => m.len() == 2 && digits(m) && (1..=12).contains(&m.parse::<u32>().unwrap()),
+    }
+}
+
+/// Checks a data value set against DHIS2's rules for an import by code: every value names a data
+/// element, a period and an organisation unit, and holds its value as a string; no value is given
+/// twice. Answers the values by (data element, organisation unit).
+fn dhis2_values(set: &Value) -> std::collections::BTreeMap<(String, String), i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for v in set["dataValues"].as_array().expect("dataValues") {
+        let field = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("{k} is a string: {v}")).to_string();
+        let (element, period, org_unit, value) = (field("dataElement"), field("period"), field("orgUnit"), field("value"));
+        assert!(element.starts_with("HGCS_") && element.len() <= 50, "{element}");
+        assert!(dhis2_period(&period), "{period}");
+        assert!(!org_unit.is_empty() && org_unit.bytes().all(|b| b.is_ascii_digit()), "{org_unit}");
+        let n: i64 = value.parse().unwrap_or_else(|_| panic!("an integer count: {value}"));
+        assert!(n >= 0);
+        assert_eq!(v.as_object().unwrap().len(), 4, "only the four fields: {v}");
+        assert!(out.insert((element, org_unit), n).is_none(), "a value given twice: {v}");
+    }
+    out
+}
+
+/// `format=dhis2`: a DHIS2 data value set by code, the unit's figures or each commune's, in
+/// DHIS2's periods; what DHIS2 cannot take is refused.
+async fn indicators_as_a_dhis2_data_value_set(app: TestApp) {
+    let w = world(app).await;
+    seed(&w).await;
+    let year = hoagiai::db::today().format("%Y").to_string();
+    let url = format!("/api/v1/stats/indicators?period={year}&format=dhis2");
+    let set = w.officer.get(&url).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert!(set.header("content-type").unwrap().starts_with("application/vnd.dhis2+json"));
+    let values = dhis2_values(&set.body);
+    let json = w.officer.get(&format!("/api/v1/stats/indicators?period={year}")).await;
+    let cases = &json.body["figures"]["cases"];
+    for (element, field) in
+        [("HGCS_CASES_RECEIVED", "received"), ("HGCS_CASES_SUCCESSFUL", "successful"), ("HGCS_CASES_OUT_OF_SCOPE", "out_of_scope")]
+    {
+        assert_eq!(Some(values[&(element.to_string(), "11110".to_string())]), cases[field].as_i64(), "{element}");
+    }
+    assert_eq!(Some(values[&("HGCS_TEAMS".into(), "11110".into())]), json.body["figures"]["teams"].as_i64());
+    assert_eq!(Some(values[&("HGCS_MEDIATORS".into(), "11110".into())]), json.body["figures"]["mediators"]["total"].as_i64());
+    assert!(set.body["dataValues"].as_array().unwrap().iter().all(|v| v["period"] == year.as_str()));
+    // Its own ETag, and 304 to it.
+    assert_ne!(set.etag(), json.etag());
+    let again = w.officer.send("GET", &url, &[("if-none-match", &set.etag())], None).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // DHIS2's periods.
+    for (ours, theirs) in [
+        (format!("{year}-H1"), format!("{year}S1")),
+        (format!("{year}-H2"), format!("{year}S2")),
+        (format!("{year}-Q3"), format!("{year}Q3")),
+        (format!("{year}-07"), format!("{year}07")),
+    ] {
+        let res = w.officer.get(&format!("/api/v1/stats/indicators?period={ours}&format=dhis2")).await;
+        assert_eq!(res.status, StatusCode::OK, "{ours}: {}", res.text);
+        dhis2_values(&res.body);
+        assert!(res.body["dataValues"].as_array().unwrap().iter().all(|v| v["period"] == theirs.as_str()), "{ours}");
+    }
+    // A province's communes: each commune's case figures, never the province's total (DHIS2 adds
+    // the children up itself).
+    let (viewer, _) = w.app.user(Role::Viewer, Some(&w.tree.province)).await;
+    let by_commune = viewer.get(&format!("{url}&unit_id={}&by=unit&level=commune", w.tree.province)).await;
+    assert_eq!(by_commune.status, StatusCode::OK, "{}", by_commune.text);
+    let communes = dhis2_values(&by_commune.body);
+    let org_units: std::collections::BTreeSet<&str> = communes.keys().map(|(_, o)| o.as_str()).collect();
+    assert_eq!(org_units, ["11110", "11111"].into_iter().collect());
+    let total = viewer.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={}", w.tree.province)).await;
+    let received: i64 = communes.iter().filter(|((e, _), _)| e == "HGCS_CASES_RECEIVED").map(|(_, n)| n).sum();
+    assert_eq!(Some(received), total.body["figures"]["cases"]["received"].as_i64());
+    assert!(communes.keys().all(|(e, _)| e.starts_with("HGCS_CASES_")), "case figures only by commune");
+    // What DHIS2 cannot take: a range of days, villages (no official code), other breakdowns.
+    let refused = |query: String| {
+        let officer = w.officer.clone();
+        async move { officer.get(&format!("/api/v1/stats/indicators?{query}&format=dhis2")).await }
+    };
+    let range = refused(format!("period={year}-01-01..{year}-01-31")).await;
+    range.assert_problem(422, "validation_failed");
+    assert_eq!(range.body["errors"][0]["field"], "period");
+    let villages = refused(format!("period={year}&by=unit")).await;
+    villages.assert_problem(422, "validation_failed");
+    assert_eq!(villages.body["errors"][0]["code"], "no_official_code");
+    let by_category = refused(format!("period={year}&by=category")).await;
+    by_category.assert_problem(422, "validation_failed");
+    assert_eq!(by_category.body["errors"][0]["field"], "by");
+    w.officer.get(&format!("/api/v1/stats/indicators?period={year}&format=pdf")).await.assert_problem(422, "validation_failed");
+}
 
 /// Answers are kept while nothing is written; the next read after a write is computed afresh.
 async fn a_write_is_seen_at_once_despite_the_answer_cache(app: TestApp) {

@@ -85,7 +85,14 @@ pub fn build(
         // Bodies read by actix's own extractors (the token form) are capped like JSON bodies.
         .app_data(web::PayloadConfig::new(config.body_limit))
         // An id that cannot be an id names no record.
-        .app_data(web::PathConfig::default().error_handler(|_, _| crate::error::ApiError::not_found().into()))
+        // An id that cannot be an id names no record; a route's own word in its place
+        // (`PATCH /trainings/coverage`) names a route that does not take the method.
+        .app_data(web::PathConfig::default().error_handler(|_, req| {
+            req.app_data::<web::Data<KnownRoutes>>()
+                .and_then(|routes| routes.method_not_allowed(req.path(), req.method()))
+                .unwrap_or_else(crate::error::ApiError::not_found)
+                .into()
+        }))
         .service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", (*shared.doc).clone()))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(crate::client::serve))
@@ -99,6 +106,8 @@ pub fn build(
         .wrap(from_fn(crate::middleware::head_and_conditional_get))
         .wrap(from_fn(crate::middleware::security_headers))
         .wrap(cors(&config.cors_origins))
+        // The request's span, inside the id it is given.
+        .wrap(tracing_actix_web::TracingLogger::<crate::middleware::RequestSpan>::new())
         .wrap(from_fn(crate::middleware::request_id_and_log))
         .wrap(Compress::default())
 }

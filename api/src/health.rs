@@ -65,6 +65,29 @@ pub async fn metrics(st: web::Data<AppState>) -> HttpResponse {
     for (state, n) in [("idle", pool.idle), ("in_use", pool.in_use)] {
         let _ = writeln!(out, "hoagiai_db_pool_connections{{state=\"{state}\"}} {n}");
     }
+    // The SQLite writer: its queue now, and how many writes each of its transactions held.
+    if let Some(w) = st.db.writer_counts() {
+        let _ = write!(
+            out,
+            "# HELP hoagiai_db_write_queue_depth SQLite: writes waiting for the group-commit writer.\n# TYPE hoagiai_db_write_queue_depth gauge\nhoagiai_db_write_queue_depth {}\n",
+            w.queued.load(Relaxed)
+        );
+        out.push_str("# HELP hoagiai_db_write_batch_size SQLite: writes per transaction of the group-commit writer.\n# TYPE hoagiai_db_write_batch_size histogram\n");
+        let mut cumulative = 0;
+        for (le, n) in crate::db::group_commit::BATCH_BUCKETS.iter().zip(&w.batch_sizes) {
+            cumulative += n.load(Relaxed);
+            let _ = writeln!(out, "hoagiai_db_write_batch_size_bucket{{le=\"{le}\"}} {cumulative}");
+        }
+        let _ = write!(
+            out,
+            "hoagiai_db_write_batch_size_bucket{{le=\"+Inf\"}} {cumulative}\nhoagiai_db_write_batch_size_sum {}\nhoagiai_db_write_batch_size_count {cumulative}\n",
+            w.writes.load(Relaxed)
+        );
+    }
+    out.push_str("# HELP hoagiai_stats_cache_requests_total Statistics answers asked of the answer cache, by result.\n# TYPE hoagiai_stats_cache_requests_total counter\n");
+    for (result, n) in [("hit", &st.stats_cache.hits), ("miss", &st.stats_cache.misses)] {
+        let _ = writeln!(out, "hoagiai_stats_cache_requests_total{{result=\"{result}\"}} {}", n.load(Relaxed));
+    }
     out.push_str(&st.http_metrics.text());
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
 }

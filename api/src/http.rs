@@ -282,9 +282,11 @@ pub struct Page<T> {
 pub struct PageParams {
     /// Items per page, 1–100 (default 50).
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
@@ -347,29 +349,48 @@ impl KnownRoutes {
         KnownRoutes(routes)
     }
 
+    /// Whether the path is a route of the API that does not take the method (so the answer will
+    /// be 405).
+    pub fn refuses(&self, path: &str, method: &str) -> bool {
+        self.allowed_methods(path).is_some_and(|m| !m.contains(method))
+    }
+
+    /// The methods of the routes the path names; where several patterns match, those of the most
+    /// literal ones (`/trainings/coverage` before `/trainings/{id}`).
     fn allowed_methods(&self, path: &str) -> Option<BTreeSet<String>> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut found: Option<BTreeSet<String>> = None;
+        let mut found: Option<(usize, BTreeSet<String>)> = None;
         for (segments, methods) in &self.0 {
             let matches =
                 segments.len() == parts.len() && segments.iter().zip(&parts).all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
-            if matches {
-                found.get_or_insert_with(BTreeSet::new).extend(methods.iter().cloned());
+            if !matches {
+                continue;
+            }
+            let literal = segments.iter().filter(|s| !s.starts_with('{')).count();
+            match &mut found {
+                Some((best, set)) if *best == literal => set.extend(methods.iter().cloned()),
+                Some((best, _)) if *best > literal => {}
+                _ => found = Some((literal, methods.clone())),
             }
         }
-        found
+        found.map(|(_, set)| set)
+    }
+
+    /// 405 with `Allow` when the path names a route that does not take the method.
+    pub fn method_not_allowed(&self, path: &str, method: &Method) -> Option<ApiError> {
+        match self.allowed_methods(path) {
+            Some(methods) if !methods.contains(method.as_str()) && method != Method::OPTIONS => {
+                let allow = methods.into_iter().collect::<Vec<_>>().join(", ");
+                Some(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").with_header(header::ALLOW, allow))
+            }
+            _ => None,
+        }
     }
 }
 
 /// The default service: 405 with `Allow` when the path exists under another method, else 404.
 pub async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> Result<HttpResponse, ApiError> {
-    Err(match routes.allowed_methods(req.path()) {
-        Some(methods) if !methods.contains(req.method().as_str()) && req.method() != Method::OPTIONS => {
-            let allow = methods.into_iter().collect::<Vec<_>>().join(", ");
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").with_header(header::ALLOW, allow)
-        }
-        _ => ApiError::new(StatusCode::NOT_FOUND, "route_not_found"),
-    })
+    Err(routes.method_not_allowed(req.path(), req.method()).unwrap_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "route_not_found")))
 }
 
 /// For PATCH fields that may be cleared: absent → `None` (leave as is), `null` → `Some(None)`

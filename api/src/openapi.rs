@@ -18,9 +18,17 @@ use crate::error::{Problem, ProblemField};
             Errors are RFC 9457 problem documents with a stable `code`; text is Vietnamese unless \
             `Accept-Language: en`. Records carry a version as `ETag`; updates need `If-Match`. \
             Lists are keyset-paginated with `cursor`/`next_cursor`.",
-        license(name = "AGPL-3.0-or-later")
+        license(name = "AGPL-3.0-or-later"),
+        contact(name = "The operator of this server (the province's or the commune's IT service)")
     ),
-    components(schemas(Problem, ProblemField, crate::logbook::dto::LogBookFormat, crate::funding::dto::SummaryTable)),
+    components(schemas(
+        Problem,
+        ProblemField,
+        crate::logbook::dto::LogBookFormat,
+        crate::logbook::dto::LogBookPart,
+        crate::stats::dto::IndicatorFormat,
+        crate::funding::dto::SummaryTable
+    )),
     tags(
         (name = "auth", description = "Sign-in, tokens, machine clients' grant"),
         (name = "users", description = "Accounts (tài khoản)"),
@@ -41,7 +49,7 @@ use crate::error::{Problem, ProblemField};
 pub struct ApiDoc;
 
 /// Operations anyone may call without a token.
-pub const PUBLIC_OPERATIONS: &[&str] = &["login", "refresh", "logout", "token", "list_enums", "healthz", "readyz"];
+pub const PUBLIC_OPERATIONS: &[&str] = &["login", "refresh", "logout", "token", "list_enums", "healthz", "readyz", "metrics"];
 
 /// Adds what every operation shares. Run once on the collected document.
 pub fn apply_conventions(doc: &mut Doc) {
@@ -111,18 +119,61 @@ pub mod contract {
         responses["RetryLater"] = retry;
         responses["Problem"]["headers"] = json!({"X-Request-Id": request_id_header()});
         if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
+            // A training's topics: each 1–200 characters of plain text (`trainings::dto::topics_ok`);
+            // utoipa cannot say it of a list's items.
+            for name in ["CreateTraining", "UpdateTraining"] {
+                if let Some(items) = schemas.get_mut(name).and_then(|s| s.pointer_mut("/properties/topics/items")) {
+                    items["minLength"] = json!(1);
+                    items["maxLength"] = json!(200);
+                    items["pattern"] = json!(PLAIN_TEXT);
+                }
+            }
+            // A page of items refers to the items' schema instead of repeating it (utoipa writes a
+            // generic's argument inline).
+            let names: Vec<String> = schemas.keys().cloned().collect();
+            for name in &names {
+                if let Some(item) = name.strip_prefix("Page_").filter(|item| names.iter().any(|n| n == item)) {
+                    if let Some(items) = schemas.get_mut(name).and_then(|s| s.pointer_mut("/properties/items/items")) {
+                        *items = json!({"$ref": format!("#/components/schemas/{item}")});
+                    }
+                }
+            }
             for schema in schemas.values_mut() {
                 uuid_formats(schema);
+                text_patterns(schema);
             }
         }
+        // Request bodies that may carry the new record's id, chosen by the client.
+        let client_ids: Vec<String> = doc["components"]["schemas"]
+            .as_object()
+            .map(|schemas| schemas.iter().filter(|(_, s)| s.pointer("/properties/id").is_some()).map(|(name, _)| name.clone()).collect())
+            .unwrap_or_default();
         let Some(paths) = doc["paths"].as_object_mut() else { return };
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             for (method, op) in item.iter_mut() {
                 if let Some(op) = op.as_object_mut() {
                     operation(method, op);
+                    if method == "post" {
+                        retried_create(op, &client_ids);
+                    }
                 }
             }
+        }
+    }
+
+    /// A create whose body may name the new record's `id` answers a retry — the record with that
+    /// id exists already — with 200 and the record as it is (`command::Answer::created`).
+    fn retried_create(op: &mut Map<String, Value>, client_ids: &[String]) {
+        let schema = op.get("requestBody").and_then(|b| b.pointer("/content/application~1json/schema/$ref")).and_then(Value::as_str);
+        let takes_id = schema.and_then(|r| r.rsplit('/').next()).is_some_and(|name| client_ids.iter().any(|n| n == name));
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+        let Some(created) = responses.get("201").cloned() else { return };
+        if takes_id && !responses.contains_key("200") {
+            let mut again = created;
+            again["description"] =
+                json!("A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is.");
+            responses.insert("200".into(), again);
         }
     }
 
@@ -146,6 +197,9 @@ pub mod contract {
             if is_id(&name) && p["schema"]["type"] == "string" && p["schema"].get("format").is_none() {
                 p["schema"]["format"] = json!("uuid");
             }
+            if p["in"] == "query" || p["in"] == "path" {
+                plain_text(&mut p["schema"], URL_TEXT);
+            }
             if name == "limit" && p["in"] == "query" {
                 let max = if id == "list_case_facts" { 1000 } else { 100 };
                 p["schema"]["minimum"] = json!(1);
@@ -154,8 +208,8 @@ pub mod contract {
         }
         params.push(json!({
             "name": "X-Request-Id", "in": "header", "required": false,
-            "description": "The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable.",
-            "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"}
+            "description": "The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up.",
+            "schema": {"type": "string"}
         }));
         match method {
             "get" => params.push(json!({
@@ -163,10 +217,11 @@ pub mod contract {
                 "description": "The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any).",
                 "schema": {"type": "string"}
             })),
-            "post" | "put" | "patch" | "delete" => params.push(json!({
+            // Updates and deletions are safe to retry through `If-Match`; only a POST creates.
+            "post" => params.push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": false,
-                "description": "Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
+                "description": "Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
             })),
             _ => {}
         }
@@ -195,6 +250,63 @@ pub mod contract {
         }
     }
 
+    /// What a JSON string may hold (`http::parse_json` refuses the rest): no C0 control character
+    /// but tab and line breaks, no DEL.
+    const JSON_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
+    /// Text of one line or more with something in it (`text::clean_text`): no control character
+    /// but tab and line breaks, not only white space.
+    const PLAIN_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+    /// What a path or query value may hold (`middleware::refuse_control_characters` refuses the
+    /// rest): no C0 control character at all, no DEL.
+    const URL_TEXT: &str = "^[^\\u0000-\\u001F\\u007F]*$";
+
+    /// Text that may span lines (`text::clean_multiline`): no control character but tab and line
+    /// breaks, C1 included.
+    const TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+    /// The routes say `pattern = "<plain-text>"` or `"<text>"` for the fields that
+    /// `text::clean_text` or `text::clean_multiline` check: the patterns are written once, here.
+    fn expand_marker(schema: &mut Value) {
+        let full = match schema.get("pattern").and_then(Value::as_str) {
+            Some("<plain-text>") => PLAIN_TEXT,
+            Some("<text>") => TEXT,
+            _ => return,
+        };
+        schema["pattern"] = json!(full);
+    }
+
+    /// A string with no format, enum or pattern of its own gets `pattern`.
+    fn plain_text(schema: &mut Value, pattern: &str) {
+        expand_marker(schema);
+        let is_string = schema["type"] == "string" || schema["type"] == json!(["string", "null"]);
+        if is_string && schema.get("format").is_none() && schema.get("enum").is_none() && schema.get("pattern").is_none() {
+            schema["pattern"] = json!(pattern);
+        }
+    }
+
+    /// Every text property, and every text item of a list, says which characters the API takes.
+    fn text_patterns(schema: &mut Value) {
+        plain_text(schema, JSON_TEXT);
+        if let Some(items) = schema.get_mut("items") {
+            text_patterns(items);
+        }
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for prop in props.values_mut() {
+                text_patterns(prop);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+                for s in list {
+                    text_patterns(s);
+                }
+            }
+        }
+        if let Some(extra) = schema.get_mut("additionalProperties").filter(|v| v.is_object()) {
+            text_patterns(extra);
+        }
+    }
+
     fn request_id_header() -> Value {
         json!({"description": "The request's id (the caller's, or one made up): quote it when reporting a problem.", "schema": {"type": "string"}})
     }
@@ -205,7 +317,8 @@ pub mod contract {
 
     /// `id`, `…_id` and `…_ids` hold UUIDs (the request id, which a caller chooses, does not).
     fn is_id(name: &str) -> bool {
-        name == "id" || (name.ends_with("_id") && name != "request_id")
+        // The audit log's `entity_id` names any kind of record, some by a code (a rating scheme's).
+        name == "id" || (name.ends_with("_id") && name != "request_id" && name != "entity_id")
     }
 
     fn uuid_formats(schema: &mut Value) {
@@ -240,7 +353,7 @@ fn shape_operation(op: &mut Operation, writes: bool) {
         codes.extend(["401", "403"]);
     } else {
         op.security = Some(vec![SecurityRequirement::default()]);
-        if op.operation_id.as_deref() == Some("token") || op.operation_id.as_deref() == Some("login") {
+        if matches!(op.operation_id.as_deref(), Some("token" | "login" | "refresh")) {
             codes.push("401");
             codes.push("403");
         }

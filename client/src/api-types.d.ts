@@ -2154,7 +2154,6 @@ export interface components {
             /** Format: date-time */
             at: string;
             entity: string;
-            /** Format: uuid */
             entity_id: string;
             /** Format: uuid */
             id: string;
@@ -2520,10 +2519,13 @@ export interface components {
          *     client id and secret may come in the body or as HTTP Basic credentials.
          */
         ClientTokenRequest: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description No control character at all (otherwise 400 `control_characters`).
+             */
             client_id?: string | null;
             client_secret?: string | null;
-            /** @description Must be `client_credentials`. */
+            /** @description Must be `client_credentials` (otherwise 400 `unsupported_grant_type`). */
             grant_type: string;
         };
         ConfirmationLine: {
@@ -3004,6 +3006,24 @@ export interface components {
             value?: number | null;
             vi: string;
         };
+        DataValue: {
+            /** @description The data element's code (`HGCS_CASES_RECEIVED`, …). */
+            dataElement: string;
+            /** @description The organisation unit's code: the unit's official code (GSO). */
+            orgUnit: string;
+            /** @description The period in DHIS2's format: `2026`, `2026S1`, `2026Q3`, `202607`. */
+            period: string;
+            /** @description The count, as DHIS2 writes every value: a string. */
+            value: string;
+        };
+        /**
+         * @description A data value set (DHIS2 Web API, `POST /api/dataValueSets`), with data elements and
+         *     organisation units given by code: import it with `dataElementIdScheme=CODE` and
+         *     `orgUnitIdScheme=CODE`.
+         */
+        DataValueSet: {
+            dataValues: components["schemas"]["DataValue"][];
+        };
         DeadlineDto: {
             /**
              * Format: int32
@@ -3431,6 +3451,8 @@ export interface components {
              */
             teams: number;
         };
+        /** @enum {string} */
+        IndicatorFormat: "json" | "csv" | "dhis2";
         IndicatorResult: {
             code: string;
             confirmed: boolean;
@@ -3576,6 +3598,12 @@ export interface components {
         };
         /** @enum {string} */
         LogBookFormat: "json" | "html" | "csv" | "xlsx";
+        /**
+         * @description Which table of the log book a CSV holds: one table per file, so every line of a file has the
+         *     columns of its header.
+         * @enum {string}
+         */
+        LogBookPart: "one" | "two" | "follow_ups";
         LogBookParty: {
             address?: string | null;
             /** Format: int32 */
@@ -3858,22 +3886,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_ApiClientDto: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                created_by: string;
-                /** @description The `client_id` of the client-credentials grant. */
-                id: string;
-                /** Format: date-time */
-                last_used_at?: string | null;
-                name: string;
-                /** Format: date-time */
-                revoked_at?: string | null;
-                /** @description Always `stats`. */
-                role: components["schemas"]["Role"];
-                /** @description The unit whose statistics it may read; absent: the whole country. */
-                unit_id?: string | null;
-            }[];
+            items: components["schemas"]["ApiClientDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3885,23 +3898,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_AuditEntry: {
-            items: {
-                /** @description `create`, `update`, `delete`, `read`, `revoke`, `password_change`, … */
-                action: string;
-                actor_id?: string | null;
-                /** @description `user`, `client` or `system`. */
-                actor_kind: string;
-                /** Format: date-time */
-                at: string;
-                entity: string;
-                entity_id: string;
-                id: string;
-                /** @description The changed fields as they became. */
-                new_values?: unknown;
-                /** @description The changed fields as they were. */
-                old_values?: unknown;
-                request_id?: string | null;
-            }[];
+            items: components["schemas"]["AuditEntry"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3913,38 +3910,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseFacts: {
-            items: {
-                basis: components["schemas"]["Basis"];
-                category: components["schemas"]["Category"];
-                end_reason?: null | components["schemas"]["EndReason"];
-                /**
-                 * @description The month it ended, `YYYY-MM`; `null` while open.
-                 * @example 2026-04
-                 */
-                ended_month?: string | null;
-                /**
-                 * Format: date
-                 * @description The day it ended; `null` while open, and always
-                 *     for a statistics client (`stats`), which gets the month only.
-                 */
-                ended_on?: string | null;
-                id: string;
-                /**
-                 * @description The month received, `YYYY-MM`, for everyone.
-                 * @example 2026-03
-                 */
-                received_month: string;
-                /**
-                 * Format: date
-                 * @description The day received; `null` for a statistics client (`stats`), which gets the month only.
-                 */
-                received_on?: string | null;
-                status: components["schemas"]["CaseStatus"];
-                team_id: string;
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-            }[];
+            items: components["schemas"]["CaseFacts"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3956,27 +3922,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_CaseListItem: {
-            items: {
-                basis: components["schemas"]["Basis"];
-                category: components["schemas"]["Category"];
-                id: string;
-                /** Format: int32 */
-                logbook_line: number;
-                overdue: boolean;
-                /** @description The parties' names; absent when personal data is hidden. */
-                party_names?: string[] | null;
-                /** Format: date */
-                received_on: string;
-                status: components["schemas"]["CaseStatus"];
-                /** @description Absent when personal data is hidden. */
-                summary?: string | null;
-                team_id: string;
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["CaseListItem"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -3988,28 +3934,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_DisbursementDto: {
-            items: {
-                /** Format: int64 */
-                amount: number;
-                cases: components["schemas"]["DisbursedCase"][];
-                confirmation_list_id?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                id: string;
-                item: components["schemas"]["FundingItem"];
-                note?: string | null;
-                /** Format: date */
-                paid_on: string;
-                payee_mediator_id?: string | null;
-                /** @description The team's name or the mediator's full name. */
-                payee_name: string;
-                payee_team_id?: string | null;
-                /** @description The team the money went to or through. */
-                team_id?: string | null;
-                /** @description The paying unit (the commune). */
-                unit_id: string;
-                voucher_no?: string | null;
-            }[];
+            items: components["schemas"]["DisbursementDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4021,30 +3946,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_MediatorDto: {
-            items: {
-                /** Format: int32 */
-                birth_year?: number | null;
-                /** Format: date-time */
-                created_at: string;
-                current_role?: null | components["schemas"]["MembershipRole"];
-                /** @description The team the mediator serves in today, if any. */
-                current_team_id?: string | null;
-                /** @description Ethnic minority (sensitive: absent for callers who do not manage mediators). */
-                ethnic_minority?: boolean | null;
-                full_name: string;
-                id: string;
-                legal_training: components["schemas"]["LegalTraining"];
-                memberships: components["schemas"]["MembershipDto"][];
-                occupation?: string | null;
-                phone?: string | null;
-                sex: components["schemas"]["Sex"];
-                /** @description Residence village. */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["MediatorDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4056,29 +3958,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TeamDto: {
-            items: {
-                /** Format: date-time */
-                created_at: string;
-                /**
-                 * Format: date
-                 * @description The day the team was dissolved (giải thể); absent while it works.
-                 */
-                dissolved_on?: string | null;
-                /** Format: date */
-                founded_on: string;
-                id: string;
-                /** @description "Tổ hòa giải thôn Hội Yên" */
-                name: string;
-                notes?: string | null;
-                /** @description The teams this one continues (after a re-forming or a village merge). */
-                predecessor_ids: string[];
-                /** @description The village the team serves. */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["TeamDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4090,30 +3970,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_TrainingDto: {
-            items: {
-                attendance: components["schemas"]["AttendanceDto"][];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: date */
-                held_on: string;
-                id: string;
-                level: components["schemas"]["TrainingLevel"];
-                notes?: string | null;
-                /** @description "Phòng Tư pháp huyện Thanh Miện", "Sở Tư pháp"… */
-                organiser: string;
-                place?: string | null;
-                /** Format: int64 */
-                present_count: number;
-                title: string;
-                topics: string[];
-                trainer?: string | null;
-                /** @description The unit that keeps the record (usually the commune). */
-                unit_id: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["TrainingDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4125,34 +3982,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UnitDto: {
-            items: {
-                /** @description Official code (GSO) for provinces, districts and communes; villages have none. */
-                code?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /**
-                 * Format: int32
-                 * @description 0 for a province.
-                 */
-                depth: number;
-                /** @description The village is an ethnic-minority area (drives a team composition rule). */
-                ethnic_minority_area: boolean;
-                id: string;
-                level: components["schemas"]["UnitLevel"];
-                name: string;
-                parent_id?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: date */
-                valid_from: string;
-                /**
-                 * Format: date
-                 * @description The first day the unit no longer exists; absent while it does.
-                 */
-                valid_to?: string | null;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["UnitDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4164,24 +3994,7 @@ export interface components {
         };
         /** @description One page of a keyset-paginated list. `next_cursor` is `null` on the last page. */
         Page_UserDto: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                display_name: string;
-                id: string;
-                /** @description For team leaders and mediators: their mediator record. */
-                mediator_id?: string | null;
-                phone?: string | null;
-                role: components["schemas"]["Role"];
-                /** @description The unit the account sees and manages (with everything below it); absent: the whole country. */
-                unit_id?: string | null;
-                /** Format: date-time */
-                updated_at: string;
-                username: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["UserDto"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
             /**
@@ -4999,7 +4812,10 @@ export interface components {
             title?: string | null;
         };
         UpdateMediator: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 1900–2100, or `null` to clear it.
+             */
             birth_year?: number | null;
             ethnic_minority?: boolean | null;
             full_name?: string | null;
@@ -5201,7 +5017,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5235,9 +5051,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5276,10 +5092,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5318,7 +5132,7 @@ export interface operations {
                 confirmation_list_id?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5361,9 +5175,9 @@ export interface operations {
                 file_name?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5419,7 +5233,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5470,7 +5284,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5505,9 +5319,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5547,9 +5361,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5585,9 +5399,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5610,6 +5424,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
@@ -5624,9 +5440,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5686,7 +5502,7 @@ export interface operations {
                 with_total?: boolean;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5720,9 +5536,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5775,7 +5591,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -5823,10 +5639,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5871,9 +5685,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5919,9 +5733,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5968,9 +5782,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6016,9 +5830,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6064,9 +5878,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6112,9 +5926,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6160,9 +5974,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6208,9 +6022,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6256,9 +6070,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6304,9 +6118,9 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being corrected */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6352,9 +6166,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6400,9 +6214,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6446,7 +6260,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6485,9 +6299,9 @@ export interface operations {
             header?: {
                 /** @description Optional: the ETag of the version the command is meant for */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6536,7 +6350,7 @@ export interface operations {
                 overdue?: boolean;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6570,9 +6384,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6584,6 +6398,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6613,7 +6440,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6652,9 +6479,9 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6702,7 +6529,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6736,9 +6563,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6750,6 +6577,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6781,10 +6621,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -6831,7 +6669,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6865,9 +6703,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6879,6 +6717,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationListDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -6911,7 +6762,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -6961,10 +6812,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7015,7 +6864,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7049,9 +6898,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7063,6 +6912,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisbursementDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7092,7 +6954,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7128,9 +6990,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7176,7 +7038,7 @@ export interface operations {
                 to: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7210,9 +7072,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7255,7 +7117,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7289,9 +7151,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7303,6 +7165,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentClaimDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7334,9 +7209,9 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being decided */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7386,7 +7261,7 @@ export interface operations {
                 on?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7420,9 +7295,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7434,6 +7309,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7465,10 +7353,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7521,7 +7407,7 @@ export interface operations {
                 table?: components["schemas"]["SummaryTable"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7557,7 +7443,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7601,9 +7487,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7650,7 +7536,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7684,9 +7570,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7698,6 +7584,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediatorDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -7727,7 +7626,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7775,10 +7674,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -7821,9 +7718,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7865,9 +7762,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7910,9 +7807,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7955,7 +7852,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -7992,7 +7889,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8026,9 +7923,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8040,6 +7937,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -8071,10 +7981,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -8117,7 +8025,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8154,10 +8062,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 unit_id: string;
@@ -8198,7 +8104,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8231,9 +8137,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8278,7 +8184,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8315,10 +8221,8 @@ export interface operations {
             header?: {
                 /** @description The ETag of the review being replaced; not needed for the first */
                 "If-Match"?: string | null;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 team_id: string;
@@ -8366,7 +8270,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8400,9 +8304,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8414,6 +8318,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRatingDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -8445,10 +8362,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -8497,7 +8412,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8535,7 +8450,7 @@ export interface operations {
                 unit_id?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8569,9 +8484,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8614,7 +8529,7 @@ export interface operations {
                 year: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8648,7 +8563,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8681,10 +8596,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 code: string;
@@ -8730,7 +8643,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8777,11 +8690,14 @@ export interface operations {
                  *     units as they were when each case was recorded.
                  */
                 boundaries?: components["schemas"]["Boundaries"];
-                /** @description `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for. */
-                format?: components["schemas"]["LogBookFormat"];
+                /**
+                 * @description `json` (the default), `csv` for the CSV (as `Accept: text/csv`, the one way every CSV of
+                 *     the API is asked for), or `dhis2` for a DHIS2 data value set (docs/integrations.md).
+                 */
+                format?: components["schemas"]["IndicatorFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8791,6 +8707,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The indicators (JSON or CSV), or with `format=dhis2` a DHIS2 data value set */
             200: {
                 headers: {
                     /** @description The representation's tag, for `If-None-Match` (and, on records, `If-Match`). */
@@ -8801,6 +8718,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
+                    "application/vnd.dhis2+json": components["schemas"]["DataValueSet"];
                     "text/csv": string;
                 };
             };
@@ -8830,7 +8748,7 @@ export interface operations {
                 year?: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8864,9 +8782,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8911,7 +8829,7 @@ export interface operations {
                 format?: components["schemas"]["LogBookFormat"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8959,7 +8877,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -8993,9 +8911,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9007,6 +8925,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -9036,7 +8967,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9084,10 +9015,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -9132,7 +9061,7 @@ export interface operations {
                 year: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9169,7 +9098,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9207,9 +9136,15 @@ export interface operations {
                 year: number;
                 /** @description `json` (default), `html` (printable, A4 landscape), `csv` (UTF-8 with BOM) or `xlsx`. */
                 format?: components["schemas"]["LogBookFormat"];
+                /**
+                 * @description With `format=csv`, the table the file holds: `one` (Part I, the default), `two` (Part
+                 *     II's summary) or `follow_ups` (Part II's follow-ups). Only for CSV: the other formats
+                 *     hold the whole book.
+                 */
+                part?: components["schemas"]["LogBookPart"];
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9254,7 +9189,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9288,9 +9223,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9302,6 +9237,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -9337,7 +9285,7 @@ export interface operations {
                 year: number;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9371,7 +9319,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9419,10 +9367,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -9465,9 +9411,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9520,7 +9466,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9554,9 +9500,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9609,7 +9555,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9657,10 +9603,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -9703,7 +9647,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9748,7 +9692,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9782,9 +9726,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9796,6 +9740,19 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
             201: {
                 headers: {
                     ETag?: string;
@@ -9825,7 +9782,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9873,10 +9830,8 @@ export interface operations {
             header: {
                 /** @description The ETag of the version being edited */
                 "If-Match": string;
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
-                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -9919,9 +9874,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
-                /** @description Makes a retried write safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. */
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9962,7 +9917,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -9993,7 +9948,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;
@@ -10015,8 +9970,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
@@ -10027,7 +9980,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The caller's id for the request (up to 64 letters, digits, `-` or `_`), echoed and logged; one is made up when absent or unusable. */
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
                 "X-Request-Id"?: string;
                 /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
                 "If-None-Match"?: string;

@@ -43,6 +43,7 @@ impl From<ApiClient> for ApiClientDto {
 pub struct CreateApiClient {
     /// What it is, e.g. "Hệ thống thống kê Sở Tư pháp".
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub name: String,
     /// The unit whose statistics it may read. Only admins may leave it out (national scope).
     pub unit_id: Option<Uuid>,

@@ -48,15 +48,18 @@ impl From<AuditRow> for AuditEntry {
 pub struct AuditQuery {
     /// Only entries about this kind of record (`unit`, `user`, `api_client`, …).
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub entity: Option<String>,
     /// Only entries about this record.
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub entity_id: Option<String>,
     /// Only entries made by this user or client.
-    #[validate(length(max = 64))]
-    pub actor_id: Option<String>,
+    pub actor_id: Option<uuid::Uuid>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }

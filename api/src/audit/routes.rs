@@ -25,8 +25,13 @@ async fn list_audit(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let page = PageParams { limit: q.limit, cursor: q.cursor.clone() };
-    let filter =
-        AuditFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor_id, before_id: page.after()?, limit: page.limit() };
+    let filter = AuditFilter {
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor_id: q.actor_id.map(|u| u.to_string()),
+        before_id: page.after()?,
+        limit: page.limit(),
+    };
     let scope = actor.scope.clone();
     let rows = st.db.run(move |c| store::list(c, &scope, &filter)).await?;
     Ok(HttpResponse::Ok().json(page_of(rows, page.limit(), |r| r.id.clone(), AuditEntry::from)))

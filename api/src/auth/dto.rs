@@ -6,8 +6,10 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
@@ -15,6 +17,7 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -35,8 +38,12 @@ pub struct TokenResponse {
 /// client id and secret may come in the body or as HTTP Basic credentials.
 #[derive(Deserialize, ToSchema)]
 pub struct ClientTokenRequest {
-    /// Must be `client_credentials`.
+    /// Must be `client_credentials` (otherwise 400 `unsupported_grant_type`).
+    #[schema(pattern = r"^client_credentials$")]
     pub grant_type: String,
+    /// No control character at all (otherwise 400 `control_characters`).
+    #[schema(pattern = r"^[^\u0000-\u001F\u007F]*$")]
     pub client_id: Option<String>,
+    #[schema(pattern = r"^[^\u0000-\u001F\u007F]*$")]
     pub client_secret: Option<String>,
 }

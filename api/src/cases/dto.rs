@@ -125,14 +125,19 @@ pub struct NewParty {
     #[serde(default = "default_party_role")]
     pub role: PartyRole,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub full_name: String,
     #[validate(range(min = 0, max = 130))]
+    #[schema(minimum = 0, maximum = 130)]
     pub age: Option<i32>,
     #[validate(range(min = 1890, max = 2100))]
+    #[schema(minimum = 1890, maximum = 2100)]
     pub birth_year: Option<i32>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub address: Option<String>,
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     pub phone: Option<String>,
 }
 
@@ -148,21 +153,26 @@ pub struct PartyPatch {
     pub kind: Option<PartyKind>,
     pub role: Option<PartyRole>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(range(min = 0, max = 130))]
+    #[schema(minimum = 0, maximum = 130)]
     #[schema(value_type = Option<i32>, nullable)]
     pub age: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(range(min = 1890, max = 2100))]
+    #[schema(minimum = 1890, maximum = 2100)]
     #[schema(value_type = Option<i32>, nullable)]
     pub birth_year: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     #[schema(value_type = Option<String>, nullable)]
     pub phone: Option<Option<String>>,
 }
@@ -184,16 +194,21 @@ pub struct CreateCase {
     pub basis: Basis,
     /// Who referred the case, when `basis` is `referral`.
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub referring_body: Option<String>,
     pub category: Category,
     /// The main content of the matter (log book column 5).
     #[validate(length(min = 1, max = 4000), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<plain-text>")]
     pub summary: String,
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub parties: Vec<NewParty>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub logbook_volume: Option<i32>,
 }
 
@@ -206,10 +221,12 @@ pub struct UpdateCase {
     pub basis: Option<Basis>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 200), custom(function = "crate::text::clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub referring_body: Option<Option<String>>,
     pub category: Option<Category>,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<plain-text>")]
     pub summary: Option<String>,
     /// Corrections of the parties. Each item corrects the party with its `id` or, without one,
     /// the party at the same position (1st item, 1st party): only the fields it names change, the
@@ -219,6 +236,7 @@ pub struct UpdateCase {
     pub parties: Option<Vec<PartyPatch>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -226,6 +244,7 @@ pub struct UpdateCase {
     pub logbook_volume: Option<Option<i32>>,
     /// After the end only: the corrected agreement text.
     #[validate(length(min = 1, max = 8000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 8000, pattern = "<text>")]
     pub agreement_text: Option<String>,
     /// After the end only: the corrected end date.
     pub ended_on: Option<NaiveDate>,
@@ -241,6 +260,7 @@ pub struct AssignMediator {
     /// An assignment this one replaces (it ends as `reassigned`).
     pub replaces: Option<Uuid>,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub reason: Option<String>,
 }
 
@@ -250,6 +270,7 @@ pub struct EndAssignment {
     pub reason: AssignmentEnd,
     pub ended_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub note: Option<String>,
 }
 
@@ -263,6 +284,7 @@ pub struct FlagConflict {
     /// (Vietnam time); not in the future, not before the case was received or the assignment made.
     pub recused_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub note: Option<String>,
 }
 
@@ -270,9 +292,11 @@ pub struct FlagConflict {
 #[serde(deny_unknown_fields)]
 pub struct Participant {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     /// "trưởng thôn", "công an viên", "người cao tuổi", …
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub role: Option<String>,
 }
 
@@ -281,13 +305,16 @@ pub struct Participant {
 pub struct RecordSession {
     pub held_on: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub place: Option<String>,
     #[serde(default)]
     pub is_public: bool,
     #[serde(default)]
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub participants: Vec<Participant>,
     #[validate(length(max = 8000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 8000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -296,6 +323,7 @@ pub struct RecordSession {
 pub struct PartyDemand {
     pub party_id: Uuid,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub demand: String,
 }
 
@@ -304,6 +332,7 @@ pub struct PartyDemand {
 pub struct Referral {
     /// The body the case was sent on to (UBND xã, Tòa án, …).
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub body: String,
     pub date: NaiveDate,
 }
@@ -338,10 +367,12 @@ pub struct EndCase {
     pub ended_on: Option<NaiveDate>,
     /// Required for an agreement (log book column 6).
     #[validate(length(min = 1, max = 8000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 8000, pattern = "<text>")]
     pub agreement_text: Option<String>,
     /// Required when unsuccessful: what each party asked for.
     #[serde(default)]
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     pub demands: Vec<PartyDemand>,
     /// After an unsuccessful end, where the case was sent.
     #[validate(nested)]
@@ -353,12 +384,14 @@ pub struct EndCase {
 pub struct MarkOutOfScope {
     /// Why (Law art. 3: State interest, criminal or administrative matter, …).
     #[validate(length(min = 1, max = 1000), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 1000, pattern = "<plain-text>")]
     pub reason: String,
     /// The day the case was found out of scope: the statistics count it on that day. Default:
     /// today (Vietnam time); not in the future, not before the case was received.
     pub decided_on: Option<NaiveDate>,
     /// The body it was referred to.
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub referred_to: Option<String>,
 }
 
@@ -375,11 +408,13 @@ pub struct CorrectResult {
     /// The agreement (log book column 6): required when an unsuccessful case is corrected to
     /// successful; otherwise it replaces the recorded text.
     #[validate(length(min = 1, max = 8000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 8000, pattern = "<text>")]
     pub agreement_text: Option<String>,
     /// Each party's demands: required (at least one) when a successful case is corrected to
     /// unsuccessful; otherwise they replace the demands of the parties they name.
     #[serde(default)]
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     pub demands: Vec<PartyDemand>,
     /// Unsuccessful only: where the case was sent on (replaces the recorded referral).
     #[validate(nested)]
@@ -393,8 +428,10 @@ pub struct RecordEscalation {
     pub occurred_on: NaiveDate,
     /// Who was notified (the team leader, the commune police, …).
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub notified: String,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -404,6 +441,7 @@ pub struct RecordFollowUp {
     pub checked_on: NaiveDate,
     pub status: Implementation,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -412,6 +450,7 @@ pub struct RecordFollowUp {
 pub struct PartyIdNumber {
     pub party_id: Uuid,
     #[validate(length(min = 6, max = 20), custom(function = "clean_text"))]
+    #[schema(min_length = 6, max_length = 20, pattern = "<plain-text>")]
     pub id_number: String,
 }
 
@@ -426,6 +465,7 @@ pub struct RecordWrittenAgreement {
     pub for_court_recognition: bool,
     #[serde(default)]
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     pub id_numbers: Vec<PartyIdNumber>,
 }
 
@@ -434,6 +474,7 @@ pub struct RecordWrittenAgreement {
 pub struct RecordDeadlineException {
     pub kind: DeadlineException,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub note: Option<String>,
 }
 
@@ -457,10 +498,13 @@ pub struct CaseQuery {
     pub mediator_id: Option<Uuid>,
     /// Text in the summary (case and diacritics ignored).
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
     /// Also count every matching case across all pages (`total` in the answer; one more query).
     pub with_total: Option<bool>,

@@ -32,6 +32,9 @@ pub struct Writer {
     counts: Arc<Counts>,
 }
 
+/// The upper bounds of the batch-size histogram's buckets (writes per transaction).
+pub const BATCH_BUCKETS: [u64; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
 /// What the writer has done, for `/metrics` and the tests.
 #[derive(Default)]
 pub struct Counts {
@@ -39,6 +42,17 @@ pub struct Counts {
     pub batches: AtomicU64,
     /// Writes those transactions held.
     pub writes: AtomicU64,
+    /// Writes submitted and not yet taken into a batch: the queue's depth.
+    pub queued: AtomicU64,
+    /// Batches of at most `BATCH_BUCKETS[i]` writes (not cumulative).
+    pub batch_sizes: [AtomicU64; BATCH_BUCKETS.len()],
+}
+
+impl Counts {
+    fn batch_of(&self, size: usize) {
+        let bucket = BATCH_BUCKETS.iter().position(|&b| size as u64 <= b).unwrap_or(BATCH_BUCKETS.len() - 1);
+        self.batch_sizes[bucket].fetch_add(1, Relaxed);
+    }
 }
 
 impl Writer {
@@ -58,6 +72,8 @@ impl Writer {
                             Err(_) => break,
                         }
                     }
+                    counted.queued.fetch_sub(batch.len() as u64, Relaxed);
+                    counted.batch_of(batch.len());
                     if conn.is_none() {
                         conn = establish(&url, sync)
                             .map_err(|e| tracing::error!(error = %e, "the SQLite writer cannot open the database"))
@@ -88,7 +104,9 @@ impl Writer {
             let result = conn.and_then(|c| c.transaction::<T, ApiError, _>(work));
             Box::new(move |committed: Result<(), ApiError>| deliver(committed.and(result)))
         });
+        self.counts.queued.fetch_add(1, Relaxed);
         if let Err(mpsc::SendError(job)) = self.queue.send(job) {
+            self.counts.queued.fetch_sub(1, Relaxed);
             tracing::error!("the SQLite writer has stopped");
             job(Err(ApiError::unavailable()))(Err(ApiError::unavailable()));
         }

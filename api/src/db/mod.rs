@@ -330,6 +330,11 @@ impl Db {
     }
 
     /// SQLite: what the group-commit writer has done (batches, writes); `None` on PostgreSQL.
+    /// What the SQLite group-commit writer has done (none on PostgreSQL).
+    pub fn writer_counts(&self) -> Option<&group_commit::Counts> {
+        self.writer.as_ref().map(|w| w.counts())
+    }
+
     pub fn write_batches(&self) -> Option<(u64, u64)> {
         use std::sync::atomic::Ordering::Relaxed;
         self.writer.as_ref().map(|w| (w.counts().batches.load(Relaxed), w.counts().writes.load(Relaxed)))

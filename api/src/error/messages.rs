@@ -152,6 +152,8 @@ pub fn field_message(code: &str, params: &Map<String, Value>, lang: Lang) -> Str
         "weak_password" => weak_password(params, en),
         "not_allowed_for_role" if en => "Not allowed for this role".into(),
         "not_allowed_for_role" => "Không phù hợp với vai trò này".into(),
+        "no_official_code" if en => "The unit has no official code".into(),
+        "no_official_code" => "Đơn vị không có mã chính thức".into(),
         "outside_scope" if en => "Outside your scope".into(),
         "outside_scope" => "Ngoài phạm vi quản lý của bạn".into(),
         "not_found" if en => "No such record".into(),

@@ -86,15 +86,18 @@ pub struct CreatePolicy {
     pub id: Option<Uuid>,
     pub unit_id: Uuid,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     pub item: FundingItem,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub rate: i64,
     pub rate_unit: RateUnit,
     pub outcome: Option<FeeOutcome>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -102,14 +105,17 @@ pub struct CreatePolicy {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePolicy {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[schema(value_type = Option<NaiveDate>, nullable)]
     pub valid_to: Option<Option<NaiveDate>>,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub rate: Option<i64>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -151,14 +157,18 @@ pub struct CreateBudget {
     /// The commune; the caller's own unit when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub year: i32,
     pub item: FundingItem,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub amount: i64,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -166,9 +176,11 @@ pub struct CreateBudget {
 #[serde(deny_unknown_fields)]
 pub struct UpdateBudget {
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub amount: Option<i64>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub decision_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -176,6 +188,7 @@ pub struct UpdateBudget {
     pub decision_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -187,6 +200,7 @@ pub struct FundingQuery {
     /// This unit and below; the caller's scope when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -232,14 +246,18 @@ pub struct CreateDisbursement {
     pub payee_team_id: Option<Uuid>,
     pub payee_mediator_id: Option<Uuid>,
     #[validate(range(min = 1, max = 10_000_000_000i64))]
+    #[schema(minimum = 1, maximum = 10000000000.0)]
     pub amount: i64,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub voucher_no: Option<String>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub note: Option<String>,
     /// For `case_fee`: the cases this pays (each paid once, ever).
     #[serde(default)]
     #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
     pub case_ids: Vec<Uuid>,
 }
 
@@ -249,13 +267,16 @@ pub struct CreateDisbursement {
 pub struct DisbursementQuery {
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: Option<i32>,
     pub item: Option<FundingItem>,
     pub team_id: Option<Uuid>,
     pub confirmation_list_id: Option<Uuid>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
@@ -335,13 +356,16 @@ pub struct AcceptFees {
     pub to: NaiveDate,
     /// Only these suggested cases; every payable one when absent.
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_items = 1, max_items = 2000)]
     pub case_ids: Option<Vec<Uuid>>,
     pub paid_on: NaiveDate,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub voucher_no: Option<String>,
     /// Make a confirmation list of the recipients (default: yes).
     pub confirmation_list: Option<bool>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
 }
 
@@ -361,6 +385,7 @@ pub struct RecordDutyBreach {
     pub mediator_id: Uuid,
     /// What duty was breached, and the decision that found it.
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub note: String,
 }
 
@@ -411,11 +436,14 @@ pub struct ConfirmationListDto {
 pub struct CreateConfirmationList {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: String,
     pub made_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub disbursement_ids: Vec<Uuid>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -423,6 +451,7 @@ pub struct CreateConfirmationList {
 #[serde(deny_unknown_fields)]
 pub struct UpdateConfirmationList {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
     pub signed_returned: Option<bool>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -430,6 +459,7 @@ pub struct UpdateConfirmationList {
     pub returned_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -489,6 +519,7 @@ pub struct FundingSummary {
 pub struct SummaryQuery {
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// `json` (default), `csv` (UTF-8 with BOM) or `xlsx`.
     pub format: Option<crate::logbook::dto::LogBookFormat>,
@@ -542,17 +573,22 @@ pub struct CreateIncidentClaim {
     pub session_id: Option<Uuid>,
     pub kind: IncidentKind,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub description: String,
     #[serde(default)]
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub medical_costs: i64,
     #[serde(default)]
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub lost_income: i64,
     #[serde(default)]
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub funeral_costs: i64,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -563,10 +599,13 @@ pub struct DecideIncidentClaim {
     /// `approved` or `rejected`.
     pub status: ClaimStatus,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub approved_amount: Option<i64>,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: String,
     pub decision_date: NaiveDate,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }

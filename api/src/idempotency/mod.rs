@@ -33,7 +33,9 @@ pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub use answers::REPLAYED;
 
 pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
-    if req.method() != Method::POST || !req.headers().contains_key(&HEADER) {
+    // A POST to a route that takes none is answered 405 whatever its key.
+    let refused = req.app_data::<web::Data<crate::http::KnownRoutes>>().is_some_and(|r| r.refuses(req.path(), "POST"));
+    if req.method() != Method::POST || !req.headers().contains_key(&HEADER) || refused {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
     let lang = Lang::of_request(req.headers());

@@ -118,3 +118,17 @@ pub enum LogBookFormat {
     Csv,
     Xlsx,
 }
+
+/// Which table of the log book a CSV holds: one table per file, so every line of a file has the
+/// columns of its header.
+#[derive(Deserialize, Clone, Copy, ToSchema, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LogBookPart {
+    /// Part I: one line per case, the ten columns of the form.
+    #[default]
+    One,
+    /// Part II: the leader's summary by category and result, then the total.
+    Two,
+    /// Part II: the leader's follow-ups of the agreements, by line, then date.
+    FollowUps,
+}

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Workbook, Worksheet, XlsxError};
 
-use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookParty, LogBookRow, LogBookSummaryLine};
+use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookPart, LogBookParty, LogBookRow, LogBookSummaryLine};
 use crate::codes::CodeEnum;
 use crate::text::fold;
 
@@ -323,16 +323,26 @@ fn csv_cell(s: &str) -> String {
     crate::export::csv::guard(s)
 }
 
-/// The log book as CSV, UTF-8 with a byte order mark: Part I (a header of the ten columns, one
-/// line per case), a blank line, Part II's summary (by category and the total), a blank line, then
-/// Part II's follow-ups.
-pub fn csv(book: &LogBook) -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out = csv_part_one(out, book);
-    out.extend_from_slice(b"\r\n");
-    out = csv_part_two(out, book);
-    out.extend_from_slice(b"\r\n");
-    csv_follow_ups(out, book)
+/// One table of the log book as CSV, UTF-8 with a byte order mark, a header line and then its
+/// lines: Part I (the ten columns, one line per case), Part II's summary (by category, then the
+/// total) or Part II's follow-ups. One table per file, so a spreadsheet or a loader reads every
+/// line under its own header.
+pub fn csv(book: &LogBook, part: LogBookPart) -> Vec<u8> {
+    let out = "\u{feff}".as_bytes().to_vec();
+    match part {
+        LogBookPart::One => csv_part_one(out, book),
+        LogBookPart::Two => csv_part_two(out, book),
+        LogBookPart::FollowUps => csv_follow_ups(out, book),
+    }
+}
+
+/// The file name's suffix of a part: `so-theo-doi-hoa-giai-2026-phan-1.csv`.
+pub fn part_file_name(part: LogBookPart) -> &'static str {
+    match part {
+        LogBookPart::One => "phan-1",
+        LogBookPart::Two => "phan-2",
+        LogBookPart::FollowUps => "theo-doi",
+    }
 }
 
 fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
@@ -836,34 +846,29 @@ mod tests {
         assert_eq!(estimated_lines(&"x".repeat(30), 10.0), 4);
     }
 
+    /// A file of one table: every line has the header's columns (the reader is not flexible).
     fn parse_csv(bytes: &[u8]) -> Vec<csv::StringRecord> {
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "CSV starts with a BOM");
         csv::ReaderBuilder::new()
             .has_headers(false)
-            .flexible(true)
             .from_reader(&bytes[3..])
             .records()
             .collect::<Result<Vec<_>, _>>()
-            .unwrap()
+            .expect("one table: every line as long as the header")
     }
 
     #[test]
-    fn csv_has_bom_header_and_one_line_per_case() {
+    fn csv_part_one_has_a_header_and_one_line_per_case() {
         let b = book(2024);
-        let bytes = csv(&b);
-        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let bytes = csv(&b, LogBookPart::One);
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         let records = parse_csv(&bytes);
-        assert_eq!(records[0].len(), 10);
         assert_eq!(records[0].iter().collect::<Vec<_>>(), COLUMNS.to_vec());
         assert_eq!(&records[0][6], "Hòa giải thành");
         assert_eq!(&records[0][7], "Hòa giải không thành");
-        // Header, two cases, then the summary's header, two categories and the total, then the
-        // follow-ups' header and one follow-up (the reader skips the blank lines).
-        assert_eq!(records.len(), 1 + 2 + 1 + 2 + 1 + 1 + 1);
-        assert_eq!(records[7].iter().collect::<Vec<_>>(), FOLLOW_UP_COLUMNS.to_vec());
-        assert_eq!(records[8].iter().collect::<Vec<_>>(), ["1", "10/02/2024", "Thực hiện một phần", "Đã cắm 2/4 mốc <b>"]);
+        // The header and the two cases: nothing of Part II.
+        assert_eq!(records.len(), 1 + 2);
         let first = &records[1];
-        assert_eq!(first.len(), 10);
         assert_eq!(&first[0], "1");
         assert_eq!(&first[1], "05/01/2024");
         assert_eq!(&first[2], "Nguyễn Thị Hoa; Trần Văn Đức; Người được mời tham gia hòa giải: Nguyễn Văn Cường (trưởng thôn)");
@@ -875,11 +880,33 @@ mod tests {
         assert_eq!((&first[6], &first[7], &first[8]), ("x", "", ""));
         assert!(first[9].starts_with("'=HYPERLINK"), "a formula is neutralised");
         assert_eq!((&records[2][6], &records[2][7]), ("", "x"));
-        assert_eq!(records[3].iter().collect::<Vec<_>>(), SUMMARY_COLUMNS.to_vec());
-        assert_eq!(records[6].iter().collect::<Vec<_>>(), ["Tổng cộng", "2", "1", "1", "0", "0"]);
-        // The blank line between the parts.
-        assert!(text.contains("\r\n\r\nPhạm vi hòa giải,"));
-        assert!(text.starts_with("STT,"));
+        assert!(text.starts_with("STT,") && text.ends_with("\r\n") && !text.contains("\r\n\r\n"));
+        assert!(!text.contains("Tổng cộng"));
+    }
+
+    #[test]
+    fn csv_part_two_and_follow_ups_are_files_of_their_own() {
+        let b = book(2024);
+        let two = parse_csv(&csv(&b, LogBookPart::Two));
+        assert_eq!(two[0].iter().collect::<Vec<_>>(), SUMMARY_COLUMNS.to_vec());
+        // Two categories and the total.
+        assert_eq!(two.len(), 1 + 2 + 1);
+        assert_eq!(two[3].iter().collect::<Vec<_>>(), ["Tổng cộng", "2", "1", "1", "0", "0"]);
+        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps));
+        assert_eq!(follow_ups[0].iter().collect::<Vec<_>>(), FOLLOW_UP_COLUMNS.to_vec());
+        assert_eq!(follow_ups.len(), 1 + 1);
+        assert_eq!(follow_ups[1].iter().collect::<Vec<_>>(), ["1", "10/02/2024", "Thực hiện một phần", "Đã cắm 2/4 mốc <b>"]);
+    }
+
+    #[test]
+    fn every_csv_part_guards_formulas() {
+        let mut b = book(2024);
+        b.summary.by_category[0].label = "=cmd|' /C calc'!A0".into();
+        b.follow_ups[0].notes = "@SUM(A1)".into();
+        let two = parse_csv(&csv(&b, LogBookPart::Two));
+        assert_eq!(&two[1][0], "'=cmd|' /C calc'!A0");
+        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps));
+        assert_eq!(&follow_ups[1][3], "'@SUM(A1)");
     }
 
     fn s(range: &calamine::Range<Data>, r: u32, c: u32) -> String {

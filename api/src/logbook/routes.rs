@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::dto::{LogBook, LogBookFormat};
+use super::dto::{LogBook, LogBookFormat, LogBookPart};
 use super::{render, store};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{can, Allowed};
@@ -21,9 +21,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct LogBookQuery {
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// `json` (default), `html` (printable, A4 landscape), `csv` (UTF-8 with BOM) or `xlsx`.
     pub format: Option<LogBookFormat>,
+    /// With `format=csv`, the table the file holds: `one` (Part I, the default), `two` (Part
+    /// II's summary) or `follow_ups` (Part II's follow-ups). Only for CSV: the other formats
+    /// hold the whole book.
+    pub part: Option<LogBookPart>,
 }
 
 /// The team's log book (Sổ theo dõi hoạt động hòa giải ở cơ sở) for a year in the official
@@ -46,6 +51,12 @@ async fn get_logbook(
     query: QueryParams<LogBookQuery>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = query.0.format.unwrap_or(LogBookFormat::Json);
+    if query.0.part.is_some() && format != LogBookFormat::Csv {
+        return Err(ApiError::invalid_field("part", "invalid_value")
+            .with_detail("Chỉ tệp CSV được tách theo phần của sổ", "Only the CSV is split by part of the book"));
+    }
+    let part = query.0.part.unwrap_or_default();
     // A mediator sees the cases assigned to them, not the team's whole book.
     let year = query.0.year;
     let book = st
@@ -74,7 +85,7 @@ async fn get_logbook(
         .await?;
     let name = format!("so-theo-doi-hoa-giai-{year}");
     let private = (header::CACHE_CONTROL, "private, no-store");
-    Ok(match query.0.format.unwrap_or(LogBookFormat::Json) {
+    Ok(match format {
         LogBookFormat::Json => HttpResponse::Ok().insert_header(private).json(book),
         LogBookFormat::Html => HttpResponse::Ok()
             .insert_header(private)
@@ -84,8 +95,8 @@ async fn get_logbook(
         LogBookFormat::Csv => HttpResponse::Ok()
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
-            .body(render::csv(&book)),
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}-{}.csv\"", render::part_file_name(part))))
+            .body(render::csv(&book, part)),
         LogBookFormat::Xlsx => HttpResponse::Ok()
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

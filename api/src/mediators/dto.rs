@@ -133,6 +133,7 @@ pub struct NewMembership {
     pub team_id: Uuid,
     pub role: MembershipRole,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub recognition_decision: Option<String>,
     pub recognition_date: Option<NaiveDate>,
     pub from_date: NaiveDate,
@@ -143,18 +144,22 @@ pub struct NewMembership {
 pub struct CreateMediator {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub full_name: String,
     pub sex: Sex,
     #[validate(range(min = 1900, max = 2100))]
+    #[schema(minimum = 1900, maximum = 2100)]
     pub birth_year: Option<i32>,
     #[serde(default)]
     pub ethnic_minority: bool,
     /// Residence village.
     pub unit_id: Uuid,
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     pub phone: Option<String>,
     pub legal_training: Option<LegalTraining>,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub occupation: Option<String>,
     /// The first membership, when the mediator joins a team at once.
     #[validate(nested)]
@@ -165,15 +170,18 @@ pub struct CreateMediator {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediator {
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub full_name: Option<String>,
     pub sex: Option<Sex>,
+    /// 1900–2100, or `null` to clear it.
     #[serde(default, deserialize_with = "crate::http::nullable")]
-    #[schema(value_type = Option<i32>, nullable)]
+    #[schema(value_type = Option<i32>, nullable, minimum = 1900, maximum = 2100)]
     pub birth_year: Option<Option<i32>>,
     pub ethnic_minority: Option<bool>,
     pub unit_id: Option<Uuid>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     #[schema(value_type = Option<String>, nullable)]
     pub phone: Option<Option<String>>,
     pub legal_training: Option<LegalTraining>,
@@ -189,6 +197,7 @@ pub struct EndMembership {
     pub to_date: NaiveDate,
     pub end_reason: MembershipEndReason,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub end_decision: Option<String>,
     pub end_decision_date: Option<NaiveDate>,
 }
@@ -207,6 +216,7 @@ pub struct TransferMembership {
     pub role: Option<MembershipRole>,
     /// The decision recognising the mediator in the new team (the new commune chairman's).
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub recognition_decision: String,
     pub recognition_date: NaiveDate,
 }
@@ -221,9 +231,12 @@ pub struct MediatorQuery {
     pub within: Option<Uuid>,
     /// Name contains (case and diacritics ignored).
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }

@@ -29,6 +29,7 @@ pub struct TeamActivityQuery {
     /// The unit (usually a commune); the caller's own unit when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// `json` (default) or `html` (printable, in Vietnamese).
     pub format: Option<crate::logbook::dto::LogBookFormat>,
@@ -117,9 +118,11 @@ fn as_utc<S: serde::Serializer>(t: &chrono::NaiveDateTime, s: S) -> Result<S::Ok
 pub struct RecordTeamReview {
     /// E.g. "Tổ hoạt động tốt; ông X không tham gia hòa giải vụ việc nào trong năm".
     #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub conclusion: String,
     /// E.g. "Đề nghị bầu bổ sung 01 hòa giải viên nữ".
     #[validate(length(min = 1, max = 4000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = "<text>")]
     pub restaffing_proposal: Option<String>,
 }
 

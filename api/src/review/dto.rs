@@ -42,14 +42,18 @@ code_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub vi: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub en: String,
     pub kind: CriterionKind,
     /// For `success_rate_at_least`: the least share of concluded cases that must be successful, in percent.
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub threshold_pct: Option<i32>,
     /// Whether the wording was checked against the scheme's published text (`false`: from
     /// secondary sources; a scheme's owner corrects it).
@@ -70,12 +74,16 @@ pub struct RatingSchemeDto {
 #[serde(deny_unknown_fields)]
 pub struct CreateRatingScheme {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     #[validate(length(min = 1, max = 1000), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 1000, pattern = "<plain-text>")]
     pub origin: String,
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub criteria: Vec<Criterion>,
 }
 
@@ -84,9 +92,11 @@ pub struct CreateRatingScheme {
 #[serde(deny_unknown_fields)]
 pub struct Judgement {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     pub met: bool,
     #[validate(length(max = 1000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 1000, pattern = "<text>")]
     pub note: Option<String>,
 }
 
@@ -125,14 +135,18 @@ pub struct CreateTeamRating {
     pub id: Option<Uuid>,
     pub team_id: Uuid,
     #[validate(range(min = 1990, max = 2100))]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// Default: `to_hoa_giai_5_tot`.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub scheme_code: Option<String>,
     /// One for every judged criterion (and for a computed one when the team concluded no case).
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     pub judgements: Vec<Judgement>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -140,9 +154,11 @@ pub struct CreateTeamRating {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeamRating {
     #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
     pub judgements: Option<Vec<Judgement>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
 }
@@ -154,6 +170,7 @@ pub struct ReviewQuery {
     /// This unit and below; the caller's scope when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -182,19 +199,24 @@ pub struct AwardDto {
 pub struct CreateAward {
     pub id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[schema(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// Exactly one of `team_id` and `mediator_id`.
     pub team_id: Option<Uuid>,
     pub mediator_id: Option<Uuid>,
     pub level: AwardLevel,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub title: String,
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub reason: String,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub amount: Option<i64>,
 }
 
@@ -202,11 +224,14 @@ pub struct CreateAward {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAward {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = "clean_multiline"))]
+    #[schema(min_length = 1, max_length = 2000, pattern = "<text>")]
     pub reason: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub decision_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -214,6 +239,7 @@ pub struct UpdateAward {
     pub decision_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(range(min = 0, max = 10_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     #[schema(value_type = Option<i64>, nullable)]
     pub amount: Option<Option<i64>>,
 }
@@ -224,9 +250,11 @@ pub struct UpdateAward {
 pub struct PlanTargetsInput {
     /// Successful ÷ concluded cases (default 90).
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub success_rate_pct: i32,
     /// Active mediators trained in the year (default 100).
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub trained_pct: i32,
 }
 
@@ -247,6 +275,7 @@ pub struct YearEndQuery {
     /// The commune; the caller's own unit when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
     /// `json` (default) or `html` (printable, in Vietnamese).
     pub format: Option<crate::logbook::dto::LogBookFormat>,

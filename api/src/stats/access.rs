@@ -46,17 +46,22 @@ code_enum! {
 #[serde(deny_unknown_fields)]
 pub struct IndicatorDefinition {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub vi: String,
     #[validate(length(min = 1, max = 500), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 500, pattern = "<plain-text>")]
     pub en: String,
     pub metric: AccessMetric,
     /// The least value (a fraction) that meets the indicator.
     #[validate(range(min = 0.0, max = 1.0))]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub threshold: f64,
     /// Points when met, where the standard scores by points.
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub points: Option<i32>,
     /// Whether the wording and threshold were checked against the legal text.
     pub confirmed: bool,
@@ -76,8 +81,10 @@ pub struct StandardDefinition {
     #[validate(range(min = 0, max = 100))]
     pub pass_mark: Option<i32>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     #[validate(length(min = 1, max = 30), nested)]
+    #[schema(min_items = 1, max_items = 30)]
     pub indicators: Vec<IndicatorDefinition>,
 }
 
@@ -96,12 +103,16 @@ pub struct AccessStandard {
 #[serde(deny_unknown_fields)]
 pub struct PutAccessStandard {
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub name: String,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: String,
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub from_year: i32,
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub to_year: Option<i32>,
     #[validate(nested)]
     pub definition: StandardDefinition,
@@ -114,6 +125,7 @@ pub struct AccessQuery {
     /// The commune; the caller's own unit when absent.
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 

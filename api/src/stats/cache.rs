@@ -5,6 +5,7 @@
 //! an answer can be when other instances write to the same PostgreSQL database.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -26,6 +27,9 @@ struct Entry {
 pub struct AnswerCache {
     ttl: Duration,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Answers served from the cache, and asked for but computed (for `/metrics`).
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
 }
 
 /// Enough for every commune and province a busy dashboard asks about; past it, start afresh.
@@ -33,10 +37,21 @@ const MAX_ENTRIES: usize = 4096;
 
 impl AnswerCache {
     pub fn new(ttl_secs: u64) -> AnswerCache {
-        AnswerCache { ttl: Duration::from_secs(ttl_secs), entries: Mutex::new(HashMap::new()) }
+        AnswerCache {
+            ttl: Duration::from_secs(ttl_secs),
+            entries: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
     }
 
     pub fn get(&self, key: &str, generation: u64) -> Option<Answer> {
+        let found = self.lookup(key, generation);
+        if found.is_some() { &self.hits } else { &self.misses }.fetch_add(1, Relaxed);
+        found
+    }
+
+    fn lookup(&self, key: &str, generation: u64) -> Option<Answer> {
         if self.ttl.is_zero() {
             return None;
         }
@@ -75,8 +90,10 @@ mod tests {
         assert!(cache.get("k", 7).is_some());
         assert!(cache.get("k", 8).is_none(), "a write happened since");
         assert!(cache.get("other", 7).is_none());
+        assert_eq!((cache.hits.load(Relaxed), cache.misses.load(Relaxed)), (1, 2));
         let off = AnswerCache::new(0);
         off.put("k".into(), 1, answer("a"));
         assert!(off.get("k", 1).is_none(), "0 turns the cache off");
+        assert_eq!((off.hits.load(Relaxed), off.misses.load(Relaxed)), (0, 1));
     }
 }

@@ -91,6 +91,7 @@ pub struct IndicatorQuery {
     pub unit_id: Option<Uuid>,
     /// `2026`, `2026-H1` (1 Jan–30 Jun), `2026-Q3`, `2026-07`, or `2026-03-15..2026-04-14`.
     #[validate(length(min = 4, max = 30))]
+    #[param(min_length = 4, max_length = 30)]
     pub period: String,
     /// Adds a breakdown: by child unit, category, basis or month.
     pub by: Option<BreakdownBy>,
@@ -100,8 +101,19 @@ pub struct IndicatorQuery {
     /// formed by a merger includes the cases of the communes it absorbed; `historical`: by the
     /// units as they were when each case was recorded.
     pub boundaries: Option<Boundaries>,
-    /// `csv` for the CSV (as `Accept: text/csv`), the one way every CSV of the API is asked for.
-    pub format: Option<crate::logbook::dto::LogBookFormat>,
+    /// `json` (the default), `csv` for the CSV (as `Accept: text/csv`, the one way every CSV of
+    /// the API is asked for), or `dhis2` for a DHIS2 data value set (docs/integrations.md).
+    pub format: Option<IndicatorFormat>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorFormat {
+    Json,
+    Csv,
+    /// A DHIS2 data value set (`dataValueSets` JSON): the unit's figures, or with `by=unit` each
+    /// unit's case figures; data elements and organisation units by code.
+    Dhis2,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -274,8 +286,10 @@ pub struct CaseFactsQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// 1–1000 (default 100).
     #[validate(range(min = 1, max = 1000))]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 

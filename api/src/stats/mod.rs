@@ -5,6 +5,7 @@ pub mod access;
 pub mod boundaries;
 pub mod cache;
 pub mod counters;
+pub mod dhis2;
 pub mod dto;
 pub mod figures;
 pub mod reports;

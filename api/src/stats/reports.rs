@@ -60,12 +60,16 @@ impl ReportKind {
 #[serde(deny_unknown_fields)]
 pub struct ReportEstimates {
     #[validate(range(min = 0, max = 1000000))]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub new: i64,
     #[validate(range(min = 0, max = 1000000))]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub successful: i64,
     #[validate(range(min = 0, max = 1000000))]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub unsuccessful: i64,
     #[validate(range(min = 0, max = 1000000))]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub out_of_scope: i64,
 }
 
@@ -75,12 +79,14 @@ pub struct SubmitReport {
     pub unit_id: Uuid,
     pub kind: ReportKind,
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Default: 31 May (6-month), 31 October (annual), 31 December (official annual).
     pub cutoff_date: Option<NaiveDate>,
     #[validate(nested)]
     pub estimates: Option<ReportEstimates>,
     #[validate(length(max = 4000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(max_length = 4000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -130,6 +136,7 @@ pub struct ReportDto {
 pub struct ReportQuery {
     pub unit_id: Option<Uuid>,
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 

@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 
 use super::cache::Answer;
 use super::dto::CaseCells;
-use super::dto::{CaseFacts, CaseFactsQuery, IndicatorQuery, Indicators};
+use super::dto::{CaseFacts, CaseFactsQuery, IndicatorFormat, IndicatorQuery, Indicators};
 use super::reports::{self, ReportDto, ReportQuery, SubmitReport};
 use super::store;
 use crate::auth::{can, Actor, Allowed};
@@ -97,7 +97,11 @@ fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
     tag = "statistics",
     params(IndicatorQuery),
     responses(
-        (status = 200, body = Indicators, content((Indicators = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "The indicators (JSON or CSV), or with `format=dhis2` a DHIS2 data value set", content(
+            (Indicators = "application/json"),
+            (String = "text/csv"),
+            (super::dhis2::DataValueSet = "application/vnd.dhis2+json")
+        )),
         (status = 304, description = "Not modified since the ETag given in If-None-Match")
     )
 )]
@@ -108,11 +112,8 @@ async fn get_indicators(
     query: QueryParams<IndicatorQuery>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let csv = wants_csv(&req) || query.0.format == Some(crate::logbook::dto::LogBookFormat::Csv);
-    if matches!(query.0.format, Some(crate::logbook::dto::LogBookFormat::Html | crate::logbook::dto::LogBookFormat::Xlsx)) {
-        return Err(ApiError::invalid_field("format", "invalid_value")
-            .with_detail("Số liệu có dạng json hoặc csv", "Indicators come as json or csv"));
-    }
+    let dhis2 = query.0.format == Some(IndicatorFormat::Dhis2);
+    let csv = !dhis2 && (wants_csv(&req) || query.0.format == Some(IndicatorFormat::Csv));
     // A statistics client gets small cells suppressed; everyone else who may read statistics sees
     // every count (they may read the records themselves).
     let exact = super::small_cells::sees_exact_figures(&actor);
@@ -125,8 +126,16 @@ async fn get_indicators(
         Some(answer) => answer,
         None => {
             let who = actor.0.clone();
-            let computed = st.db.run(move |c| store::indicators(c, &actor, &query.0)).await?;
-            let indicators = super::small_cells::publish(computed, min_cell);
+            let (indicators, codes) = st
+                .db
+                .run(move |c| {
+                    let computed = store::indicators(c, &actor, &query.0)?;
+                    let indicators = super::small_cells::publish(computed, min_cell);
+                    // DHIS2 names organisation units by their official codes.
+                    let codes = if dhis2 { Some(store::official_codes(c, &indicators)?) } else { None };
+                    Ok((indicators, codes))
+                })
+                .await?;
             let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
             if let Some(map) = fingerprint.as_object_mut() {
                 map.remove("generated_at");
@@ -134,7 +143,11 @@ async fn get_indicators(
             if csv {
                 fingerprint["format"] = "csv".into();
             }
-            let (content_type, body) = if csv {
+            let (content_type, body) = if let Some((unit_code, line_codes)) = codes {
+                fingerprint["format"] = "dhis2".into();
+                let set = super::dhis2::data_value_set(&indicators, unit_code.as_deref(), &line_codes)?;
+                ("application/vnd.dhis2+json", serde_json::to_vec(&set).map_err(|_| ApiError::internal())?)
+            } else if csv {
                 ("text/csv; charset=utf-8", indicators_csv(&indicators)?)
             } else {
                 ("application/json", serde_json::to_vec(&indicators).map_err(|_| ApiError::internal())?)

@@ -555,3 +555,21 @@ pub fn case_facts(
         })
         .collect::<Result<_, ApiError>>()
 }
+
+/// The official codes of the unit reported on and of the units of a breakdown by unit (in its
+/// order): DHIS2 names organisation units by them. A unit without one (a village) gives `None`.
+pub fn official_codes(conn: &mut DbConn, i: &Indicators) -> Result<(Option<String>, Vec<Option<String>>), ApiError> {
+    let mut ids: Vec<String> = i.unit_id.iter().cloned().collect();
+    if i.breakdown_by == Some(BreakdownBy::Unit) {
+        ids.extend(i.breakdown.iter().map(|l| l.key.clone()));
+    }
+    let found: std::collections::HashMap<String, Option<String>> = units::table
+        .filter(units::id.eq_any(&ids))
+        .select((units::id, units::code))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .collect();
+    let code = |id: &String| found.get(id).cloned().flatten();
+    let lines = if i.breakdown_by == Some(BreakdownBy::Unit) { i.breakdown.iter().map(|l| code(&l.key)).collect() } else { Vec::new() };
+    Ok((i.unit_id.as_ref().and_then(code), lines))
+}

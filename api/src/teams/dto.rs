@@ -48,14 +48,17 @@ impl TeamDto {
 pub struct CreateTeam {
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     /// A village (thôn / tổ dân phố).
     pub unit_id: Uuid,
     pub founded_on: NaiveDate,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub predecessor_ids: Vec<Uuid>,
 }
 
@@ -63,6 +66,7 @@ pub struct CreateTeam {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeam {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: Option<String>,
     pub founded_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -70,9 +74,11 @@ pub struct UpdateTeam {
     pub dissolved_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub predecessor_ids: Option<Vec<Uuid>>,
 }
 
@@ -86,10 +92,13 @@ pub struct TeamQuery {
     pub active: Option<bool>,
     /// Name contains (case and diacritics ignored).
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 

@@ -71,21 +71,28 @@ pub struct CreateTraining {
     pub unit_id: Option<Uuid>,
     pub held_on: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: String,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub organiser: String,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub trainer: Option<String>,
     pub level: TrainingLevel,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub place: Option<String>,
     #[serde(default)]
     #[validate(length(max = 30), custom(function = "topics_ok"))]
+    #[schema(max_items = 30)]
     pub topics: Vec<String>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
     #[serde(default)]
     #[validate(length(max = 2000))]
+    #[schema(max_items = 2000)]
     pub attendance: Vec<AttendanceInput>,
 }
 
@@ -94,26 +101,33 @@ pub struct CreateTraining {
 pub struct UpdateTraining {
     pub held_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub organiser: Option<String>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub trainer: Option<Option<String>>,
     pub level: Option<TrainingLevel>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub place: Option<Option<String>>,
     #[validate(length(max = 30), custom(function = "topics_ok"))]
+    #[schema(max_items = 30)]
     pub topics: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     #[schema(value_type = Option<String>, nullable)]
     pub notes: Option<Option<String>>,
     /// Replaces the whole attendance list.
     #[validate(length(max = 2000))]
+    #[schema(max_items = 2000)]
     pub attendance: Option<Vec<AttendanceInput>>,
 }
 
@@ -124,10 +138,13 @@ pub struct TrainingQuery {
     /// Trainings kept at this unit or below.
     pub within: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: Option<i32>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
@@ -140,6 +157,7 @@ pub struct CoverageQuery {
     /// One team only (team leaders: their own team).
     pub team_id: Option<Uuid>,
     #[validate(range(min = 1990, max = 2100))]
+    #[param(minimum = 1990, maximum = 2100)]
     pub year: i32,
 }
 

@@ -107,8 +107,10 @@ pub struct CreateUnit {
     /// Optional id chosen by the client (a retried create with the same id returns the first).
     pub id: Option<Uuid>,
     #[validate(length(min = 1, max = 10), custom(function = "valid_code"))]
+    #[schema(min_length = 1, max_length = 10, pattern = r"^[0-9]+$")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: String,
     pub level: UnitLevel,
     /// Required for every level but a province.
@@ -134,6 +136,7 @@ fn valid_code(code: &str) -> Result<(), validator::ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUnit {
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub name: Option<String>,
     /// `null` clears the code.
     #[serde(default, deserialize_with = "crate::http::nullable")]
@@ -158,15 +161,19 @@ pub struct UnitQuery {
     pub level: Option<UnitLevel>,
     /// Official code.
     #[validate(length(max = 10))]
+    #[param(max_length = 10)]
     pub code: Option<String>,
     /// Text in the name; case and diacritics are ignored ("hoa binh" finds "Hòa Bình").
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     /// Only units that existed on this day.
     pub valid_on: Option<NaiveDate>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
@@ -209,5 +216,6 @@ pub struct CreateSuccession {
     pub kind: SuccessionKind,
     pub effective_date: NaiveDate,
     #[validate(length(min = 1, max = 300), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 300, pattern = "<plain-text>")]
     pub legal_basis: Option<String>,
 }

@@ -52,16 +52,20 @@ pub struct CreateUser {
     pub id: Option<Uuid>,
     /// 3–64 characters: lower-case letters, digits, '.', '_' or '-' (folded to lower case).
     #[validate(length(min = 3, max = 64), custom(function = "username_format"))]
+    #[schema(min_length = 3, max_length = 64, pattern = r"^[ \t\n\r]*[A-Za-z0-9][A-Za-z0-9._-]{2,}[ \t\n\r]*$")]
     pub username: String,
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub display_name: String,
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     pub phone: Option<String>,
     pub role: Role,
     /// Required except for national admins, viewers and statistics readers.
     pub unit_id: Option<Uuid>,
     /// 10–128 characters. When absent a password is generated and returned once.
     #[validate(length(min = 10, max = 128))]
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
     /// For a team leader or mediator: their mediator record (in the caller's scope).
     #[serde(default)]
@@ -80,10 +84,12 @@ pub struct CreatedUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 120), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 120, pattern = "<plain-text>")]
     pub display_name: Option<String>,
     /// `null` clears the phone.
     #[serde(default, deserialize_with = "crate::http::nullable")]
     #[validate(length(max = 20), custom(function = "crate::text::phone"))]
+    #[schema(max_length = 20, pattern = r"^\+?[ .()-]*(?:[0-9][ .()-]*){8,15}$")]
     #[schema(value_type = Option<String>, nullable)]
     pub phone: Option<Option<String>>,
     pub role: Option<Role>,
@@ -104,6 +110,7 @@ pub struct UpdateUser {
 pub struct ResetPassword {
     /// 10–128 characters; when absent a password is generated and returned once.
     #[validate(length(min = 10, max = 128))]
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: Option<String>,
 }
 
@@ -116,8 +123,10 @@ pub struct PasswordReset {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
     #[validate(length(min = 10, max = 128))]
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
@@ -131,9 +140,12 @@ pub struct UserQuery {
     pub active: Option<bool>,
     /// Text in the username or display name (case-insensitive).
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }

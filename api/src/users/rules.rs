@@ -28,10 +28,13 @@ pub fn normalise_username(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// ASCII letters (folded to lower case), digits, `.`, `_` and `-`, from a letter or digit, at least
+/// three; spaces and line breaks around are dropped. The OpenAPI document says the same as a
+/// pattern, so no other character may pass through a case folding (the Kelvin sign folds to `k`).
 pub fn username_format(s: &str) -> Result<(), validator::ValidationError> {
-    let s = normalise_username(s);
+    let s = s.trim_matches([' ', '\t', '\n', '\r']);
     let ok = s.len() >= 3
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if ok {
         Ok(())
@@ -209,5 +212,9 @@ mod tests {
         assert!(username_format("Lan.NT").is_ok());
         assert!(username_format("nguyễn").is_err());
         assert!(username_format("_x1").is_err());
+        assert!(username_format(" lan.nt\r\n").is_ok());
+        // The Kelvin sign folds to `k`, an ideographic space trims away: neither is in the pattern.
+        assert!(username_format("\u{212A}elvin").is_err());
+        assert!(username_format("\u{3000}lan.nt").is_err());
     }
 }
