@@ -21,6 +21,7 @@ pub struct CandidateInput {
     /// The mediator's record when there is one (a leader is always a mediator of the team).
     pub mediator_id: Option<Uuid>,
     #[validate(length(min = 1, max = 200), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 200, pattern = "<plain-text>")]
     pub full_name: String,
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
@@ -48,10 +49,12 @@ pub struct CreateElection {
     #[schema(minimum = 0, maximum = 100000)]
     pub votes_cast: i32,
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub candidates: Vec<CandidateInput>,
     /// The minutes (biên bản), attached to the team's log-book year with kind `minutes`.
     pub minutes_attachment_id: Option<Uuid>,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 
@@ -61,6 +64,7 @@ pub struct CreateElection {
 pub struct RecordRecognition {
     pub decided_on: NaiveDate,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: String,
 }
 
@@ -120,6 +124,7 @@ pub struct CreateStaffingDecision {
     /// The village (or, for a team serving a whole commune, the commune).
     pub unit_id: Uuid,
     #[validate(length(min = 1, max = 100), custom(function = "clean_text"))]
+    #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub decision_no: String,
     pub decided_on: NaiveDate,
     #[validate(range(min = 1, max = 50))]
@@ -130,6 +135,7 @@ pub struct CreateStaffingDecision {
     #[schema(minimum = 3, maximum = 100)]
     pub members_per_team: i32,
     #[validate(length(max = 2000), custom(function = "clean_multiline"))]
+    #[schema(max_length = 2000, pattern = "<text>")]
     pub notes: Option<String>,
 }
 

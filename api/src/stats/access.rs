@@ -79,6 +79,7 @@ pub struct StandardDefinition {
     /// With `points`: the least score that passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub pass_mark: Option<i32>,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
