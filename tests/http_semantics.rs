@@ -246,9 +246,25 @@ async fn the_documented_tagged_reads_send_their_tag() {
     let user = first(&officer.get("/api/v1/users?limit=1").await.body);
     let lists = officer.get("/api/v1/funding/confirmation-lists").await.body;
     let list = lists["items"][0]["id"].as_str().or(lists[0]["id"].as_str()).unwrap().to_string();
+    let election = officer
+        .post(
+            "/api/v1/elections",
+            &serde_json::json!({"team_id": team, "kind": "mediator", "held_on": "2025-04-25", "voters": 100, "votes_cast": 90,
+                "candidates": [{"full_name": "Nguyễn Văn An", "votes": 60, "elected": true}]}),
+        )
+        .await;
+    assert_eq!(election.status, StatusCode::CREATED, "{}", election.text);
+    let election = election.body["id"].as_str().unwrap().to_string();
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let query = format!("/api/v1/attachments?team_id={team}&year=2025&kind=logbook_pages");
+    let attachment = officer.send("POST", &query, &[("idempotency-key", "tagged-1")], Some(("application/pdf", pdf))).await;
+    assert_eq!(attachment.status, StatusCode::CREATED, "{}", attachment.text);
+    let attachment = attachment.body["id"].as_str().unwrap().to_string();
     let paths = [
+        ("get_attachment", format!("/api/v1/attachments/{attachment}")),
         ("get_case", format!("/api/v1/cases/{case}")),
         ("get_confirmation_list", format!("/api/v1/funding/confirmation-lists/{list}")),
+        ("get_election", format!("/api/v1/elections/{election}")),
         ("get_me", "/api/v1/me".to_string()),
         ("get_mediator", format!("/api/v1/mediators/{mediator}")),
         ("get_indicators", "/api/v1/stats/indicators?period=2025".to_string()),

@@ -97,8 +97,10 @@ pub mod contract {
 
     /// Reads that answer an `ETag`, and so a 304 to `If-None-Match` (a test checks each does).
     pub const TAGGED_READS: &[&str] = &[
+        "get_attachment",
         "get_case",
         "get_confirmation_list",
+        "get_election",
         "get_me",
         "get_mediator",
         "get_indicators",

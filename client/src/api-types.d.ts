@@ -2793,7 +2793,8 @@ export interface components {
             occurred_on: string;
             /**
              * Format: uuid
-             * @description The session, when it happened at one (must belong to `case_id`).
+             * @description The session, when it happened at one: it must belong to `case_id`, which is then required
+             *     (422 `required_with_session_id`).
              */
             session_id?: string | null;
         };
@@ -5261,6 +5262,15 @@ export interface operations {
                     "image/webp": number[];
                 };
             };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
@@ -6462,6 +6472,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ElectionDto"];
                 };
+            };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Problem"];

@@ -569,7 +569,8 @@ pub struct CreateIncidentClaim {
     pub occurred_on: NaiveDate,
     /// The case being mediated (or travelled to), when known.
     pub case_id: Option<Uuid>,
-    /// The session, when it happened at one (must belong to `case_id`).
+    /// The session, when it happened at one: it must belong to `case_id`, which is then required
+    /// (422 `required_with_session_id`).
     pub session_id: Option<Uuid>,
     pub kind: IncidentKind,
     #[validate(length(min = 1, max = 4000), custom(function = "clean_multiline"))]

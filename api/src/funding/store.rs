@@ -662,7 +662,8 @@ pub fn create_claim(conn: &mut DbConn, actor: &Actor, input: CreateIncidentClaim
                 .optional()?;
             Some(found.ok_or_else(|| ApiError::invalid_field("session_id", "not_found"))?)
         }
-        (Some(_), None) => return Err(ApiError::invalid_field("case_id", "required")),
+        // A session belongs to a case: name the case it was held for.
+        (Some(_), None) => return Err(ApiError::invalid_field("case_id", "required_with_session_id")),
         (None, _) => None,
     };
     if input.kind == IncidentKind::Injury && input.funeral_costs > 0 {
