@@ -234,10 +234,13 @@ impl FromRequest for IfMatch {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = match req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+        // A header that is there but names no version of ours (not a tag, or not even visible
+        // ASCII) matches nothing: 412 at the write, as any other tag that is not current.
+        let result = match req.headers().get(header::IF_MATCH).map(|v| v.to_str()) {
             None => Err(ApiError::precondition_required()),
-            Some(v) if v.trim() == "*" => Ok(IfMatch(crate::error::ANY_VERSION)),
-            Some(v) => Ok(IfMatch(parse_etag_version(v).unwrap_or(-1))),
+            Some(Ok(v)) if v.trim() == "*" => Ok(IfMatch(crate::error::ANY_VERSION)),
+            Some(Ok(v)) => Ok(IfMatch(parse_etag_version(v).unwrap_or(-1))),
+            Some(Err(_)) => Ok(IfMatch(-1)),
         };
         std::future::ready(result)
     }
