@@ -95,6 +95,30 @@ pub mod contract {
     const MACHINE_OPERATIONS: &[&str] =
         &["get_indicators", "list_case_facts", "list_reports", "get_report", "list_units", "get_unit", "list_unit_successions"];
 
+    /// Files (photos, scans, spreadsheets) are bytes: `type: string, format: binary`, as OpenAPI
+    /// 3.1 tools expect, not the array of integers utoipa writes for `Vec<u8>`.
+    fn binary_files(doc: &mut Value) {
+        let binary = |media: &str| media.starts_with("image/") || media == "application/pdf" || media.contains("spreadsheetml");
+        let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+        let fix = |content: &mut serde_json::Map<String, Value>| {
+            for (_, body) in content.iter_mut().filter(|(m, _)| binary(m)) {
+                body["schema"] = json!({"type": "string", "format": "binary"});
+            }
+        };
+        for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|p| p.values_mut()) {
+            if let Some(c) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) {
+                fix(c);
+            }
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                for r in responses.values_mut() {
+                    if let Some(c) = r.get_mut("content").and_then(Value::as_object_mut) {
+                        fix(c);
+                    }
+                }
+            }
+        }
+    }
+
     /// Reads that answer an `ETag`, and so a 304 to `If-None-Match` (a test checks each does).
     pub const TAGGED_READS: &[&str] = &[
         "get_attachment",
@@ -112,6 +136,7 @@ pub mod contract {
 
     pub fn complete(doc: &mut Value) {
         doc["servers"] = json!([{"url": "/", "description": "This server; the API lives under /api/v1"}]);
+        binary_files(doc);
         let components = doc["components"].as_object_mut().expect("components");
         // Parameters and headers are written out in each operation (utoipa's document model has
         // no shared header or parameter components); responses can be shared.

@@ -5187,10 +5187,10 @@ export interface operations {
         /** @description The file */
         requestBody: {
             content: {
-                "application/pdf": number[];
-                "image/jpeg": number[];
-                "image/png": number[];
-                "image/webp": number[];
+                "application/pdf": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
             };
         };
         responses: {
@@ -5256,10 +5256,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": number[];
-                    "image/jpeg": number[];
-                    "image/png": number[];
-                    "image/webp": number[];
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
                 };
             };
             /** @description Not modified: the ETag given in If-None-Match is current */
@@ -6802,7 +6802,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConfirmationListDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/html": string;
                 };
             };
@@ -7444,7 +7444,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FundingSummary"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8868,7 +8868,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportDto"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                     "text/html": string;
                 };
@@ -9183,7 +9183,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogBook"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                     "text/html": string;
                 };
