@@ -87,7 +87,7 @@ pub fn written_agreement(conn: &mut DbConn, actor: &Actor, case: &CaseDto) -> Re
         case.sessions.iter().map(|s| SessionLine { held_on: s.held_on, place: s.place.clone(), notes: s.notes.clone() }).collect();
     let signed_on = case.written_agreement.as_ref().map(|w| w.date).or(case.end.as_ref().map(|e| e.ended_on));
     let place_date = match signed_on {
-        Some(d) => html::place_date(&village.name, d),
+        Some(d) => crate::units::names::place_date(&village.name, d),
         None => format!("{}, ngày …… tháng …… năm ……", crate::units::names::split(&village.name).1),
     };
     let signing_parties: Vec<(&str, &str)> = parties.iter().map(|p| (p.heading.as_str(), p.name.as_str())).collect();

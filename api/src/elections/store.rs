@@ -43,45 +43,54 @@ pub fn overdue(due: NaiveDate, recognised_on: Option<NaiveDate>, today: NaiveDat
     recognised_on.map_or(today > due, |on| on > due)
 }
 
-fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiError> {
-    let rows: Vec<(Option<String>, String, i32, bool)> = election_candidates::table
-        .filter(election_candidates::election_id.eq(&e.id))
-        .order(election_candidates::position.asc())
+/// The elections with their candidates: one query for the candidates of them all.
+fn dtos(conn: &mut DbConn, rows: Vec<Election>) -> Result<Vec<ElectionDto>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|e| e.id.as_str()).collect();
+    let all: Vec<(String, Option<String>, String, i32, bool)> = election_candidates::table
+        .filter(election_candidates::election_id.eq_any(ids))
+        .order((election_candidates::election_id.asc(), election_candidates::position.asc()))
         .select((
+            election_candidates::election_id,
             election_candidates::mediator_id,
             election_candidates::full_name,
             election_candidates::votes,
             election_candidates::elected,
         ))
         .load(conn)?;
-    let candidates = rows
-        .into_iter()
-        .map(|(mediator_id, full_name, votes, elected)| CandidateDto {
-            mediator_id,
-            full_name,
-            votes,
-            share: (f64::from(votes) / f64::from(e.voters.max(1)) * 10000.0).round() / 10000.0,
-            elected,
+    let mut by_election: std::collections::HashMap<String, Vec<CandidateDto>> = std::collections::HashMap::new();
+    let voters: std::collections::HashMap<&str, i32> = rows.iter().map(|e| (e.id.as_str(), e.voters)).collect();
+    for (election, mediator_id, full_name, votes, elected) in all {
+        let of = f64::from(voters.get(election.as_str()).copied().unwrap_or(1).max(1));
+        let share = (f64::from(votes) / of * 10000.0).round() / 10000.0;
+        by_election.entry(election).or_default().push(CandidateDto { mediator_id, full_name, votes, share, elected });
+    }
+    let day = today();
+    rows.into_iter()
+        .map(|e| {
+            Ok(ElectionDto {
+                kind: stored(ElectionKind::parse(&e.kind), "elections.kind", &e.kind)?,
+                overdue: overdue(e.recognition_due, e.recognised_on, day),
+                candidates: by_election.remove(&e.id).unwrap_or_default(),
+                id: e.id,
+                team_id: e.team_id,
+                held_on: e.held_on,
+                voters: e.voters,
+                votes_cast: e.votes_cast,
+                minutes_attachment_id: e.minutes_attachment_id,
+                recognition_due: e.recognition_due,
+                recognised_on: e.recognised_on,
+                recognition_decision_no: e.recognition_decision_no,
+                notes: e.notes,
+                version: e.version,
+                created_at: e.created_at.and_utc(),
+                updated_at: e.updated_at.and_utc(),
+            })
         })
-        .collect();
-    Ok(ElectionDto {
-        kind: stored(ElectionKind::parse(&e.kind), "elections.kind", &e.kind)?,
-        overdue: overdue(e.recognition_due, e.recognised_on, today()),
-        id: e.id,
-        team_id: e.team_id,
-        held_on: e.held_on,
-        voters: e.voters,
-        votes_cast: e.votes_cast,
-        candidates,
-        minutes_attachment_id: e.minutes_attachment_id,
-        recognition_due: e.recognition_due,
-        recognised_on: e.recognised_on,
-        recognition_decision_no: e.recognition_decision_no,
-        notes: e.notes,
-        version: e.version,
-        created_at: e.created_at.and_utc(),
-        updated_at: e.updated_at.and_utc(),
-    })
+        .collect()
+}
+
+fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiError> {
+    dtos(conn, vec![e])?.pop().ok_or_else(ApiError::internal)
 }
 
 /// Records an election after checking its result against the rule (422 naming the candidate and
@@ -172,10 +181,15 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateElection) -> Result
     Ok((out, true))
 }
 
-pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ElectionDto, ApiError> {
+/// The election's row, for those who see its team (404 otherwise).
+fn find_row(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Election, ApiError> {
     let e: Election = elections::table.find(id).select(Election::as_select()).first(conn).optional()?.ok_or_else(ApiError::not_found)?;
-    // Seen by those who see its team.
     crate::teams::store::find(conn, actor, &e.team_id)?;
+    Ok(e)
+}
+
+pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ElectionDto, ApiError> {
+    let e = find_row(conn, actor, id)?;
     dto(conn, e)
 }
 
@@ -200,41 +214,59 @@ pub fn list(conn: &mut DbConn, actor: &Actor, q: &ElectionQuery) -> Result<Vec<E
             query = query.filter(elections::held_on.between(from, to));
         }
     }
-    let rows: Vec<Election> = query.order((elections::held_on.desc(), elections::id.desc())).limit(500).load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for e in rows {
-        let d = dto(conn, e)?;
-        if q.overdue.is_none_or(|want| d.overdue == want) {
-            out.push(d);
+    // `overdue` as the query (see `overdue`): not recognised and past due, or recognised late.
+    let day = today();
+    match q.overdue {
+        Some(true) => {
+            let late = elections::recognised_on.gt(elections::recognition_due.nullable()).assume_not_null();
+            query = query.filter(elections::recognised_on.is_null().and(elections::recognition_due.lt(day)).or(late));
         }
+        Some(false) => {
+            let in_time = elections::recognised_on.le(elections::recognition_due.nullable()).assume_not_null();
+            query = query.filter(elections::recognised_on.is_null().and(elections::recognition_due.ge(day)).or(in_time));
+        }
+        None => {}
     }
-    Ok(out)
+    let rows: Vec<Election> = query.order((elections::held_on.desc(), elections::id.desc())).limit(500).load(conn)?;
+    dtos(conn, rows)
 }
 
 /// Records the chairman's recognition (with the version read: 428 without, 412 when stale).
 pub fn recognise(conn: &mut DbConn, actor: &Actor, id: &str, expected: i32, input: RecordRecognition) -> Result<ElectionDto, ApiError> {
-    let current = find(conn, actor, id)?;
-    let version = crate::versioned::check(expected, current.version, || Ok(serde_json::to_value(&current).unwrap_or_default()))?;
+    let current = find_row(conn, actor, id)?;
+    let version =
+        crate::versioned::check(expected, current.version, || Ok(serde_json::to_value(dto(conn, current.clone())?).unwrap_or_default()))?;
     if input.decided_on < current.held_on {
         return Err(ApiError::invalid_field("decided_on", "before_the_election"));
     }
     if input.decided_on > today() {
         return Err(ApiError::invalid_field("decided_on", "in_the_future"));
     }
+    let stamp = now();
+    let decision_no = input.decision_no.trim().to_string();
     let updated = diesel::update(elections::table.find(id).filter(elections::version.eq(version)))
         .set((
             elections::recognised_on.eq(input.decided_on),
-            elections::recognition_decision_no.eq(input.decision_no.trim()),
+            elections::recognition_decision_no.eq(&decision_no),
             elections::version.eq(version + 1),
-            elections::updated_at.eq(now()),
+            elections::updated_at.eq(stamp),
         ))
         .execute(conn)?;
     if updated != 1 {
         let now_row = find(conn, actor, id)?;
         return Err(ApiError::stale(serde_json::to_value(&now_row).unwrap_or_default(), now_row.version));
     }
-    let out = find(conn, actor, id)?;
-    let unit_path: String = elections::table.find(id).select(elections::unit_path).first(conn)?;
+    let unit_path = current.unit_path.clone();
+    let out = dto(
+        conn,
+        Election {
+            recognised_on: Some(input.decided_on),
+            recognition_decision_no: Some(decision_no),
+            version: version + 1,
+            updated_at: stamp,
+            ..current
+        },
+    )?;
     let change = Change {
         action: "recognise",
         entity: "election",

@@ -87,21 +87,6 @@ pub fn render<C: Serialize>(template: &str, context: C) -> Result<Page, ApiError
     }
 }
 
-/// The place-date line of an administrative document (Decree 30/2020/NĐ-CP): "Hải Hưng, ngày 30
-/// tháng 11 năm 2026" — the place is the unit's name without its kind.
-pub fn place_date(unit_name: &str, on: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let place = ["Thành phố ", "Tỉnh ", "Đặc khu ", "Phường ", "Thị trấn ", "Xã ", "Thôn ", "Tổ dân phố ", "Khu phố ", "Ấp ", "Bản "]
-        .iter()
-        .find_map(|kind| unit_name.strip_prefix(kind))
-        .unwrap_or(unit_name);
-    let (d, m) = (on.day(), on.month());
-    // Decree 30/2020: days below 10 and months below 3 take a leading zero.
-    let day = if d < 10 { format!("0{d}") } else { d.to_string() };
-    let month = if m < 3 { format!("0{m}") } else { m.to_string() };
-    format!("{place}, ngày {day} tháng {month} năm {}", on.year())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,13 +110,5 @@ mod tests {
         let t = env.template_from_str("<p title=\"{{ name }}\">{{ n }}</p>").unwrap();
         let out = t.render(minijinja::context! { name => "' onmouseover='x", n => 3 }).unwrap();
         assert_eq!(out, "<p title=\"&#39; onmouseover=&#39;x\">3</p>");
-    }
-
-    #[test]
-    fn place_date_follows_decree_30() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 5).unwrap();
-        assert_eq!(place_date("Xã Hải Hưng", d), "Hải Hưng, ngày 05 tháng 02 năm 2026");
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        assert_eq!(place_date("Phường Lê Chân", d), "Lê Chân, ngày 30 tháng 11 năm 2026");
     }
 }

@@ -252,7 +252,7 @@ pub fn html(l: &ConfirmationListDto) -> Result<crate::export::html::Page, ApiErr
         minijinja::context! {
             title => &l.title,
             unit_upper => l.unit_name.to_uppercase(),
-            place_date => crate::export::html::place_date(&l.unit_name, l.made_on),
+            place_date => crate::units::names::place_date(&l.unit_name, l.made_on),
             lines => lines,
             total => l.total,
         },
@@ -297,11 +297,14 @@ pub fn xlsx(l: &ConfirmationListDto) -> Result<Vec<u8>, ApiError> {
     row += 2;
     let sign = Format::new().set_bold().set_align(rust_xlsxwriter::FormatAlign::Center);
     let hint = Format::new().set_italic().set_align(rust_xlsxwriter::FormatAlign::Center);
-    for (col, title, note) in
-        [(1u16, "NGƯỜI LẬP", "(Ký, ghi rõ họ tên)"), (3, "KẾ TOÁN", "(Ký, ghi rõ họ tên)"), (5, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")]
-    {
+    let signatures = [
+        (1u16, "NGƯỜI LẬP", "(Ký, ghi rõ họ tên)", &hint),
+        (3, "KẾ TOÁN", "(Ký, ghi rõ họ tên)", &hint),
+        (5, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", &sign),
+    ];
+    for (col, title, under, under_format) in signatures {
         sheet.write_string_with_format(row, col, title, &sign).map_err(fail)?;
-        sheet.write_string_with_format(row + 1, col, note, if note == "CHỦ TỊCH" { &sign } else { &hint }).map_err(fail)?;
+        sheet.write_string_with_format(row + 1, col, under, under_format).map_err(fail)?;
     }
     sheet.set_name("Danh sách").map_err(fail)?;
     // Signed on paper: A4 portrait, as wide as the page, the column titles on every page.

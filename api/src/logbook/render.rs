@@ -12,6 +12,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUn
 
 use super::dto::{LogBook, LogBookCover, LogBookFollowUp, LogBookPart, LogBookParty, LogBookRow, LogBookSummaryLine};
 use crate::codes::CodeEnum;
+use crate::export::csv::Table;
 use crate::text::fold;
 
 // ---------------------------------------------------------------------------------------------
@@ -318,22 +319,18 @@ pub fn html(book: &LogBook) -> Result<String, crate::error::ApiError> {
 // ---------------------------------------------------------------------------------------------
 // CSV.
 
-/// Every text cell goes through the one formula guard of our CSV files.
-fn csv_cell(s: &str) -> String {
-    crate::export::csv::guard(s)
-}
-
 /// One table of the log book as CSV, UTF-8 with a byte order mark, a header line and then its
 /// lines: Part I (the ten columns, one line per case), Part II's summary (by category, then the
 /// total) or Part II's follow-ups. One table per file, so a spreadsheet or a loader reads every
 /// line under its own header.
-pub fn csv(book: &LogBook, part: LogBookPart) -> Vec<u8> {
-    let out = "\u{feff}".as_bytes().to_vec();
+pub fn csv(book: &LogBook, part: LogBookPart) -> Result<Vec<u8>, crate::error::ApiError> {
+    let mut t = Table::new();
     match part {
-        LogBookPart::One => csv_part_one(out, book),
-        LogBookPart::Two => csv_part_two(out, book),
-        LogBookPart::FollowUps => csv_follow_ups(out, book),
+        LogBookPart::One => csv_part_one(&mut t, book)?,
+        LogBookPart::Two => csv_part_two(&mut t, book)?,
+        LogBookPart::FollowUps => csv_follow_ups(&mut t, book)?,
     }
+    t.finish()
 }
 
 /// The file name's suffix of a part: `so-theo-doi-hoa-giai-2026-phan-1.csv`.
@@ -345,55 +342,43 @@ pub fn part_file_name(part: LogBookPart) -> &'static str {
     }
 }
 
-fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out)
-}
+// Every cell goes through the one formula guard of our CSV files (`export::csv::Table`).
 
-fn csv_finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    // Writing into memory cannot fail; only a bug could lose the buffer.
-    w.into_inner().unwrap_or_else(|e| e.into_inner().get_ref().clone())
-}
-
-fn csv_part_one(out: Vec<u8>, book: &LogBook) -> Vec<u8> {
-    let mut w = csv_writer(out);
-    // The records are in memory and of one length: writing them cannot fail.
-    let _ = w.write_record(COLUMNS);
+fn csv_part_one(t: &mut Table, book: &LogBook) -> Result<(), crate::error::ApiError> {
+    t.row(COLUMNS)?;
     for row in &book.rows {
-        let record = [
+        t.row([
             row.number.to_string(),
             date(row.received_on),
-            csv_cell(&people_text(row, "; ")),
-            csv_cell(&parties_text(row, "; ")),
-            csv_cell(&row.content),
-            csv_cell(&row.agreement_or_demands),
+            people_text(row, "; "),
+            parties_text(row, "; "),
+            row.content.clone(),
+            row.agreement_or_demands.clone(),
             mark(row.successful).to_string(),
             mark(row.unsuccessful).to_string(),
             String::new(),
-            csv_cell(&row.notes),
-        ];
-        let _ = w.write_record(&record);
+            row.notes.clone(),
+        ])?;
     }
-    csv_finish(w)
+    Ok(())
 }
 
-fn csv_part_two(out: Vec<u8>, book: &LogBook) -> Vec<u8> {
-    let mut w = csv_writer(out);
-    let _ = w.write_record(SUMMARY_COLUMNS);
+fn csv_part_two(t: &mut Table, book: &LogBook) -> Result<(), crate::error::ApiError> {
+    t.row(SUMMARY_COLUMNS)?;
     for line in book.summary.by_category.iter().chain([&book.summary.total]) {
-        let mut record = vec![csv_cell(&line.label)];
+        let mut record = vec![line.label.clone()];
         record.extend(summary_counts(line).iter().map(i64::to_string));
-        let _ = w.write_record(&record);
+        t.row(record)?;
     }
-    csv_finish(w)
+    Ok(())
 }
 
-fn csv_follow_ups(out: Vec<u8>, book: &LogBook) -> Vec<u8> {
-    let mut w = csv_writer(out);
-    let _ = w.write_record(FOLLOW_UP_COLUMNS);
+fn csv_follow_ups(t: &mut Table, book: &LogBook) -> Result<(), crate::error::ApiError> {
+    t.row(FOLLOW_UP_COLUMNS)?;
     for f in &book.follow_ups {
-        let _ = w.write_record(follow_up_cells(f).iter().map(|c| csv_cell(c)));
+        t.row(follow_up_cells(f))?;
     }
-    csv_finish(w)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -860,7 +845,7 @@ mod tests {
     #[test]
     fn csv_part_one_has_a_header_and_one_line_per_case() {
         let b = book(2024);
-        let bytes = csv(&b, LogBookPart::One);
+        let bytes = csv(&b, LogBookPart::One).unwrap();
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         let records = parse_csv(&bytes);
         assert_eq!(records[0].iter().collect::<Vec<_>>(), COLUMNS.to_vec());
@@ -887,12 +872,12 @@ mod tests {
     #[test]
     fn csv_part_two_and_follow_ups_are_files_of_their_own() {
         let b = book(2024);
-        let two = parse_csv(&csv(&b, LogBookPart::Two));
+        let two = parse_csv(&csv(&b, LogBookPart::Two).unwrap());
         assert_eq!(two[0].iter().collect::<Vec<_>>(), SUMMARY_COLUMNS.to_vec());
         // Two categories and the total.
         assert_eq!(two.len(), 1 + 2 + 1);
         assert_eq!(two[3].iter().collect::<Vec<_>>(), ["Tổng cộng", "2", "1", "1", "0", "0"]);
-        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps));
+        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps).unwrap());
         assert_eq!(follow_ups[0].iter().collect::<Vec<_>>(), FOLLOW_UP_COLUMNS.to_vec());
         assert_eq!(follow_ups.len(), 1 + 1);
         assert_eq!(follow_ups[1].iter().collect::<Vec<_>>(), ["1", "10/02/2024", "Thực hiện một phần", "Đã cắm 2/4 mốc <b>"]);
@@ -903,9 +888,9 @@ mod tests {
         let mut b = book(2024);
         b.summary.by_category[0].label = "=cmd|' /C calc'!A0".into();
         b.follow_ups[0].notes = "@SUM(A1)".into();
-        let two = parse_csv(&csv(&b, LogBookPart::Two));
+        let two = parse_csv(&csv(&b, LogBookPart::Two).unwrap());
         assert_eq!(&two[1][0], "'=cmd|' /C calc'!A0");
-        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps));
+        let follow_ups = parse_csv(&csv(&b, LogBookPart::FollowUps).unwrap());
         assert_eq!(&follow_ups[1][3], "'@SUM(A1)");
     }
 

@@ -96,7 +96,7 @@ async fn get_logbook(
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}-{}.csv\"", render::part_file_name(part))))
-            .body(render::csv(&book, part)),
+            .body(render::csv(&book, part)?),
         LogBookFormat::Xlsx => HttpResponse::Ok()
             .insert_header(private)
             .insert_header((header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

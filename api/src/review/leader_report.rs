@@ -61,7 +61,7 @@ pub fn html(conn: &mut DbConn, actor: &Actor, team_id: &str, year: i32, printed_
             team_upper => team.name.to_uppercase(),
             village_upper => village.name.to_uppercase(),
             commune => names::in_text(&commune),
-            place_date => html::place_date(&village.name, printed_on),
+            place_date => names::place_date(&village.name, printed_on),
             founded_on => found.founded_on,
             dissolved_on => found.dissolved_on,
             members => members,

@@ -100,7 +100,7 @@ pub fn html(r: &YearEndReport, issued: &Issued<'_>) -> Result<Page, ApiError> {
             unit_kind => names::kind_in_text(&r.unit_name),
             province => names::in_text(issued.province),
             number => "……/BC-UBND",
-            place_date => html::place_date(&r.unit_name, issued.on),
+            place_date => names::place_date(&r.unit_name, issued.on),
             as_of => r.as_of.to_string(),
             plan => plan,
             teams => r.teams,

@@ -455,7 +455,7 @@ pub fn sheet(r: &ReportDto, chain: &[crate::units::model::Unit], printed_on: Nai
         version: r.report_version,
         lines,
         notes: r.notes.clone(),
-        place_date: crate::export::html::place_date(&unit_name, printed_on),
+        place_date: crate::units::names::place_date(&unit_name, printed_on),
     }
 }
 

@@ -40,10 +40,10 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// A line of the CSV; a suppressed figure (or a rate with no denominator) is an empty cell.
-fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseCells) -> Result<(), csv::Error> {
+fn csv_line(key: &str, label: &str, c: &CaseCells) -> [String; 11] {
     let text = |n: Option<i64>| n.map(|x| x.to_string()).unwrap_or_default();
     let rate = |r: Option<f64>| r.map(|x| x.to_string()).unwrap_or_default();
-    out.write_record([
+    [
         key.to_string(),
         label.to_string(),
         text(c.received),
@@ -55,15 +55,13 @@ fn csv_line(out: &mut csv::Writer<Vec<u8>>, key: &str, label: &str, c: &CaseCell
         text(c.in_progress_at_end),
         rate(c.success_rate_of_concluded),
         rate(c.success_rate_of_received),
-    ])
+    ]
 }
 
-/// The indicators as CSV (UTF-8 with BOM, so Excel shows Vietnamese): the total, then the breakdown.
+/// The indicators as CSV (`export::csv`: BOM, CRLF, the formula guard): the total, then the breakdown.
 fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
-    // CRLF, as RFC 4180 and every other CSV of the API.
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let fail = |_| ApiError::internal();
-    out.write_record([
+    let mut out = crate::export::csv::Table::new();
+    out.row([
         "key",
         "label",
         "received",
@@ -75,15 +73,12 @@ fn indicators_csv(i: &Indicators) -> Result<Vec<u8>, ApiError> {
         "in_progress_at_end",
         "success_rate_of_concluded",
         "success_rate_of_received",
-    ])
-    .map_err(fail)?;
-    csv_line(&mut out, "total", i.unit_name.as_deref().unwrap_or("Toàn quốc"), &i.figures.cases).map_err(fail)?;
+    ])?;
+    out.row(csv_line("total", i.unit_name.as_deref().unwrap_or("Toàn quốc"), &i.figures.cases))?;
     for line in &i.breakdown {
-        csv_line(&mut out, &line.key, &line.label, &line.cases).map_err(fail)?;
+        out.row(csv_line(&line.key, &line.label, &line.cases))?;
     }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(out.into_inner().map_err(|_| ApiError::internal())?);
-    Ok(bytes)
+    out.finish()
 }
 
 /// Indicators for a unit and a period: teams, mediators, cases received (new + carried over),

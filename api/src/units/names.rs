@@ -31,6 +31,17 @@ pub fn kind_in_text(name: &str) -> String {
     }
 }
 
+/// The place-date line of an administrative document (Decree 30/2020/NĐ-CP): "Hải Hưng, ngày 30
+/// tháng 11 năm 2026" — the place is the unit's name without its kind.
+pub fn place_date(unit_name: &str, on: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (d, m) = (on.day(), on.month());
+    // Decree 30/2020: days below 10 and months below 3 take a leading zero.
+    let day = if d < 10 { format!("0{d}") } else { d.to_string() };
+    let month = if m < 3 { format!("0{m}") } else { m.to_string() };
+    format!("{}, ngày {day} tháng {month} năm {}", split(unit_name).1, on.year())
+}
+
 /// The body a unit's mediation report goes to: the district's justice office (Phòng Tư pháp)
 /// for a commune while districts existed (a period ending before 1 July 2025), the province's
 /// Department of Justice (Sở Tư pháp) after, and for a district; the Ministry for a province.
@@ -61,5 +72,13 @@ mod tests {
         assert_eq!(kind_in_text("Đặc khu Bạch Long Vĩ"), "đặc khu");
         assert_eq!(kind_in_text("Hải Hưng"), "đơn vị");
         assert_eq!(split("Xãhội"), ("", "Xãhội"));
+    }
+
+    #[test]
+    fn place_date_follows_decree_30() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 5).unwrap();
+        assert_eq!(place_date("Xã Hải Hưng", d), "Hải Hưng, ngày 05 tháng 02 năm 2026");
+        let d = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(place_date("Phường Lê Chân", d), "Lê Chân, ngày 30 tháng 11 năm 2026");
     }
 }
