@@ -38,7 +38,9 @@ fn layer_of(path: &str) -> Layer {
         _ if file == "routes.rs" => Handlers,
         "command.rs" => Commands,
         _ if file == "commands.rs" || top == "command" || path.contains("/commands/") => Commands,
-        "error/mod.rs" | "error/messages.rs" | "text.rs" | "codes.rs" | "files.rs" | "print.rs" | "metrics.rs" => Foundation,
+        "error/mod.rs" | "error/messages.rs" | "text.rs" | "codes.rs" | "files.rs" | "print.rs" | "metrics.rs" | "calendar.rs" => {
+            Foundation
+        }
         "auth/jwt.rs" | "auth/password.rs" | "auth/throttle.rs" | "auth/identity.rs" | "stats/cache.rs" => Foundation,
         // The cache of whether a token's principal is still active: reads users and clients.
         "auth/principals.rs" => Database,

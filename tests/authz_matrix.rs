@@ -97,6 +97,15 @@ const RULES: &[(&str, Access)] = &[
     ("recognise_election", Only(MANAGERS)),
     ("list_elections", Only(TEAM_READERS)),
     ("get_election", Only(TEAM_READERS)),
+    // The controller's work: the commune's justice officer (officers above a commune are refused
+    // by the store, 403 `commune_officer_only`).
+    ("create_subject_request", Only(&[Officer])),
+    ("list_subject_requests", Only(&[Officer])),
+    ("get_subject_request", Only(&[Officer])),
+    ("close_subject_request", Only(&[Officer])),
+    ("export_subject_request", Only(&[Officer])),
+    ("find_party_rows", Only(&[Officer])),
+    ("pseudonymise_closed_cases", Only(&[Officer])),
     ("create_staffing_decision", Only(MANAGERS)),
     ("list_staffing_decisions", Only(TEAM_READERS)),
     ("print_written_agreement", Only(TEAM_READERS)),

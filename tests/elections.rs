@@ -10,7 +10,11 @@ use serde_json::{json, Value};
 use crate::cases::world;
 use crate::common::TestApp;
 
-on_both_backends!(election_results_follow_the_rule_and_recognition_has_a_clock, the_chairman_decides_teams_and_sizes);
+on_both_backends!(
+    election_results_follow_the_rule_and_recognition_has_a_clock,
+    the_chairman_decides_teams_and_sizes,
+    a_removal_rests_on_the_front_committees_request
+);
 
 fn mediators_election(team: &str, held_on: &str, a_votes: i32, b_elected: bool) -> Value {
     json!({"team_id": team, "kind": "mediator", "held_on": held_on, "voters": 120, "votes_cast": 110,
@@ -130,4 +134,49 @@ async fn the_chairman_decides_teams_and_sizes(app: TestApp) {
     let leader_view = w.leader.get("/api/v1/staffing-decisions").await;
     assert_eq!(leader_view.body["items"].as_array().unwrap().len(), 1, "{}", leader_view.text);
     w.leader.post("/api/v1/staffing-decisions", &body).await.assert_problem(403, "forbidden");
+}
+
+/// Removing a mediator against their will (a violation, no longer meeting the criteria) is the
+/// chairman's decision on the request of the village's Front work committee head, for a reason
+/// (Law on Grassroots Mediation, art. 13): without them it is refused and nothing changes. The
+/// reason is shown to officers, like the sensitive flag, not to the leadership's viewers.
+async fn a_removal_rests_on_the_front_committees_request(app: TestApp) {
+    let w = world(app).await;
+    let mediator = w.officer.get(&format!("/api/v1/mediators/{}", w.mediator_b_id)).await;
+    let membership = mediator.body["memberships"][0]["id"].as_str().unwrap().to_string();
+    let end = format!("/api/v1/mediators/{}/memberships/{membership}/end", w.mediator_b_id);
+    let bare = json!({"to_date": "2026-03-01", "end_reason": "violation", "end_decision": "21/QĐ-UBND", "end_decision_date": "2026-02-20"});
+    let res = w.officer.post(&end, &bare).await;
+    res.assert_problem(422, "validation_failed");
+    assert_eq!(
+        (res.body["errors"][0]["field"].as_str(), res.body["errors"][0]["code"].as_str()),
+        (Some("removal_request"), Some("removal_request_required"))
+    );
+    let own_application = json!({"to_date": "2026-03-01", "end_reason": "violation", "end_decision": "21/QĐ-UBND", "end_decision_date": "2026-02-20",
+        "removal_request": {"requested_by": "mediator", "requested_on": "2026-02-10"}, "removal_reason": "Vi phạm nguyên tắc khách quan"});
+    let res = w.officer.post(&end, &own_application).await;
+    assert_eq!(res.body["errors"][0]["code"], "front_committee_request_required", "{}", res.text);
+    let after_decision = json!({"to_date": "2026-03-01", "end_reason": "violation", "end_decision": "21/QĐ-UBND", "end_decision_date": "2026-02-20",
+        "removal_request": {"requested_by": "front_committee_head", "requested_on": "2026-02-25"}, "removal_reason": "Vi phạm nguyên tắc khách quan"});
+    let res = w.officer.post(&end, &after_decision).await;
+    assert_eq!(res.body["errors"][0]["code"], "decision_before_request", "{}", res.text);
+    let unchanged = w.officer.get(&format!("/api/v1/mediators/{}", w.mediator_b_id)).await;
+    assert!(unchanged.body["memberships"][0]["to_date"].is_null(), "nothing changed: {}", unchanged.text);
+    assert_eq!(unchanged.body["version"], mediator.body["version"]);
+
+    let removal = json!({"to_date": "2026-03-01", "end_reason": "violation", "end_decision": "21/QĐ-UBND", "end_decision_date": "2026-02-20",
+        "removal_request": {"requested_by": "front_committee_head", "requested_on": "2026-02-10"}, "removal_reason": "Vi phạm nguyên tắc khách quan"});
+    let res = w.officer.post(&end, &removal).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let ms = &res.body["memberships"][0];
+    assert_eq!((ms["end_reason"].as_str(), ms["removal_requested_by"].as_str()), (Some("violation"), Some("front_committee_head")));
+    assert_eq!(
+        (ms["removal_requested_on"].as_str(), ms["removal_reason"].as_str()),
+        (Some("2026-02-10"), Some("Vi phạm nguyên tắc khách quan"))
+    );
+    let (viewer, _) = w.app.user(Role::Viewer, Some(&w.tree.commune_a)).await;
+    let seen = viewer.get(&format!("/api/v1/mediators/{}", w.mediator_b_id)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+    assert!(seen.body["memberships"][0]["removal_reason"].is_null(), "{}", seen.text);
+    assert_eq!(seen.body["memberships"][0]["removal_requested_by"], "front_committee_head");
 }

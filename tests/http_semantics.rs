@@ -260,6 +260,14 @@ async fn the_documented_tagged_reads_send_their_tag() {
     let attachment = officer.send("POST", &query, &[("idempotency-key", "tagged-1")], Some(("application/pdf", pdf))).await;
     assert_eq!(attachment.status, StatusCode::CREATED, "{}", attachment.text);
     let attachment = attachment.body["id"].as_str().unwrap().to_string();
+    let request = officer
+        .post(
+            "/api/v1/privacy/requests",
+            &serde_json::json!({"kind": "access", "mediator_id": mediator, "requester_name": "Hòa giải viên", "received_on": "2026-01-05"}),
+        )
+        .await;
+    assert_eq!(request.status, StatusCode::CREATED, "{}", request.text);
+    let request = request.body["id"].as_str().unwrap().to_string();
     let paths = [
         ("get_attachment", format!("/api/v1/attachments/{attachment}")),
         ("get_case", format!("/api/v1/cases/{case}")),
@@ -268,6 +276,7 @@ async fn the_documented_tagged_reads_send_their_tag() {
         ("get_me", "/api/v1/me".to_string()),
         ("get_mediator", format!("/api/v1/mediators/{mediator}")),
         ("get_indicators", "/api/v1/stats/indicators?period=2025".to_string()),
+        ("get_subject_request", format!("/api/v1/privacy/requests/{request}")),
         ("get_team", format!("/api/v1/teams/{team}")),
         ("get_training", format!("/api/v1/trainings/{training}")),
         ("get_unit", format!("/api/v1/units/{unit}")),

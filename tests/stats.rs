@@ -820,6 +820,8 @@ async fn roster_rollups_survive_random_roster_writes(app: TestApp) {
                             end_reason: MembershipEndReason::OwnWish,
                             end_decision: None,
                             end_decision_date: None,
+                            removal_request: None,
+                            removal_reason: None,
                         };
                         mediators::end_membership(c, &officer, &mediator, &id, end).map(|_| (None, None))
                     }

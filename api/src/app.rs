@@ -31,6 +31,7 @@ where
             .configure(crate::logbook::routes::configure)
             .configure(crate::attachments::routes::configure)
             .configure(crate::elections::routes::configure)
+            .configure(crate::privacy::routes::configure)
             .configure(crate::stats::routes::configure)
             .configure(crate::api_clients::routes::configure)
             .configure(crate::audit::routes::configure)

@@ -45,6 +45,9 @@ pub struct Config {
     /// The smallest count a `stats` principal is shown: a count from 1 to this − 1 (and any count
     /// that would let one be recomputed) is suppressed, so that no figure singles out a person.
     pub stats_min_cell: i64,
+    /// Working days the commune has to answer a data-subject request (Decree 356/2025 as reported:
+    /// 2; domain-research.md §6).
+    pub subject_request_days: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +100,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "HOAGIAI_STATS_MIN_CELL",
         "3",
         "the smallest count statistics clients (`stats`) are shown; smaller ones (1 to this − 1) are suppressed; 1: none",
+    ),
+    (
+        "subject_request_days",
+        "HOAGIAI_SUBJECT_REQUEST_DAYS",
+        "2",
+        "working days the commune has to answer a data-subject request (Decree 356/2025/NĐ-CP as reported; public holidays counted out)",
     ),
     ("trust_proxy", "HOAGIAI_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own reverse proxy)"),
     (
@@ -272,6 +281,7 @@ impl Config {
             client_rate_limit: number(get("client_rate_limit"), 600, 1)?,
             stats_cache_secs: number(get("stats_cache_secs"), 30, 0)?,
             stats_min_cell: number(get("stats_min_cell"), 3, 1)?,
+            subject_request_days: number(get("subject_request_days"), 2, 1)?,
         })
     }
 

@@ -27,7 +27,9 @@ use crate::error::{Problem, ProblemField};
         crate::logbook::dto::LogBookFormat,
         crate::logbook::dto::LogBookPart,
         crate::stats::dto::IndicatorFormat,
-        crate::funding::dto::SummaryTable
+        crate::funding::dto::SummaryTable,
+        crate::privacy::dto::ExportFormat,
+        crate::privacy::dto::RequestStatus
     )),
     tags(
         (name = "auth", description = "Sign-in, tokens, machine clients' grant"),
@@ -42,6 +44,7 @@ use crate::error::{Problem, ProblemField};
         (name = "review", description = "Year-end review (tổng kết): team ratings, awards, plan targets, the year-end report"),
         (name = "statistics", description = "Indicators, official reports and de-identified case facts for the provinces' systems and dashboards"),
         (name = "api_clients", description = "Machine clients of the provinces' systems and dashboards"),
+        (name = "privacy", description = "Data-subject rights (quyền của chủ thể dữ liệu cá nhân): the commune's register of requests, a person's export, pseudonymisation"),
         (name = "audit", description = "Audit log (nhật ký thao tác)"),
         (name = "meta", description = "Codes and labels"),
         (name = "operations", description = "Health and readiness")
@@ -128,6 +131,7 @@ pub mod contract {
         "get_me",
         "get_mediator",
         "get_indicators",
+        "get_subject_request",
         "get_team",
         "get_training",
         "get_unit",

@@ -726,6 +726,7 @@ fn one_case(
         transferred_from_team_id: None,
         transferred_from_line: None,
         transferred_on: None,
+        pseudonymised_on: None,
     };
     b.audits.push(audit(
         rng,

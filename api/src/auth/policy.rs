@@ -48,6 +48,9 @@ pub enum Action {
     ReadAttachments,
     /// Attach a photo or scan of a signed paper (narrowed per owner by `attachments::rules::may_attach`).
     AddAttachments,
+    /// Data-subject requests, a person's export, pseudonymisation: the controller's work, done by
+    /// the commune's justice officer (narrowed to officers scoped to a commune by `privacy::store`).
+    ManagePersonalData,
 }
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -79,6 +82,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ConfigureSchemes => role == Admin,
         ReadAttachments => matches!(role, Admin | Officer | TeamLeader | Mediator | Viewer),
         AddAttachments => matches!(role, Officer | TeamLeader | Mediator),
+        ManagePersonalData => role == Officer,
     }
 }
 
@@ -131,5 +135,6 @@ pub mod can {
         ConfigureSchemes,
         ReadAttachments,
         AddAttachments,
+        ManagePersonalData,
     );
 }

@@ -653,6 +653,9 @@ pub struct CaseDto {
     pub follow_ups: Vec<FollowUpDto>,
     /// Set when a successor team carries the case on.
     pub transferred_from: Option<TransferredFromDto>,
+    /// The day the parties' data and the narratives were pseudonymised after the commune's
+    /// retention period: names read "Bên 1", "Bên 2"…; the facts counted are as they were.
+    pub pseudonymised_on: Option<NaiveDate>,
     pub notes: Option<String>,
     /// True when the parties' personal data and the narratives were left out for this caller.
     pub redacted: bool,

@@ -48,6 +48,9 @@ pub struct Case {
     pub transferred_from_team_id: Option<String>,
     pub transferred_from_line: Option<i32>,
     pub transferred_on: Option<NaiveDate>,
+    /// The day the parties' data and the narratives were pseudonymised after the retention period
+    /// (`privacy`); the facts the statistics count are kept.
+    pub pseudonymised_on: Option<NaiveDate>,
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]

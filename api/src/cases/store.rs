@@ -69,7 +69,7 @@ fn parties_of(conn: &mut DbConn, case_id: &str) -> Result<Vec<Party>, ApiError> 
         .load(conn)?)
 }
 
-fn party_dto(p: Party, show: bool) -> Result<PartyDto, ApiError> {
+pub fn party_dto(p: Party, show: bool) -> Result<PartyDto, ApiError> {
     Ok(PartyDto {
         kind: stored(PartyKind::parse(&p.kind), "case_parties.kind", &p.kind)?,
         role: stored(PartyRole::parse(&p.role), "case_parties.role", &p.role)?,
@@ -209,6 +209,7 @@ pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, 
             }
             _ => None,
         },
+        pseudonymised_on: case.pseudonymised_on,
         transferred_from: match (&case.transferred_from_team_id, case.transferred_from_line, case.transferred_on) {
             (Some(team_id), Some(logbook_line), Some(transferred_on)) => {
                 Some(TransferredFromDto { team_id: team_id.clone(), logbook_line, transferred_on })
@@ -758,6 +759,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
         transferred_from_team_id: None,
         transferred_from_line: None,
         transferred_on: None,
+        pseudonymised_on: None,
     };
     case.logbook_line = next_logbook_line(conn, &case.team_id, case.received_year)?;
     // A concurrent retry with the same client-chosen id made the case first: answer that one.

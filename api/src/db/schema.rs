@@ -174,6 +174,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removal_requested_by -> Nullable<Text>,
+        removal_requested_on -> Nullable<Date>,
+        removal_reason -> Nullable<Text>,
     }
 }
 
@@ -219,6 +222,7 @@ diesel::table! {
         transferred_from_team_id -> Nullable<Text>,
         transferred_from_line -> Nullable<Integer>,
         transferred_on -> Nullable<Date>,
+        pseudonymised_on -> Nullable<Date>,
     }
 }
 
@@ -718,3 +722,34 @@ diesel::table! {
         elected -> Bool,
     }
 }
+
+diesel::table! {
+    subject_requests (id) {
+        id -> Text,
+        unit_id -> Text,
+        unit_path -> Text,
+        kind -> Text,
+        mediator_id -> Nullable<Text>,
+        requester_name -> Text,
+        received_on -> Date,
+        due_on -> Date,
+        details -> Nullable<Text>,
+        status -> Text,
+        closed_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subject_request_parties (request_id, party_id) {
+        request_id -> Text,
+        party_id -> Text,
+        case_id -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(subject_requests, subject_request_parties);

@@ -4,7 +4,6 @@
 //! team leader by the team (more than half, and the most votes), with the counts and the minutes;
 //! the chairman's recognition within 5 working days, with an overdue flag.
 
-pub mod calendar;
 pub mod dto;
 pub mod routes;
 pub mod rules;

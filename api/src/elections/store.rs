@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::calendar;
 use super::dto::*;
 use super::rules::{self, Counted};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::Actor;
+use crate::calendar;
 use crate::codes::stored;
 use crate::db::schema::{attachments, election_candidates, elections, mediators, staffing_decisions};
 use crate::db::{new_id, now, today, DbConn};

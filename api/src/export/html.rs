@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("confirmation_list.html", include_str!("../../templates/confirmation_list.html")),
     ("team_activity.html", include_str!("../../templates/team_activity.html")),
     ("logbook.html", include_str!("../../templates/logbook.html")),
+    ("person_export.html", include_str!("../../templates/person_export.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -34,6 +34,16 @@ code_enum! {
 }
 
 code_enum! {
+    /// Who asked for a mediator's removal (`removal_requester`): the head of the village's Front
+    /// work committee, with the team leader (Law on Grassroots Mediation, art. 13), or the
+    /// mediator, by their own application.
+    pub enum RemovalRequester ("removal_requester") {
+        FrontCommitteeHead = "front_committee_head": "Trưởng ban công tác Mặt trận" / "Head of the Front work committee",
+        Mediator = "mediator": "Hòa giải viên tự đề nghị" / "The mediator's own application",
+    }
+}
+
+code_enum! {
     /// Why a membership ended (`membership_end_reason`).
     pub enum MembershipEndReason ("membership_end_reason") {
         OwnWish = "own_wish": "Tự nguyện xin thôi" / "At their own wish",
@@ -58,6 +68,12 @@ pub struct MembershipDto {
     pub end_reason: Option<MembershipEndReason>,
     pub end_decision: Option<String>,
     pub end_decision_date: Option<NaiveDate>,
+    /// The request the removal was decided on: who asked and when.
+    pub removal_requested_by: Option<RemovalRequester>,
+    pub removal_requested_on: Option<NaiveDate>,
+    /// Why the mediator was removed, as the request gives it; shown to those who see the
+    /// sensitive fields (officers), like `ethnic_minority`.
+    pub removal_reason: Option<String>,
     pub version: i32,
 }
 
@@ -75,6 +91,9 @@ impl From<Membership> for MembershipDto {
             to_date: m.to_date,
             end_decision: m.end_decision,
             end_decision_date: m.end_decision_date,
+            removal_requested_by: m.removal_requested_by.as_deref().and_then(RemovalRequester::parse),
+            removal_requested_on: m.removal_requested_on,
+            removal_reason: m.removal_reason,
             version: m.version,
         }
     }
@@ -119,7 +138,12 @@ impl MediatorDto {
             unit_id: m.unit_id,
             phone: m.phone,
             occupation: m.occupation,
-            memberships: memberships.into_iter().map(MembershipDto::from).collect(),
+            // Why someone was removed is for those who may see the sensitive fields.
+            memberships: memberships
+                .into_iter()
+                .map(MembershipDto::from)
+                .map(|ms| MembershipDto { removal_reason: ms.removal_reason.filter(|_| show_sensitive), ..ms })
+                .collect(),
             version: m.version,
             created_at: m.created_at.and_utc(),
             updated_at: m.updated_at.and_utc(),
@@ -200,6 +224,22 @@ pub struct EndMembership {
     #[schema(min_length = 1, max_length = 100, pattern = "<plain-text>")]
     pub end_decision: Option<String>,
     pub end_decision_date: Option<NaiveDate>,
+    /// The request the chairman decided on. Required when the mediator is removed
+    /// (`no_longer_meets_criteria`, `violation`): the head of the village's Front work committee
+    /// asks, with the team leader (Law on Grassroots Mediation, art. 13).
+    pub removal_request: Option<RemovalRequest>,
+    /// Why, as the request gives it. Required with a removal.
+    #[validate(length(min = 1, max = 1000), custom(function = "crate::text::clean_multiline"))]
+    #[schema(min_length = 1, max_length = 1000, pattern = "<text>")]
+    pub removal_reason: Option<String>,
+}
+
+/// Who asked for a removal, and when.
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RemovalRequest {
+    pub requested_by: RemovalRequester,
+    pub requested_on: NaiveDate,
 }
 
 /// Moves a membership to a successor team after communes or villages merged: the old membership

@@ -39,6 +39,9 @@ pub struct Membership {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub removal_requested_by: Option<String>,
+    pub removal_requested_on: Option<NaiveDate>,
+    pub removal_reason: Option<String>,
 }
 
 impl Membership {

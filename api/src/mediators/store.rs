@@ -1,8 +1,8 @@
 use diesel::prelude::*;
 
 use super::dto::{
-    CreateMediator, EndMembership, LegalTraining, MediatorDto, MembershipEndReason, MembershipRole, NewMembership, TransferMembership,
-    UpdateMediator,
+    CreateMediator, EndMembership, LegalTraining, MediatorDto, MembershipEndReason, MembershipRole, NewMembership, RemovalRequest,
+    TransferMembership, UpdateMediator,
 };
 use super::model::{Mediator, Membership};
 use crate::audit::store::{self as audit, Change, Who};
@@ -290,6 +290,9 @@ fn insert_membership(conn: &mut DbConn, actor: &Actor, mediator_id: &str, m: New
         version: 1,
         created_at: stamp,
         updated_at: stamp,
+        removal_requested_by: None,
+        removal_requested_on: None,
+        removal_reason: None,
     };
     crate::stats::roster::around_teams(conn, std::slice::from_ref(&row.team_id), |c| {
         Ok(diesel::insert_into(memberships::table).values(&row).execute(c)?)
@@ -323,27 +326,34 @@ fn open_membership(conn: &mut DbConn, mediator_id: &str, membership_id: &str) ->
 
 /// Ends a running membership on `to_date` (the first day no longer served), with the reason and
 /// the decision; the team's roster rollups follow in the same transaction.
-fn close_membership(
-    conn: &mut DbConn,
-    ms: &Membership,
-    to_date: chrono::NaiveDate,
-    reason: MembershipEndReason,
-    decision: Option<String>,
-    decision_date: Option<chrono::NaiveDate>,
-) -> Result<(), ApiError> {
+fn close_membership(conn: &mut DbConn, ms: &Membership, end: Closing) -> Result<(), ApiError> {
     crate::stats::roster::around_teams(conn, std::slice::from_ref(&ms.team_id), |c| {
         Ok(diesel::update(memberships::table.find(&ms.id))
             .set((
-                memberships::to_date.eq(to_date),
-                memberships::end_reason.eq(reason.as_str()),
-                memberships::end_decision.eq(decision),
-                memberships::end_decision_date.eq(decision_date),
+                memberships::to_date.eq(end.to_date),
+                memberships::end_reason.eq(end.reason.as_str()),
+                memberships::end_decision.eq(end.decision),
+                memberships::end_decision_date.eq(end.decision_date),
+                memberships::removal_requested_by.eq(end.request.map(|r| r.requested_by.as_str())),
+                memberships::removal_requested_on.eq(end.request.map(|r| r.requested_on)),
+                memberships::removal_reason.eq(end.removal_reason),
                 memberships::version.eq(ms.version + 1),
                 memberships::updated_at.eq(now()),
             ))
             .execute(c)?)
     })?;
     Ok(())
+}
+
+/// How a membership ends: the day, the reason, the chairman's decision and, for a removal, the
+/// request it was decided on.
+struct Closing {
+    to_date: chrono::NaiveDate,
+    reason: MembershipEndReason,
+    decision: Option<String>,
+    decision_date: Option<chrono::NaiveDate>,
+    request: Option<RemovalRequest>,
+    removal_reason: Option<String>,
 }
 
 /// Ends a membership, with the reason and the decision.
@@ -360,7 +370,24 @@ pub fn end_membership(
     if e.to_date < ms.from_date {
         return Err(ApiError::invalid_field("to_date", "invalid_value"));
     }
-    close_membership(conn, &ms, e.to_date, e.end_reason, e.end_decision, e.end_decision_date)?;
+    let ending = super::rules::Ending {
+        reason: e.end_reason,
+        to_date: e.to_date,
+        decision: e.end_decision.as_deref(),
+        decision_date: e.end_decision_date,
+        request: e.removal_request,
+        removal_reason: e.removal_reason.as_deref(),
+    };
+    super::rules::check_ending(&ending, today()).map_err(|(field, code)| ApiError::invalid_field(field, code))?;
+    let closing = Closing {
+        to_date: e.to_date,
+        reason: e.end_reason,
+        decision: e.end_decision.map(|d| d.trim().to_string()),
+        decision_date: e.end_decision_date,
+        request: e.removal_request,
+        removal_reason: e.removal_reason.map(|r| r.trim().to_string()),
+    };
+    close_membership(conn, &ms, closing)?;
     bump(conn, actor, mediator, old)
 }
 
@@ -386,7 +413,15 @@ pub fn transfer_membership(
             .with_detail("Tổ nhận không phải tổ hòa giải kế thừa của tổ cũ", "The team does not carry on the old team's work"));
     }
     // The new chairman's decision ends the old membership as it starts the new one.
-    close_membership(conn, &ms, t.on, MembershipEndReason::Transferred, Some(t.recognition_decision.clone()), Some(t.recognition_date))?;
+    let closing = Closing {
+        to_date: t.on,
+        reason: MembershipEndReason::Transferred,
+        decision: Some(t.recognition_decision.clone()),
+        decision_date: Some(t.recognition_date),
+        request: None,
+        removal_reason: None,
+    };
+    close_membership(conn, &ms, closing)?;
     let role = match t.role {
         Some(r) => r,
         None => MembershipRole::parse(&ms.role).ok_or_else(ApiError::internal)?,

@@ -79,6 +79,9 @@ fn push_code_enums(out: &mut BTreeMap<&'static str, Vec<EnumLabel>>) {
     push::<crate::review::dto::Rating>(out);
     push::<crate::stats::access::AccessMetric>(out);
     push::<crate::stats::access::EvidenceKind>(out);
+    push::<crate::mediators::dto::RemovalRequester>(out);
+    push::<crate::privacy::dto::RequestKind>(out);
+    push::<crate::privacy::dto::RequestStatus>(out);
 }
 
 /// Every enumeration code with its Vietnamese and English labels, grouped by enumeration.
@@ -100,6 +103,6 @@ mod tests {
     fn codes_on_the_wire_match_the_labels() {
         let mut out = std::collections::BTreeMap::new();
         super::push_code_enums(&mut out);
-        assert_eq!(out.len(), 29);
+        assert_eq!(out.len(), 32);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-const HOLIDAYS_CSV: &str = include_str!("../../../data/holidays/vn.csv");
+const HOLIDAYS_CSV: &str = include_str!("../../data/holidays/vn.csv");
 
 /// The public holidays on record.
 pub fn holidays() -> &'static BTreeSet<NaiveDate> {
