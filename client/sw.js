@@ -48,6 +48,7 @@ const LAZY = [
   'src/views/office/common.js',
   'src/views/office/funding.js',
   'src/views/office/menu.js',
+  'src/views/office/privacy.js',
   'src/views/office/reports.js',
   'src/views/office/review.js',
   'src/views/office/stats.js',

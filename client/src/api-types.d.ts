@@ -1140,6 +1140,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's rows as a party in the commune's cases (and its predecessors'), by the whole name
+         *     as they give it (case and diacritics ignored), optionally their year of birth: to name the
+         *     rows in a request. Pseudonymised cases hold no names and are not searched. The search is
+         *     recorded in the audit log.
+         * @description A person's rows as a party in the commune's cases (and its predecessors'), by the whole name
+         *     as they give it (case and diacritics ignored), optionally their year of birth: to name the
+         *     rows in a request. Pseudonymised cases hold no names and are not searched. The search is
+         *     recorded in the audit log.
+         */
+        get: operations["find_party_rows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/pseudonymisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pseudonymises the commune's closed cases (its predecessors' included) that closed more than
+         *     `retain_years` ago: each party keeps its place in the line ("Bên 1"), kind, role and age;
+         *     names, contacts, identity numbers, demands, session participants and narratives are cleared
+         *     and the case's photos and scans removed. Dates, category, basis, status and result stay, so
+         *     every statistic and report is unchanged. One audit row per case. Cannot be undone.
+         * @description Pseudonymises the commune's closed cases (its predecessors' included) that closed more than
+         *     `retain_years` ago: each party keeps its place in the line ("Bên 1"), kind, role and age;
+         *     names, contacts, identity numbers, demands, session participants and narratives are cleared
+         *     and the case's photos and scans removed. Dates, category, basis, status and result stay, so
+         *     every statistic and report is unchanged. One audit row per case. Cannot be undone.
+         */
+        post: operations["pseudonymise_closed_cases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The commune's register of data-subject requests, newest first; `overdue=true` for those open
+         *     past their due day or answered after it.
+         * @description The commune's register of data-subject requests, newest first; `overdue=true` for those open
+         *     past their due day or answered after it.
+         */
+        get: operations["list_subject_requests"];
+        put?: never;
+        /**
+         * Registers a data-subject request (Law 91/2025/QH15) received by the commune: to see what is
+         *     held, to correct it, to delete or pseudonymise it, or to object. The answer is due
+         *     `HOAGIAI_SUBJECT_REQUEST_DAYS` working days (default 2, Decree 356/2025) after receipt, public
+         *     holidays counted out. The commune's justice officer only (403 `commune_officer_only`).
+         * @description Registers a data-subject request (Law 91/2025/QH15) received by the commune: to see what is
+         *     held, to correct it, to delete or pseudonymise it, or to object. The answer is due
+         *     `HOAGIAI_SUBJECT_REQUEST_DAYS` working days (default 2, Decree 356/2025) after receipt, public
+         *     holidays counted out. The commune's justice officer only (403 `commune_officer_only`).
+         */
+        post: operations["create_subject_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One request with its deadline and whether it is late.
+         * @description One request with its deadline and whether it is late.
+         */
+        get: operations["get_subject_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records the answer to a request: `completed` (what was given, corrected or pseudonymised) or
+         *     `refused` (why), on a day; needs `If-Match`. Corrections themselves are made with the records'
+         *     own commands (`PATCH /cases/{id}`, `PATCH /mediators/{id}`), which keep their audit.
+         * @description Records the answer to a request: `completed` (what was given, corrected or pseudonymised) or
+         *     `refused` (why), on a day; needs `If-Match`. Corrections themselves are made with the records'
+         *     own commands (`PATCH /cases/{id}`, `PATCH /mediators/{id}`), which keep their audit.
+         */
+        post: operations["close_subject_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held about the person a request is about, to hand over: their mediator record with
+         *     memberships, trainings, assignments, candidacies, payments, awards, duty findings, claims and
+         *     accounts; or, for a party, each case they are a party in with their own row only (the other
+         *     parties' data is theirs). JSON, or a printable page (`format=html`). The read is recorded in
+         *     the audit log before the answer leaves.
+         * @description Everything held about the person a request is about, to hand over: their mediator record with
+         *     memberships, trainings, assignments, candidacies, payments, awards, duty findings, claims and
+         *     accounts; or, for a party, each case they are a party in with their own row only (the other
+         *     parties' data is theirs). JSON, or a printable page (`format=html`). The read is recorded in
+         *     the audit log before the answer leaves.
+         */
+        get: operations["export_subject_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review/awards": {
         parameters: {
             query?: never;
@@ -2042,6 +2200,11 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        AccountHeld: {
+            active: boolean;
+            role: string;
+            username: string;
+        };
         ApiClientDto: {
             /** Format: date-time */
             created_at: string;
@@ -2099,6 +2262,21 @@ export interface components {
          * @enum {string}
          */
         AssignmentEnd: "recusal" | "reassigned";
+        AssignmentHeld: {
+            /** Format: date */
+            assigned_on: string;
+            /** Format: uuid */
+            case_id: string;
+            end_reason?: string | null;
+            /** Format: date */
+            ended_on?: string | null;
+            /** Format: int32 */
+            logbook_line: number;
+            /** Format: date */
+            received_on: string;
+            /** Format: uuid */
+            team_id: string;
+        };
         /** @description A kept file's description; its bytes are at `GET /api/v1/attachments/{id}`. */
         AttachmentDto: {
             /** Format: uuid */
@@ -2192,6 +2370,12 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        AwardHeld: {
+            level: string;
+            title: string;
+            /** Format: int32 */
+            year: number;
+        };
         /**
          * @description Who gives an award (`award_level`).
          * @enum {string}
@@ -2204,6 +2388,11 @@ export interface components {
         Basis: "party_request" | "mediator_initiative" | "leader_assignment" | "referral";
         /** @enum {string} */
         Boundaries: "current" | "historical";
+        BreachHeld: {
+            /** Format: uuid */
+            case_id: string;
+            note: string;
+        };
         /**
          * @description What a breakdown splits by.
          * @enum {string}
@@ -2240,6 +2429,16 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        CandidacyHeld: {
+            elected: boolean;
+            /** Format: uuid */
+            election_id: string;
+            /** Format: date */
+            held_on: string;
+            kind: string;
+            /** Format: int32 */
+            votes: number;
         };
         CandidateDto: {
             elected: boolean;
@@ -2345,6 +2544,12 @@ export interface components {
             notes?: string | null;
             out_of_scope?: null | components["schemas"]["OutOfScopeDto"];
             parties: components["schemas"]["PartyDto"][];
+            /**
+             * Format: date
+             * @description The day the parties' data and the narratives were pseudonymised after the commune's
+             *     retention period: names read "Bên 1", "Bên 2"…; the facts counted are as they were.
+             */
+            pseudonymised_on?: string | null;
             /** Format: date */
             received_on: string;
             /** @description True when the parties' personal data and the narratives were left out for this caller. */
@@ -2509,6 +2714,15 @@ export interface components {
          * @enum {string}
          */
         ChosenBy: "parties" | "leader";
+        ClaimHeld: {
+            /** Format: uuid */
+            claim_id: string;
+            description: string;
+            kind: string;
+            /** Format: date */
+            occurred_on: string;
+            status: string;
+        };
         /**
          * @description Where a support claim stands (`claim_status`).
          * @enum {string}
@@ -2527,6 +2741,15 @@ export interface components {
             client_secret?: string | null;
             /** @description Must be `client_credentials` (otherwise 400 `unsupported_grant_type`). */
             grant_type: string;
+        };
+        /** @description The answer to a request: given (`completed`) or refused with the reason, on a day. */
+        CloseRequest: {
+            /** Format: date */
+            closed_on: string;
+            /** @description What was done (what was given, corrected, pseudonymised), or why it was refused. */
+            outcome: string;
+            /** @description `completed` or `refused`. */
+            status: components["schemas"]["RequestStatus"];
         };
         ConfirmationLine: {
             /** Format: int64 */
@@ -2838,6 +3061,38 @@ export interface components {
             criteria: components["schemas"]["Criterion"][];
             name: string;
             origin: string;
+        };
+        /**
+         * @description A request as the officer receives it: from a party about their rows in the log book, or from
+         *     a mediator about their record. It is the officer's commune's: the People's Committee holding
+         *     the data answers.
+         */
+        CreateRequest: {
+            /** @description What is asked, in the person's words (which fields to correct, what to delete). */
+            details?: string | null;
+            /**
+             * Format: uuid
+             * @description Client-chosen id: a retry finds the request already registered.
+             */
+            id?: string | null;
+            kind: components["schemas"]["RequestKind"];
+            /**
+             * Format: uuid
+             * @description The mediator the request is about.
+             */
+            mediator_id?: string | null;
+            /**
+             * @description Or the party rows of the one person it is about (a person may be a party in several cases;
+             *     find them with `GET /privacy/parties`).
+             */
+            party_ids?: string[];
+            /**
+             * Format: date
+             * @description The day the request reached the commune; the deadline runs from it.
+             */
+            received_on: string;
+            /** @description Who asked: the person, or who represents them. */
+            requester_name: string;
         };
         /** @description The chairman's decision on a village's teams: how many, and how many members each. */
         CreateStaffingDecision: {
@@ -3178,6 +3433,9 @@ export interface components {
             /** Format: date */
             end_decision_date?: string | null;
             end_reason: components["schemas"]["MembershipEndReason"];
+            /** @description Why, as the request gives it. Required with a removal. */
+            removal_reason?: string | null;
+            removal_request?: null | components["schemas"]["RemovalRequest"];
             /**
              * Format: date
              * @description The day the membership ends.
@@ -3226,6 +3484,11 @@ export interface components {
             kind: components["schemas"]["EvidenceKind"];
             title: string;
         };
+        /**
+         * @description How the export is given.
+         * @enum {string}
+         */
+        ExportFormat: "json" | "html";
         /**
          * @description The result a case-fee rate applies to (`fee_outcome`); none: every lawful end.
          * @enum {string}
@@ -3819,6 +4082,20 @@ export interface components {
             /** Format: int64 */
             women: number;
         };
+        MediatorHeld: {
+            /** @description Sign-in accounts linked to the record (never their password). */
+            accounts: components["schemas"]["AccountHeld"][];
+            assignments: components["schemas"]["AssignmentHeld"][];
+            awards: components["schemas"]["AwardHeld"][];
+            candidacies: components["schemas"]["CandidacyHeld"][];
+            /** @description Duties found breached on a case (Decree 15/2014). */
+            duty_breaches: components["schemas"]["BreachHeld"][];
+            /** @description Claims for support after an accident while mediating (health data: sensitive). */
+            incident_claims: components["schemas"]["ClaimHeld"][];
+            payments: components["schemas"]["PaymentHeld"][];
+            record: components["schemas"]["MediatorDto"];
+            trainings: components["schemas"]["TrainingHeld"][];
+        };
         MembershipDto: {
             end_decision?: string | null;
             /** Format: date */
@@ -3834,6 +4111,14 @@ export interface components {
             recognition_date?: string | null;
             /** @description Recognition decision (quyết định công nhận) number and date. */
             recognition_decision?: string | null;
+            /**
+             * @description Why the mediator was removed, as the request gives it; shown to those who see the
+             *     sensitive fields (officers), like `ethnic_minority`.
+             */
+            removal_reason?: string | null;
+            removal_requested_by?: null | components["schemas"]["RemovalRequester"];
+            /** Format: date */
+            removal_requested_on?: string | null;
             role: components["schemas"]["MembershipRole"];
             /** Format: uuid */
             team_id: string;
@@ -4033,6 +4318,30 @@ export interface components {
             position: number;
             role: components["schemas"]["PartyRole"];
         };
+        /** @description One case as it concerns one party: the case's facts and narrative, and the party's own row. */
+        PartyHeld: {
+            agreement_text?: string | null;
+            /** @description Photos and scans kept with the case (names and types; the files through the attachments). */
+            attachments: string[];
+            /** Format: uuid */
+            case_id: string;
+            category: string;
+            /** Format: date */
+            ended_on?: string | null;
+            /** Format: int32 */
+            logbook_line: number;
+            party: components["schemas"]["PartyDto"];
+            /** Format: date */
+            pseudonymised_on?: string | null;
+            /** Format: date */
+            received_on: string;
+            /** @description The days the matter was mediated (who else took part is others' data). */
+            sessions: string[];
+            status: string;
+            summary: string;
+            /** Format: uuid */
+            team_id: string;
+        };
         PartyIdNumber: {
             id_number: string;
             /** Format: uuid */
@@ -4043,6 +4352,28 @@ export interface components {
          * @enum {string}
          */
         PartyKind: "person" | "group" | "family" | "organisation";
+        /** @description A party row with what tells namesakes apart. */
+        PartyMatch: {
+            address?: string | null;
+            /** Format: int32 */
+            age?: number | null;
+            /** Format: int32 */
+            birth_year?: number | null;
+            /** Format: uuid */
+            case_id: string;
+            full_name: string;
+            /** Format: int32 */
+            logbook_line: number;
+            /** Format: uuid */
+            party_id: string;
+            /** Format: date */
+            received_on: string;
+            /** Format: uuid */
+            team_id: string;
+        };
+        PartyMatchList: {
+            items: components["schemas"]["PartyMatch"][];
+        };
         /** @description A party as a correction names it: absent fields stay as they are; `null` clears an optional one. */
         PartyPatch: {
             address?: string | null;
@@ -4062,6 +4393,13 @@ export interface components {
             removed?: boolean;
             role?: null | components["schemas"]["PartyRole"];
         };
+        /** @description A party row a request is about. */
+        PartyRef: {
+            /** Format: uuid */
+            case_id: string;
+            /** Format: uuid */
+            party_id: string;
+        };
         /**
          * @description A party's place in the dispute (`party_role`).
          * @enum {string}
@@ -4069,6 +4407,19 @@ export interface components {
         PartyRole: "party" | "related_person";
         PasswordReset: {
             generated_password?: string | null;
+        };
+        /** @description Money paid to the mediator (fees per case, support). */
+        PaymentHeld: {
+            /**
+             * Format: int64
+             * @description In đồng.
+             */
+            amount: number;
+            /** Format: uuid */
+            disbursement_id: string;
+            item: string;
+            /** Format: date */
+            paid_on: string;
         };
         /** @description A reporting period: a closed range of days. */
         Period: {
@@ -4078,6 +4429,20 @@ export interface components {
             label: string;
             /** Format: date */
             to: string;
+        };
+        /**
+         * @description Everything held about the person a request is about: their mediator record (with their
+         *     memberships, trainings, assignments, candidacies, fees and awards) or, for a party, each case
+         *     they are a party in with their own row only — never another party's data.
+         */
+        PersonExport: {
+            cases: components["schemas"]["PartyHeld"][];
+            controller: string;
+            /** Format: date-time */
+            generated_at: string;
+            mediator?: null | components["schemas"]["MediatorHeld"];
+            /** @description The request this answers. */
+            request: components["schemas"]["RequestDto"];
         };
         /** @description One line of the plan: the indicator, its value, the target, and whether it is met. */
         PlanLine: {
@@ -4200,6 +4565,33 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        PseudonymisationDone: {
+            /**
+             * Format: int64
+             * @description Photos and scans of those cases removed.
+             */
+            attachments: number;
+            /** Format: int64 */
+            cases: number;
+            /**
+             * Format: date
+             * @description Cases closed before this day were pseudonymised.
+             */
+            closed_before: string;
+            /** Format: int64 */
+            parties: number;
+        };
+        /**
+         * @description Pseudonymise the officer's commune's closed cases (its predecessors' included) past the
+         *     retention period.
+         */
+        Pseudonymise: {
+            /**
+             * Format: int32
+             * @description Keep the parties' data of a case this many years after it closed.
+             */
+            retain_years: number;
+        };
         PutAccessStandard: {
             definition: components["schemas"]["StandardDefinition"];
             /** Format: int32 */
@@ -4302,6 +4694,19 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @description Who asked for a removal, and when. */
+        RemovalRequest: {
+            requested_by: components["schemas"]["RemovalRequester"];
+            /** Format: date */
+            requested_on: string;
+        };
+        /**
+         * @description Who asked for a mediator's removal (`removal_requester`): the head of the village's Front
+         *     work committee, with the team leader (Law on Grassroots Mediation, art. 13), or the
+         *     mediator, by their own application.
+         * @enum {string}
+         */
+        RemovalRequester: "front_committee_head" | "mediator";
         ReportDto: {
             /** @description The figures as they were when submitted, from 1 January to the cut-off. */
             actual: components["schemas"]["Figures"];
@@ -4369,6 +4774,50 @@ export interface components {
             /** @description `count` (a whole number), or `rate` (a fraction from 0 to 1, four places). */
             unit: string;
         };
+        RequestDto: {
+            /** Format: date */
+            closed_on?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            details?: string | null;
+            /**
+             * Format: date
+             * @description The last day to answer: `HOAGIAI_SUBJECT_REQUEST_DAYS` working days after receipt.
+             */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["RequestKind"];
+            /** Format: uuid */
+            mediator_id?: string | null;
+            outcome?: string | null;
+            /** @description Open past its due day, or answered after it. */
+            overdue: boolean;
+            parties: components["schemas"]["PartyRef"][];
+            /** Format: date */
+            received_on: string;
+            requester_name: string;
+            status: components["schemas"]["RequestStatus"];
+            /** Format: uuid */
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description What a person asks of the data held about them (`subject_request_kind`; Law 91/2025/QH15).
+         * @enum {string}
+         */
+        RequestKind: "access" | "correction" | "erasure" | "objection";
+        RequestList: {
+            items: components["schemas"]["RequestDto"][];
+        };
+        /**
+         * @description Where a request stands (`subject_request_status`).
+         * @enum {string}
+         */
+        RequestStatus: "open" | "completed" | "refused";
         ResetPassword: {
             /** @description 10–128 characters; when absent a password is generated and returned once. */
             new_password?: string | null;
@@ -4652,6 +5101,13 @@ export interface components {
             updated_at: string;
             /** Format: int32 */
             version: number;
+        };
+        TrainingHeld: {
+            /** Format: date */
+            starts_on: string;
+            title: string;
+            /** Format: uuid */
+            training_id: string;
         };
         /**
          * @description Who held a training (`training_level`).
@@ -7895,6 +8351,314 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    find_party_rows: {
+        parameters: {
+            query: {
+                /** @description The name as the person gives it (case and diacritics ignored; the whole name). */
+                name: string;
+                /** @description Narrows namesakes down. */
+                birth_year?: number;
+            };
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyMatchList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    pseudonymise_closed_cases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Pseudonymise"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudonymisationDone"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    list_subject_requests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RequestStatus"];
+                /** @description Only those late (`true`) or in time (`false`). */
+                overdue?: boolean;
+            };
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    create_subject_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry: the record with this `id` exists already (an earlier try made it) and is answered as it is. */
+            200: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    get_subject_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            /** @description Not modified: the ETag given in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    close_subject_request: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version being edited */
+                "If-Match": string;
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description Makes a retried POST safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotency-Replayed: true`); with another body, 422. 1–255 visible ASCII characters (a UUID is a good key); any other value is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
+            429: components["responses"]["RetryLater"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["RetryLater"];
+        };
+    };
+    export_subject_request: {
+        parameters: {
+            query?: {
+                /** @description `json` (default) or `html` (a page to print and hand over, in Vietnamese). */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: {
+                /** @description The caller's id for the request, echoed and logged when it is up to 64 letters, digits, `-` or `_`; any other value (or none) is replaced by one made up. */
+                "X-Request-Id"?: string;
+                /** @description The ETag held: when it is still current the answer is 304 with no body (weak comparison; `*` matches any). */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's, or one made up): quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonExport"];
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             429: components["responses"]["RetryLater"];
             500: components["responses"]["Problem"];
             503: components["responses"]["RetryLater"];

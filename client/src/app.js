@@ -29,6 +29,7 @@ import { Outbox } from './outbox.js';
  * @property {number} route a counter: a screen that finished loading after the user moved on does not draw
  * @property {boolean} [rendering] a screen is being drawn (the end-to-end tests wait for it)
  * @property {(role: string) => Array<[string, import('./i18n.js').Key, string]>} officeItems the office's screens for a role
+ * @property {string | null} [unitLevel] the level of an officer's unit, once known (data-subject rights are a commune's)
  */
 
 /** The roles that work at the commune office: the officer, the administrator, the leadership (read only). */
@@ -60,6 +61,7 @@ const routes = [
   { re: /^#\/review$/, load: () => import('./views/office/review.js') },
   { re: /^#\/stats$/, load: () => import('./views/office/stats.js') },
   { re: /^#\/reports$/, load: () => import('./views/office/reports.js') },
+  { re: /^#\/privacy(?:\/([\w-]+))?$/, load: () => import('./views/office/privacy.js') },
   { re: /^#\/admin\/(users|clients|units)$/, load: () => import('./views/office/admin.js') },
 ];
 
@@ -231,15 +233,37 @@ app.signedIn = async (me) => {
     await navigator.storage?.persist?.();
   } catch (_) {}
   app.data.loadEnums();
+  loadUnitLevel(me);
   updateSync();
   app.flush();
   // What a leader needs with no signal: the team and its mediators (to assign one).
   if (me.role === 'team_leader' && navigator.onLine) import('./mediators.js').then((m) => m.teamMediators(app)).catch(() => {});
 };
 
+/**
+ * An officer's unit level: the data-subject requests are a commune officer's only, so the menu
+ * offers them to an officer of a commune (and while the level is not known yet). Kept on the
+ * phone, refreshed when there is signal. @param {Me} me
+ */
+async function loadUnitLevel(me) {
+  if (me.role !== 'officer' || !me.unit_id) return;
+  const saved = await app.data.meta('unit_level').catch(() => null);
+  if (saved?.unit_id === me.unit_id) app.unitLevel = saved.level;
+  if (!navigator.onLine) return;
+  try {
+    const unit = await app.api.get(`/api/v1/units/${encodeURIComponent(me.unit_id)}`);
+    if (app.me?.id !== me.id) return;
+    const changed = app.unitLevel !== unit.level;
+    app.unitLevel = unit.level;
+    await app.data.setMeta('unit_level', { unit_id: me.unit_id, level: unit.level });
+    if (changed) drawNav(location.hash || '#/');
+  } catch (_) {}
+}
+
 app.signOut = async () => {
   await app.api.logout();
   app.me = null;
+  app.unitLevel = null;
   await db.clearAll();
   // Any cached API answer goes too; only the app shell stays.
   try {
@@ -273,6 +297,9 @@ export function officeItems(role) {
     ['#/reports', 'nav_reports', 'i-book'],
     ['#/logbook', 'nav_logbook', 'i-book'],
   ];
+  // Data-subject requests: a commune's officer only (an officer of a province or of the whole
+  // country has no such register; the server answers 403).
+  if (role === 'officer' && app.me?.unit_id && (!app.unitLevel || app.unitLevel === 'commune')) items.push(['#/privacy', 'nav_privacy', 'i-people']);
   if (role === 'admin' || role === 'officer') items.push(['#/admin/users', 'nav_users', 'i-people']);
   if (role === 'admin' || role === 'officer') items.push(['#/admin/clients', 'nav_clients', 'i-gear']);
   if (role === 'admin') items.push(['#/admin/units', 'nav_units', 'i-list']);
@@ -307,7 +334,7 @@ function drawNav(here) {
   nav.hidden = !items.length;
   document.body.classList.toggle('has-nav', !!items.length);
   const current = (/** @type {string} */ href) =>
-    here === href || (href === '#/' && (here === '#/cases' || (/^#\/cases\//.test(here) && !/^#\/cases\/new/.test(here)))) || (href === '#/cases' && /^#\/cases\//.test(here)) || (href === '#/teams' && /^#\/teams\//.test(here));
+    here === href || (href === '#/' && (here === '#/cases' || (/^#\/cases\//.test(here) && !/^#\/cases\/new/.test(here)))) || (href === '#/cases' && /^#\/cases\//.test(here)) || (href === '#/teams' && /^#\/teams\//.test(here)) || (href === '#/privacy' && /^#\/privacy\//.test(here));
   const link = (/** @type {string} */ href, /** @type {import('./i18n.js').Key} */ key, /** @type {string} */ icon, /** @type {string} */ cls) =>
     h('li', { class: cls || null }, h('a', { href, class: icon, 'aria-current': current(href) ? 'page' : null }, t(key)));
   const more = items.length > onPhone + 1;

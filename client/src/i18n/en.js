@@ -253,6 +253,7 @@ export default {
   nav_review: 'Review and awards',
   nav_stats: 'Statistics',
   nav_reports: 'Periodic reports',
+  nav_privacy: 'Data-subject rights',
   nav_users: 'Accounts',
   nav_clients: 'Connected systems',
   nav_units: 'Administrative units',

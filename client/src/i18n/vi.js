@@ -267,6 +267,7 @@ export default {
   nav_review: 'Đánh giá, khen thưởng',
   nav_stats: 'Thống kê',
   nav_reports: 'Báo cáo định kỳ',
+  nav_privacy: 'Quyền của chủ thể dữ liệu',
   nav_users: 'Tài khoản',
   nav_clients: 'Hệ thống kết nối',
   nav_units: 'Đơn vị hành chính',

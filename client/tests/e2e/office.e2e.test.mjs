@@ -212,12 +212,191 @@ describe('office screens', { skip: skip || false }, () => {
     }
   });
 
+  test('the officer: data-subject requests (register, due date, export, answer), pseudonymisation, and a removal from a team', async () => {
+    const api = await w.as('canbo.tuphap');
+    const enums = await api.call('GET', '/api/v1/meta/enums');
+    const vi = (/** @type {string} */ name, /** @type {string} */ code) => enums[name].find((e) => e.code === code).vi;
+    /** @param {string} iso */
+    const fmt = (iso) => iso.split('-').reverse().join('/');
+    const today = new Date().toLocaleDateString('sv-SE');
+    // A mediator of the commune with no sign-in account (the demo's mediators who sign in keep theirs).
+    const users = await api.call('GET', '/api/v1/users?limit=100');
+    const linked = new Set(users.items.map((u) => u.mediator_id).filter(Boolean));
+    const all = (await api.call('GET', '/api/v1/mediators?limit=100')).items;
+    const running = (m) => (m.memberships || []).find((x) => !x.to_date);
+    const free = all.filter((m) => !linked.has(m.id) && running(m)?.role === 'member');
+    assert.ok(free.length >= 2, 'the demo has members with no account');
+    const [subject, leaving] = free;
+
+    const b = await launch();
+    try {
+      const page = await newPage(b.context);
+      await signIn(page, w.client.base, 'canbo.tuphap', w.logins['canbo.tuphap']);
+      // Reached from "Khác" on a phone.
+      await open(page, '#/menu');
+      await page.getByRole('link', { name: 'Quyền của chủ thể dữ liệu' }).click();
+      await page.waitForFunction(() => location.hash === '#/privacy' && !window.hoagiai.rendering && !document.querySelector('main .loading'));
+      await page.locator('#title', { hasText: 'Quyền của chủ thể dữ liệu' }).waitFor();
+      await page.locator('#pv-count', { hasText: '0 yêu cầu' }).waitFor();
+
+      // Register a request about a mediator.
+      await page.getByText('+ Ghi nhận yêu cầu').click();
+      const form = page.locator('#pv-register');
+      await form.locator('label', { hasText: vi('subject_request_kind', 'access') }).click();
+      await form.getByLabel('Hòa giải viên', { exact: true }).selectOption(subject.id);
+      await form.getByLabel('Người gửi yêu cầu').fill(subject.full_name);
+      await form.getByLabel('Nội dung yêu cầu').fill('Xin được biết xã đang lưu những thông tin gì về tôi.');
+      await screens(page, '43-can-bo-quyen-du-lieu');
+      await form.getByRole('button', { name: 'Ghi nhận yêu cầu' }).click();
+      await page.waitForFunction(() => /^#\/privacy\/[\w-]+$/.test(location.hash) && !window.hoagiai.rendering && !document.querySelector('main .loading'));
+      const reqs = await api.call('GET', '/api/v1/privacy/requests');
+      assert.equal(reqs.items.length, 1, 'registered once');
+      const req = reqs.items[0];
+      assert.equal(req.mediator_id, subject.id);
+      assert.equal(req.kind, 'access');
+      assert.equal(req.received_on, today);
+      assert.equal(await page.evaluate(() => location.hash), `#/privacy/${req.id}`);
+      await page.locator('#pv-due', { hasText: fmt(req.due_on) }).waitFor();
+      await page.locator('#pv-subject', { hasText: subject.full_name }).waitFor();
+
+      // In the register, with its due day; the "overdue" filter does not list it (due later).
+      await open(page, '#/privacy');
+      const card = page.locator(`a.card[href="#/privacy/${req.id}"]`);
+      await card.locator('.s', { hasText: `Hạn trả lời: ${fmt(req.due_on)}` }).waitFor();
+      assert.equal(await card.locator('.badge.overdue').count(), 0);
+      await page.getByLabel('Tình trạng').selectOption('overdue');
+      await page.locator('#pv-count', { hasText: '0 yêu cầu' }).waitFor();
+      await page.getByLabel('Tình trạng').selectOption('open');
+      await card.waitFor();
+
+      // What is held: the summary, and the printable page handed over.
+      await card.click();
+      await page.waitForFunction(() => !window.hoagiai.rendering && !document.querySelector('main .loading'));
+      await page.getByRole('button', { name: 'Xem dữ liệu đang lưu' }).click();
+      await page.locator('#pv-export h3', { hasText: `Hồ sơ hòa giải viên: ${subject.full_name}` }).waitFor();
+      await page.locator('#pv-export td', { hasText: String(subject.memberships.length) }).first().waitFor();
+      await screens(page, '44-can-bo-du-lieu-dang-luu');
+      const [html] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'In (HTML)' }).click()]);
+      assert.match(html.suggestedFilename(), /^du-lieu-ca-nhan-.*\.html$/);
+      const text = await (await import('node:fs/promises')).readFile(await html.path(), 'utf8');
+      assert.match(text, /<html/i);
+      assert.ok(text.includes(subject.full_name), "the page names the person");
+
+      // The answer, after a confirmation, with If-Match.
+      const close = page.locator('#pv-close-form');
+      await close.locator('label', { hasText: vi('subject_request_status', 'completed') }).click();
+      await close.getByLabel('Kết quả giải quyết').fill('Đã in và trao bản dữ liệu đang lưu cho ông/bà.');
+      await page.locator('#pv-close').click();
+      await page.getByRole('group', { name: 'Xác nhận' }).getByRole('button', { name: 'Xác nhận' }).click();
+      await page.locator('#pv-status', { hasText: vi('subject_request_status', 'completed') }).waitFor();
+      assert.equal(await page.locator('#pv-close-form').count(), 0, 'no answer form once answered');
+      const closed = await api.call('GET', `/api/v1/privacy/requests/${req.id}`);
+      assert.equal(closed.status, 'completed');
+      assert.equal(closed.closed_on, today);
+      assert.equal(closed.version, req.version + 1);
+
+      // A request about a party: their rows found by the whole name, ticked, registered.
+      const cs = await api.call('GET', '/api/v1/cases?limit=50');
+      const withParty = await api.call('GET', `/api/v1/cases/${cs.items[0].id}`);
+      const person = withParty.parties.find((p) => p.full_name);
+      const rows = await api.call('GET', `/api/v1/privacy/parties?name=${encodeURIComponent(person.full_name)}`);
+      assert.ok(rows.items.length >= 1);
+      await open(page, '#/privacy');
+      await page.getByText('+ Ghi nhận yêu cầu').click();
+      await form.locator('label', { hasText: vi('subject_request_kind', 'correction') }).click();
+      await form.locator('label', { hasText: 'Một bên trong vụ, việc hòa giải' }).click();
+      await form.getByLabel('Họ và tên đầy đủ của người đó').fill(person.full_name);
+      await form.getByRole('button', { name: 'Tìm trong các vụ, việc' }).click();
+      await form.locator('#pv-found input[name=party_ids]').first().waitFor();
+      assert.equal(await form.locator('#pv-found input[name=party_ids]:checked').count(), rows.items.length, 'every row found is ticked');
+      await form.getByLabel('Người gửi yêu cầu').fill(person.full_name);
+      await screens(page, '45-can-bo-yeu-cau-cua-mot-ben');
+      await form.getByRole('button', { name: 'Ghi nhận yêu cầu' }).click();
+      await page.waitForFunction(() => /^#\/privacy\/[\w-]+$/.test(location.hash) && !window.hoagiai.rendering);
+      const party = (await api.call('GET', '/api/v1/privacy/requests?status=open')).items.find((r) => !r.mediator_id);
+      assert.deepEqual(party.parties.map((p) => p.party_id).sort(), rows.items.map((p) => p.party_id).sort());
+      await page.locator('#pv-subject li', { hasText: person.full_name }).first().waitFor();
+
+      // Pseudonymisation asks first, then shows what was done (nothing closed a century ago).
+      await open(page, '#/privacy');
+      await page.locator('#pseudonymise summary').click();
+      await page.getByLabel('Số năm lưu giữ sau khi kết thúc (1–100)').fill('100');
+      await page.locator('#pv-pseudo').click();
+      await page.getByRole('group', { name: 'Xác nhận' }).waitFor();
+      await screens(page, '46-can-bo-an-danh-hoa');
+      await page.getByRole('group', { name: 'Xác nhận' }).getByRole('button', { name: 'Ẩn danh hóa' }).click();
+      await page.locator('#pv-pseudo-result', { hasText: 'Đã ẩn danh hóa 0 vụ việc' }).waitFor();
+
+      // Ending a membership for a violation: refused without the Front committee head's request,
+      // accepted with it, the reason and the chairman's decision; the removal is then shown.
+      const team = running(leaving).team_id;
+      await open(page, `#/teams/${team}`);
+      const mcard = page.locator('li.card', { hasText: leaving.full_name });
+      await mcard.getByRole('button', { name: 'Thôi làm hòa giải viên của tổ' }).dispatchEvent('click');
+      const end = mcard.locator('form.end-membership');
+      await end.locator('label', { hasText: vi('membership_end_reason', 'violation') }).click();
+      await end.getByLabel('Lý do cho thôi làm hòa giải viên').fill('Nhiều lần tiết lộ thông tin của các bên.');
+      await end.getByRole('button', { name: 'Thôi làm hòa giải viên của tổ' }).click();
+      await end.getByRole('group', { name: 'Xác nhận' }).getByRole('button', { name: 'Xác nhận' }).click();
+      await end.locator('.field-error', { hasText: 'Trưởng ban công tác Mặt trận' }).waitFor();
+      await screens(page, '47-can-bo-cho-thoi-thieu-de-nghi');
+      let still = await api.call('GET', `/api/v1/mediators/${leaving.id}`);
+      assert.ok(running(still), 'nothing ended without the request');
+      await end.locator('label', { hasText: vi('removal_requester', 'front_committee_head') }).click();
+      await end.getByLabel('Ngày đề nghị').fill(today);
+      await end.getByLabel('Số quyết định cho thôi làm hòa giải viên').fill('25/QĐ-UBND');
+      await end.getByLabel('Ngày quyết định').fill(today);
+      await end.getByRole('button', { name: 'Thôi làm hòa giải viên của tổ' }).click();
+      await end.getByRole('group', { name: 'Xác nhận' }).getByRole('button', { name: 'Xác nhận' }).click();
+      // Gone from the team's mediators, listed among those who left, with the removal.
+      await page.locator('#former summary', { hasText: 'Hòa giải viên đã thôi' }).click();
+      const gone = page.locator('#former li.card', { hasText: leaving.full_name });
+      await gone.locator('.s', { hasText: `đề nghị của ${vi('removal_requester', 'front_committee_head')} ngày ${fmt(today)}` }).waitFor();
+      await gone.locator('.s', { hasText: 'lý do: Nhiều lần tiết lộ thông tin của các bên, quyết định cho thôi 25/QĐ-UBND' }).waitFor();
+      await screens(page, '48-can-bo-hoa-giai-vien-da-thoi');
+      still = await api.call('GET', `/api/v1/mediators/${leaving.id}`);
+      const ended = still.memberships.find((x) => x.team_id === team && x.end_reason === 'violation');
+      assert.ok(ended && ended.to_date, 'ended');
+      assert.equal(ended.removal_requested_by, 'front_committee_head');
+      assert.equal(ended.removal_requested_on, today);
+      assert.equal(ended.end_decision, '25/QĐ-UBND');
+      assertNoPageProblems(page);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test("an officer of the province: no data-subject register in the menu, and the server's refusal explained", async () => {
+    const admin = await w.as('admin');
+    const officer = await w.as('canbo.tuphap');
+    const me = await officer.call('GET', '/api/v1/me');
+    const commune = await officer.call('GET', `/api/v1/units/${me.unit_id}`);
+    const password = 'province-officer-123';
+    await admin.call('POST', '/api/v1/users', { username: 'canbo.tinh', display_name: 'Chuyên viên Sở Tư pháp', role: 'officer', unit_id: commune.parent_id, password });
+    const b = await launch();
+    try {
+      const page = await newPage(b.context);
+      await signIn(page, w.client.base, 'canbo.tinh', password);
+      await page.waitForFunction(() => window.hoagiai.unitLevel === 'province');
+      await page.locator('#nav a[href="#/teams"]').waitFor({ state: 'attached' });
+      assert.equal(await page.locator('#nav a[href="#/privacy"]').count(), 0, 'not in the menu');
+      await open(page, '#/privacy');
+      await page.locator('#pv-forbidden', { hasText: 'công chức tư pháp – hộ tịch của xã' }).waitFor();
+      assert.equal(await page.locator('main form').count(), 0, 'no form');
+      await screens(page, '49-can-bo-tinh-quyen-du-lieu');
+      assertNoPageProblems(page);
+    } finally {
+      await b.close();
+    }
+  });
+
   test("the commune leadership (viewer): the same screens, read only", async () => {
     const b = await launch();
     try {
       const page = await newPage(b.context);
       await signIn(page, w.client.base, 'chutich.xa', w.logins['chutich.xa']);
       await page.locator('#title', { hasText: 'Tổng quan của xã' }).waitFor();
+      assert.equal(await page.locator('#nav a[href="#/privacy"]').count(), 0, 'no data-subject register for the leadership');
       assert.equal(await page.getByText('Vai trò này').count(), 0, 'no dead end');
       const screens_ = [
         ['#/cases', '50-xem-vu-viec'],

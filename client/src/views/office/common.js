@@ -1,7 +1,7 @@
 // Shared by the office screens: their words, money and rates, tables, a year picker, writes with an
 // Idempotency-Key, and the confirmation step before anything that pays or freezes.
 import { NetworkError } from '../../api.js';
-import { h, mount } from '../../dom.js';
+import { h, mount, showFieldErrors } from '../../dom.js';
 import { getLang, t } from '../../i18n.js';
 import { uuidv7 } from '../../uuid.js';
 import { en, vi } from './words.js';
@@ -131,6 +131,22 @@ export function showError(el, e) {
 }
 
 /**
+ * A refused write on a form: each of the server's field errors next to its field (`map` renames a
+ * server field to the form's control), the title and the errors with no field in `err`.
+ * @param {HTMLFormElement} form @param {HTMLElement} err @param {any} e @param {Record<string, string>} [map]
+ */
+export function showProblem(form, err, e, map = {}) {
+  /** @type {Array<{field: string, message: string}>} */
+  const errs = (e?.problem?.errors || []).map((/** @type {any} */ x) => ({ field: map[x.field] || x.field, message: x.message }));
+  const has = (/** @type {string} */ f) => !!f && !!form.querySelector(`[name="${CSS.escape(f)}"]`);
+  const placed = errs.filter((x) => has(x.field));
+  const rest = errs.filter((x) => !has(x.field));
+  showFieldErrors(form, placed);
+  if (!placed.length) return showError(err, e);
+  mount(err, h('p', { class: 'error', role: 'alert' }, [e.problem?.title, ...rest.map((x) => x.message)].filter(Boolean).join(' ')));
+}
+
+/**
  * A select of options. @param {string} id @param {Array<[string, string]>} opts @param {string} [value] @param {string} [name]
  */
 export function select(id, opts, value, name) {
@@ -143,6 +159,27 @@ export async function teams(app) {
   /** @type {import('../../types.js').Team[]} */
   const items = page.items || [];
   return items.slice().sort((a, b) => Number(!!a.dissolved_on) - Number(!!b.dissolved_on) || a.name.localeCompare(b.name, 'vi'));
+}
+
+/**
+ * The commune's mediators, current and former, every page of them (former ones first need not
+ * be: active first, then by name). @param {import('../../app.js').App} app
+ * @returns {Promise<import('../../types.js').Mediator[]>}
+ */
+export async function communeMediators(app) {
+  /** @type {import('../../types.js').Mediator[]} */
+  const all = [];
+  let cursor = '';
+  for (let i = 0; i < 20; i++) {
+    const q = new URLSearchParams({ limit: '100' });
+    if (app.me?.unit_id) q.set('within', app.me.unit_id);
+    if (cursor) q.set('cursor', cursor);
+    const page = await app.api.get(`/api/v1/mediators?${q}`);
+    all.push(...(page.items || []));
+    cursor = page.next_cursor || '';
+    if (!cursor) break;
+  }
+  return all.sort((a, b) => Number(!a.current_team_id) - Number(!b.current_team_id) || a.full_name.localeCompare(b.full_name, 'vi'));
 }
 
 /** A note for read-only roles. @param {import('../../app.js').App} app */
