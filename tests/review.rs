@@ -320,6 +320,19 @@ async fn year_end_report_from_a_known_year(app: TestApp) {
     );
     assert_eq!((ind("cases_successful")["value"].as_f64(), ind("cases_successful")["met"].as_bool()), (Some(0.6667), Some(false)));
     assert_eq!(ind("mediators_trained")["value"].as_f64(), Some(0.5));
+    // A statistics client: the commune's case measures exact, the mediators trained (a few
+    // people) hidden with their value; the verdict as published.
+    let (stats, _) = w.app.user(Role::Stats, Some(&w.tree.commune_a)).await;
+    let theirs = ok(stats.get(&format!("/api/v1/stats/access-to-law?year={y}")).await, StatusCode::OK).await.body;
+    let their = |code: &str| theirs["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).cloned().unwrap();
+    let trained = their("mediators_trained");
+    assert_eq!((&trained["value"], &trained["numerator"], &trained["suppressed"]), (&Value::Null, &Value::Null, &json!(true)), "{theirs}");
+    assert_eq!(trained["met"], ind("mediators_trained")["met"]);
+    assert_eq!(
+        (their("cases_handled_per_rules")["value"].as_f64(), their("cases_handled_per_rules")["suppressed"].as_bool()),
+        (Some(1.0), Some(false))
+    );
+    assert_eq!(theirs["passed"], a["passed"]);
     // Money was paid, but on no signed, returned list: not yet evidence.
     assert_eq!((ind("funding_provided")["value"].as_f64(), ind("funding_provided")["met"].as_bool()), (Some(0.0), Some(false)));
     assert_eq!(a["passed"], false);

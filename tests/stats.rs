@@ -1264,6 +1264,33 @@ async fn small_cells_are_suppressed_for_statistics_clients(app: TestApp) {
     assert_eq!(line(&commune.body, "family_marriage")["received"], 5);
     let m = &commune.body["figures"]["mediators"];
     assert_eq!((&m["women"], &m["ethnic_minority"]), (&Value::Null, &Value::Null));
+
+    // The commune's submitted report follows the same rule in every format: its people counts of 1
+    // are suppressed for the client (and its raw figures left out), shown to the officer.
+    let year = chrono::Datelike::year(&days_ago(20));
+    let cutoff = hoagiai::db::today().min(chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
+    let report = w
+        .officer
+        .post("/api/v1/stats/reports", &json!({"unit_id": w.tree.commune_a, "kind": "annual", "year": year, "cutoff_date": cutoff}))
+        .await;
+    assert_eq!(report.status, StatusCode::CREATED, "{}", report.text);
+    let path = format!("/api/v1/stats/reports/{}", report.body["id"].as_str().unwrap());
+    let report_line = |body: &Value, code: &str| body["lines"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone();
+    let officer = w.officer.get(&path).await;
+    assert_eq!(report_line(&officer.body, "mediators_women")["actual"], 1);
+    assert_eq!(officer.body["actual"]["mediators"]["ethnic_minority"], 1);
+    let theirs = stats.get(&path).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text);
+    for code in ["mediators_women", "mediators_ethnic_minority"] {
+        let l = report_line(&theirs.body, code);
+        assert_eq!((&l["actual"], &l["total"], &l["suppressed"]), (&Value::Null, &Value::Null, &json!(true)), "{code}: {}", theirs.text);
+    }
+    assert_eq!(report_line(&theirs.body, "mediators")["actual"], 4);
+    assert_eq!((theirs.body.get("actual"), &theirs.body["min_cell"]), (None, &json!(3)));
+    let listed = stats.get(&format!("/api/v1/stats/reports?year={year}")).await;
+    assert_eq!(report_line(&listed.body[0], "mediators_women")["actual"], Value::Null, "{}", listed.text);
+    let csv = stats.get(&format!("{path}?format=csv")).await;
+    assert!(csv.text.lines().any(|l| l.starts_with("mediators_women,") && l.ends_with(",,")), "{}", csv.text);
 }
 
 /// Case facts give a statistics client the month a case was received and ended, never the day;

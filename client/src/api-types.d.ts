@@ -1664,8 +1664,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The submitted reports of the caller's scope, every version, newest first.
-         * @description The submitted reports of the caller's scope, every version, newest first.
+         * The submitted reports of the caller's scope, every version, newest first. A statistics client
+         *     (`stats`) reads the lines with small cells suppressed (`min_cell`) and no raw `actual`.
+         * @description The submitted reports of the caller's scope, every version, newest first. A statistics client
+         *     (`stats`) reads the lines with small cells suppressed (`min_cell`) and no raw `actual`.
          */
         get: operations["list_reports"];
         put?: never;
@@ -1694,10 +1696,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+         * One submitted report, as it was frozen (for a statistics client, with small cells suppressed in
+         *     every format, docs/statistics.md): JSON; a printable page (`html`: one A4 landscape page
          *     with the form's header — reporting and receiving units — and the signature block); CSV; or a
          *     spreadsheet laid out and set up to print as that page (`xlsx`).
-         * @description One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+         * @description One submitted report, as it was frozen (for a statistics client, with small cells suppressed in
+         *     every format, docs/statistics.md): JSON; a printable page (`html`: one A4 landscape page
          *     with the form's header — reporting and receiving units — and the signature block); CSV; or a
          *     spreadsheet laid out and set up to print as that page (`xlsx`).
          */
@@ -3734,6 +3738,12 @@ export interface components {
             numerator?: number | null;
             /** Format: int32 */
             points?: number | null;
+            /**
+             * @description For a statistics client: `value`, `numerator` and `denominator` are `null` because they
+             *     would single out a few people (docs/statistics.md, "Small cells"); `met` stays, the
+             *     assessment's published outcome.
+             */
+            suppressed: boolean;
             /** Format: double */
             threshold: number;
             /**
@@ -4708,8 +4718,7 @@ export interface components {
          */
         RemovalRequester: "front_committee_head" | "mediator";
         ReportDto: {
-            /** @description The figures as they were when submitted, from 1 January to the cut-off. */
-            actual: components["schemas"]["Figures"];
+            actual?: null | components["schemas"]["Figures"];
             /** Format: date */
             cutoff_date: string;
             estimates?: null | components["schemas"]["ReportEstimates"];
@@ -4717,6 +4726,12 @@ export interface components {
             id: string;
             kind: components["schemas"]["ReportKind"];
             lines: components["schemas"]["ReportLine"][];
+            /**
+             * Format: int64
+             * @description The smallest count shown (`HOAGIAI_STATS_MIN_CELL`) when small cells were suppressed for
+             *     a statistics client; absent for everyone else.
+             */
+            min_cell?: number | null;
             notes?: string | null;
             period: components["schemas"]["Period"];
             /**
@@ -4766,6 +4781,11 @@ export interface components {
             estimated?: number | null;
             /** @description The indicator in Vietnamese. */
             label: string;
+            /**
+             * @description For a statistics client: `actual` and `total` are `null` because they are small, or would
+             *     give a small one back (docs/statistics.md, "Small cells").
+             */
+            suppressed: boolean;
             /**
              * Format: double
              * @description Actual plus estimated; for a rate, the rate of the total counts.

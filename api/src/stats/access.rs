@@ -157,6 +157,10 @@ pub struct IndicatorResult {
     pub points: Option<i32>,
     pub confirmed: bool,
     pub evidence: Vec<EvidenceLink>,
+    /// For a statistics client: `value`, `numerator` and `denominator` are `null` because they
+    /// would single out a few people (docs/statistics.md, "Small cells"); `met` stays, the
+    /// assessment's published outcome.
+    pub suppressed: bool,
 }
 
 #[derive(Serialize, ToSchema, Clone)]
@@ -463,6 +467,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
             points: def.points,
             confirmed: def.confirmed,
             evidence: links,
+            suppressed: false,
         });
     }
     let met: Vec<Option<bool>> = results.iter().map(|r| r.met).collect();

@@ -107,6 +107,9 @@ pub struct ReportLine {
     /// Actual plus estimated; for a rate, the rate of the total counts.
     #[schema(value_type = Option<f64>)]
     pub total: Option<serde_json::Number>,
+    /// For a statistics client: `actual` and `total` are `null` because they are small, or would
+    /// give a small one back (docs/statistics.md, "Small cells").
+    pub suppressed: bool,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -119,8 +122,10 @@ pub struct ReportDto {
     pub cutoff_date: NaiveDate,
     /// 1 for the first submission; each resubmission adds one.
     pub report_version: i32,
-    /// The figures as they were when submitted, from 1 January to the cut-off.
-    pub actual: Figures,
+    /// The figures as they were when submitted, from 1 January to the cut-off. Absent for a
+    /// statistics client (`stats`), who reads the `lines` with small cells suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Figures>,
     pub estimates: Option<ReportEstimates>,
     pub lines: Vec<ReportLine>,
     pub notes: Option<String>,
@@ -128,6 +133,10 @@ pub struct ReportDto {
     pub submitted_at: chrono::DateTime<chrono::Utc>,
     /// The version that replaced this one, if any.
     pub superseded_by: Option<String>,
+    /// The smallest count shown (`HOAGIAI_STATS_MIN_CELL`) when small cells were suppressed for
+    /// a statistics client; absent for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_cell: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams, Validate)]
@@ -178,6 +187,7 @@ pub fn lines(actual: &Figures, est: Option<&ReportEstimates>) -> Vec<ReportLine>
         actual: Some(actual.into()),
         estimated: estimated.map(Into::into),
         total: Some((actual + estimated.unwrap_or(0)).into()),
+        suppressed: false,
     };
     let rate_line = |code, label, (num, den): (i64, i64), (total_num, total_den): (i64, i64)| ReportLine {
         code,
@@ -186,6 +196,7 @@ pub fn lines(actual: &Figures, est: Option<&ReportEstimates>) -> Vec<ReportLine>
         actual: rate_number(rate(num, den)),
         estimated: None,
         total: rate_number(rate(total_num, total_den)),
+        suppressed: false,
     };
     let received_est = has.then_some(e.new);
     let in_progress_est = has.then(|| e.new - e.successful - e.unsuccessful);
@@ -239,13 +250,27 @@ fn dto(r: Report) -> Result<ReportDto, ApiError> {
         year: r.year,
         cutoff_date: r.cutoff_date,
         report_version: r.report_version,
-        actual,
+        actual: Some(actual),
         estimates,
         notes: r.notes,
         submitted_by: r.submitted_by,
         submitted_at: r.submitted_at.and_utc(),
         superseded_by: r.superseded_by,
+        min_cell: None,
     })
+}
+
+/// The units among `ids` that are villages: a report of a village is a small area, whose case
+/// counts can point at a household (`small_cells::protect_report`).
+pub fn villages(conn: &mut DbConn, ids: &[&str]) -> Result<std::collections::HashSet<String>, ApiError> {
+    use crate::db::schema::units;
+    Ok(units::table
+        .filter(units::id.eq_any(ids))
+        .filter(units::level.eq("village"))
+        .select(units::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Computes the figures to the cut-off and freezes them as a new version of the report.

@@ -210,7 +210,8 @@ async fn submit_report(actor: Allowed<can::SubmitReports>, body: JsonBody<Submit
     .await
 }
 
-/// The submitted reports of the caller's scope, every version, newest first.
+/// The submitted reports of the caller's scope, every version, newest first. A statistics client
+/// (`stats`) reads the lines with small cells suppressed (`min_cell`) and no raw `actual`.
 #[utoipa::path(tag = "statistics", params(ReportQuery), responses((status = 200, body = Vec<ReportDto>)))]
 #[get("/stats/reports")]
 async fn list_reports(
@@ -219,7 +220,22 @@ async fn list_reports(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let rows = st.db.run(move |c| reports::list(c, &actor, q.unit_id.map(|u| u.to_string()), q.year)).await?;
+    let min = st.config.stats_min_cell;
+    let rows = st
+        .db
+        .run(move |c| {
+            let mut rows = reports::list(c, &actor, q.unit_id.map(|u| u.to_string()), q.year)?;
+            if !super::small_cells::sees_exact_figures(&actor) {
+                let ids: Vec<&str> = rows.iter().map(|r| r.unit_id.as_str()).collect();
+                let villages = reports::villages(c, &ids)?;
+                for r in &mut rows {
+                    let small_area = villages.contains(&r.unit_id);
+                    super::small_cells::protect_report(r, min, small_area);
+                }
+            }
+            Ok(rows)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 
@@ -232,7 +248,8 @@ pub struct ReportFormat {
     pub format: Option<crate::logbook::dto::LogBookFormat>,
 }
 
-/// One submitted report, as it was frozen: JSON; a printable page (`html`: one A4 landscape page
+/// One submitted report, as it was frozen (for a statistics client, with small cells suppressed in
+/// every format, docs/statistics.md): JSON; a printable page (`html`: one A4 landscape page
 /// with the form's header — reporting and receiving units — and the signature block); CSV; or a
 /// spreadsheet laid out and set up to print as that page (`xlsx`).
 #[utoipa::path(
@@ -252,11 +269,16 @@ async fn get_report(
     query: QueryParams<ReportFormat>,
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let min = st.config.stats_min_cell;
     let (report, chain) = st
         .db
         .run(move |c| {
-            let report = reports::find(c, &actor, &id.to_string())?;
+            let mut report = reports::find(c, &actor, &id.to_string())?;
             let unit = crate::units::store::find(c, &crate::auth::Scope::national(), &report.unit_id)?;
+            // A statistics client gets the protected form, in every format.
+            if !super::small_cells::sees_exact_figures(&actor) {
+                super::small_cells::protect_report(&mut report, min, unit.level == "village");
+            }
             let chain = crate::units::store::with_ancestors(c, &unit)?;
             Ok((report, chain))
         })
@@ -321,6 +343,10 @@ async fn get_access_assessment(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let out = st.db.run(move |c| super::access::assess(c, &actor, q.unit_id, q.year)).await?;
+    let protect = (!super::small_cells::sees_exact_figures(&actor)).then_some(st.config.stats_min_cell);
+    let mut out = st.db.run(move |c| super::access::assess(c, &actor, q.unit_id, q.year)).await?;
+    if let Some(min) = protect {
+        super::small_cells::protect_assessment(&mut out, min);
+    }
     Ok(HttpResponse::Ok().json(out))
 }

@@ -178,6 +178,77 @@ pub fn publish(c: ComputedIndicators, min: Option<i64>) -> Indicators {
     }
 }
 
+/// A frozen report as a statistics client reads it: the raw figures left out, and on the lines
+/// the same rule as `publish` — people counted small at every level, cases only in a village
+/// (`small_area`) — with every relation of the form closed: mediators = each kind + the rest,
+/// received = carried over + new = successful + unsuccessful + in progress. A hidden actual hides
+/// its total too (total − estimate would give it back), and a rate with a hidden term is hidden.
+pub fn protect_report(report: &mut super::reports::ReportDto, min: i64, small_area: bool) {
+    let Some(actual) = report.actual.take() else { return };
+    let (m, c) = (&actual.mediators, &actual.cases);
+    let kinds = [m.women, m.ethnic_minority, m.with_legal_training];
+    // Cells: 0 mediators, 1–3 the kinds, 4–6 the rest of each kind (never shown), then the cases.
+    let mut values = vec![m.total];
+    values.extend(kinds);
+    values.extend(kinds.iter().map(|k| m.total - k));
+    let cases = values.len();
+    values.extend([c.received, c.carried_over, c.new, c.successful, c.unsuccessful, c.in_progress_at_end, c.out_of_scope]);
+    let mut published = vec![true; values.len()];
+    published[4..7].fill(false);
+    let mut sensitive = vec![true; cases];
+    sensitive.extend([small_area; 7]);
+    let at = |i: usize| cases + i;
+    let mut groups: Vec<Vec<usize>> = (0..3).map(|k| vec![0, 1 + k, 4 + k]).collect();
+    groups.push(vec![at(0), at(1), at(2)]);
+    groups.push(vec![at(0), at(3), at(4), at(5)]);
+    let hidden = suppress_sensitive(&values, &published, &sensitive, &groups, min);
+    let cell = |code: &str| match code {
+        "mediators" => Some(0),
+        "mediators_women" => Some(1),
+        "mediators_ethnic_minority" => Some(2),
+        "mediators_legal_training" => Some(3),
+        "received" => Some(at(0)),
+        "carried_over" => Some(at(1)),
+        "new" => Some(at(2)),
+        "successful" => Some(at(3)),
+        "unsuccessful" => Some(at(4)),
+        "in_progress" => Some(at(5)),
+        "out_of_scope" => Some(at(6)),
+        _ => None,
+    };
+    let rate_terms: &[(&str, &[usize])] = &[("success_rate_of_concluded", &[at(3), at(4)]), ("success_rate_of_received", &[at(3), at(0)])];
+    for line in &mut report.lines {
+        let hide = match cell(line.code) {
+            Some(i) => hidden[i],
+            None => rate_terms.iter().any(|(code, terms)| *code == line.code && terms.iter().any(|&t| hidden[t])),
+        };
+        if hide {
+            line.actual = None;
+            line.total = None;
+            line.suppressed = true;
+        }
+    }
+    report.min_cell = Some(min);
+}
+
+/// The access-to-law assessment as a statistics client reads it. Its case measures are the
+/// commune's, exact; a measure of people (mediators trained of the active ones) whose trained or
+/// untrained count is small is hidden with its value, since either gives the other back.
+pub fn protect_assessment(a: &mut super::access::AccessAssessment, min: i64) {
+    let small = |v: i64| v > 0 && v < min;
+    for r in &mut a.indicators {
+        if r.metric != super::access::AccessMetric::MediatorsTrained {
+            continue;
+        }
+        if let (Some(n), Some(d)) = (r.numerator, r.denominator) {
+            let (n, d) = (n.round() as i64, d.round() as i64);
+            if small(n) || small(d - n) {
+                (r.value, r.numerator, r.denominator, r.suppressed) = (None, None, None, true);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
