@@ -392,6 +392,9 @@ fn seed_province(conn: &mut DbConn, args: &Args, rng: &mut StdRng) -> Res<Provin
                     version: 1,
                     created_at: setup,
                     updated_at: setup,
+                    removal_requested_by: None,
+                    removal_requested_on: None,
+                    removal_reason: None,
                 });
                 audits.push(audit(
                     rng,

@@ -4,12 +4,14 @@
 //! 2025: Xã Hải Hưng of Thành phố Hải Phòng (the official units, imported as `hoagiai units import
 //! --official` does), with its teams re-formed from the old ones, the mediators' memberships moved
 //! with the new chairman's decisions, the open cases carried over, and Hải Phòng's rates from
-//! 1 October 2025. One account per role in the new commune, and a machine client for Sở Tư pháp
+//! 1 October 2025; the chairman's decision on the teams, a leader's election and its recognition,
+//! and the commune's register of data-subject requests. One account per role in the new commune, and a machine client for Sở Tư pháp
 //! thành phố Hải Phòng. The passwords are generated on first run and kept in
 //! `<data_dir>/demo-logins.txt` (readable by its owner only); every demo start prints them.
 
 mod cases;
 mod funding;
+mod people;
 
 use std::path::Path;
 
@@ -188,6 +190,7 @@ pub fn seed(conn: &mut DbConn, data_dir: &Path) -> Result<Vec<DemoLogin>, String
             new_teams: &new_teams,
         };
         funding::seed(conn, &system_admin, &places)?;
+        people::seed(conn, &hai_hung, VILLAGES.len(), &new_teams)?;
         let hoi_yen = &new_teams[0];
         // (username, display name, role, scope unit, mediator record, where)
         let account = |username: &'static str, name: &'static str, role, unit: Option<&String>, mediator: Option<&String>, place: &str| {
