@@ -22,6 +22,7 @@ mod migrations;
 mod official_units;
 mod openapi;
 mod ops;
+mod otlp;
 mod privacy;
 mod review;
 mod stats;

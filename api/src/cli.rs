@@ -100,19 +100,53 @@ pub enum UnitsCommand {
     },
 }
 
-fn init_logging(format: LogFormat) {
+/// Logs to stderr (text or flat JSON lines) and, when a collector is configured and the build has
+/// the `otlp` feature, exports the spans to it (`telemetry`). The guard flushes the export at exit.
+fn init_logging(format: LogFormat) -> Option<crate::telemetry::Guard> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOAGIAI_LOG").unwrap_or_else(|_| "info,actix_server=warn".into());
     // Colours only on a terminal: files and journald get plain text.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr);
+    let text = tracing_subscriber::fmt::layer().with_target(false).with_ansi(std::io::stderr().is_terminal()).with_writer(std::io::stderr);
+    #[cfg(feature = "otlp")]
+    let (tracer, guard, failed) = match crate::telemetry::tracer() {
+        Ok(Some((tracer, guard))) => (Some(tracer), Some(guard), None),
+        Ok(None) => (None, None, None),
+        Err(e) => (None, None, Some(e)),
+    };
+    #[cfg(not(feature = "otlp"))]
+    let (guard, tracer) = (None, None::<()>);
+    let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         // One flat object per line: the event's fields beside the time and level, not under `fields`.
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => registry.with(text.json().flatten_event(true)).with(export_layer(&tracer)).try_init(),
+        LogFormat::Text => registry.with(text).with(export_layer(&tracer)).try_init(),
     };
+    #[cfg(feature = "otlp")]
+    if let Some(e) = failed {
+        tracing::error!(error = %e, "spans are not exported");
+    }
+    #[cfg(not(feature = "otlp"))]
+    if let Some(endpoint) = crate::telemetry::configured_endpoint() {
+        tracing::warn!(%endpoint, "an OTLP collector is configured, but this build cannot export to it: build with --features otlp");
+    }
+    guard
+}
+
+/// The layer that hands spans to the exporter (generic: each log format stacks it on its own).
+#[cfg(feature = "otlp")]
+fn export_layer<S>(
+    tracer: &Option<opentelemetry_sdk::trace::Tracer>,
+) -> Option<tracing_opentelemetry::OpenTelemetryLayer<S, opentelemetry_sdk::trace::Tracer>>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
+    tracer.clone().map(|t| tracing_opentelemetry::layer().with_tracer(t))
+}
+
+#[cfg(not(feature = "otlp"))]
+fn export_layer(_: &Option<()>) -> Option<tracing_subscriber::layer::Identity> {
+    None
 }
 
 fn open_db(config: &Config) -> Result<Db, String> {
@@ -140,7 +174,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         };
     }
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    init_logging(config.log_format);
+    let _export = init_logging(config.log_format);
     match command {
         Command::Serve { demo } => serve(config, demo),
         Command::Migrate => {

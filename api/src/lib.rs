@@ -35,6 +35,7 @@ pub mod review;
 pub mod state;
 pub mod stats;
 pub mod teams;
+pub mod telemetry;
 pub mod text;
 pub mod trainings;
 pub mod units;
