@@ -44,6 +44,8 @@ fn layer_of(path: &str) -> Layer {
         "auth/jwt.rs" | "auth/password.rs" | "auth/throttle.rs" | "auth/identity.rs" | "stats/cache.rs" => Foundation,
         // The cache of whether a token's principal is still active: reads users and clients.
         "auth/principals.rs" => Database,
+        // The optional span export: knows tracing and OpenTelemetry, nothing of the application.
+        "telemetry.rs" => Foundation,
         _ if top == "error" => Foundation,
         // Templates, CSV and spreadsheets: how documents are written, not what they say.
         _ if top == "export" => Foundation,
@@ -349,6 +351,7 @@ fn only_tests_needing_a_missing_tool_are_ignored() {
         "#[ignore = \"needs TEST_DATABASE_URL (PostgreSQL)\"]",
         "#[ignore = \"needs openapi-spec-validator (pip install openapi-spec-validator)\"]",
         "#[ignore = \"needs chromium, LibreOffice (soffice) and pdfinfo\"]",
+        "#[ignore = \"needs the otlp feature: cargo test -p hoagiai --features otlp --test integration -- otlp\"]",
     ];
     let mut dirs = vec![dir];
     let mut wrong = Vec::new();
