@@ -186,15 +186,6 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     }
 }
 
-/// Unit ids as a list for `IN (…)`. Ids come from the database and are UUID text; checked anyway
-/// before they enter a statement.
-pub(crate) fn id_list(unit_ids: &[String]) -> Result<String, ApiError> {
-    if unit_ids.iter().any(|id| !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')) {
-        return Err(ApiError::internal());
-    }
-    Ok(unit_ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(","))
-}
-
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
 /// slashes, snake_case); quoting is still done properly.
 pub(crate) fn lit(s: &str) -> String {
