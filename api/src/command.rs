@@ -118,6 +118,16 @@ impl Command {
         }
     }
 
+    /// Read-only work before the write, on a pooled connection: what needs no write lock stays
+    /// off the single SQLite writer (and out of the write transaction on PostgreSQL).
+    pub async fn read<F, T>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state.db.run(work).await
+    }
+
     /// Runs the work in one write transaction, keeps its answer under the request's key in that
     /// same transaction, and sends it once committed.
     pub async fn run<F>(self, work: F) -> Result<HttpResponse, ApiError>

@@ -100,8 +100,10 @@ async fn list_cases(
 #[post("/cases")]
 async fn create_case(actor: Allowed<can::CreateCases>, body: JsonBody<CreateCase>, cmd: Command) -> Result<HttpResponse, ApiError> {
     let days = cmd.config().case_start_deadline_days;
+    let probe = store::DuplicateProbe::of(&body.0);
+    let duplicates = cmd.read(move |c| store::possible_duplicates(c, &probe)).await?;
     cmd.run(move |c| {
-        let (dto, created) = store::create(c, &actor, body.0, days)?;
+        let (dto, created) = store::create(c, &actor, body.0, days, duplicates)?;
         Answer::created(created, &dto, dto.version, &format!("/api/v1/cases/{}", dto.id))
     })
     .await

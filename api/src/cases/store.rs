@@ -12,6 +12,7 @@ use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
 use crate::codes::{stored, stored_opt};
 use crate::db::area::Area;
+use crate::db::bound::{self, Bound};
 use crate::db::schema::{
     case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, logbook_lines, mediators,
 };
@@ -50,7 +51,7 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError
     visible(conn, actor)?
         .filter(cases::id.eq(id.to_string()))
         .select(Case::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or_else(ApiError::not_found)
 }
@@ -654,18 +655,54 @@ fn party_changes(before: &[Party], after: &[Party]) -> Vec<String> {
     names
 }
 
-/// The cases of the same team, received within 30 days, sharing a party's name.
-fn possible_duplicates(conn: &mut DbConn, case: &Case, name_keys: &[String]) -> Result<Vec<String>, ApiError> {
-    let from = case.received_on - Duration::days(30);
-    let to = case.received_on + Duration::days(30);
-    let mut ids: Vec<String> = case_parties::table
-        .inner_join(cases::table)
-        .filter(cases::team_id.eq(&case.team_id))
-        .filter(cases::id.ne(&case.id))
-        .filter(cases::received_on.between(from, to))
-        .filter(case_parties::name_key.eq_any(name_keys))
-        .select(cases::id)
-        .load(conn)?;
+/// What a new case is compared with to find possible duplicates.
+pub struct DuplicateProbe {
+    team_id: String,
+    /// The new case's id, when the phone chose it (a retry must not find itself).
+    case_id: String,
+    received_on: NaiveDate,
+    name_keys: Vec<String>,
+}
+
+impl DuplicateProbe {
+    pub fn of(input: &CreateCase) -> DuplicateProbe {
+        DuplicateProbe {
+            team_id: input.team_id.to_string(),
+            case_id: input.id.map(|u| u.to_string()).unwrap_or_default(),
+            received_on: input.received_on.unwrap_or_else(today),
+            name_keys: input.parties.iter().map(|p| text::fold(&p.full_name)).collect(),
+        }
+    }
+}
+
+/// The cases of the same team, received within 30 days, sharing a party's name. Read outside the
+/// write: a case committed meanwhile by another request is not seen, as it would not have been
+/// had it come a moment later. The caller's right to the team is checked by the write, which
+/// drops these ids when it refuses.
+pub fn possible_duplicates(conn: &mut DbConn, probe: &DuplicateProbe) -> Result<Vec<String>, ApiError> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    if probe.name_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Bound rather than `eq_any`, which SQLite would prepare afresh on every create (`db::bound`).
+    let ids: Vec<Id> = Bound::new(format!(
+        "SELECT c.id FROM case_parties p JOIN cases c ON c.id = p.case_id \
+         WHERE c.team_id = ? AND c.id <> ? AND c.received_on BETWEEN ? AND ? AND p.name_key IN ({})",
+        bound::list(probe.name_keys.len())
+    ))
+    .bind(probe.team_id.as_str())
+    .bind(probe.case_id.as_str())
+    .bind(probe.received_on - Duration::days(30))
+    .bind(probe.received_on + Duration::days(30))
+    .binding(probe.name_keys.iter().map(String::as_str))
+    .load(conn)?;
+    // Sorted here, not by the database: an `ORDER BY id` makes SQLite walk the team's whole book
+    // by id instead of the ±30 days by `cases_team_received`.
+    let mut ids: Vec<String> = ids.into_iter().map(|i| i.id).collect();
     ids.sort();
     ids.dedup();
     Ok(ids)
@@ -677,29 +714,70 @@ fn possible_duplicates(conn: &mut DbConn, case: &Case, name_keys: &[String]) -> 
 /// its line back. A missing row (a book written before the counters, or by the bench seeder)
 /// starts after the highest line in the book.
 fn next_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32, ApiError> {
-    use diesel::sql_types::{Integer, Text};
+    use diesel::sql_types::Integer;
     #[derive(QueryableByName)]
     struct Line {
         #[diesel(sql_type = Integer)]
         last_line: i32,
     }
-    // `$1`/`$2` are PostgreSQL's placeholders and, to SQLite, parameters named by their first
-    // use: the same text binds the same way on both.
-    let line: Line = crate::dispatch!(conn, |c| diesel::sql_query(
+    let line: Vec<Line> = Bound::new(
         "INSERT INTO logbook_lines (team_id, year, last_line) \
-         VALUES ($1, $2, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = $1 AND received_year = $2)) \
+         VALUES (?, ?, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = ? AND received_year = ?)) \
          ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
     )
-    .bind::<Text, _>(team_id)
-    .bind::<Integer, _>(year)
-    .get_result(c))?;
-    Ok(line.last_line)
+    .bind(team_id)
+    .bind(year)
+    .bind(team_id)
+    .bind(year)
+    .load(conn)?;
+    line.first().map(|l| l.last_line).ok_or_else(ApiError::internal)
+}
+
+/// The parties of a new case in one multi-row insert, bound so that the statement stays prepared.
+fn insert_parties(conn: &mut DbConn, parties: &[Party]) -> Result<(), ApiError> {
+    if parties.is_empty() {
+        return Ok(());
+    }
+    let mut q = Bound::with_capacity(
+        format!(
+            "INSERT INTO case_parties (id, case_id, position, kind, role, full_name, name_key, age, birth_year, address, phone, \
+             id_number, demand) VALUES {}",
+            bound::rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", parties.len())
+        ),
+        parties.len() * 13,
+    );
+    for p in parties {
+        q.push(p.id.as_str());
+        q.push(p.case_id.as_str());
+        q.push(p.position);
+        q.push(p.kind.as_str());
+        q.push(p.role.as_str());
+        q.push(p.full_name.as_str());
+        q.push(p.name_key.as_str());
+        q.push(p.age);
+        q.push(p.birth_year);
+        q.push(p.address.clone());
+        q.push(p.phone.clone());
+        q.push(p.id_number.clone());
+        q.push(p.demand.clone());
+    }
+    q.execute(conn)?;
+    Ok(())
 }
 
 /// Opens a case. A retry with the same id answers the case already made (`created == false`).
-pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days: i32) -> Result<(CaseDto, bool), ApiError> {
+///
+/// `duplicates` are the team's cases that may be the same matter (`possible_duplicates`), read
+/// before the write's turn: a warning, not a rule, so it needs no write lock.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: CreateCase,
+    deadline_days: i32,
+    duplicates: Vec<String>,
+) -> Result<(CaseDto, bool), ApiError> {
     let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
-    if let Some(existing) = cases::table.find(&id).select(Case::as_select()).first(conn).optional()? {
+    if let Some(existing) = cases::table.find(&id).select(Case::as_select()).get_result(conn).optional()? {
         return replay(conn, actor, existing, &input);
     }
     ensure_casework_scope(actor)?;
@@ -770,12 +848,11 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
         diesel::update(logbook_lines::table.find((&case.team_id, case.received_year)))
             .set(logbook_lines::last_line.eq(logbook_lines::last_line - 1))
             .execute(conn)?;
-        let existing = cases::table.find(&id).select(Case::as_select()).first(conn)?;
+        let existing = cases::table.find(&id).select(Case::as_select()).get_result(conn)?;
         return replay(conn, actor, existing, &input);
     }
     let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
-    // One multi-row insert: the connection enum cannot express it, each backend can.
-    crate::dispatch!(conn, |c| diesel::insert_into(case_parties::table).values(&parties).execute(c))?;
+    insert_parties(conn, &parties)?;
     audit::record(
         conn,
         &Who::from(actor),
@@ -788,8 +865,6 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateCase, deadline_days
             new: Some(audit_value(&case)),
         },
     )?;
-    let keys: Vec<String> = parties.iter().map(|p| p.name_key.clone()).collect();
-    let duplicates = possible_duplicates(conn, &case, &keys)?;
     // The counters last: their rows are shared with every case of the unit, and a row written
     // stays locked until the commit, so the less that follows, the less other writers wait.
     crate::stats::counters::apply(conn, None, Some(&case))?;

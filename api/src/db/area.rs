@@ -90,13 +90,31 @@ impl Area {
         condition
     }
 
-    /// The same condition as SQL text for the few hand-written statements (`column` is a fixed
-    /// column name of the caller's; quotes in a path are doubled, though paths never hold any).
-    pub fn sql(&self, column: &str) -> String {
+    /// The same condition for the few hand-written statements, with the paths bound
+    /// (`db::bound`) and appended to `values`. On SQLite a
+    /// path prefix is a range (`column >= '/a/' AND column < '/a0'`, '0' being the byte after
+    /// '/'): SQLite plans a `LIKE ?` with the value bound and prepares it again at each new value,
+    /// so a bound `LIKE` would never stay prepared. Paths hold only UUID text and slashes, and
+    /// SQLite compares text bytewise. PostgreSQL keeps `LIKE`: its collation may not order text by
+    /// bytes.
+    pub fn bound_sql(&self, column: &str, backend: super::Backend, values: &mut Vec<super::bound::Value>) -> String {
         if self.paths.is_empty() {
             return "1 = 0".into();
         }
-        let parts: Vec<String> = self.paths.iter().map(|p| format!("{column} LIKE '{}%'", p.replace('\'', "''"))).collect();
+        let mut parts = Vec::with_capacity(self.paths.len());
+        for p in &self.paths {
+            match (backend, p.strip_suffix('/')) {
+                (super::Backend::Sqlite, Some(stem)) => {
+                    parts.push(format!("({column} >= ? AND {column} < ?)"));
+                    values.push(p.clone().into());
+                    values.push(format!("{stem}0").into());
+                }
+                _ => {
+                    parts.push(format!("{column} LIKE ?"));
+                    values.push(format!("{p}%").into());
+                }
+            }
+        }
         format!("({})", parts.join(" OR "))
     }
 }
@@ -187,7 +205,15 @@ mod tests {
         let area = Area::of(["/a/b/".to_string(), "/a/".to_string(), "/c/".to_string()]);
         assert_eq!(area.paths(), ["/a/".to_string(), "/c/".to_string()]);
         assert!(area.covers("/a/b/x/") && area.covers("/c/") && !area.covers("/d/"));
-        assert_eq!(area.sql("t.unit_path"), "(t.unit_path LIKE '/a/%' OR t.unit_path LIKE '/c/%')");
+        let mut values = Vec::new();
+        assert_eq!(
+            area.bound_sql("t.unit_path", super::super::Backend::Postgres, &mut values),
+            "(t.unit_path LIKE ? OR t.unit_path LIKE ?)"
+        );
+        assert_eq!(format!("{values:?}"), r#"[Text("/a/%"), Text("/c/%")]"#);
+        let mut values = Vec::new();
+        assert_eq!(area.bound_sql("p", super::super::Backend::Sqlite, &mut values), "((p >= ? AND p < ?) OR (p >= ? AND p < ?))");
+        assert_eq!(format!("{values:?}"), r#"[Text("/a/"), Text("/a0"), Text("/c/"), Text("/c0")]"#);
         assert!(area.includes(&Area::subtree("/a/b/")));
         assert!(!Area::subtree("/a/b/").includes(&area));
     }

@@ -2,6 +2,7 @@
 //! a pool, and the single helper through which handlers run database work off the async workers.
 
 pub mod area;
+pub mod bound;
 pub mod group_commit;
 pub mod migrations;
 pub mod schema;
@@ -31,6 +32,15 @@ macro_rules! dispatch {
             $crate::db::DbConn::Sqlite($c) => $body,
         }
     };
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Pg(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
 }
 
 /// Connections of the pool at one moment.

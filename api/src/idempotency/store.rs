@@ -58,7 +58,7 @@ pub fn find(conn: &mut DbConn, k: &KeyOf) -> Result<Found, ApiError> {
     let row: Option<Row> = keys::table
         .find((&k.owner, &k.key))
         .select((keys::request_hash, keys::status_code, keys::response_headers, keys::response_body, keys::created_at))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some(row) = row else { return Ok(Found::Nothing) };
     if row.request_hash != k.fingerprint {

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use crate::cases::model::Case;
+use crate::db::bound::{self, Bound};
 use crate::db::schema::{case_counters, case_rollups, cases};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -116,13 +117,7 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     for c in new {
         *daily.entry((c.unit_id, c.unit_path, c.day, c.metric, c.dimension, c.code)).or_default() += 1;
     }
-    let daily_rows: Vec<String> = daily
-        .iter()
-        .filter(|(_, d)| **d != 0)
-        .map(|((unit, path, day, metric, dim, code), d)| {
-            format!("({}, {}, '{day}', '{metric}', '{dim}', {}, {d})", lit(unit), lit(path), lit(code))
-        })
-        .collect();
+    let daily: Vec<_> = daily.into_iter().filter(|(_, d)| *d != 0).collect();
     let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
     for k in before.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() -= 1;
@@ -130,47 +125,65 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     for k in after.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() += 1;
     }
+    let deltas: Vec<_> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
     // On PostgreSQL every create would add to the same few province rows of the month and wait for
     // the commit of the create before it; a random shard of those rows spreads the writers out.
     let sharded = hot_units(&*conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
-    let rollup_rows: Vec<String> = deltas
-        .iter()
-        .filter(|(_, d)| **d != 0)
-        .map(|((unit, month, metric, dim, code), d)| {
-            let shard = if sharded.contains(unit) { shard } else { 0 };
-            format!("({}, '{month}', '{metric}', '{dim}', {}, {shard}, {d})", lit(unit), lit(code))
-        })
-        .collect();
-    let daily_sql = upsert_sql(
-        "case_counters (unit_id, unit_path, day, metric, dimension, code, n)",
-        &daily_rows,
-        "(unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
-    );
-    let rollup_sql = upsert_sql(
-        "case_rollups (unit_id, month, metric, dimension, code, shard, n)",
-        &rollup_rows,
-        "(unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
-    );
+    // Values are bound, so the text depends only on the row counts and the statement stays
+    // prepared on the connection (`db::bound`) instead of being parsed again for every case write.
+    let daily_sql = (!daily.is_empty()).then(|| {
+        let mut q = Bound::with_capacity(
+            format!(
+                "INSERT INTO case_counters (unit_id, unit_path, day, metric, dimension, code, n) VALUES {} \
+                 ON CONFLICT (unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
+                bound::rows("(?, ?, ?, ?, ?, ?, ?)", daily.len())
+            ),
+            daily.len() * 7,
+        );
+        for ((unit, path, day, metric, dim, code), d) in daily {
+            q.push(unit);
+            q.push(path);
+            q.push(day);
+            q.push(metric);
+            q.push(dim);
+            q.push(code);
+            q.push(d);
+        }
+        q
+    });
+    let rollup_sql = (!deltas.is_empty()).then(|| {
+        let mut q = Bound::with_capacity(
+            format!(
+                "INSERT INTO case_rollups (unit_id, month, metric, dimension, code, shard, n) VALUES {} \
+                 ON CONFLICT (unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
+                bound::rows("(?, ?, ?, ?, ?, ?, ?)", deltas.len())
+            ),
+            deltas.len() * 7,
+        );
+        for ((unit, month, metric, dim, code), d) in deltas {
+            let shard = if sharded.contains(&unit) { shard } else { 0 };
+            q.push(unit);
+            q.push(month);
+            q.push(metric);
+            q.push(dim);
+            q.push(code);
+            q.push(shard);
+            q.push(d);
+        }
+        q
+    });
     match (daily_sql, rollup_sql, &*conn) {
-        // PostgreSQL takes both in one statement (a data-modifying WITH): one round trip.
-        (Some(d), Some(r), DbConn::Pg(_)) => execute(conn, &format!("WITH daily AS ({d} RETURNING 1) {r}")),
+        // PostgreSQL takes both in one statement (a data-modifying WITH): one round trip. The
+        // daily statement's values come first, as its `?` do.
+        (Some(d), Some(r), DbConn::Pg(_)) => Bound::around("WITH daily AS (", d, " RETURNING 1) ", r).execute(conn).map(|_| ()),
         (d, r, _) => {
-            for sql in [d, r].into_iter().flatten() {
-                execute(conn, &sql)?;
+            for q in [d, r].into_iter().flatten() {
+                q.execute(conn)?;
             }
             Ok(())
         }
     }
-}
-
-/// Unit ids as a list for `IN (…)`. Ids come from the database and are UUID text; checked anyway
-/// before they enter a statement.
-pub(crate) fn id_list(unit_ids: &[String]) -> Result<String, ApiError> {
-    if unit_ids.iter().any(|id| !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')) {
-        return Err(ApiError::internal());
-    }
-    Ok(unit_ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(","))
 }
 
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::counters::{execute, id_list, lit, month_of, upsert_sql};
+use super::counters::{execute, lit, month_of, upsert_sql};
 use crate::db::schema::{mediators, memberships, roster_rollups, teams};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -187,11 +187,11 @@ pub fn at_end_of_month(conn: &mut DbConn, unit_ids: &[String], day: NaiveDate) -
         return Ok(BTreeMap::new());
     }
     let sql = format!(
-        "SELECT kind, CAST(SUM(n) AS BIGINT) AS n FROM roster_rollups WHERE unit_id IN ({}) AND month <= '{}' GROUP BY kind",
-        id_list(unit_ids)?,
-        month_of(day)
+        "SELECT kind, CAST(SUM(n) AS BIGINT) AS n FROM roster_rollups WHERE unit_id IN ({}) AND month <= ? GROUP BY kind",
+        crate::db::bound::list(unit_ids.len())
     );
-    let rows: Vec<KindSum> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<KindSum>(c))?;
+    let rows: Vec<KindSum> =
+        crate::db::bound::Bound::new(sql).binding(unit_ids.iter().map(String::as_str)).bind(month_of(day)).load(conn)?;
     Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())
 }
 

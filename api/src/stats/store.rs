@@ -6,6 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
+use crate::db::bound::{self, Bound};
 use crate::db::schema::{case_counters, cases, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
@@ -127,18 +128,18 @@ fn rollup_sums(
     if unit_ids.is_empty() || dimensions.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = super::counters::id_list(unit_ids)?;
-    let dims = dimensions.iter().map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
+    // Bound, so that each shape (number of units and dimensions) is prepared once per connection.
     let (from, to) = (period.from, period.to);
-    let filter = format!("unit_id IN ({ids}) AND dimension IN ({dims})");
+    let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
+    let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
     if !by_month {
         let sql = format!(
             "SELECT unit_id, dimension, metric, code, \
-               CAST(SUM(CASE WHEN month < '{from}' THEN n ELSE 0 END) AS BIGINT) AS before_n, \
-               CAST(SUM(CASE WHEN month >= '{from}' THEN n ELSE 0 END) AS BIGINT) AS within_n \
-             FROM case_rollups WHERE {filter} AND month <= '{to}' GROUP BY unit_id, dimension, metric, code"
+               CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
+               CAST(SUM(CASE WHEN month >= ? THEN n ELSE 0 END) AS BIGINT) AS within_n \
+             FROM case_rollups WHERE {filter} AND month <= ? GROUP BY unit_id, dimension, metric, code"
         );
-        let pairs: Vec<RollupPair> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<RollupPair>(c))?;
+        let pairs: Vec<RollupPair> = Bound::new(sql).bind(from).bind(from).binding(keys()).bind(to).load(conn)?;
         let before = from.pred_opt().ok_or_else(ApiError::internal)?;
         let mut out = Vec::with_capacity(pairs.len() * 2);
         for p in pairs {
@@ -157,17 +158,13 @@ fn rollup_sums(
         }
         return Ok(out);
     }
-    let within = {
-        format!(
-            "SELECT unit_id, dimension, metric, code, month, n FROM case_rollups \
-             WHERE {filter} AND month >= '{from}' AND month <= '{to}'"
-        )
-    };
     let sql = format!(
         "SELECT unit_id, dimension, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
-         WHERE {filter} AND month < '{from}' GROUP BY unit_id, dimension, metric, code UNION ALL {within}"
+         WHERE {filter} AND month < ? GROUP BY unit_id, dimension, metric, code UNION ALL \
+         SELECT unit_id, dimension, metric, code, month, n FROM case_rollups \
+         WHERE {filter} AND month >= ? AND month <= ?"
     );
-    Ok(crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<RollupSum>(c))?)
+    Bound::new(sql).binding(keys()).bind(from).binding(keys()).bind(from).bind(to).load(conn)
 }
 
 fn unit_ids_of_paths(paths: &[String]) -> Vec<String> {
@@ -232,8 +229,8 @@ struct Count {
     n: i64,
 }
 
-fn count(conn: &mut DbConn, sql: &str) -> Result<i64, ApiError> {
-    let rows: Vec<Count> = crate::dispatch!(conn, |c| diesel::sql_query(sql).load::<Count>(c))?;
+fn count(conn: &mut DbConn, q: Bound) -> Result<i64, ApiError> {
+    let rows: Vec<Count> = q.load(conn)?;
     Ok(rows.first().map(|c| c.n).unwrap_or(0))
 }
 
@@ -249,29 +246,29 @@ fn roster(
     day: NaiveDate,
     from_rollups: bool,
 ) -> Result<(i64, MediatorFigures), ApiError> {
-    // Paths are UUID text and slashes from the database; checked before they enter the statement.
+    // Bound (`db::bound`): the day, then the paths, as each condition's `?` come.
+    let mut area_values = Vec::new();
     let within = match paths {
         None => "1 = 1".to_string(),
-        Some([]) => "1 = 0".to_string(),
-        Some(ps) => {
-            if ps.iter().any(|p| !p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'/')) {
-                return Err(ApiError::internal());
-            }
-            format!("({})", ps.iter().map(|p| format!("t.unit_path LIKE '{p}%'")).collect::<Vec<_>>().join(" OR "))
-        }
+        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).bound_sql("t.unit_path", conn.backend(), &mut area_values),
     };
-    let working = format!("t.founded_on <= '{day}' AND (t.dissolved_on IS NULL OR t.dissolved_on > '{day}') AND {within}");
-    let serving = format!("ms.from_date <= '{day}' AND (ms.to_date IS NULL OR ms.to_date > '{day}') AND {working}");
+    let working = format!("t.founded_on <= ? AND (t.dissolved_on IS NULL OR t.dissolved_on > ?) AND {within}");
+    let serving = format!("ms.from_date <= ? AND (ms.to_date IS NULL OR ms.to_date > ?) AND {working}");
+    let working_values = || [bound::Value::from(day), day.into()].into_iter().chain(area_values.iter().cloned());
+    let serving_values = || [bound::Value::from(day), day.into()].into_iter().chain(working_values());
     // The year's trainings are few: their attendees, then whether each served here on `day`.
     let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
     let trained = count(
         conn,
-        &format!(
+        Bound::new(format!(
             "SELECT CAST(COUNT(DISTINCT a.mediator_id) AS BIGINT) AS n \
              FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
                JOIN memberships ms ON ms.mediator_id = a.mediator_id JOIN teams t ON t.id = ms.team_id \
-             WHERE a.present AND tr.held_on >= '{year_start}' AND tr.held_on <= '{day}' AND {serving}"
-        ),
+             WHERE a.present AND tr.held_on >= ? AND tr.held_on <= ? AND {serving}"
+        ))
+        .bind(year_start)
+        .bind(day)
+        .binding(serving_values()),
     )?;
     if from_rollups {
         let kinds = super::roster::at_end_of_month(conn, unit_ids, day)?;
@@ -287,7 +284,7 @@ fn roster(
             },
         ));
     }
-    let teams = count(conn, &format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}"))?;
+    let teams = count(conn, Bound::new(format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}")).binding(working_values()))?;
     // Each serving person once (DISTINCT), then one pass to count them by kind.
     let people_sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
@@ -298,7 +295,7 @@ fn roster(
                FROM teams t JOIN memberships ms ON ms.team_id = t.id JOIN mediators m ON m.id = ms.mediator_id \
                WHERE {serving}) x"
     );
-    let people: Vec<RosterCounts> = crate::dispatch!(conn, |c| diesel::sql_query(&people_sql).load::<RosterCounts>(c))?;
+    let people: Vec<RosterCounts> = Bound::new(people_sql).binding(serving_values()).load(conn)?;
     let p = people.into_iter().next().ok_or_else(ApiError::internal)?;
     Ok((
         teams,
@@ -323,24 +320,24 @@ struct Funding {
 /// Budgets of the years the period touches and money disbursed within it, under the paths: one
 /// statement, summed by the database (the paths of an area never nest, so nothing counts twice).
 fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period) -> Result<FundingFigures, ApiError> {
-    let area = |column: &str| match paths {
-        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).sql(column),
+    let backend = conn.backend();
+    let mut values: Vec<bound::Value> = vec![period.from.year().into(), period.to.year().into()];
+    let area = |column: &str, values: &mut Vec<bound::Value>| match paths {
+        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).bound_sql(column, backend, values),
         None => "1 = 1".to_string(),
     };
+    let budgets_area = area("unit_path", &mut values);
+    values.push(period.from.into());
+    values.push(period.to.into());
+    let disbursements_area = area("unit_path", &mut values);
     let sql = format!(
         "SELECT \
            (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM budgets \
-             WHERE year >= {} AND year <= {} AND {}) AS budgeted, \
+             WHERE year >= ? AND year <= ? AND {budgets_area}) AS budgeted, \
            (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM disbursements \
-             WHERE paid_on >= '{}' AND paid_on <= '{}' AND {}) AS disbursed",
-        period.from.year(),
-        period.to.year(),
-        area("unit_path"),
-        period.from,
-        period.to,
-        area("unit_path"),
+             WHERE paid_on >= ? AND paid_on <= ? AND {disbursements_area}) AS disbursed"
     );
-    let rows: Vec<Funding> = crate::dispatch!(conn, |c| diesel::sql_query(&sql).load::<Funding>(c))?;
+    let rows: Vec<Funding> = Bound::new(sql).binding(values).load(conn)?;
     let f = rows.into_iter().next().ok_or_else(ApiError::internal)?;
     Ok(FundingFigures { budgeted: f.budgeted, disbursed: f.disbursed })
 }

@@ -40,10 +40,19 @@ pub fn visible(conn: &mut DbConn, actor: &Actor) -> Result<teams::BoxedQuery<'st
 }
 
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Team, ApiError> {
+    if matches!(actor.role, Role::TeamLeader | Role::Mediator) {
+        // The own teams, then the team by its key: two statements the connection keeps prepared,
+        // where `visible`'s `IN (…)` of the teams would be prepared afresh on SQLite — on every
+        // case create, on the single writer.
+        if !my_team_ids(conn, actor)?.iter().any(|t| t == id) {
+            return Err(ApiError::not_found());
+        }
+        return teams::table.find(id).select(Team::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found);
+    }
     visible(conn, actor)?
         .filter(teams::id.eq(id.to_string()))
         .select(Team::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or_else(ApiError::not_found)
 }
@@ -157,7 +166,7 @@ fn write_predecessors(conn: &mut DbConn, team_id: &str, ids: &[String]) -> Resul
 
 pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateTeam) -> Result<(Team, bool), ApiError> {
     let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
-    if let Some(existing) = teams::table.find(&id).select(Team::as_select()).first(conn).optional()? {
+    if let Some(existing) = teams::table.find(&id).select(Team::as_select()).get_result(conn).optional()? {
         let same = existing.name == input.name.trim() && existing.unit_id == input.unit_id.to_string();
         return if same && actor.scope.covers(Some(&existing.unit_path)) {
             Ok((existing, false))
@@ -274,7 +283,7 @@ pub fn composition_on(conn: &mut DbConn, team: &Team, day: chrono::NaiveDate) ->
         .filter(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
         .select((memberships::role, mediators::sex, mediators::ethnic_minority))
         .load(conn)?;
-    let ethnic_minority_area: bool = units::table.find(&team.unit_id).select(units::ethnic_minority_area).first(conn)?;
+    let ethnic_minority_area: bool = units::table.find(&team.unit_id).select(units::ethnic_minority_area).get_result(conn)?;
     Ok(Composition {
         active_mediators: people.len() as i64,
         women: people.iter().filter(|(_, sex, _)| sex == "female").count() as i64,

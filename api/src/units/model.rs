@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{unit_successions, units};
 
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
+#[derive(Queryable, QueryableByName, Selectable, Insertable, AsChangeset, Clone, Debug)]
 // No `None` means DEFAULT: every column is given, and SQLite takes a multi-row insert (the
 // official import's batches) only without DEFAULT values.
 #[diesel(table_name = units, treat_none_as_null = true, treat_none_as_default_value = false)]
@@ -25,6 +25,10 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The columns, for statements written as text (`db::bound`).
+    pub const COLUMNS: &'static str =
+        "id, code, name, level, parent_id, path, depth, ethnic_minority_area, search_key, valid_from, valid_to, version, created_at, updated_at";
+
     /// Whether the unit exists on `day` (valid_to is the first day it no longer does).
     pub fn valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from <= day && self.valid_to.is_none_or(|to| day < to)

@@ -16,7 +16,7 @@ use crate::versioned::{self, Edit};
 /// The level of a unit (`commune`, …), for the scope carried in tokens.
 pub fn level_of(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(id) = unit_id else { return Ok(None) };
-    Ok(units::table.find(id).select(units::level).first(conn).optional()?)
+    Ok(units::table.find(id).select(units::level).get_result(conn).optional()?)
 }
 
 /// The path of a `within=` filter's unit, checked against the scope (404 outside it).
@@ -48,11 +48,10 @@ pub fn todays_area_of(conn: &mut DbConn, unit: &Unit) -> Result<Area, ApiError> 
 
 /// A unit inside the scope, or 404: a unit outside it does not exist for the caller.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
-    let mut q = units::table.filter(units::id.eq(id)).select(Unit::as_select()).into_boxed();
-    if let Some(inside) = scope.contains(units::path) {
-        q = q.filter(inside);
-    }
-    q.first(conn).optional()?.ok_or_else(ApiError::not_found)
+    // The scope checked here rather than by a `LIKE` in the statement: SQLite prepares a statement
+    // with a bound `LIKE` again at every execution, and every statistics answer starts here.
+    let unit = units::table.find(id).select(Unit::as_select()).get_result(conn).optional()?;
+    unit.filter(|u| scope.covers(Some(&u.path))).ok_or_else(ApiError::not_found)
 }
 
 pub struct UnitFilter {
@@ -104,7 +103,7 @@ fn audit_value(u: &Unit) -> serde_json::Value {
 /// answers the unit it already made (`Ok((unit, false))`).
 pub fn create(conn: &mut DbConn, scope: &Scope, who: &Who<'_>, input: CreateUnit) -> Result<(Unit, bool), ApiError> {
     let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
-    if let Some(existing) = units::table.find(&id).select(Unit::as_select()).first(conn).optional()? {
+    if let Some(existing) = units::table.find(&id).select(Unit::as_select()).get_result(conn).optional()? {
         let same = existing.name == input.name.trim()
             && existing.level == input.level.as_str()
             && existing.parent_id == input.parent_id.map(|p| p.to_string());

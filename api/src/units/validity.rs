@@ -2,10 +2,9 @@
 //! its unit was not (yet, or any more) in force, and no district after the 2025 reform.
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
 use super::model::Unit;
-use crate::db::schema::units;
+use crate::db::bound::{self, Bound};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
@@ -58,7 +57,10 @@ pub fn closed_on(chain: &[Unit], day: NaiveDate) -> Option<&Unit> {
 /// above it is not in force that day: 422 on `field`, naming the unit and its dates.
 pub fn ensure_open(conn: &mut DbConn, path: &str, day: NaiveDate, field: &'static str) -> Result<(), ApiError> {
     let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let mut chain: Vec<Unit> = units::table.filter(units::id.eq_any(&ids)).select(Unit::as_select()).load(conn)?;
+    // Bound rather than `eq_any`, which SQLite would prepare afresh each time (`db::bound`).
+    let mut chain: Vec<Unit> = Bound::new(format!("SELECT {} FROM units WHERE id IN ({})", Unit::COLUMNS, bound::list(ids.len())))
+        .binding(ids.iter().copied())
+        .load(conn)?;
     chain.sort_by_key(|u| u.depth);
     match closed_on(&chain, day) {
         None => Ok(()),
