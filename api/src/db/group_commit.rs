@@ -23,6 +23,9 @@ use crate::error::ApiError;
 /// The most writes one transaction takes: bounds how long the first of a batch waits.
 const MAX_BATCH: usize = 256;
 
+/// How long the writer waits for more writes after a batch of several before beginning the next.
+const LINGER: Duration = Duration::from_micros(500);
+
 /// What is left to do for a write once its batch is committed (or is not).
 type Delivery = Box<dyn FnOnce(Result<(), ApiError>) + Send>;
 /// A write: run on the writer's connection (or told why it cannot run), it returns its delivery.
@@ -66,14 +69,26 @@ impl Writer {
             .name("sqlite-writer".into())
             .spawn(move || {
                 let mut conn: Option<DbConn> = None;
+                let mut last_batch = 1;
                 while let Ok(first) = jobs.recv() {
                     let mut batch = vec![first];
+                    // After a batch of several, others are on their way: wait a little for them,
+                    // so that one fsync serves more writes. A lone writer never waits.
+                    let linger_until = (last_batch > 1).then(|| std::time::Instant::now() + LINGER);
                     while batch.len() < MAX_BATCH {
                         match jobs.try_recv() {
                             Ok(job) => batch.push(job),
-                            Err(_) => break,
+                            Err(mpsc::TryRecvError::Disconnected) => break,
+                            Err(mpsc::TryRecvError::Empty) => {
+                                let left = linger_until.map(|t| t.saturating_duration_since(std::time::Instant::now()));
+                                match left.filter(|d| !d.is_zero()).map(|d| jobs.recv_timeout(d)) {
+                                    Some(Ok(job)) => batch.push(job),
+                                    _ => break,
+                                }
+                            }
                         }
                     }
+                    last_batch = batch.len();
                     counted.queued.fetch_sub(batch.len() as u64, Relaxed);
                     counted.batch_of(batch.len());
                     if conn.is_none() {
