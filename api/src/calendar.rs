@@ -41,6 +41,11 @@ pub fn add_working_days(from: NaiveDate, n: u32) -> NaiveDate {
     day
 }
 
+/// Late against a legal clock: not done by its last day (counted on `today`), or done after it.
+pub fn late(due: NaiveDate, done_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    done_on.map_or(today > due, |on| on > due)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,11 +38,6 @@ pub struct Election {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-/// Late: not recognised by the due day (counted on `today`), or recognised after it.
-pub fn overdue(due: NaiveDate, recognised_on: Option<NaiveDate>, today: NaiveDate) -> bool {
-    recognised_on.map_or(today > due, |on| on > due)
-}
-
 /// The elections with their candidates: one query for the candidates of them all.
 fn dtos(conn: &mut DbConn, rows: Vec<Election>) -> Result<Vec<ElectionDto>, ApiError> {
     let ids: Vec<&str> = rows.iter().map(|e| e.id.as_str()).collect();
@@ -69,7 +64,7 @@ fn dtos(conn: &mut DbConn, rows: Vec<Election>) -> Result<Vec<ElectionDto>, ApiE
         .map(|e| {
             Ok(ElectionDto {
                 kind: stored(ElectionKind::parse(&e.kind), "elections.kind", &e.kind)?,
-                overdue: overdue(e.recognition_due, e.recognised_on, day),
+                overdue: calendar::late(e.recognition_due, e.recognised_on, day),
                 candidates: by_election.remove(&e.id).unwrap_or_default(),
                 id: e.id,
                 team_id: e.team_id,

@@ -12,12 +12,10 @@ pub fn due_on(received_on: NaiveDate, working_days: u32) -> NaiveDate {
     calendar::add_working_days(received_on, working_days)
 }
 
-/// Late: still open after its due day, or answered after it.
-pub fn overdue(due_on: NaiveDate, status: RequestStatus, closed_on: Option<NaiveDate>, today: NaiveDate) -> bool {
-    match (status, closed_on) {
-        (RequestStatus::Open, _) | (_, None) => today > due_on,
-        (_, Some(closed)) => closed > due_on,
-    }
+/// Late: still open after its due day, or answered after it (an open request has no closing day:
+/// the table's check says so).
+pub fn overdue(due_on: NaiveDate, closed_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    calendar::late(due_on, closed_on, today)
 }
 
 /// A request names its subject one way: a mediator, or one person's rows as a party.
@@ -92,10 +90,10 @@ mod tests {
     #[test]
     fn late_while_open_after_the_due_day_or_answered_after_it() {
         let due = d(2026, 5, 4);
-        assert!(!overdue(due, RequestStatus::Open, None, d(2026, 5, 4)));
-        assert!(overdue(due, RequestStatus::Open, None, d(2026, 5, 5)));
-        assert!(!overdue(due, RequestStatus::Completed, Some(d(2026, 5, 4)), d(2026, 6, 1)));
-        assert!(overdue(due, RequestStatus::Refused, Some(d(2026, 5, 6)), d(2026, 6, 1)));
+        assert!(!overdue(due, None, d(2026, 5, 4)));
+        assert!(overdue(due, None, d(2026, 5, 5)));
+        assert!(!overdue(due, Some(d(2026, 5, 4)), d(2026, 6, 1)));
+        assert!(overdue(due, Some(d(2026, 5, 6)), d(2026, 6, 1)));
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn dtos(conn: &mut DbConn, rows: Vec<Request>) -> Result<Vec<RequestDto>, ApiErr
             let status = stored(RequestStatus::parse(&r.status), "subject_requests.status", &r.status)?;
             Ok(RequestDto {
                 kind: stored(RequestKind::parse(&r.kind), "subject_requests.kind", &r.kind)?,
-                overdue: rules::overdue(r.due_on, status, r.closed_on, day),
+                overdue: rules::overdue(r.due_on, r.closed_on, day),
                 status,
                 parties: by_request.remove(&r.id).unwrap_or_default(),
                 id: r.id,
@@ -449,11 +449,11 @@ pub fn pseudonymise(conn: &mut DbConn, actor: &Actor, input: &Pseudonymise) -> R
     if let Some(inside) = actor.scope.contains(cases::unit_path) {
         q = q.filter(inside);
     }
-    let due: Vec<(String, String, String, i32)> =
-        q.select((cases::id, cases::category, cases::unit_path, cases::version)).order(cases::id.asc()).load(conn)?;
+    let due: Vec<(String, String, String, String, i32)> =
+        q.select((cases::id, cases::status, cases::category, cases::unit_path, cases::version)).order(cases::id.asc()).load(conn)?;
     let (mut parties, mut files) = (0_i64, 0_i64);
     let stamp = now();
-    for (case_id, category, unit_path, version) in &due {
+    for (case_id, status, category, unit_path, version) in &due {
         let label = crate::cases::dto::Category::parse(category).map_or(category.as_str(), |c| c.labels().0);
         let summary = rules::pseudonymised_summary(label);
         diesel::update(cases::table.find(case_id))
@@ -463,15 +463,12 @@ pub fn pseudonymise(conn: &mut DbConn, actor: &Actor, input: &Pseudonymise) -> R
                 cases::agreement_text.eq(None::<String>),
                 cases::notes.eq(None::<String>),
                 cases::deadline_exception_note.eq(None::<String>),
-                cases::out_of_scope_reason.eq(Some("(đã ẩn danh hóa)")),
+                // Only a case found out of scope has a reason for it.
+                cases::out_of_scope_reason.eq((status == "out_of_scope").then_some("(đã ẩn danh hóa)")),
                 cases::pseudonymised_on.eq(day),
                 cases::version.eq(version + 1),
                 cases::updated_at.eq(stamp),
             ))
-            .execute(conn)?;
-        // Only a case found out of scope has a reason for it.
-        diesel::update(cases::table.find(case_id).filter(cases::status.ne("out_of_scope")))
-            .set(cases::out_of_scope_reason.eq(None::<String>))
             .execute(conn)?;
         let rows: Vec<(String, i32, String)> = case_parties::table
             .filter(case_parties::case_id.eq(case_id))

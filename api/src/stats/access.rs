@@ -299,7 +299,9 @@ fn fraction(n: i64, d: i64) -> (Option<f64>, Option<f64>, Option<f64>) {
     (crate::stats::figures::rate(n, d), Some(n as f64), Some(d as f64))
 }
 
-pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32) -> Result<AccessAssessment, ApiError> {
+/// The assessment as the caller may read it: a statistics client's with the measures of a few
+/// people suppressed (`min_cell`, `small_cells::protect_assessment`).
+pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32, min_cell: i64) -> Result<AccessAssessment, ApiError> {
     let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
     let rows: Vec<StandardRow> = access_standards::table
         .filter(access_standards::from_year.le(year))
@@ -475,7 +477,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
     let passed = passes(&standard.definition, &met, &each);
     let scored = results.iter().any(|r| r.points.is_some());
     let points = scored.then(|| results.iter().filter(|r| r.met == Some(true)).filter_map(|r| r.points).sum());
-    Ok(AccessAssessment {
+    let mut assessment = AccessAssessment {
         unit_id: unit.id,
         unit_name: unit.name,
         year,
@@ -489,7 +491,11 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, unit_id: Option<Uuid>, year: i32
         passed,
         points,
         generated_at: chrono::Utc::now(),
-    })
+    };
+    if !super::small_cells::sees_exact_figures(actor) {
+        super::small_cells::protect_assessment(&mut assessment, min_cell);
+    }
+    Ok(assessment)
 }
 
 #[cfg(test)]

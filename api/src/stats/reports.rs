@@ -260,17 +260,26 @@ fn dto(r: Report) -> Result<ReportDto, ApiError> {
     })
 }
 
-/// The units among `ids` that are villages: a report of a village is a small area, whose case
-/// counts can point at a household (`small_cells::protect_report`).
-pub fn villages(conn: &mut DbConn, ids: &[&str]) -> Result<std::collections::HashSet<String>, ApiError> {
+/// The reports as the caller may read them: for a statistics client, small cells suppressed — a
+/// village's report being a small area, whose case counts can point at a household.
+fn protected(conn: &mut DbConn, actor: &Actor, mut reports: Vec<ReportDto>, min_cell: i64) -> Result<Vec<ReportDto>, ApiError> {
     use crate::db::schema::units;
-    Ok(units::table
+    if super::small_cells::sees_exact_figures(actor) {
+        return Ok(reports);
+    }
+    let ids: Vec<&str> = reports.iter().map(|r| r.unit_id.as_str()).collect();
+    let villages: std::collections::HashSet<String> = units::table
         .filter(units::id.eq_any(ids))
         .filter(units::level.eq("village"))
         .select(units::id)
         .load::<String>(conn)?
         .into_iter()
-        .collect())
+        .collect();
+    for r in &mut reports {
+        let small_area = villages.contains(&r.unit_id);
+        super::small_cells::protect_report(r, min_cell, small_area);
+    }
+    Ok(reports)
 }
 
 /// Computes the figures to the cut-off and freezes them as a new version of the report.
@@ -344,15 +353,24 @@ pub fn submit(conn: &mut DbConn, actor: &Actor, input: SubmitReport) -> Result<R
     dto(report)
 }
 
-pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<ReportDto, ApiError> {
+/// One report as the caller may read it: a statistics client's with its small cells suppressed
+/// (`min_cell`, `small_cells::protect_report`), everyone else's as frozen.
+pub fn find(conn: &mut DbConn, actor: &Actor, id: &str, min_cell: i64) -> Result<ReportDto, ApiError> {
     let mut q = stat_reports::table.filter(stat_reports::id.eq(id.to_string())).select(Report::as_select()).into_boxed();
     if let Some(inside) = actor.scope.contains(stat_reports::unit_path) {
         q = q.filter(inside);
     }
-    dto(q.first(conn).optional()?.ok_or_else(ApiError::not_found)?)
+    let report = dto(q.first(conn).optional()?.ok_or_else(ApiError::not_found)?)?;
+    protected(conn, actor, vec![report], min_cell)?.pop().ok_or_else(ApiError::internal)
 }
 
-pub fn list(conn: &mut DbConn, actor: &Actor, unit_id: Option<String>, year: Option<i32>) -> Result<Vec<ReportDto>, ApiError> {
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    unit_id: Option<String>,
+    year: Option<i32>,
+    min_cell: i64,
+) -> Result<Vec<ReportDto>, ApiError> {
     let mut q = stat_reports::table.select(Report::as_select()).into_boxed();
     if let Some(inside) = actor.scope.contains(stat_reports::unit_path) {
         q = q.filter(inside);
@@ -363,12 +381,14 @@ pub fn list(conn: &mut DbConn, actor: &Actor, unit_id: Option<String>, year: Opt
     if let Some(y) = year {
         q = q.filter(stat_reports::year.eq(y));
     }
-    q.order((stat_reports::year.desc(), stat_reports::kind.asc(), stat_reports::report_version.desc()))
+    let reports = q
+        .order((stat_reports::year.desc(), stat_reports::kind.asc(), stat_reports::report_version.desc()))
         .limit(200)
         .load(conn)?
         .into_iter()
         .map(dto)
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    protected(conn, actor, reports, min_cell)
 }
 
 /// The report as CSV, one line per indicator.

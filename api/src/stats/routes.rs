@@ -221,21 +221,7 @@ async fn list_reports(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let min = st.config.stats_min_cell;
-    let rows = st
-        .db
-        .run(move |c| {
-            let mut rows = reports::list(c, &actor, q.unit_id.map(|u| u.to_string()), q.year)?;
-            if !super::small_cells::sees_exact_figures(&actor) {
-                let ids: Vec<&str> = rows.iter().map(|r| r.unit_id.as_str()).collect();
-                let villages = reports::villages(c, &ids)?;
-                for r in &mut rows {
-                    let small_area = villages.contains(&r.unit_id);
-                    super::small_cells::protect_report(r, min, small_area);
-                }
-            }
-            Ok(rows)
-        })
-        .await?;
+    let rows = st.db.run(move |c| reports::list(c, &actor, q.unit_id.map(|u| u.to_string()), q.year, min)).await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 
@@ -273,12 +259,9 @@ async fn get_report(
     let (report, chain) = st
         .db
         .run(move |c| {
-            let mut report = reports::find(c, &actor, &id.to_string())?;
-            let unit = crate::units::store::find(c, &crate::auth::Scope::national(), &report.unit_id)?;
             // A statistics client gets the protected form, in every format.
-            if !super::small_cells::sees_exact_figures(&actor) {
-                super::small_cells::protect_report(&mut report, min, unit.level == "village");
-            }
+            let report = reports::find(c, &actor, &id.to_string(), min)?;
+            let unit = crate::units::store::find(c, &crate::auth::Scope::national(), &report.unit_id)?;
             let chain = crate::units::store::with_ancestors(c, &unit)?;
             Ok((report, chain))
         })
@@ -343,10 +326,7 @@ async fn get_access_assessment(
     st: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let protect = (!super::small_cells::sees_exact_figures(&actor)).then_some(st.config.stats_min_cell);
-    let mut out = st.db.run(move |c| super::access::assess(c, &actor, q.unit_id, q.year)).await?;
-    if let Some(min) = protect {
-        super::small_cells::protect_assessment(&mut out, min);
-    }
+    let min = st.config.stats_min_cell;
+    let out = st.db.run(move |c| super::access::assess(c, &actor, q.unit_id, q.year, min)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
