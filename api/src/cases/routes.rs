@@ -77,8 +77,7 @@ async fn list_cases(
                 before_id: before,
                 limit,
             };
-            let total = if q.with_total == Some(true) { Some(store::count(c, &actor, &filter)?) } else { None };
-            Ok((store::list(c, &actor, &filter)?, total))
+            store::list(c, &actor, &filter, q.with_total == Some(true))
         })
         .await?;
     let (rows, total) = rows;

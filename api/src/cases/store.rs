@@ -23,37 +23,101 @@ use crate::versioned::{self, Edit};
 
 // ---- who sees which case ----------------------------------------------------------------------
 
-/// The cases the caller may see: the subtree for officers, viewers and admins; the team's for a
-/// team leader; for a mediator, the cases they are or were assigned to and those they opened.
-fn visible(conn: &mut DbConn, actor: &Actor) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
-    let mut q = cases::table.into_boxed();
-    match actor.role {
-        Role::TeamLeader => q = q.filter(cases::team_id.eq_any(crate::teams::store::my_team_ids(conn, actor)?)),
-        Role::Mediator => {
-            let assigned: Vec<String> = match &actor.mediator_id {
+/// Cases in progress, not started, with no exception: those whose start can be overdue. In SQL
+/// text, not bound, because it is the condition of the partial index `cases_awaiting_start`, and
+/// the planner, which never plans with bound values (`.cargo/config.toml`), can only see that a
+/// query's condition implies the index's when both are written out. Not `dsl::sql`: diesel never
+/// keeps a statement with raw SQL in it prepared.
+pub fn awaiting_start() -> AwaitingStart {
+    AwaitingStart
+}
+
+#[derive(Clone, Copy, Debug, diesel::expression::ValidGrouping)]
+pub struct AwaitingStart;
+
+impl diesel::Expression for AwaitingStart {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl diesel::AppearsOnTable<cases::table> for AwaitingStart {}
+impl diesel::SelectableExpression<cases::table> for AwaitingStart {}
+
+impl diesel::query_builder::QueryId for AwaitingStart {
+    type QueryId = AwaitingStart;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for AwaitingStart {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql("(cases.status = 'in_progress' AND cases.started_on IS NULL AND cases.deadline_exception IS NULL)");
+        Ok(())
+    }
+}
+
+/// What the caller's right to see cases comes to, read once per request: the subtree for
+/// officers, viewers and admins; the own teams for a team leader; for a mediator, the cases they
+/// are or were assigned to and those they opened.
+enum Sight {
+    Area,
+    Teams(Vec<String>),
+    Mediator { assigned: Vec<String> },
+}
+
+fn sight(conn: &mut DbConn, actor: &Actor) -> Result<Sight, ApiError> {
+    Ok(match actor.role {
+        Role::TeamLeader => Sight::Teams(crate::teams::store::my_team_ids(conn, actor)?),
+        Role::Mediator => Sight::Mediator {
+            assigned: match &actor.mediator_id {
                 Some(m) => {
                     case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?
                 }
                 None => Vec::new(),
-            };
-            q = q.filter(cases::id.eq_any(assigned).or(cases::created_by.eq(actor.id.clone())));
-        }
-        _ => {
-            if let Some(inside) = actor.scope.contains(cases::unit_path) {
-                q = q.filter(inside);
-            }
-        }
-    }
-    Ok(q)
+            },
+        },
+        _ => Sight::Area,
+    })
 }
 
+/// The cases the caller may see, as a query.
+fn visible(actor: &Actor, sight: &Sight) -> cases::BoxedQuery<'static, MultiBackend> {
+    let q = cases::table.into_boxed();
+    match sight {
+        // One team (the usual leader) as `=`: a statement SQLite keeps prepared, which `IN (…)`
+        // with a list is not.
+        Sight::Teams(ids) if ids.len() == 1 => q.filter(cases::team_id.eq(ids[0].clone())),
+        Sight::Teams(ids) => q.filter(cases::team_id.eq_any(ids.clone())),
+        Sight::Mediator { assigned } => q.filter(cases::id.eq_any(assigned.clone()).or(cases::created_by.eq(actor.id.clone()))),
+        Sight::Area => match actor.scope.contains(cases::unit_path) {
+            Some(inside) => q.filter(inside),
+            None => q,
+        },
+    }
+}
+
+/// A case the caller may see, by id. Read by its key and judged here rather than through
+/// `visible`: the officer's subtree as a `LIKE` would be prepared again by SQLite at every read
+/// (a bound pattern is planned with its value), and a team leader's or mediator's right is one
+/// small look-up once the case is in hand. Invisible and missing look the same (404).
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError> {
-    visible(conn, actor)?
-        .filter(cases::id.eq(id.to_string()))
-        .select(Case::as_select())
-        .get_result(conn)
-        .optional()?
-        .ok_or_else(ApiError::not_found)
+    let case = cases::table.find(id).select(Case::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found)?;
+    let sees = match actor.role {
+        Role::TeamLeader => crate::teams::store::my_team_ids(conn, actor)?.contains(&case.team_id),
+        Role::Mediator => {
+            case.created_by == actor.id
+                || match &actor.mediator_id {
+                    Some(m) => diesel::select(diesel::dsl::exists(
+                        case_assignments::table.filter(case_assignments::case_id.eq(&case.id)).filter(case_assignments::mediator_id.eq(m)),
+                    ))
+                    .get_result(conn)?,
+                    None => false,
+                }
+        }
+        _ => actor.scope.covers(Some(&case.unit_path)),
+    };
+    if !sees {
+        return Err(ApiError::not_found());
+    }
+    Ok(case)
 }
 
 fn status_of(case: &Case) -> Result<CaseStatus, ApiError> {
@@ -268,8 +332,13 @@ pub struct CaseFilter {
 }
 
 /// The cases the caller may see that match the filters (the cursor aside).
-fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
-    let mut q = visible(conn, actor)?;
+fn matching(
+    actor: &Actor,
+    sight: &Sight,
+    f: &CaseFilter,
+    mediators_cases: &Option<Vec<String>>,
+) -> Result<cases::BoxedQuery<'static, MultiBackend>, ApiError> {
+    let mut q = visible(actor, sight);
     if let Some(area) = &f.within {
         q = q.filter(area.contains(cases::unit_path));
     }
@@ -297,13 +366,7 @@ fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::B
         q = q.filter(cases::received_on.le(d));
     }
     match f.overdue {
-        Some(true) => {
-            q = q
-                .filter(cases::status.eq("in_progress"))
-                .filter(cases::started_on.is_null())
-                .filter(cases::deadline_exception.is_null())
-                .filter(cases::start_deadline.lt(today()))
-        }
+        Some(true) => q = q.filter(awaiting_start()).filter(cases::start_deadline.lt(today())),
         Some(false) => {
             q = q.filter(
                 cases::status
@@ -316,10 +379,8 @@ fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::B
         }
         None => {}
     }
-    if let Some(m) = &f.mediator_id {
-        let ids: Vec<String> =
-            case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?;
-        q = q.filter(cases::id.eq_any(ids));
+    if let Some(ids) = mediators_cases {
+        q = q.filter(cases::id.eq_any(ids.clone()));
     }
     if let Some(t) = &f.q {
         if !actor.sees_party_details() {
@@ -331,29 +392,44 @@ fn matching(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<cases::B
     Ok(q)
 }
 
-/// How many cases the caller may see match the filters, across all pages.
-pub fn count(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<i64, ApiError> {
-    Ok(matching(conn, actor, f)?.count().get_result(conn)?)
-}
-
-/// Cases the caller may see, newest first.
-pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter) -> Result<Vec<CaseListItem>, ApiError> {
-    let mut q = matching(conn, actor, f)?.select(Case::as_select());
+/// Cases the caller may see, newest first, and when asked how many match across all pages —
+/// the caller's sight and the filters read once for both.
+pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter, with_total: bool) -> Result<(Vec<CaseListItem>, Option<i64>), ApiError> {
+    let sight = sight(conn, actor)?;
+    let mediators_cases: Option<Vec<String>> = match &f.mediator_id {
+        Some(m) => Some(case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?),
+        None => None,
+    };
+    let total = if with_total { Some(matching(actor, &sight, f, &mediators_cases)?.count().get_result(conn)?) } else { None };
+    let mut q = matching(actor, &sight, f, &mediators_cases)?.select(Case::as_select());
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b.clone()));
     }
     let rows: Vec<Case> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
+    Ok((list_items(conn, actor, rows)?, total))
+}
+
+/// The list's rows, with the parties' names for those who may read them.
+fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<Case>) -> Result<Vec<CaseListItem>, ApiError> {
     let show = actor.sees_party_details();
     let mut names: HashMap<String, Vec<String>> = HashMap::new();
     if show && !rows.is_empty() {
-        let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
-        let parties: Vec<(String, String)> = case_parties::table
-            .filter(case_parties::case_id.eq_any(ids))
-            .order((case_parties::case_id.asc(), case_parties::position.asc()))
-            .select((case_parties::case_id, case_parties::full_name))
-            .load(conn)?;
-        for (case_id, name) in parties {
-            names.entry(case_id).or_default().push(name);
+        #[derive(QueryableByName)]
+        struct Name {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            case_id: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            full_name: String,
+        }
+        // Bound rather than `eq_any`, which SQLite would prepare afresh for every page (`db::bound`).
+        let parties: Vec<Name> = Bound::new(format!(
+            "SELECT case_id, full_name FROM case_parties WHERE case_id IN ({}) ORDER BY case_id, position",
+            bound::list(rows.len())
+        ))
+        .binding(rows.iter().map(|c| c.id.as_str()))
+        .load(conn)?;
+        for p in parties {
+            names.entry(p.case_id).or_default().push(p.full_name);
         }
     }
     let day = today();

@@ -65,8 +65,10 @@ impl Area {
         other.paths.iter().all(|p| self.covers(p))
     }
 
-    /// `column LIKE '<p1>%' OR column LIKE '<p2>%' …` for a diesel query. Unit paths hold only
-    /// UUID text and slashes, so no `LIKE` wildcard can sneak in.
+    /// The rows of `column` inside the area, for a diesel query: on SQLite each subtree as a range
+    /// of paths (`column >= '/a/' AND column < '/a0'`), on PostgreSQL `column LIKE '/a/%'`; see
+    /// `bound_sql` for why the two differ. Unit paths hold only UUID text and slashes, so no
+    /// `LIKE` wildcard can sneak in.
     pub fn contains<QS, C>(&self, column: C) -> Condition<QS>
     where
         C: Expression<SqlType = Text>
@@ -78,16 +80,11 @@ impl Area {
             + 'static,
         QS: 'static,
     {
-        let mut patterns = self.paths.iter().map(|p| format!("{p}%"));
-        let Some(first) = patterns.next() else {
+        if self.paths.is_empty() {
             // An empty area covers nothing.
             return Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
-        };
-        let mut condition: Condition<QS> = Box::new(column.like(first));
-        for pattern in patterns {
-            condition = Box::new(condition.or(column.like(pattern)));
         }
-        condition
+        Box::new(InArea { column, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() })
     }
 
     /// The same condition for the few hand-written statements, with the paths bound
@@ -116,6 +113,79 @@ impl Area {
             }
         }
         format!("({})", parts.join(" OR "))
+    }
+}
+
+/// One subtree as the values a condition binds: the path and the first text after every path
+/// below it (a range, on SQLite), or the `LIKE` pattern (on PostgreSQL, and for a path not ending
+/// in '/', which no unit has).
+struct Subtree {
+    from: String,
+    until: Option<String>,
+    pattern: String,
+}
+
+impl Subtree {
+    fn of(path: &str) -> Subtree {
+        // '0' is the byte after '/': every path that starts with "/a/" sorts below "/a0".
+        let until = path.strip_suffix('/').map(|stem| format!("{stem}0"));
+        Subtree { from: path.to_string(), until, pattern: format!("{path}%") }
+    }
+}
+
+/// The condition of `Area::contains`, written for the backend the statement goes to. SQLite
+/// plans a `LIKE ?` with the value bound and prepares the statement again at each new value, so
+/// a `LIKE` of a path — in every officer's list and every statistics answer — was parsed afresh
+/// at every request; a range stays prepared. PostgreSQL keeps `LIKE`: its collation need not
+/// order text by bytes, and it plans a bound `LIKE` once.
+struct InArea<C> {
+    column: C,
+    subtrees: Vec<Subtree>,
+}
+
+impl<C> Expression for InArea<C> {
+    type SqlType = Bool;
+}
+
+impl<C: ValidGrouping<(), IsAggregate = is_aggregate::No>> ValidGrouping<()> for InArea<C> {
+    type IsAggregate = is_aggregate::No;
+}
+
+impl<C, QS> diesel::expression::AppearsOnTable<QS> for InArea<C> where C: diesel::expression::AppearsOnTable<QS> {}
+
+impl<C, QS> diesel::expression::SelectableExpression<QS> for InArea<C> where C: diesel::expression::SelectableExpression<QS> {}
+
+impl<C> diesel::query_builder::QueryId for InArea<C> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for InArea<C> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        let sqlite = matches!(out.backend(), MultiBackend::Sqlite(_));
+        out.push_sql("(");
+        for (i, subtree) in self.subtrees.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" OR ");
+            }
+            if let (true, Some(until)) = (sqlite, &subtree.until) {
+                out.push_sql("(");
+                self.column.walk_ast(out.reborrow())?;
+                out.push_sql(" >= ");
+                out.push_bind_param::<Text, String>(&subtree.from)?;
+                out.push_sql(" AND ");
+                self.column.walk_ast(out.reborrow())?;
+                out.push_sql(" < ");
+                out.push_bind_param::<Text, String>(until)?;
+                out.push_sql(")");
+            } else {
+                self.column.walk_ast(out.reborrow())?;
+                out.push_sql(" LIKE ");
+                out.push_bind_param::<Text, String>(&subtree.pattern)?;
+            }
+        }
+        out.push_sql(")");
+        Ok(())
     }
 }
 
@@ -216,5 +286,24 @@ mod tests {
         assert_eq!(format!("{values:?}"), r#"[Text("/a/"), Text("/a0"), Text("/c/"), Text("/c0")]"#);
         assert!(area.includes(&Area::subtree("/a/b/")));
         assert!(!Area::subtree("/a/b/").includes(&area));
+    }
+
+    /// The diesel condition on SQLite is a range per subtree and finds exactly the subtrees' rows:
+    /// not a sibling whose id begins like the subtree's ("/a0…", "/ab/"), not the parent.
+    #[test]
+    fn the_condition_finds_the_subtrees_rows_on_sqlite() {
+        use crate::db::schema::units;
+        use diesel::Connection;
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+        diesel::RunQueryDsl::execute(diesel::sql_query("CREATE TABLE units (id TEXT PRIMARY KEY, path TEXT NOT NULL)"), &mut conn).unwrap();
+        for (id, path) in [("1", "/a/"), ("2", "/a/b/"), ("3", "/a/b/c/"), ("4", "/a0/"), ("5", "/ab/"), ("6", "/c/"), ("7", "/")] {
+            diesel::insert_into(units::table).values((units::id.eq(id), units::path.eq(path))).execute(&mut conn).unwrap();
+        }
+        let ids = |area: Area, conn: &mut DbConn| -> Vec<String> {
+            units::table.filter(area.contains(units::path)).select(units::id).order(units::id).load(conn).unwrap()
+        };
+        assert_eq!(ids(Area::subtree("/a/"), &mut conn), ["1", "2", "3"]);
+        assert_eq!(ids(Area::of(["/a/b/".to_string(), "/c/".to_string()]), &mut conn), ["2", "3", "6"]);
+        assert!(ids(Area::of(Vec::<String>::new()), &mut conn).is_empty());
     }
 }

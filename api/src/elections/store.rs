@@ -355,7 +355,7 @@ pub fn create_decision(conn: &mut DbConn, actor: &Actor, input: CreateStaffingDe
 pub fn list_decisions(conn: &mut DbConn, actor: &Actor, unit_id: Option<uuid::Uuid>) -> Result<Vec<StaffingDecisionDto>, ApiError> {
     let unit = crate::units::store::asked_or_own(conn, actor, unit_id)?;
     let rows: Vec<StaffingDecision> = staffing_decisions::table
-        .filter(staffing_decisions::unit_path.like(format!("{}%", unit.path)))
+        .filter(crate::db::area::Area::subtree(&unit.path).contains(staffing_decisions::unit_path))
         .select(StaffingDecision::as_select())
         .order((staffing_decisions::decided_on.desc(), staffing_decisions::id.desc()))
         .limit(500)

@@ -6,6 +6,7 @@ use super::figures::case_figures;
 use crate::auth::Actor;
 use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
+use crate::db::area::Area;
 use crate::db::bound::{self, Bound};
 use crate::db::schema::{case_counters, cases, units};
 use crate::db::{today, DbConn};
@@ -58,7 +59,7 @@ fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> R
                 rows.extend(
                     case_counters::table
                         .filter(case_counters::day.le(to))
-                        .filter(case_counters::unit_path.like(format!("{p}%")))
+                        .filter(Area::subtree(p).contains(case_counters::unit_path))
                         .select(select)
                         .load::<Row>(conn)?,
                 );
@@ -185,7 +186,7 @@ fn rollup_events(rows: &[RollupSum], keep: impl Fn(&RollupSum) -> bool) -> Vec<(
 }
 
 /// The level just below, for a breakdown by unit.
-fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<String>, day: NaiveDate) -> Result<UnitLevel, ApiError> {
+fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, within: &Option<Area>, day: NaiveDate) -> Result<UnitLevel, ApiError> {
     Ok(match level {
         None => UnitLevel::Province,
         Some(UnitLevel::Province) => {
@@ -197,8 +198,8 @@ fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, pattern: &Option<Str
                 .filter(units::valid_to.is_null().or(units::valid_to.gt(day)))
                 .select(units::id)
                 .into_boxed();
-            if let Some(p) = pattern {
-                q = q.filter(units::path.like(p.clone()));
+            if let Some(area) = within {
+                q = q.filter(area.contains(units::path));
             }
             if q.first::<String>(conn).optional()?.is_some() {
                 UnitLevel::District
@@ -250,7 +251,7 @@ fn roster(
     let mut area_values = Vec::new();
     let within = match paths {
         None => "1 = 1".to_string(),
-        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).bound_sql("t.unit_path", conn.backend(), &mut area_values),
+        Some(ps) => Area::of(ps.iter().cloned()).bound_sql("t.unit_path", conn.backend(), &mut area_values),
     };
     let working = format!("t.founded_on <= ? AND (t.dissolved_on IS NULL OR t.dissolved_on > ?) AND {within}");
     let serving = format!("ms.from_date <= ? AND (ms.to_date IS NULL OR ms.to_date > ?) AND {working}");
@@ -323,7 +324,7 @@ fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period)
     let backend = conn.backend();
     let mut values: Vec<bound::Value> = vec![period.from.year().into(), period.to.year().into()];
     let area = |column: &str, values: &mut Vec<bound::Value>| match paths {
-        Some(ps) => crate::db::area::Area::of(ps.iter().cloned()).bound_sql(column, backend, values),
+        Some(ps) => Area::of(ps.iter().cloned()).bound_sql(column, backend, values),
         None => "1 = 1".to_string(),
     };
     let budgets_area = area("unit_path", &mut values);
@@ -356,7 +357,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         (None, Some(own)) => Some(crate::units::store::find(conn, &actor.scope, own)?),
         (None, None) => None,
     };
-    let pattern = unit.as_ref().map(|u| format!("{}%", u.path));
+    let within = unit.as_ref().map(|u| Area::subtree(&u.path));
     let boundaries = q.boundaries.unwrap_or_default();
     let mut needs_manual_mapping = Vec::new();
     let paths = match &unit {
@@ -391,15 +392,10 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     let (teams_n, mediator_figures) = roster(conn, paths.as_deref(), &own_ids, period.to, monthly)?;
     let funding = funding_figures(conn, paths.as_deref(), &period)?;
 
-    let mut overdue_query = cases::table
-        .filter(cases::status.eq("in_progress"))
-        .filter(cases::started_on.is_null())
-        .filter(cases::deadline_exception.is_null())
-        .filter(cases::start_deadline.lt(today()))
-        .count()
-        .into_boxed();
+    let mut overdue_query =
+        cases::table.filter(crate::cases::store::awaiting_start()).filter(cases::start_deadline.lt(today())).count().into_boxed();
     if let Some(paths) = &paths {
-        overdue_query = overdue_query.filter(crate::db::area::Area::of(paths.iter().cloned()).contains(cases::unit_path));
+        overdue_query = overdue_query.filter(Area::of(paths.iter().cloned()).contains(cases::unit_path));
     }
     let overdue_assignments: i64 = overdue_query.get_result(conn)?;
 
@@ -434,7 +430,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
             let own_level = unit.as_ref().and_then(|u| UnitLevel::parse(&u.level));
             let level = match q.level {
                 Some(l) => l,
-                None => level_below(conn, own_level, &pattern, period.to)?,
+                None => level_below(conn, own_level, &within, period.to)?,
             };
             village_lines = level == UnitLevel::Village;
             // Current boundaries: the units in force at the end of the period, each with what merged
@@ -449,8 +445,8 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                 Boundaries::Current => child_query.filter(units::valid_to.is_null().or(units::valid_to.gt(period.to))),
                 Boundaries::Historical => child_query.filter(units::valid_to.is_null().or(units::valid_to.gt(period.from))),
             };
-            if let Some(p) = &pattern {
-                child_query = child_query.filter(units::path.like(p.clone()));
+            if let Some(area) = &within {
+                child_query = child_query.filter(area.contains(units::path));
             }
             let children: Vec<(String, String, String)> = child_query.load(conn)?;
             let mut child_sources = Vec::new();

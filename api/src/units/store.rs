@@ -72,7 +72,7 @@ pub fn list(conn: &mut DbConn, scope: &Scope, f: &UnitFilter) -> Result<Vec<Unit
         q = q.filter(inside);
     }
     if let Some(p) = &f.within_path {
-        q = q.filter(units::path.like(format!("{p}%")));
+        q = q.filter(crate::db::area::Area::subtree(p).contains(units::path));
     }
     if let Some(p) = &f.parent_id {
         q = q.filter(units::parent_id.eq(p.clone()));

@@ -47,7 +47,7 @@ pub struct UserFilter {
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &UserFilter) -> Result<Vec<User>, ApiError> {
     let mut q = scoped(scope).select(User::as_select());
     if let Some(p) = &f.within_path {
-        q = q.filter(users::unit_path.like(format!("{p}%")));
+        q = q.filter(crate::db::area::Area::subtree(p).contains(users::unit_path.assume_not_null()));
     }
     if let Some(r) = f.role {
         q = q.filter(users::role.eq(r.as_str()));
