@@ -267,8 +267,9 @@ fn audit(
         entity_id: entity_id.into(),
         unit_path: Some(path.into()),
         request_id: actor.map(|_| request_id(rng)),
+        // As the API keeps them (`audit::store::kept_values`).
         old_values: None,
-        new_values: Some(new.to_string()),
+        new_values: hoagiai::audit::store::kept_values(None, Some(new)).1,
     }
 }
 
