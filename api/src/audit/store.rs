@@ -200,3 +200,30 @@ pub fn list(conn: &mut DbConn, scope: &Scope, f: &AuditFilter) -> Result<Vec<Aud
     }
     Ok(q.order(audit_log::id.desc()).limit(f.limit + 1).load(conn)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::kept_values;
+    use serde_json::{json, Value};
+
+    fn parsed(s: Option<String>) -> Option<Value> {
+        s.map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    #[test]
+    fn a_create_keeps_its_values_without_the_empty_ones() {
+        let (old, new) = kept_values(None, Some(json!({"status": "received", "ended_on": null, "parties": [null], "version": 1})));
+        assert_eq!(old, None);
+        assert_eq!(parsed(new), Some(json!({"status": "received", "parties": [null], "version": 1})));
+    }
+
+    #[test]
+    fn an_edit_keeps_what_changed_even_to_or_from_empty() {
+        let (old, new) = kept_values(
+            Some(json!({"status": "in_progress", "ended_on": null, "team_id": "t", "version": 2})),
+            Some(json!({"status": "successful", "ended_on": "2026-11-30", "team_id": "t", "version": 3})),
+        );
+        assert_eq!(parsed(old), Some(json!({"status": "in_progress", "ended_on": null, "version": 2})));
+        assert_eq!(parsed(new), Some(json!({"status": "successful", "ended_on": "2026-11-30", "version": 3})));
+    }
+}
