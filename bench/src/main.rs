@@ -23,8 +23,8 @@ use diesel::prelude::*;
 use hoagiai::audit::store::AuditRow;
 use hoagiai::cases::model::{Assignment, Case, FollowUp, Party, Session};
 use hoagiai::db::schema::{
-    audit_log, case_assignments, case_counters, case_follow_ups, case_parties, case_rollups, case_sessions, cases, mediators, memberships,
-    teams, units, users,
+    audit_log, case_assignments, case_follow_ups, case_parties, case_rollups, case_sessions, cases, mediators, memberships, teams, units,
+    users,
 };
 use hoagiai::db::{DbConn, DbUrl, SqliteSync};
 use hoagiai::mediators::model::{Mediator, Membership};
@@ -267,8 +267,9 @@ fn audit(
         entity_id: entity_id.into(),
         unit_path: Some(path.into()),
         request_id: actor.map(|_| request_id(rng)),
+        // As the API keeps them (`audit::store::kept_values`).
         old_values: None,
-        new_values: Some(new.to_string()),
+        new_values: hoagiai::audit::store::kept_values(None, Some(new)).1,
     }
 }
 
@@ -559,8 +560,7 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
     let mut commune_cases: Vec<Vec<String>> = vec![Vec::new(); province.communes.len()];
     let mut seen_per_commune = vec![0usize; province.communes.len()];
     let mut written = 0;
-    // The statistics counters, as every case write keeps them: summed here, written at the end.
-    let mut counters: HashMap<(String, String, NaiveDate, &'static str, &'static str, String), i64> = HashMap::new();
+    // The statistics rollups, as every case write keeps them: summed here, written at the end.
     let mut rollups: HashMap<hoagiai::stats::counters::RollupKey, i64> = HashMap::new();
     for chunk in skeleton.chunks(CASES_PER_TRANSACTION) {
         let mut batch = Batch::default();
@@ -584,9 +584,6 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
             }
         }
         for case in &batch.cases {
-            for k in hoagiai::stats::counters::contributions(case) {
-                *counters.entry((k.unit_id, k.unit_path, k.day, k.metric, k.dimension, k.code)).or_default() += 1;
-            }
             for k in hoagiai::stats::counters::rollup_contributions(case) {
                 *rollups.entry(k).or_default() += 1;
             }
@@ -604,20 +601,6 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
         let secs = started.elapsed().as_secs_f64();
         eprintln!("  {written} / {} cases ({:.0} cases/s)", args.cases, written as f64 / secs);
     }
-    let rows: Vec<_> = counters
-        .into_iter()
-        .map(|((unit_id, unit_path, day, metric, dimension, code), n)| {
-            (
-                case_counters::unit_id.eq(unit_id),
-                case_counters::unit_path.eq(unit_path),
-                case_counters::day.eq(day),
-                case_counters::metric.eq(metric),
-                case_counters::dimension.eq(dimension),
-                case_counters::code.eq(code),
-                case_counters::n.eq(n),
-            )
-        })
-        .collect();
     let rollup_rows: Vec<_> = rollups
         .into_iter()
         .map(|((unit_id, month, metric, dimension, code), n)| {
@@ -631,13 +614,12 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
             )
         })
         .collect();
-    let (n, m) = (rows.len(), rollup_rows.len());
+    let m = rollup_rows.len();
     in_transaction(conn, |c| {
-        insert_all!(c, case_counters::table, rows);
         insert_all!(c, case_rollups::table, rollup_rows);
         Ok(())
     })?;
-    eprintln!("  {n} daily statistics counter rows, {m} monthly rollup rows");
+    eprintln!("  {m} monthly rollup rows");
     Ok(commune_cases)
 }
 

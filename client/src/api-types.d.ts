@@ -2339,7 +2339,10 @@ export interface components {
             entity_id: string;
             /** Format: uuid */
             id: string;
-            /** @description The changed fields as they became. */
+            /**
+             * @description The changed fields as they became; of a create, the first version's fields that are not
+             *     empty (a field it does not name was null).
+             */
             new_values?: unknown;
             /** @description The changed fields as they were. */
             old_values?: unknown;

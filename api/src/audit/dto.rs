@@ -20,7 +20,8 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     /// The changed fields as they were.
     pub old_values: Option<Value>,
-    /// The changed fields as they became.
+    /// The changed fields as they became; of a create, the first version's fields that are not
+    /// empty (a field it does not name was null).
     pub new_values: Option<Value>,
 }
 

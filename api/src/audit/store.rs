@@ -59,10 +59,20 @@ pub fn record(conn: &mut DbConn, who: &Who<'_>, change: Change<'_>) -> Result<()
     Ok(())
 }
 
-/// The row for a change.
-fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
-    // Keep only the fields that changed, so a row says what happened without repeating the record.
-    let (old, new) = match (change.old, change.new) {
+/// The values a row keeps for a change: of an edit, only the fields that changed, before and
+/// after, so a row says what happened without repeating the record; of a create (or a removal),
+/// the record's fields without the empty ones — a field a create's row does not name was empty
+/// (null) in the first version. Nothing is lost either way: the unchanged fields are in the
+/// record, and an absent field of a create's values can only have been null.
+pub fn kept_values(old: Option<Value>, new: Option<Value>) -> (Option<String>, Option<String>) {
+    let without_nulls = |v: Value| match v {
+        Value::Object(mut fields) => {
+            fields.retain(|_, v| !v.is_null());
+            Value::Object(fields)
+        }
+        other => other,
+    };
+    let (old, new) = match (old, new) {
         (Some(Value::Object(mut old)), Some(Value::Object(mut new))) => {
             let same: Vec<String> = old.iter().filter(|(k, v)| new.get(*k) == Some(v)).map(|(k, _)| k.clone()).collect();
             for k in same {
@@ -71,8 +81,16 @@ fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
             }
             (Some(Value::Object(old)), Some(Value::Object(new)))
         }
+        (None, Some(new)) => (None, Some(without_nulls(new))),
+        (Some(old), None) => (Some(without_nulls(old)), None),
         other => other,
     };
+    (old.map(|v| v.to_string()), new.map(|v| v.to_string()))
+}
+
+/// The row for a change.
+fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
+    let (old_values, new_values) = kept_values(change.old, change.new);
     AuditRow {
         id: new_id(),
         at: now(),
@@ -83,8 +101,8 @@ fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
         entity_id: change.entity_id.to_string(),
         unit_path: change.unit_path.map(str::to_string),
         request_id: who.request_id.map(str::to_string),
-        old_values: old.map(|v| v.to_string()),
-        new_values: new.map(|v| v.to_string()),
+        old_values,
+        new_values,
     }
 }
 
@@ -181,4 +199,31 @@ pub fn list(conn: &mut DbConn, scope: &Scope, f: &AuditFilter) -> Result<Vec<Aud
         q = q.filter(audit_log::id.lt(b.clone()));
     }
     Ok(q.order(audit_log::id.desc()).limit(f.limit + 1).load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_values;
+    use serde_json::{json, Value};
+
+    fn parsed(s: Option<String>) -> Option<Value> {
+        s.map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    #[test]
+    fn a_create_keeps_its_values_without_the_empty_ones() {
+        let (old, new) = kept_values(None, Some(json!({"status": "received", "ended_on": null, "parties": [null], "version": 1})));
+        assert_eq!(old, None);
+        assert_eq!(parsed(new), Some(json!({"status": "received", "parties": [null], "version": 1})));
+    }
+
+    #[test]
+    fn an_edit_keeps_what_changed_even_to_or_from_empty() {
+        let (old, new) = kept_values(
+            Some(json!({"status": "in_progress", "ended_on": null, "team_id": "t", "version": 2})),
+            Some(json!({"status": "successful", "ended_on": "2026-11-30", "team_id": "t", "version": 3})),
+        );
+        assert_eq!(parsed(old), Some(json!({"status": "in_progress", "ended_on": null, "version": 2})));
+        assert_eq!(parsed(new), Some(json!({"status": "successful", "ended_on": "2026-11-30", "version": 3})));
+    }
 }

@@ -355,18 +355,6 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
-    case_counters (unit_id, day, metric, dimension, code) {
-        unit_id -> Text,
-        unit_path -> Text,
-        day -> Date,
-        metric -> Text,
-        dimension -> Text,
-        code -> Text,
-        n -> BigInt,
-    }
-}
-
-diesel::table! {
     stat_reports (id) {
         id -> Text,
         unit_id -> Text,

@@ -3,9 +3,9 @@
 //! out-of-scope case contributes only `out_of_scope`, on the day it was found so: it was never a
 //! case for mediation, so it is never received, and received = successful + unsuccessful + in
 //! progress holds in every period (docs/statistics.md). Every case
-//! write applies the difference between the case before and after, in the same transaction: to
-//! the daily counters of the team's village, and to the monthly rollups of the village and every
-//! unit above it.
+//! write applies the difference between the case before and after, in the same transaction, to
+//! the monthly rollups of the village and every unit above it. A range of days that is not whole
+//! months is counted from the cases themselves (`stats::store`), by the same rule.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use diesel::prelude::*;
 
 use crate::cases::model::Case;
 use crate::db::bound::{self, Bound};
-use crate::db::schema::{case_counters, case_rollups, cases};
+use crate::db::schema::{case_rollups, cases};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
@@ -98,26 +98,12 @@ fn hot_units(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<
     [before, after].into_iter().flatten().filter_map(|c| c.unit_path.split('/').find(|s| !s.is_empty()).map(str::to_string)).collect()
 }
 
-/// Moves the counters from what `before` contributed to what `after` contributes: the daily rows
-/// and the monthly rollups, each in one multi-row upsert (two round trips per case write, however
-/// many units sit above the case).
+/// Moves the monthly rollups from what `before` contributed to what `after` contributes, in one
+/// multi-row upsert (one round trip per case write, however many units sit above the case).
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
     if cfg!(feature = "bench-without-counter-upkeep") {
         return Ok(());
     }
-    let old = before.map(contributions).unwrap_or_default();
-    let new = after.map(contributions).unwrap_or_default();
-    if old == new {
-        return Ok(());
-    }
-    let mut daily: BTreeMap<(String, String, NaiveDate, &'static str, &'static str, String), i64> = BTreeMap::new();
-    for c in old {
-        *daily.entry((c.unit_id, c.unit_path, c.day, c.metric, c.dimension, c.code)).or_default() -= 1;
-    }
-    for c in new {
-        *daily.entry((c.unit_id, c.unit_path, c.day, c.metric, c.dimension, c.code)).or_default() += 1;
-    }
-    let daily: Vec<_> = daily.into_iter().filter(|(_, d)| *d != 0).collect();
     let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
     for k in before.map(rollup_contributions).unwrap_or_default() {
         *deltas.entry(k).or_default() -= 1;
@@ -126,64 +112,34 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         *deltas.entry(k).or_default() += 1;
     }
     let deltas: Vec<_> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
+    if deltas.is_empty() {
+        return Ok(());
+    }
     // On PostgreSQL every create would add to the same few province rows of the month and wait for
     // the commit of the create before it; a random shard of those rows spreads the writers out.
     let sharded = hot_units(&*conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
-    // Values are bound, so the text depends only on the row counts and the statement stays
+    // Values are bound, so the text depends only on the row count and the statement stays
     // prepared on the connection (`db::bound`) instead of being parsed again for every case write.
-    let daily_sql = (!daily.is_empty()).then(|| {
-        let mut q = Bound::with_capacity(
-            format!(
-                "INSERT INTO case_counters (unit_id, unit_path, day, metric, dimension, code, n) VALUES {} \
-                 ON CONFLICT (unit_id, day, metric, dimension, code) DO UPDATE SET n = case_counters.n + excluded.n",
-                bound::rows("(?, ?, ?, ?, ?, ?, ?)", daily.len())
-            ),
-            daily.len() * 7,
-        );
-        for ((unit, path, day, metric, dim, code), d) in daily {
-            q.push(unit);
-            q.push(path);
-            q.push(day);
-            q.push(metric);
-            q.push(dim);
-            q.push(code);
-            q.push(d);
-        }
-        q
-    });
-    let rollup_sql = (!deltas.is_empty()).then(|| {
-        let mut q = Bound::with_capacity(
-            format!(
-                "INSERT INTO case_rollups (unit_id, month, metric, dimension, code, shard, n) VALUES {} \
-                 ON CONFLICT (unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
-                bound::rows("(?, ?, ?, ?, ?, ?, ?)", deltas.len())
-            ),
-            deltas.len() * 7,
-        );
-        for ((unit, month, metric, dim, code), d) in deltas {
-            let shard = if sharded.contains(&unit) { shard } else { 0 };
-            q.push(unit);
-            q.push(month);
-            q.push(metric);
-            q.push(dim);
-            q.push(code);
-            q.push(shard);
-            q.push(d);
-        }
-        q
-    });
-    match (daily_sql, rollup_sql, &*conn) {
-        // PostgreSQL takes both in one statement (a data-modifying WITH): one round trip. The
-        // daily statement's values come first, as its `?` do.
-        (Some(d), Some(r), DbConn::Pg(_)) => Bound::around("WITH daily AS (", d, " RETURNING 1) ", r).execute(conn).map(|_| ()),
-        (d, r, _) => {
-            for q in [d, r].into_iter().flatten() {
-                q.execute(conn)?;
-            }
-            Ok(())
-        }
+    let mut q = Bound::with_capacity(
+        format!(
+            "INSERT INTO case_rollups (unit_id, month, metric, dimension, code, shard, n) VALUES {} \
+             ON CONFLICT (unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
+            bound::rows("(?, ?, ?, ?, ?, ?, ?)", deltas.len())
+        ),
+        deltas.len() * 7,
+    );
+    for ((unit, month, metric, dim, code), d) in deltas {
+        let shard = if sharded.contains(&unit) { shard } else { 0 };
+        q.push(unit);
+        q.push(month);
+        q.push(metric);
+        q.push(dim);
+        q.push(code);
+        q.push(shard);
+        q.push(d);
     }
+    q.execute(conn).map(|_| ())
 }
 
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
@@ -204,27 +160,20 @@ pub(crate) fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
 
 type Key = (String, NaiveDate, String, String, String);
 
-/// The counters as the cases say they should be, and as they are, and the roster rollups as the
+/// The rollups as the cases say they should be, and as they are, and the roster rollups as the
 /// roster says; every difference.
 pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
-    let mut expected_daily: BTreeMap<Key, i64> = BTreeMap::new();
     let mut expected_monthly: BTreeMap<Key, i64> = BTreeMap::new();
     for case in &all {
-        for c in contributions(case) {
-            *expected_daily.entry((c.unit_id, c.day, c.metric.into(), c.dimension.into(), c.code)).or_default() += 1;
-        }
         for (u, m, metric, dim, code) in rollup_contributions(case) {
             *expected_monthly.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
         }
     }
-    use case_counters as cc;
     use case_rollups as cr;
     type Stored = (String, NaiveDate, String, String, String, i64);
-    let daily = by_key(cc::table.select((cc::unit_id, cc::day, cc::metric, cc::dimension, cc::code, cc::n)).load::<Stored>(conn)?);
     let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
-    let mut out = differences("", "the cases say", &expected_daily, &daily);
-    out.extend(differences("rollup ", "the cases say", &expected_monthly, &monthly));
+    let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
     out.extend(super::roster::check(conn)?);
     Ok(out)
 }
@@ -261,9 +210,8 @@ pub(crate) fn differences<K: Ord + std::fmt::Debug>(
     out
 }
 
-/// Rebuilds every counter from the cases (after a restore, or when `check` found differences).
+/// Rebuilds every rollup from the cases (after a restore, or when `check` found differences).
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
-    diesel::delete(case_counters::table).execute(conn)?;
     diesel::delete(case_rollups::table).execute(conn)?;
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
     for case in &all {

@@ -1,5 +1,6 @@
 //! Statistics for district and province systems and dashboards: indicators per unit and period,
-//! read from per-unit, per-day counters that every case write keeps in its own transaction.
+//! read from per-unit monthly rollups that every case write keeps in its own transaction (a range
+//! of days that is not whole months: counted from the cases).
 
 pub mod access;
 pub mod boundaries;

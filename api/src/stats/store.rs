@@ -8,20 +8,20 @@ use crate::cases::dto::{Basis, Category};
 use crate::codes::CodeEnum;
 use crate::db::area::Area;
 use crate::db::bound::{self, Bound};
-use crate::db::schema::{case_counters, cases, units};
+use crate::db::schema::{cases, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
 use crate::units::dto::UnitLevel;
 
-/// A counter row: (unit path, day, metric, dimension, code, n).
-type Row = (String, NaiveDate, String, String, String, i64);
+/// An event row: (day, metric, dimension, code, n).
+type Row = (NaiveDate, String, String, String, i64);
 
 /// The events of one dimension, summed over units and codes that pass `keep`.
 fn events<'a>(rows: &'a [Row], dimension: &str, keep: impl Fn(&Row) -> bool) -> Vec<(NaiveDate, &'a str, i64)> {
-    rows.iter().filter(|r| r.3 == dimension && keep(r)).map(|r| (r.1, r.2.as_str(), r.5)).collect()
+    rows.iter().filter(|r| r.2 == dimension && keep(r)).map(|r| (r.0, r.1.as_str(), r.4)).collect()
 }
 
-/// The subtrees whose counters make up a unit's figures. Historical: the unit's own. Current: its
+/// The subtrees whose cases make up a unit's figures. Historical: the unit's own. Current: its
 /// area today (`crate::db::area`), a split predecessor reported as needing a manual mapping.
 fn sources(
     conn: &mut DbConn,
@@ -42,31 +42,54 @@ fn sources(
     Ok(area.paths().to_vec())
 }
 
-fn counter_rows(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Result<Vec<Row>, ApiError> {
-    let select = (
-        case_counters::unit_path,
-        case_counters::day,
-        case_counters::metric,
-        case_counters::dimension,
-        case_counters::code,
-        case_counters::n,
+/// Cases counted by the day of an event, its metric, category and basis.
+#[derive(diesel::QueryableByName)]
+struct CaseEvents {
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    day: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    metric: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    category: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    basis: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The events of the cases under the paths (national: all) up to `to`, counted by the database
+/// from the cases themselves: what `counters::contributions` says each case adds, summed. A range
+/// of days that is not whole months is rare (a report's cut-off is a month's end; dashboards ask
+/// for months, quarters and years), so it reads the cases instead of daily counters kept in every
+/// case write (docs/performance.md, "Disk per 100,000 cases"). Keep in step with `contributions`:
+/// an out-of-scope case is never received; a result counts on its day of end.
+fn case_events(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Result<Vec<Row>, ApiError> {
+    let backend = conn.backend();
+    let mut values: Vec<bound::Value> = Vec::new();
+    let area = |values: &mut Vec<bound::Value>| match paths {
+        Some(ps) => Area::of(ps.iter().cloned()).bound_sql("unit_path", backend, values),
+        None => "1 = 1".to_string(),
+    };
+    let received_area = area(&mut values);
+    values.push(to.into());
+    let ended_area = area(&mut values);
+    values.push(to.into());
+    let sql = format!(
+        "SELECT received_on AS day, CAST('received' AS TEXT) AS metric, category, basis, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM cases WHERE {received_area} AND status <> 'out_of_scope' AND received_on <= ? \
+         GROUP BY received_on, category, basis \
+         UNION ALL \
+         SELECT ended_on AS day, status AS metric, category, basis, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM cases WHERE {ended_area} AND status IN ('successful', 'unsuccessful', 'out_of_scope') AND ended_on <= ? \
+         GROUP BY ended_on, status, category, basis"
     );
-    match paths {
-        None => Ok(case_counters::table.filter(case_counters::day.le(to)).select(select).load(conn)?),
-        Some(paths) => {
-            let mut rows = Vec::new();
-            for p in paths {
-                rows.extend(
-                    case_counters::table
-                        .filter(case_counters::day.le(to))
-                        .filter(Area::subtree(p).contains(case_counters::unit_path))
-                        .select(select)
-                        .load::<Row>(conn)?,
-                );
-            }
-            Ok(rows)
-        }
+    let counted: Vec<CaseEvents> = Bound::new(sql).binding(values).load(conn)?;
+    let mut rows = Vec::with_capacity(counted.len() * 2);
+    for e in counted {
+        rows.push((e.day, e.metric.clone(), "category".to_string(), e.category, e.n));
+        rows.push((e.day, e.metric, "basis".to_string(), e.basis, e.n));
     }
+    Ok(rows)
 }
 
 /// A sum of monthly rollup rows (one unit, metric and code, over the months before the period or
@@ -347,8 +370,8 @@ pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Resul
     indicators_with(conn, actor, q, true)
 }
 
-/// The indicators, from the monthly rollups where the period allows (`use_rollups`), else from
-/// the daily counters. Both must agree: a test compares them.
+/// The indicators, from the monthly rollups where the period allows (`use_rollups`), else counted
+/// from the cases themselves. Both must agree: a test compares them.
 pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use_rollups: bool) -> Result<ComputedIndicators, ApiError> {
     let period = Period::parse(&q.period).ok_or_else(|| ApiError::invalid_field("period", "invalid_value"))?;
     // The unit reported on: the one asked for, inside the caller's scope, or the caller's own.
@@ -365,10 +388,10 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         None => None,
     };
     // Whole months: the monthly rollups of the unit (and what merged into it); any other range of
-    // days: the daily counters.
+    // days: the cases.
     let monthly = use_rollups && whole_months(&period);
     let own_ids = unit_ids_of(conn, paths.as_deref())?;
-    let rows = if monthly { Vec::new() } else { counter_rows(conn, paths.as_deref(), period.to)? };
+    let rows = if monthly { Vec::new() } else { case_events(conn, paths.as_deref(), period.to)? };
     // The total, and the coded dimension of a breakdown by category or basis, in one statement.
     let coded_dimension = match q.by {
         Some(BreakdownBy::Category) => Some("category"),
@@ -399,7 +422,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     }
     let overdue_assignments: i64 = overdue_query.get_result(conn)?;
 
-    // One line per code of a dimension (category or basis), from the rollups or the daily counters.
+    // One line per code of a dimension (category or basis), from the rollups or the cases.
     let coded_lines = |codes: &mut dyn Iterator<Item = (&'static str, &'static str)>, dimension: &str| -> Vec<ComputedLine> {
         codes
             .map(|(code, label)| ComputedLine {
@@ -408,7 +431,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                 cases: if monthly {
                     case_figures(&rollup_events(&coded, |r| r.code == code), period.from, period.to)
                 } else {
-                    case_figures(&events(&rows, dimension, |r| r.4 == code), period.from, period.to)
+                    case_figures(&events(&rows, dimension, |r| r.3 == code), period.from, period.to)
                 },
             })
             .collect()
@@ -466,7 +489,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                     let ids = unit_ids_of_paths(&child_paths);
                     case_figures(&rollup_events(&sums, |r| ids.contains(&r.unit_id)), period.from, period.to)
                 } else {
-                    let child_rows = counter_rows(conn, Some(&child_paths), period.to)?;
+                    let child_rows = case_events(conn, Some(&child_paths), period.to)?;
                     case_figures(&events(&child_rows, "category", |_| true), period.from, period.to)
                 };
                 lines.push(ComputedLine { cases, key: id, label: name });
