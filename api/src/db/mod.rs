@@ -165,9 +165,40 @@ fn open(url: &DbUrl, sync: SqliteSync) -> ConnectionResult<DbConn> {
                  PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA case_sensitive_like = ON;"
             ))
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+            static CHECKED: std::sync::Once = std::sync::Once::new();
+            CHECKED.call_once(|| {
+                let missing = missing_sqlite_options(&mut conn);
+                if !missing.is_empty() {
+                    tracing::warn!(
+                        ?missing,
+                        "SQLite was built without the options of .cargo/config.toml (a build started outside the repository?): \
+                         statements will be prepared again and page reads will queue on one lock"
+                    );
+                }
+            });
             Ok(DbConn::Sqlite(conn))
         }
     }
+}
+
+/// The compile options `.cargo/config.toml` gives the bundled SQLite that this one lacks (or
+/// has when it should not). Cargo reads that file only when it is started inside the repository.
+pub fn missing_sqlite_options(conn: &mut diesel::SqliteConnection) -> Vec<&'static str> {
+    #[derive(diesel::QueryableByName)]
+    struct Opt {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+    let have: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        .load::<Opt>(conn)
+        .map(|rows| rows.into_iter().map(|o| o.compile_options).collect())
+        .unwrap_or_default();
+    let mut missing: Vec<&'static str> =
+        ["ENABLE_QPSG", "THREADSAFE=2", "DEFAULT_MEMSTATUS=0"].into_iter().filter(|o| !have.iter().any(|h| h == o)).collect();
+    if have.iter().any(|h| h == "ENABLE_MEMORY_MANAGEMENT") {
+        missing.push("no ENABLE_MEMORY_MANAGEMENT");
+    }
+    missing
 }
 
 pub struct ConnManager {
@@ -398,4 +429,16 @@ pub fn new_id() -> String {
 pub fn today() -> chrono::NaiveDate {
     let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
     chrono::Utc::now().with_timezone(&vietnam).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::Connection;
+
+    /// The bundled SQLite carries the options the statement cache and the page caches rely on.
+    #[test]
+    fn sqlite_is_built_with_the_projects_options() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        assert_eq!(super::missing_sqlite_options(&mut conn), Vec::<&str>::new());
+    }
 }
