@@ -95,9 +95,9 @@ fn visible(actor: &Actor, sight: &Sight) -> cases::BoxedQuery<'static, MultiBack
 }
 
 /// A case the caller may see, by id. Read by its key and judged here rather than through
-/// `visible`: the officer's subtree as a `LIKE` would be prepared again by SQLite at every read
-/// (a bound pattern is planned with its value), and a team leader's or mediator's right is one
-/// small look-up once the case is in hand. Invisible and missing look the same (404).
+/// `visible`: one primary-key look-up, the officer's subtree checked in memory, a team leader's or
+/// mediator's right one small look-up once the case is in hand. Invisible and missing look the
+/// same (404).
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError> {
     let case = cases::table.find(id).select(Case::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found)?;
     let sees = match actor.role {

@@ -90,8 +90,9 @@ impl Area {
     /// The same condition for the few hand-written statements, with the paths bound
     /// (`db::bound`) and appended to `values`. On SQLite a
     /// path prefix is a range (`column >= '/a/' AND column < '/a0'`, '0' being the byte after
-    /// '/'): SQLite plans a `LIKE ?` with the value bound and prepares it again at each new value,
-    /// so a bound `LIKE` would never stay prepared. Paths hold only UUID text and slashes, and
+    /// '/'): SQLite uses an index for a `LIKE` only by planning with the bound pattern, which
+    /// the bundled build forbids (`.cargo/config.toml`: it would prepare the statement again at
+    /// each new value); a range needs no value to be planned. Paths hold only UUID text and slashes, and
     /// SQLite compares text bytewise. PostgreSQL keeps `LIKE`: its collation may not order text by
     /// bytes.
     pub fn bound_sql(&self, column: &str, backend: super::Backend, values: &mut Vec<super::bound::Value>) -> String {
@@ -134,9 +135,10 @@ impl Subtree {
 }
 
 /// The condition of `Area::contains`, written for the backend the statement goes to. SQLite
-/// plans a `LIKE ?` with the value bound and prepares the statement again at each new value, so
-/// a `LIKE` of a path — in every officer's list and every statistics answer — was parsed afresh
-/// at every request; a range stays prepared. PostgreSQL keeps `LIKE`: its collation need not
+/// plans a `LIKE ?` with the value bound and prepares the statement again at each new value (or,
+/// as built here with `SQLITE_ENABLE_QPSG`, uses no index for it), so a `LIKE` of a path — in
+/// every officer's list and every statistics answer — was parsed afresh at every request; a range
+/// stays prepared and uses the path's index. PostgreSQL keeps `LIKE`: its collation need not
 /// order text by bytes, and it plans a bound `LIKE` once.
 struct InArea<C> {
     column: C,

@@ -8,9 +8,12 @@
 //! the cache key, so the connection prepares it once per shape (one per row count of a multi-row
 //! insert) and afterwards only binds and steps it.
 //!
-//! Lookups by key use `get_result`, not `first`: `first` adds a bound `LIMIT ?`, and SQLite
-//! (since 3.47) plans with the value bound to a `LIMIT`, which marks the statement to be prepared
-//! again after every new binding — a kept statement that is re-parsed at every execution.
+//! A kept statement is only worth keeping if SQLite does not prepare it again: SQLite (since 3.47)
+//! plans with the value bound to a `LIMIT`, a `LIKE` pattern or a partial index's term, and then
+//! marks the statement to be re-prepared at every new binding. The bundled SQLite is built with
+//! `SQLITE_ENABLE_QPSG` (`.cargo/config.toml`), under which the planner never looks at bound
+//! values; look-ups by key still use `get_result` (no `LIMIT` at all), and a condition that needs
+//! its value to pick an index writes it out (`db::area`, `cases::store::awaiting_start`).
 
 use std::borrow::Cow;
 
