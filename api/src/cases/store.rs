@@ -78,6 +78,17 @@ fn sight(conn: &mut DbConn, actor: &Actor) -> Result<Sight, ApiError> {
     })
 }
 
+impl Sight {
+    /// Whether the caller sees this case: the same rule as `visible`, for a case in hand.
+    fn sees(&self, actor: &Actor, case: &Case) -> bool {
+        match self {
+            Sight::Teams(ids) => ids.contains(&case.team_id),
+            Sight::Mediator { assigned } => assigned.contains(&case.id) || case.created_by == actor.id,
+            Sight::Area => actor.scope.covers(Some(&case.unit_path)),
+        }
+    }
+}
+
 /// The cases the caller may see, as a query.
 fn visible(actor: &Actor, sight: &Sight) -> cases::BoxedQuery<'static, MultiBackend> {
     let q = cases::table.into_boxed();
@@ -94,27 +105,11 @@ fn visible(actor: &Actor, sight: &Sight) -> cases::BoxedQuery<'static, MultiBack
     }
 }
 
-/// A case the caller may see, by id. Read by its key and judged here rather than through
-/// `visible`: one primary-key look-up, the officer's subtree checked in memory, a team leader's or
-/// mediator's right one small look-up once the case is in hand. Invisible and missing look the
-/// same (404).
+/// A case the caller may see, by id: one primary-key look-up, the caller's right judged on the
+/// case in hand by the rule of the lists (`Sight`). Invisible and missing look the same (404).
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError> {
     let case = cases::table.find(id).select(Case::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found)?;
-    let sees = match actor.role {
-        Role::TeamLeader => crate::teams::store::my_team_ids(conn, actor)?.contains(&case.team_id),
-        Role::Mediator => {
-            case.created_by == actor.id
-                || match &actor.mediator_id {
-                    Some(m) => diesel::select(diesel::dsl::exists(
-                        case_assignments::table.filter(case_assignments::case_id.eq(&case.id)).filter(case_assignments::mediator_id.eq(m)),
-                    ))
-                    .get_result(conn)?,
-                    None => false,
-                }
-        }
-        _ => actor.scope.covers(Some(&case.unit_path)),
-    };
-    if !sees {
+    if !sight(conn, actor)?.sees(actor, &case) {
         return Err(ApiError::not_found());
     }
     Ok(case)

@@ -113,14 +113,6 @@ impl Bound {
         self.values.push(v.into());
     }
 
-    /// Two statements made one: `before`, `a`'s text, `between`, `b`'s text; `a`'s values, then
-    /// `b`'s (as their `?` come).
-    pub fn around(before: &str, a: Bound, between: &str, b: Bound) -> Bound {
-        let mut values = a.values;
-        values.extend(b.values);
-        Bound { sql: format!("{before}{}{between}{}", a.sql, b.sql).into(), values }
-    }
-
     pub fn execute(self, conn: &mut DbConn) -> Result<usize, ApiError> {
         Ok(crate::dispatch!(conn, |c| RunQueryDsl::execute(&self, c))?)
     }

@@ -18,11 +18,10 @@ use crate::db::schema::{case_rollups, cases};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
-/// One +1 a case adds to the counters.
+/// One +1 a case adds to the counters, on a day; `rollup_contributions` gives it to the case's
+/// units and months.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Contribution {
-    pub unit_id: String,
-    pub unit_path: String,
     pub day: NaiveDate,
     pub metric: &'static str,
     pub dimension: &'static str,
@@ -35,14 +34,7 @@ pub fn contributions(c: &Case) -> Vec<Contribution> {
     let mut out = Vec::new();
     let mut add = |day: NaiveDate, metric: &'static str| {
         for (dimension, code) in [("category", &c.category), ("basis", &c.basis)] {
-            out.push(Contribution {
-                unit_id: c.unit_id.clone(),
-                unit_path: c.unit_path.clone(),
-                day,
-                metric,
-                dimension,
-                code: code.clone(),
-            });
+            out.push(Contribution { day, metric, dimension, code: code.clone() });
         }
     };
     let result = match c.status.as_str() {
