@@ -386,7 +386,9 @@ async fn counters_survive_random_case_writes(app: TestApp) {
         let officer = officer.clone();
         let choice = if ids.is_empty() { 0 } else { roll(8) };
         let target = if ids.is_empty() { String::new() } else { ids[roll(ids.len() as u64) as usize].clone() };
-        let ago = roll(90) as i64 + 10;
+        // Back into the year before, so that what a period carries over comes from the yearly
+        // rollups as well as the monthly ones.
+        let ago = roll(450) as i64 + 10;
         let category = [Category::Land, Category::FamilyMarriage, Category::Neighbourhood][roll(3) as usize];
         let (agreed, pick) = (roll(3) > 0, roll(1000) as usize);
         let result = w
@@ -512,15 +514,17 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     }
     let differences = hoagiai::stats::counters::check(&mut w.app.db.get().unwrap()).unwrap();
     assert!(differences.is_empty(), "{differences:#?}");
-    // The monthly rollups and the cases themselves (what a range of days that is not whole months
-    // is counted from) give the same figures, in every breakdown.
+    // The rollups (monthly and yearly) and the cases themselves (what a range of days that is not
+    // whole months is counted from) give the same figures, in every breakdown.
     let today = hoagiai::db::today();
     let year = today.format("%Y").to_string();
     let last_year = (today - chrono::Duration::days(365)).format("%Y").to_string();
     let month = today.format("%Y-%m").to_string();
     let mut conn = w.app.db.get().unwrap();
     let system = hoagiai::auth::Actor::system();
-    for period in [year.clone(), last_year, format!("{year}-H1"), format!("{year}-H2"), format!("{year}-Q4"), month] {
+    for period in
+        [year.clone(), format!("{last_year}-Q4"), last_year, format!("{year}-H1"), format!("{year}-H2"), format!("{year}-Q4"), month]
+    {
         for by in [None, Some(BreakdownBy::Category), Some(BreakdownBy::Basis), Some(BreakdownBy::Month), Some(BreakdownBy::Unit)] {
             for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
                 let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None, format: None };
@@ -925,7 +929,8 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
     )
     .unwrap();
     // Back to before the roster rollups: every later migration's down, newest first (the shards,
-    // the log-book line counters, out of scope apart from received, and whatever came after).
+    // the log-book line counters, out of scope apart from received, the yearly rollups — filled
+    // by their migration from the monthly rows — and whatever came after).
     loop {
         let reverted = match &mut *conn {
             DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|v| v.to_string()),
@@ -941,7 +946,8 @@ async fn rollups_are_filled_when_their_migrations_arrive(app: TestApp) {
         applied.iter().any(|m| m.ends_with("_roster_rollups"))
             && applied.iter().any(|m| m.ends_with("_case_rollup_shards"))
             && applied.iter().any(|m| m.ends_with("_logbook_lines"))
-            && applied.iter().any(|m| m.ends_with("_out_of_scope_apart")),
+            && applied.iter().any(|m| m.ends_with("_out_of_scope_apart"))
+            && applied.iter().any(|m| m.ends_with("_case_rollup_years")),
         "{applied:?}"
     );
     // The line counters start from the books as they are.

@@ -628,6 +628,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_rollup_years (unit_id, dimension, metric, code, year, shard) {
+        unit_id -> Text,
+        year -> Integer,
+        metric -> Text,
+        dimension -> Text,
+        code -> Text,
+        shard -> SmallInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     roster_rollups (unit_id, kind, month) {
         unit_id -> Text,
         kind -> Text,

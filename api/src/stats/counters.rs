@@ -4,8 +4,10 @@
 //! case for mediation, so it is never received, and received = successful + unsuccessful + in
 //! progress holds in every period (docs/statistics.md). Every case
 //! write applies the difference between the case before and after, in the same transaction, to
-//! the monthly rollups of the village and every unit above it. A range of days that is not whole
-//! months is counted from the cases themselves (`stats::store`), by the same rule.
+//! the monthly and yearly rollups of the village and every unit above it (the yearly rows are the
+//! sums of the monthly ones, so that the cases carried into a period are read from a row per year
+//! rather than from every month of the unit's history). A range of days that is not whole months
+//! is counted from the cases themselves (`stats::store`), by the same rule.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ use diesel::prelude::*;
 
 use crate::cases::model::Case;
 use crate::db::bound::{self, Bound};
-use crate::db::schema::{case_rollups, cases};
+use crate::db::schema::{case_rollup_years, case_rollups, cases};
 use crate::db::DbConn;
 use crate::error::ApiError;
 
@@ -90,8 +92,8 @@ fn hot_units(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<
     [before, after].into_iter().flatten().filter_map(|c| c.unit_path.split('/').find(|s| !s.is_empty()).map(str::to_string)).collect()
 }
 
-/// Moves the monthly rollups from what `before` contributed to what `after` contributes, in one
-/// multi-row upsert (one round trip per case write, however many units sit above the case).
+/// Moves the monthly and yearly rollups from what `before` contributed to what `after` contributes,
+/// in one multi-row upsert each (two statements per case write, however many units sit above it).
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
     if cfg!(feature = "bench-without-counter-upkeep") {
         return Ok(());
@@ -111,18 +113,15 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     // the commit of the create before it; a random shard of those rows spreads the writers out.
     let sharded = hot_units(&*conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
-    // Values are bound, so the text depends only on the row count and the statement stays
-    // prepared on the connection (`db::bound`) instead of being parsed again for every case write.
-    let mut q = Bound::with_capacity(
-        format!(
-            "INSERT INTO case_rollups (unit_id, month, metric, dimension, code, shard, n) VALUES {} \
-             ON CONFLICT (unit_id, dimension, month, metric, code, shard) DO UPDATE SET n = case_rollups.n + excluded.n",
-            bound::rows("(?, ?, ?, ?, ?, ?, ?)", deltas.len())
-        ),
-        deltas.len() * 7,
-    );
+    let shard_of = |unit: &String| if sharded.contains(unit) { shard } else { 0 };
+    let mut yearly: BTreeMap<(String, i32, &'static str, &'static str, String), i64> = BTreeMap::new();
+    for ((unit, month, metric, dim, code), d) in &deltas {
+        *yearly.entry((unit.clone(), month.year(), *metric, *dim, code.clone())).or_default() += d;
+    }
+    let yearly: Vec<_> = yearly.into_iter().filter(|(_, d)| *d != 0).collect();
+    let mut q = upsert("case_rollups", "month", deltas.len());
     for ((unit, month, metric, dim, code), d) in deltas {
-        let shard = if sharded.contains(&unit) { shard } else { 0 };
+        let shard = shard_of(&unit);
         q.push(unit);
         q.push(month);
         q.push(metric);
@@ -131,7 +130,38 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         q.push(shard);
         q.push(d);
     }
+    q.execute(conn)?;
+    // A case moved within a year (a correction of its received day, say) leaves the year's rows
+    // as they were.
+    if yearly.is_empty() {
+        return Ok(());
+    }
+    let mut q = upsert("case_rollup_years", "year", yearly.len());
+    for ((unit, year, metric, dim, code), d) in yearly {
+        let shard = shard_of(&unit);
+        q.push(unit);
+        q.push(year);
+        q.push(metric);
+        q.push(dim);
+        q.push(code);
+        q.push(shard);
+        q.push(d);
+    }
     q.execute(conn).map(|_| ())
+}
+
+/// The rollup upsert of `rows` rows into `table`, whose period column is `period` (month or year).
+/// Values are bound, so the text depends only on the row count and the statement stays prepared
+/// on the connection (`db::bound`) instead of being parsed again for every case write.
+fn upsert(table: &str, period: &str, rows: usize) -> Bound {
+    Bound::with_capacity(
+        format!(
+            "INSERT INTO {table} (unit_id, {period}, metric, dimension, code, shard, n) VALUES {} \
+             ON CONFLICT (unit_id, dimension, metric, code, {period}, shard) DO UPDATE SET n = {table}.n + excluded.n",
+            bound::rows("(?, ?, ?, ?, ?, ?, ?)", rows)
+        ),
+        rows * 7,
+    )
 }
 
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
@@ -151,6 +181,7 @@ pub(crate) fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
 }
 
 type Key = (String, NaiveDate, String, String, String);
+type YearKey = (String, i32, String, String, String);
 
 /// The rollups as the cases say they should be, and as they are, and the roster rollups as the
 /// roster says; every difference.
@@ -166,6 +197,20 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     type Stored = (String, NaiveDate, String, String, String, i64);
     let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
+    let mut expected_yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
+    for ((u, m, metric, dim, code), n) in expected_monthly {
+        *expected_yearly.entry((u, m.year(), metric, dim, code)).or_default() += n;
+    }
+    use case_rollup_years as cy;
+    let mut yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
+    for (u, y, metric, dim, code, n) in
+        cy::table
+            .select((cy::unit_id, cy::year, cy::metric, cy::dimension, cy::code, cy::n))
+            .load::<(String, i32, String, String, String, i64)>(conn)?
+    {
+        *yearly.entry((u, y, metric, dim, code)).or_default() += n;
+    }
+    out.extend(differences("yearly rollup ", "the cases say", &expected_yearly, &yearly));
     out.extend(super::roster::check(conn)?);
     Ok(out)
 }
@@ -205,6 +250,7 @@ pub(crate) fn differences<K: Ord + std::fmt::Debug>(
 /// Rebuilds every rollup from the cases (after a restore, or when `check` found differences).
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     diesel::delete(case_rollups::table).execute(conn)?;
+    diesel::delete(case_rollup_years::table).execute(conn)?;
     let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
     for case in &all {
         apply(conn, None, Some(case))?;

@@ -134,14 +134,14 @@ struct RollupPair {
 }
 
 /// The rollup sums of these dimensions (`all`, `category`, `basis`; fixed names) for these
-/// units: the months before `from` summed into one row (dated the day before `from`), and the
-/// months of the period summed too (dated `from`; or one row per month when `by_month`) —
-/// `case_figures` only asks whether a date is before, within or after the period. The database
-/// does the adding, in one statement for every dimension asked and, without `by_month`, in one
-/// pass over the rows in key order (SQLite keeps them clustered as (unit, dimension, metric,
-/// code, month), so the grouping needs no sort): a province's breakdown reads communes × months
-/// rows and returns a few per commune; a commune's breakdown by category reads its total and its
-/// categories at once.
+/// units: what came before `from` summed into one row (dated the day before `from`), and the
+/// period summed too (dated `from`; or one row per month when `by_month`) — `case_figures` only
+/// asks whether a date is before, within or after the period. The database does the adding, in
+/// one statement for every dimension asked. What came before is read from the yearly rollups of
+/// the earlier years and the monthly ones of the period's first year, so the rows read do not grow
+/// with the years of history; a period of whole years reads the yearly rows alone. A province's
+/// breakdown reads communes × (years + months) rows and returns a few per commune; a commune's
+/// breakdown by category reads its total and its categories at once.
 fn rollup_sums(
     conn: &mut DbConn,
     unit_ids: &[String],
@@ -152,19 +152,38 @@ fn rollup_sums(
     if unit_ids.is_empty() || dimensions.is_empty() {
         return Ok(Vec::new());
     }
-    // Bound, so that each shape (number of units and dimensions) is prepared once per connection.
+    // Bound, so that each shape (number of units and dimensions) is prepared once per connection;
+    // which rows each branch reads is in the values, not in the text.
     let (from, to) = (period.from, period.to);
+    let before = from.pred_opt().ok_or_else(ApiError::internal)?;
+    let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
     let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
     if !by_month {
+        // Years before `from`'s year are before the period; years from it up to `last_year` are
+        // within it, and months from `first_month` to `to` are before or within it by `from`.
+        let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
+        let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
         let sql = format!(
-            "SELECT unit_id, dimension, metric, code, \
-               CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
-               CAST(SUM(CASE WHEN month >= ? THEN n ELSE 0 END) AS BIGINT) AS within_n \
-             FROM case_rollups WHERE {filter} AND month <= ? GROUP BY unit_id, dimension, metric, code"
+            "SELECT unit_id, dimension, metric, code, CAST(SUM(b) AS BIGINT) AS before_n, CAST(SUM(w) AS BIGINT) AS within_n FROM ( \
+               SELECT unit_id, dimension, metric, code, CASE WHEN year < ? THEN n ELSE 0 END AS b, CASE WHEN year < ? THEN 0 ELSE n END AS w \
+               FROM case_rollup_years WHERE {filter} AND year <= ? \
+               UNION ALL \
+               SELECT unit_id, dimension, metric, code, CASE WHEN month < ? THEN n ELSE 0 END, CASE WHEN month < ? THEN 0 ELSE n END \
+               FROM case_rollups WHERE {filter} AND month >= ? AND month <= ? \
+             ) x GROUP BY unit_id, dimension, metric, code"
         );
-        let pairs: Vec<RollupPair> = Bound::new(sql).bind(from).bind(from).binding(keys()).bind(to).load(conn)?;
-        let before = from.pred_opt().ok_or_else(ApiError::internal)?;
+        let pairs: Vec<RollupPair> = Bound::new(sql)
+            .bind(from.year())
+            .bind(from.year())
+            .binding(keys())
+            .bind(last_year)
+            .bind(from)
+            .bind(from)
+            .binding(keys())
+            .bind(first_month)
+            .bind(to)
+            .load(conn)?;
         let mut out = Vec::with_capacity(pairs.len() * 2);
         for p in pairs {
             for (month, n) in [(before, p.before_n), (from, p.within_n)] {
@@ -183,12 +202,25 @@ fn rollup_sums(
         return Ok(out);
     }
     let sql = format!(
-        "SELECT unit_id, dimension, metric, code, MIN(month) AS month, CAST(SUM(n) AS BIGINT) AS n FROM case_rollups \
-         WHERE {filter} AND month < ? GROUP BY unit_id, dimension, metric, code UNION ALL \
-         SELECT unit_id, dimension, metric, code, month, n FROM case_rollups \
-         WHERE {filter} AND month >= ? AND month <= ?"
+        "SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n FROM ( \
+           SELECT unit_id, dimension, metric, code, n FROM case_rollup_years WHERE {filter} AND year < ? \
+           UNION ALL \
+           SELECT unit_id, dimension, metric, code, n FROM case_rollups WHERE {filter} AND month >= ? AND month < ? \
+         ) x GROUP BY unit_id, dimension, metric, code \
+         UNION ALL \
+         SELECT unit_id, dimension, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
     );
-    Bound::new(sql).binding(keys()).bind(from).binding(keys()).bind(from).bind(to).load(conn)
+    Bound::new(sql)
+        .bind(before)
+        .binding(keys())
+        .bind(from.year())
+        .binding(keys())
+        .bind(year_start)
+        .bind(from)
+        .binding(keys())
+        .bind(from)
+        .bind(to)
+        .load(conn)
 }
 
 fn unit_ids_of_paths(paths: &[String]) -> Vec<String> {
