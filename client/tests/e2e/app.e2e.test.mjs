@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
-import { LEADER_PASSWORD, assertNoPageProblems, launch, newPage, screen, signIn, skipReason, world } from './harness.mjs';
+import { LEADER_PASSWORD, assertNoPageProblems, goOffline, launch, newPage, screen, signIn, skipReason, world } from './harness.mjs';
 
 const skip = skipReason();
 // A skipped suite is not counted in the summary; a skipped test is.
@@ -37,12 +37,7 @@ describe('phone client', { skip: skip || false }, () => {
       await screen(page, '02-vu-viec');
 
       // The service worker has the shell: with no signal the app still opens, signed in.
-      await page.waitForFunction(async () => {
-        const r = await navigator.serviceWorker.ready;
-        return !!r.active && !!navigator.serviceWorker.controller;
-      });
-      await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('shell-')));
-      await b.context.setOffline(true);
+      await goOffline(page, b.context);
       await page.reload();
       await page.locator('#title').filter({ hasText: 'Vụ việc của tổ' }).waitFor();
       await page.locator('#sync').filter({ hasText: 'Mất sóng' }).waitFor();

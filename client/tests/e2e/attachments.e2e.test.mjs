@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
 import { png } from './png.mjs';
-import { LEADER_PASSWORD, assertNoPageProblems, command, launch, newPage, screens, signIn, skipReason, world } from './harness.mjs';
+import { LEADER_PASSWORD, assertNoPageProblems, command, goOffline, launch, newPage, screens, signIn, skipReason, world } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) test('attachments on the phone', { skip }, () => {});
@@ -39,7 +39,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       await signIn(page, w.client.base, 'lan.nt', LEADER_PASSWORD);
       await page.goto(`${w.client.base}/#/cases/${c.id}`);
       await page.locator('.attachments-block').waitFor();
-      await b.context.setOffline(true);
+      await goOffline(page, b.context);
       await command(page, 'Chụp ảnh văn bản đính kèm');
       const photo = png(2400, 1800);
       await page.setInputFiles('#att-file', { name: 'IMG_20261130_0930.png', mimeType: 'image/png', buffer: photo });

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
-import { LEADER_PASSWORD, MEDIATOR_PASSWORD, assertNoPageProblems, launch, newPage, screen, signIn, skipReason, world } from './harness.mjs';
+import { LEADER_PASSWORD, MEDIATOR_PASSWORD, assertNoPageProblems, goOffline, launch, newPage, screen, signIn, skipReason, world } from './harness.mjs';
 
 const skip = skipReason();
 // A skipped suite is not counted in the summary; a skipped test is.
@@ -54,7 +54,7 @@ describe('cases on the phone', { skip: skip || false }, () => {
       await signIn(page, w.client.base, 'lan.nt', LEADER_PASSWORD);
       await page.goto(w.client.base + '/#/cases/new');
       await page.getByRole('button', { name: 'Gửi vụ việc' }).waitFor();
-      await b.context.setOffline(true);
+      await goOffline(page, b.context);
       await page.locator('label', { hasText: 'Đất đai' }).click();
       await page.locator('label', { hasText: 'Một bên hoặc các bên yêu cầu hòa giải' }).click();
       await page.getByLabel('Nội dung chính của vụ việc').fill('Tranh chấp lối đi chung giữa hai hộ liền kề.');

@@ -48,6 +48,22 @@ export async function launch() {
 }
 
 /**
+ * Takes the signal away the way a phone loses it: with the app installed, its service worker in
+ * control of the page and the shell in its cache. Going offline while the worker is still
+ * installing races its start-up against the browser's offline emulation: in one CI run a queued
+ * upload went out before the test's `page.route` was in place (the test took 4.8 s where a passing
+ * run takes 9), so the "lost answer" it stages never happened.
+ * @param {import('playwright-core').Page} page @param {import('playwright-core').BrowserContext} context
+ */
+export async function goOffline(page, context) {
+  await page.waitForFunction(async () => {
+    const r = await navigator.serviceWorker.ready;
+    return !!r.active && !!navigator.serviceWorker.controller && (await caches.keys()).some((k) => k.startsWith('shell-'));
+  });
+  await context.setOffline(true);
+}
+
+/**
  * Opens a page and fails the test on a CSP violation or an uncaught error.
  * @param {import('playwright-core').BrowserContext} context
  */

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from './server.mjs';
-import { LEADER_PASSWORD, assertNoPageProblems, launch, newPage, screens, signIn, skipReason, world } from './harness.mjs';
+import { LEADER_PASSWORD, assertNoPageProblems, goOffline, launch, newPage, screens, signIn, skipReason, world } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) test("the leader's phone", { skip }, () => {});
@@ -92,7 +92,7 @@ describe("the leader's phone", { skip: skip || false }, () => {
       assert.equal(await link(page, 'Phân công hòa giải viên').count(), 0, 'a first assignment only while received');
       await screens(page, '70-to-truong-vu-viec-dang-hoa-giai');
 
-      await b.context.setOffline(true);
+      await goOffline(page, b.context);
       await link(page, 'Ghi kết thúc hòa giải').click();
       await page.getByLabel('Nội dung thỏa thuận của các bên').fill('Hai bên thống nhất cắm lại mốc giới theo bản đồ địa chính.');
       await save(page);
@@ -122,7 +122,7 @@ describe("the leader's phone", { skip: skip || false }, () => {
       assert.equal((await leader.call('GET', `/api/v1/cases/${c.id}`)).status, 'successful');
 
       // The written agreement, with no signal; the outbox screen is open when the signal returns.
-      await b.context.setOffline(true);
+      await goOffline(page, b.context);
       await link(page, 'Ghi văn bản hòa giải thành').click();
       await page.locator('label', { hasText: 'Điểm chỉ' }).click();
       await screens(page, '73-van-ban-hoa-giai-thanh');
