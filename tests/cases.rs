@@ -23,6 +23,7 @@ on_both_backends!(
     out_of_scope_and_recusal_take_their_dates,
     officers_correct_a_recorded_result,
     log_book_cover_names_the_units_in_force,
+    a_case_reads_in_two_statements,
 );
 
 /// A commune with one team, its leader and two mediators, each with an account.
@@ -882,4 +883,59 @@ async fn log_book_cover_names_the_units_in_force(app: TestApp) {
     assert_eq!(new["village"], "Thôn Hội Yên");
     let html = w.leader.get(&format!("/api/v1/teams/{}/logbook?year={this_year}&format=html", w.team)).await;
     assert!(html.text.contains("<p>Thành phố Hải Phòng</p>") && !html.text.contains("Huyện"), "{}", html.text);
+}
+
+/// A case read is two statements whatever the case holds: the case, then its children of every
+/// kind in one. Counted on a connection of the test's own, so that the other tests' statements in
+/// this process do not mix in; and what the two statements bring back is the case the API serves.
+async fn a_case_reads_in_two_statements(app: TestApp) {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let w = world(app).await;
+    let c = create(&w.leader, &new_case(&w.team)).await;
+    let p = path(&c);
+    let id = c.body["id"].as_str().unwrap().to_string();
+    // Every kind of child, and two of the ordered ones, given out of order.
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_b_id, "chosen_by": "leader", "assigned_on": days_ago(3)}))
+        .await)
+    .await;
+    ok(w.leader.post(&format!("{p}/conflicts"), &json!({"mediator_id": w.mediator_b_id, "note": "Là cháu của một bên"})).await).await;
+    ok(w.leader
+        .post(&format!("{p}/assignments"), &json!({"mediator_id": w.mediator_a_id, "chosen_by": "parties", "assigned_on": days_ago(2)}))
+        .await)
+    .await;
+    for day in [1, 2] {
+        let body = json!({"held_on": days_ago(day), "place": "Nhà văn hóa thôn", "participants": [{"name": "Đỗ Văn Cường", "role": "trưởng thôn"}], "notes": "Hai bên trình bày"});
+        ok(w.leader.post(&format!("{p}/sessions"), &body).await).await;
+    }
+    let body = json!({"kind": "violence_risk", "occurred_on": days_ago(1), "notified": "Công an xã", "notes": "Lời qua tiếng lại"});
+    ok(w.leader.post(&format!("{p}/escalations"), &body).await).await;
+    let read = ok(w.officer.get(&p).await).await;
+    let served = read.body;
+    for (kind, n) in [("parties", 2), ("assignments", 2), ("conflicts", 1), ("sessions", 2), ("escalations", 1)] {
+        assert_eq!(served[kind].as_array().map(Vec::len), Some(n), "{kind}: {served}");
+    }
+    assert_eq!(served["assignments"][0]["mediator_id"], w.mediator_b_id.as_str(), "assignments in the order they were made");
+    assert_eq!(served["assignments"][0]["end_reason"], "recusal");
+    assert_eq!(served["sessions"][0]["held_on"], days_ago(2), "sessions by the day they were held");
+    assert_eq!(served["sessions"][1]["is_public"], false);
+    assert_eq!(served["parties"][0]["full_name"], "Nguyễn Văn An", "parties in their order");
+
+    let statements = Arc::new(AtomicUsize::new(0));
+    let mut conn = w.app.db.get().unwrap();
+    let counted = statements.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
+            counted.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    // The commune's officer, as the request above was (national scope; the level lets them see people).
+    let officer = hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), ..hoagiai::auth::Actor::system() };
+    let case = hoagiai::cases::store::find(&mut conn, &officer, &id).unwrap();
+    let dto = hoagiai::cases::store::detail(&mut conn, &officer, case).unwrap();
+    assert_eq!(statements.load(Ordering::Relaxed), 2, "the case, then its children");
+    assert_eq!(serde_json::to_value(&dto).unwrap(), served, "the same case as served");
 }

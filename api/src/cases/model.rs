@@ -53,7 +53,7 @@ pub struct Case {
     pub pseudonymised_on: Option<NaiveDate>,
 }
 
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_parties, treat_none_as_null = true)]
 pub struct Party {
     pub id: String,
@@ -71,7 +71,7 @@ pub struct Party {
     pub demand: Option<String>,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_assignments)]
 pub struct Assignment {
     pub id: String,
@@ -82,32 +82,36 @@ pub struct Assignment {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub end_note: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_conflicts)]
 pub struct Conflict {
     pub case_id: String,
     pub mediator_id: String,
     pub note: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_sessions)]
 pub struct Session {
     pub id: String,
     pub case_id: String,
     pub held_on: NaiveDate,
     pub place: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::flag")]
     pub is_public: bool,
     pub participants: String,
     pub notes: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_escalations)]
 pub struct Escalation {
     pub id: String,
@@ -116,10 +120,11 @@ pub struct Escalation {
     pub occurred_on: NaiveDate,
     pub notified: String,
     pub notes: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_follow_ups)]
 pub struct FollowUp {
     pub id: String,
@@ -127,5 +132,6 @@ pub struct FollowUp {
     pub checked_on: NaiveDate,
     pub status: String,
     pub notes: Option<String>,
+    #[serde(deserialize_with = "crate::db::json::timestamp")]
     pub created_at: NaiveDateTime,
 }

@@ -4,6 +4,7 @@
 pub mod area;
 pub mod bound;
 pub mod group_commit;
+pub mod json;
 pub mod migrations;
 pub mod schema;
 
