@@ -227,10 +227,20 @@ export async function signIn(page, base, username, password) {
   await page.waitForFunction(() => window.hoagiai?.me && !document.querySelector('#nav[hidden]') && !document.querySelector('main .loading') && !document.querySelector('main form button[type=submit]:disabled'));
 }
 
-/** Clicks a command on the case page; the rarer ones are folded under "Việc khác". @param {import('playwright-core').Page} page @param {string} name */
+/**
+ * Clicks a command on the case page; the rarer ones are folded under "Việc khác". Returns once
+ * the command's screen has begun to draw: the click only queues the `hashchange`, and a test that
+ * then waited for the screen to settle could find the case page settled and go on before the
+ * form was drawn (a CI run saw the form drawn after the test had taken its measure).
+ * @param {import('playwright-core').Page} page @param {string} name
+ */
 export async function command(page, name) {
   const l = page.locator('main .actions a.button', { hasText: name });
   await l.waitFor({ state: 'attached' });
   if (!(await l.isVisible())) await page.locator('main details.more-actions > summary').click();
+  // @ts-ignore
+  const before = await page.evaluate(() => window.hoagiai.route);
   await l.click();
+  // @ts-ignore
+  await page.waitForFunction((r) => window.hoagiai.route !== r, before);
 }
