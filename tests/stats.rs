@@ -373,6 +373,7 @@ fn dice(mut seed: u64) -> impl FnMut(u64) -> u64 {
 /// After any sequence of case writes — creates, assignments, sessions, ends, out-of-scope,
 /// corrections — the counters equal what the cases say. A seeded random walk, many steps.
 async fn counters_survive_random_case_writes(app: TestApp) {
+    use chrono::Datelike;
     use diesel::prelude::*;
     use hoagiai::cases::dto::*;
     use hoagiai::cases::store as cases;
@@ -386,9 +387,10 @@ async fn counters_survive_random_case_writes(app: TestApp) {
         let officer = officer.clone();
         let choice = if ids.is_empty() { 0 } else { roll(8) };
         let target = if ids.is_empty() { String::new() } else { ids[roll(ids.len() as u64) as usize].clone() };
-        // Back into the year before, so that what a period carries over comes from the yearly
-        // rollups as well as the monthly ones.
-        let ago = roll(450) as i64 + 10;
+        // Back into the years before last, so that what a period carries over comes from the
+        // yearly rollups as well as the monthly ones (the statistics read the yearly rows of those
+        // years only).
+        let ago = roll(1100) as i64 + 10;
         let category = [Category::Land, Category::FamilyMarriage, Category::Neighbourhood][roll(3) as usize];
         let (agreed, pick) = (roll(3) > 0, roll(1000) as usize);
         let result = w
@@ -518,23 +520,64 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     // whole months is counted from) give the same figures, in every breakdown.
     let today = hoagiai::db::today();
     let year = today.format("%Y").to_string();
-    let last_year = (today - chrono::Duration::days(365)).format("%Y").to_string();
+    let last_year = (today.year() - 1).to_string();
+    let year_before = (today.year() - 2).to_string();
     let month = today.format("%Y-%m").to_string();
     let mut conn = w.app.db.get().unwrap();
     let system = hoagiai::auth::Actor::system();
-    for period in
-        [year.clone(), format!("{last_year}-Q4"), last_year, format!("{year}-H1"), format!("{year}-H2"), format!("{year}-Q4"), month]
-    {
-        for by in [None, Some(BreakdownBy::Category), Some(BreakdownBy::Basis), Some(BreakdownBy::Month), Some(BreakdownBy::Unit)] {
-            for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
-                let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None, format: None };
-                let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
-                let counted = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
-                assert_eq!(monthly.figures, counted.figures, "{period} {by:?} {unit:?}");
-                assert_eq!(monthly.breakdown, counted.breakdown, "{period} {by:?} {unit:?}");
+    let periods = [
+        year.clone(),
+        format!("{last_year}-Q4"),
+        last_year,
+        year_before.clone(),
+        format!("{year_before}-H2"),
+        format!("{year}-H1"),
+        format!("{year}-H2"),
+        format!("{year}-Q4"),
+        month,
+    ];
+    let rollups_agree_with_the_cases = |conn: &mut hoagiai::db::DbConn| {
+        for period in &periods {
+            for by in [None, Some(BreakdownBy::Category), Some(BreakdownBy::Basis), Some(BreakdownBy::Month), Some(BreakdownBy::Unit)] {
+                for unit in [Some(w.tree.commune_a.parse().unwrap()), Some(w.tree.province.parse().unwrap()), None] {
+                    let q = IndicatorQuery { unit_id: unit, period: period.clone(), by, level: None, boundaries: None, format: None };
+                    let monthly = hoagiai::stats::store::indicators_with(conn, &system, &q, true).unwrap();
+                    let counted = hoagiai::stats::store::indicators_with(conn, &system, &q, false).unwrap();
+                    assert_eq!(monthly.figures, counted.figures, "{period} {by:?} {unit:?}");
+                    assert_eq!(monthly.breakdown, counted.breakdown, "{period} {by:?} {unit:?}");
+                }
             }
         }
-    }
+    };
+    rollups_agree_with_the_cases(&mut conn);
+    // The yearly rows of the years before last were kept by the writes; this year's were not
+    // written at all (a create of this year pays for no yearly row).
+    use hoagiai::db::schema::{case_rollup_years, case_rollup_years_filled};
+    let years: Vec<i32> = case_rollup_years::table.select(case_rollup_years::year).distinct().load(&mut *conn).unwrap();
+    assert!(years.contains(&(today.year() - 2)) && !years.contains(&today.year()), "{years:?}");
+    // Right after the turn of a year, last year's rows hold only what was written since (here:
+    // nothing); the answers do not read them.
+    diesel::delete(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 1))).execute(&mut *conn).unwrap();
+    rollups_agree_with_the_cases(&mut conn);
+    // A year that is over is filled from its months, replacing what was there: spoilt rows (an
+    // upgrade, or writes before the fill) are made right, the answers stay the same.
+    diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(0)).execute(&mut *conn).unwrap();
+    diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 2)))
+        .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
+        .execute(&mut *conn)
+        .unwrap();
+    assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty(), "check sees the spoilt rows");
+    hoagiai::stats::fill_past_years(&mut conn).unwrap();
+    let through: i32 = case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(&mut *conn).unwrap();
+    assert_eq!(through, today.year() - 1);
+    assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
+    rollups_agree_with_the_cases(&mut conn);
+    // At the turn of the year this one is filled too (and checked against the cases).
+    let next_year = today.with_day(1).unwrap().with_month(1).unwrap().with_year(today.year() + 1).unwrap();
+    hoagiai::db::write_transaction(&mut conn, |c| hoagiai::stats::counters::fill_past_years(c, next_year)).unwrap();
+    let years: Vec<i32> = case_rollup_years::table.select(case_rollup_years::year).distinct().load(&mut *conn).unwrap();
+    assert!(years.contains(&today.year()), "{years:?}");
+    assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
     // The walk went everywhere: every kind of end happened, and corrections both ways.
     let all = w.officer.get("/api/v1/cases?limit=100").await;
     for status in ["successful", "unsuccessful", "out_of_scope", "in_progress"] {

@@ -331,13 +331,17 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
     let shared = Shared::new(AppState::new(db.clone(), config, &secret));
     let system = actix_web::rt::System::new();
     system.block_on(async move {
-        // Forget idempotency keys older than a day, hourly.
+        // Forget idempotency keys older than a day, and fill the years that are over, hourly.
         actix_web::rt::spawn(async move {
             let mut every_hour = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 every_hour.tick().await;
                 if let Err(e) = db.run(crate::idempotency::store::purge_expired).await {
                     tracing::warn!(code = e.code, "could not purge old idempotency keys");
+                }
+                // A year that has just ended gets its yearly statistics rows within the hour.
+                if let Err(e) = db.run(crate::stats::fill_past_years).await {
+                    tracing::warn!(code = e.code, "could not fill the yearly statistics rollups");
                 }
             }
         });

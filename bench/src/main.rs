@@ -11,7 +11,7 @@
 
 mod names;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -23,8 +23,8 @@ use diesel::prelude::*;
 use hoagiai::audit::store::AuditRow;
 use hoagiai::cases::model::{Assignment, Case, FollowUp, Party, Session};
 use hoagiai::db::schema::{
-    audit_log, case_assignments, case_follow_ups, case_parties, case_rollup_years, case_rollups, case_sessions, cases, mediators,
-    memberships, teams, units, users,
+    audit_log, case_assignments, case_follow_ups, case_parties, case_rollups, case_sessions, cases, mediators, memberships, teams, units,
+    users,
 };
 use hoagiai::db::{DbConn, DbUrl, SqliteSync};
 use hoagiai::mediators::model::{Mediator, Membership};
@@ -601,23 +601,8 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
         let secs = started.elapsed().as_secs_f64();
         eprintln!("  {written} / {} cases ({:.0} cases/s)", args.cases, written as f64 / secs);
     }
-    let mut yearly: BTreeMap<(String, i32, &str, &str, String), i64> = BTreeMap::new();
-    for ((unit_id, month, metric, dimension, code), n) in &rollups {
-        *yearly.entry((unit_id.clone(), month.year(), *metric, *dimension, code.clone())).or_default() += n;
-    }
-    let year_rows: Vec<_> = yearly
-        .into_iter()
-        .map(|((unit_id, year, metric, dimension, code), n)| {
-            (
-                case_rollup_years::unit_id.eq(unit_id),
-                case_rollup_years::year.eq(year),
-                case_rollup_years::metric.eq(metric),
-                case_rollup_years::dimension.eq(dimension),
-                case_rollup_years::code.eq(code),
-                case_rollup_years::n.eq(n),
-            )
-        })
-        .collect();
+    // The yearly rows of the years that are over are filled from these at the server's start
+    // (`stats::fill_past_years`), as on any database.
     let rollup_rows: Vec<_> = rollups
         .into_iter()
         .map(|((unit_id, month, metric, dimension, code), n)| {
@@ -634,7 +619,6 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
     let m = rollup_rows.len();
     in_transaction(conn, |c| {
         insert_all!(c, case_rollups::table, rollup_rows);
-        insert_all!(c, case_rollup_years::table, year_rows);
         Ok(())
     })?;
     eprintln!("  {m} monthly rollup rows");

@@ -88,7 +88,11 @@ impl TestApp {
         pairs.extend_from_slice(settings);
         let config = Config::from_pairs(&pairs).expect("test config");
         let db = Db::connect(DbUrl::parse(url).unwrap(), SqliteSync::Normal, config.db_pool_size).expect("database");
-        migrations::run_pending(&mut db.get().expect("connection")).expect("migrations");
+        let mut conn = db.get().expect("connection");
+        migrations::run_pending(&mut conn).expect("migrations");
+        // What `hoagiai serve` does at start (`cli::open_db`).
+        hoagiai::stats::fill_empty_rollups(&mut conn).expect("rollups");
+        drop(conn);
         let shared = Shared::new(AppState::new(db.clone(), config, JWT_SECRET.as_bytes()));
         let state = shared.state.clone();
         let server = actix_web::HttpServer::new(move || hoagiai::app::build(&shared))

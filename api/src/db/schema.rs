@@ -640,6 +640,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_rollup_years_filled (id) {
+        id -> SmallInt,
+        through_year -> Integer,
+    }
+}
+
+diesel::table! {
     roster_rollups (unit_id, kind, month) {
         unit_id -> Text,
         kind -> Text,

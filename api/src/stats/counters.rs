@@ -16,8 +16,8 @@ use diesel::prelude::*;
 
 use crate::cases::model::Case;
 use crate::db::bound::{self, Bound};
-use crate::db::schema::{case_rollup_years, case_rollups, cases};
-use crate::db::DbConn;
+use crate::db::schema::{case_rollup_years, case_rollup_years_filled, case_rollups, cases};
+use crate::db::{today, DbConn};
 use crate::error::ApiError;
 
 /// One +1 a case adds to the counters, on a day; `rollup_contributions` gives it to the case's
@@ -92,8 +92,9 @@ fn hot_units(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<
     [before, after].into_iter().flatten().filter_map(|c| c.unit_path.split('/').find(|s| !s.is_empty()).map(str::to_string)).collect()
 }
 
-/// Moves the monthly and yearly rollups from what `before` contributed to what `after` contributes,
-/// in one multi-row upsert each (two statements per case write, however many units sit above it).
+/// Moves the monthly rollups, and the yearly ones of the years that are over, from what `before`
+/// contributed to what `after` contributes, in one multi-row upsert each (one statement per case
+/// write for a case of this year, two for an older one, however many units sit above it).
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
     if cfg!(feature = "bench-without-counter-upkeep") {
         return Ok(());
@@ -114,8 +115,11 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     let sharded = hot_units(&*conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
     let shard_of = |unit: &String| if sharded.contains(unit) { shard } else { 0 };
+    // The yearly rows of the years that are over (`fill_past_years`): a case of this year, as
+    // every create's, leaves them alone.
+    let this_year = today().year();
     let mut yearly: BTreeMap<(String, i32, &'static str, &'static str, String), i64> = BTreeMap::new();
-    for ((unit, month, metric, dim, code), d) in &deltas {
+    for ((unit, month, metric, dim, code), d) in deltas.iter().filter(|(k, _)| k.1.year() < this_year) {
         *yearly.entry((unit.clone(), month.year(), *metric, *dim, code.clone())).or_default() += d;
     }
     let yearly: Vec<_> = yearly.into_iter().filter(|(_, d)| *d != 0).collect();
@@ -131,8 +135,8 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         q.push(d);
     }
     q.execute(conn)?;
-    // A case moved within a year (a correction of its received day, say) leaves the year's rows
-    // as they were.
+    // A case of this year, or one moved within a year (a correction of its received day, say),
+    // leaves the yearly rows as they were.
     if yearly.is_empty() {
         return Ok(());
     }
@@ -162,6 +166,48 @@ fn upsert(table: &str, period: &str, rows: usize) -> Bound {
         ),
         rows * 7,
     )
+}
+
+/// The last year whose yearly rows were filled from the monthly ones.
+pub fn years_filled_through(conn: &mut DbConn) -> Result<i32, ApiError> {
+    Ok(case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(conn)?)
+}
+
+/// Fills the yearly rollups of the years that are over and not filled yet from their monthly
+/// rows, and moves `case_rollup_years_filled` to last year; `None` when there was nothing to do.
+/// Case writes kept the rows of those years only from the day they were over (or not at all, on
+/// an upgrade), so the rows are replaced, not added to. Inside a write transaction; on PostgreSQL
+/// it locks the yearly table first: a case write that added to a row before the sums were read,
+/// and commits after, would otherwise be overwritten. Run at start and hourly
+/// (`stats::fill_empty_rollups`); the statistics read a year's rows only once the next one is
+/// over too, so an hour late is never wrong.
+pub fn fill_past_years(conn: &mut DbConn, today: NaiveDate) -> Result<Option<i32>, ApiError> {
+    let through = years_filled_through(conn)?;
+    let last = today.year() - 1;
+    if through >= last {
+        return Ok(None);
+    }
+    if let DbConn::Pg(_) = conn {
+        Bound::new("LOCK TABLE case_rollup_years IN EXCLUSIVE MODE").execute(conn)?;
+    }
+    diesel::delete(case_rollup_years::table.filter(case_rollup_years::year.gt(through)).filter(case_rollup_years::year.le(last)))
+        .execute(conn)?;
+    let year_of_month = match conn.backend() {
+        crate::db::Backend::Sqlite => "CAST(strftime('%Y', month) AS INTEGER)",
+        crate::db::Backend::Postgres => "CAST(EXTRACT(YEAR FROM month) AS INTEGER)",
+    };
+    let first = NaiveDate::from_ymd_opt(through + 1, 1, 1).ok_or_else(ApiError::internal)?;
+    let after = NaiveDate::from_ymd_opt(last + 1, 1, 1).ok_or_else(ApiError::internal)?;
+    Bound::new(format!(
+        "INSERT INTO case_rollup_years (unit_id, year, metric, dimension, code, shard, n) \
+         SELECT unit_id, {year_of_month}, metric, dimension, code, shard, SUM(n) FROM case_rollups \
+         WHERE month >= ? AND month < ? GROUP BY unit_id, {year_of_month}, metric, dimension, code, shard HAVING SUM(n) <> 0"
+    ))
+    .bind(first)
+    .bind(after)
+    .execute(conn)?;
+    diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(last)).execute(conn)?;
+    Ok(Some(last))
 }
 
 /// A text literal. The values are ids, paths and codes the database already holds (UUID text,
@@ -197,16 +243,19 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     type Stored = (String, NaiveDate, String, String, String, i64);
     let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
+    // The yearly rows the statistics may read: those filled, and those of the years before last,
+    // which the case writes kept since this database began (`fill_past_years`).
+    let kept_through = years_filled_through(conn)?.max(today().year() - 2);
     let mut expected_yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
-    for ((u, m, metric, dim, code), n) in expected_monthly {
+    for ((u, m, metric, dim, code), n) in expected_monthly.into_iter().filter(|(k, _)| k.1.year() <= kept_through) {
         *expected_yearly.entry((u, m.year(), metric, dim, code)).or_default() += n;
     }
     use case_rollup_years as cy;
     let mut yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
-    for (u, y, metric, dim, code, n) in
-        cy::table
-            .select((cy::unit_id, cy::year, cy::metric, cy::dimension, cy::code, cy::n))
-            .load::<(String, i32, String, String, String, i64)>(conn)?
+    for (u, y, metric, dim, code, n) in cy::table
+        .filter(cy::year.le(kept_through))
+        .select((cy::unit_id, cy::year, cy::metric, cy::dimension, cy::code, cy::n))
+        .load::<(String, i32, String, String, String, i64)>(conn)?
     {
         *yearly.entry((u, y, metric, dim, code)).or_default() += n;
     }
@@ -255,5 +304,7 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     for case in &all {
         apply(conn, None, Some(case))?;
     }
+    // Every year that is over now has its whole rows, from empty.
+    diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(today().year() - 1)).execute(conn)?;
     Ok(all.len())
 }

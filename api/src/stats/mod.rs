@@ -19,7 +19,7 @@ pub mod store;
 /// is not: right after the migration that creates one (case rollups from the cases, roster
 /// rollups from the teams), and on a database upgraded before this worked — the filling used to
 /// look for migration names where only versions were passed, and never ran. Two `EXISTS` each
-/// start otherwise.
+/// start otherwise. Then the yearly rollups of the years that are over (`fill_past_years`).
 pub fn fill_empty_rollups(conn: &mut crate::db::DbConn) -> Result<(), String> {
     use crate::db::schema::{case_rollups, cases, roster_rollups, teams};
     use diesel::dsl::{exists, select};
@@ -38,6 +38,19 @@ pub fn fill_empty_rollups(conn: &mut crate::db::DbConn) -> Result<(), String> {
     if roster_rollups_missing {
         let n = crate::db::write_transaction(conn, roster::rebuild).map_err(|e| e.to_string())?;
         tracing::info!(teams = n, "filled the monthly roster rollups from the teams");
+    }
+    fill_past_years(conn).map_err(|e| e.to_string())
+}
+
+/// The yearly rollups of the years that are over, once (`counters::fill_past_years`): at start,
+/// then hourly, so that a year is filled within the hour after it ends.
+pub fn fill_past_years(conn: &mut crate::db::DbConn) -> Result<(), crate::error::ApiError> {
+    use chrono::Datelike;
+    if counters::years_filled_through(conn)? >= crate::db::today().year() - 1 {
+        return Ok(());
+    }
+    if let Some(year) = crate::db::write_transaction(conn, |c| counters::fill_past_years(c, crate::db::today()))? {
+        tracing::info!(through = year, "filled the yearly statistics rollups from the monthly ones");
     }
     Ok(())
 }

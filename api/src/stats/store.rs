@@ -138,8 +138,9 @@ struct RollupPair {
 /// period summed too (dated `from`; or one row per month when `by_month`) — `case_figures` only
 /// asks whether a date is before, within or after the period. The database does the adding, in
 /// one statement for every dimension asked. What came before is read from the yearly rollups of
-/// the earlier years and the monthly ones of the period's first year, so the rows read do not grow
-/// with the years of history; a period of whole years reads the yearly rows alone. A province's
+/// the earlier years and the monthly ones of the period's first year (and of last year, whose
+/// yearly rows may not be filled yet), so the rows read do not grow with the years of history; a
+/// period of whole years before last reads the yearly rows alone. A province's
 /// breakdown reads communes × (years + months) rows and returns a few per commune; a commune's
 /// breakdown by category reads its total and its categories at once.
 fn rollup_sums(
@@ -156,6 +157,11 @@ fn rollup_sums(
     // which rows each branch reads is in the values, not in the text.
     let (from, to) = (period.from, period.to);
     let before = from.pred_opt().ok_or_else(ApiError::internal)?;
+    // Yearly rows are read for the years before last only: those are filled (the case writes
+    // keep the rows of the years that are over, `counters::fill_past_years` fills a year once it
+    // is over); last year and this one are read from their months.
+    let yearly_through = today().year() - 2;
+    let months_from = NaiveDate::from_ymd_opt(yearly_through + 1, 1, 1).ok_or_else(ApiError::internal)?;
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
     let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
@@ -164,6 +170,7 @@ fn rollup_sums(
         // within it, and months from `first_month` to `to` are before or within it by `from`.
         let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
         let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
+        let (last_year, first_month) = (last_year.min(yearly_through), first_month.min(months_from));
         let sql = format!(
             "SELECT unit_id, dimension, metric, code, CAST(SUM(b) AS BIGINT) AS before_n, CAST(SUM(w) AS BIGINT) AS within_n FROM ( \
                SELECT unit_id, dimension, metric, code, CASE WHEN year < ? THEN n ELSE 0 END AS b, CASE WHEN year < ? THEN 0 ELSE n END AS w \
@@ -213,9 +220,9 @@ fn rollup_sums(
     Bound::new(sql)
         .bind(before)
         .binding(keys())
-        .bind(from.year())
+        .bind(from.year().min(yearly_through + 1))
         .binding(keys())
-        .bind(year_start)
+        .bind(year_start.min(months_from))
         .bind(from)
         .binding(keys())
         .bind(from)

@@ -1,1 +1,2 @@
+DROP TABLE case_rollup_years_filled;
 DROP TABLE case_rollup_years;
