@@ -171,14 +171,16 @@ fn rollup_sums(
         let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
         let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
         let (last_year, first_month) = (last_year.min(yearly_through), first_month.min(months_from));
+        // Each table summed on its own, in the order of its key (no sort); a code may then come
+        // twice, once from each, and the figures add the two.
         let sql = format!(
-            "SELECT unit_id, dimension, metric, code, CAST(SUM(b) AS BIGINT) AS before_n, CAST(SUM(w) AS BIGINT) AS within_n FROM ( \
-               SELECT unit_id, dimension, metric, code, CASE WHEN year < ? THEN n ELSE 0 END AS b, CASE WHEN year < ? THEN 0 ELSE n END AS w \
-               FROM case_rollup_years WHERE {filter} AND year <= ? \
-               UNION ALL \
-               SELECT unit_id, dimension, metric, code, CASE WHEN month < ? THEN n ELSE 0 END, CASE WHEN month < ? THEN 0 ELSE n END \
-               FROM case_rollups WHERE {filter} AND month >= ? AND month <= ? \
-             ) x GROUP BY unit_id, dimension, metric, code"
+            "SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN year < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
+               CAST(SUM(CASE WHEN year < ? THEN 0 ELSE n END) AS BIGINT) AS within_n \
+             FROM case_rollup_years WHERE {filter} AND year <= ? GROUP BY unit_id, dimension, metric, code \
+             UNION ALL \
+             SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT), \
+               CAST(SUM(CASE WHEN month < ? THEN 0 ELSE n END) AS BIGINT) \
+             FROM case_rollups WHERE {filter} AND month >= ? AND month <= ? GROUP BY unit_id, dimension, metric, code"
         );
         let pairs: Vec<RollupPair> = Bound::new(sql)
             .bind(from.year())
@@ -209,11 +211,11 @@ fn rollup_sums(
         return Ok(out);
     }
     let sql = format!(
-        "SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n FROM ( \
-           SELECT unit_id, dimension, metric, code, n FROM case_rollup_years WHERE {filter} AND year < ? \
-           UNION ALL \
-           SELECT unit_id, dimension, metric, code, n FROM case_rollups WHERE {filter} AND month >= ? AND month < ? \
-         ) x GROUP BY unit_id, dimension, metric, code \
+        "SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
+           FROM case_rollup_years WHERE {filter} AND year < ? GROUP BY unit_id, dimension, metric, code \
+         UNION ALL \
+         SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
+           FROM case_rollups WHERE {filter} AND month >= ? AND month < ? GROUP BY unit_id, dimension, metric, code \
          UNION ALL \
          SELECT unit_id, dimension, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
     );
@@ -221,6 +223,7 @@ fn rollup_sums(
         .bind(before)
         .binding(keys())
         .bind(from.year().min(yearly_through + 1))
+        .bind(before)
         .binding(keys())
         .bind(year_start.min(months_from))
         .bind(from)
