@@ -117,9 +117,9 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     let shard_of = |unit: &String| if sharded.contains(unit) { shard } else { 0 };
     // The yearly rows of the years that are over (`fill_past_years`): a case of this year, as
     // every create's, leaves them alone.
-    let this_year = today().year();
+    let kept_through = last_year_over(today());
     let mut yearly: BTreeMap<(String, i32, &'static str, &'static str, String), i64> = BTreeMap::new();
-    for ((unit, month, metric, dim, code), d) in deltas.iter().filter(|(k, _)| k.1.year() < this_year) {
+    for ((unit, month, metric, dim, code), d) in deltas.iter().filter(|(k, _)| k.1.year() <= kept_through) {
         *yearly.entry((unit.clone(), month.year(), *metric, *dim, code.clone())).or_default() += d;
     }
     let yearly: Vec<_> = yearly.into_iter().filter(|(_, d)| *d != 0).collect();
@@ -168,6 +168,18 @@ fn upsert(table: &str, period: &str, rows: usize) -> Bound {
     )
 }
 
+/// The last year that is over on `today`: the case writes keep the yearly rows up to it, and
+/// `fill_past_years` fills them up to it.
+pub fn last_year_over(today: NaiveDate) -> i32 {
+    today.year() - 1
+}
+
+/// The last year whose yearly rows the statistics read: the year before the last one over, so that
+/// a year is read only a whole year after the one in which it was filled (`fill_past_years`).
+pub fn yearly_rows_read_through(today: NaiveDate) -> i32 {
+    last_year_over(today) - 1
+}
+
 /// The last year whose yearly rows were filled from the monthly ones.
 pub fn years_filled_through(conn: &mut DbConn) -> Result<i32, ApiError> {
     Ok(case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(conn)?)
@@ -183,7 +195,7 @@ pub fn years_filled_through(conn: &mut DbConn) -> Result<i32, ApiError> {
 /// over too, so an hour late is never wrong.
 pub fn fill_past_years(conn: &mut DbConn, today: NaiveDate) -> Result<Option<i32>, ApiError> {
     let through = years_filled_through(conn)?;
-    let last = today.year() - 1;
+    let last = last_year_over(today);
     if through >= last {
         return Ok(None);
     }
@@ -245,7 +257,7 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
     // The yearly rows the statistics may read: those filled, and those of the years before last,
     // which the case writes kept since this database began (`fill_past_years`).
-    let kept_through = years_filled_through(conn)?.max(today().year() - 2);
+    let kept_through = years_filled_through(conn)?.max(yearly_rows_read_through(today()));
     let mut expected_yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
     for ((u, m, metric, dim, code), n) in expected_monthly.into_iter().filter(|(k, _)| k.1.year() <= kept_through) {
         *expected_yearly.entry((u, m.year(), metric, dim, code)).or_default() += n;
@@ -305,6 +317,8 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
         apply(conn, None, Some(case))?;
     }
     // Every year that is over now has its whole rows, from empty.
-    diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(today().year() - 1)).execute(conn)?;
+    diesel::update(case_rollup_years_filled::table)
+        .set(case_rollup_years_filled::through_year.eq(last_year_over(today())))
+        .execute(conn)?;
     Ok(all.len())
 }

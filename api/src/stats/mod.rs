@@ -45,8 +45,9 @@ pub fn fill_empty_rollups(conn: &mut crate::db::DbConn) -> Result<(), String> {
 /// The yearly rollups of the years that are over, once (`counters::fill_past_years`): at start,
 /// then hourly, so that a year is filled within the hour after it ends.
 pub fn fill_past_years(conn: &mut crate::db::DbConn) -> Result<(), crate::error::ApiError> {
-    use chrono::Datelike;
-    if counters::years_filled_through(conn)? >= crate::db::today().year() - 1 {
+    // Looked at first outside a transaction: the hourly run then takes no write lock (SQLite's
+    // single writer) in the 8,759 hours a year when there is nothing to fill.
+    if counters::years_filled_through(conn)? >= counters::last_year_over(crate::db::today()) {
         return Ok(());
     }
     if let Some(year) = crate::db::write_transaction(conn, |c| counters::fill_past_years(c, crate::db::today()))? {

@@ -160,7 +160,7 @@ fn rollup_sums(
     // Yearly rows are read for the years before last only: those are filled (the case writes
     // keep the rows of the years that are over, `counters::fill_past_years` fills a year once it
     // is over); last year and this one are read from their months.
-    let yearly_through = today().year() - 2;
+    let yearly_through = super::counters::yearly_rows_read_through(today());
     let months_from = NaiveDate::from_ymd_opt(yearly_through + 1, 1, 1).ok_or_else(ApiError::internal)?;
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
