@@ -425,7 +425,7 @@ async fn counters_survive_random_case_writes(app: TestApp) {
                             notes: None,
                             logbook_volume: None,
                         };
-                        cases::create(c, &officer, input, 3, Vec::new()).map(|(d, _)| Some(d.id))
+                        cases::create(c, &officer, &input, 3, &[]).map(|(d, _)| Some(d.id))
                     }
                     2 => cases::assign(
                         c,

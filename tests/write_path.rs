@@ -12,6 +12,7 @@ use crate::common::{Resp, TestApp};
 on_both_backends!(
     keyed_creates_make_one_case_whatever_the_bearer_spelling,
     parallel_creates_for_one_team_take_consecutive_lines,
+    a_planned_create_is_written_only_while_what_it_read_holds,
     a_correction_keeps_what_it_does_not_name,
     a_personal_data_read_is_audited_before_it_is_answered,
     a_refused_command_keeps_its_refusal_and_changes_nothing,
@@ -87,6 +88,91 @@ async fn parallel_creates_for_one_team_take_consecutive_lines(app: TestApp) {
     assert_eq!(filtered.body["total"], 0);
     let plain = w.leader.get(&format!("/api/v1/cases?team_id={}&limit=20", w.team)).await;
     assert!(plain.body.get("total").is_none(), "no count unless asked: {}", plain.text);
+}
+
+/// A create is planned from reads and written at once (`db::planned`): when another case took the
+/// planned log-book line, or the team changed, in between, nothing is written; otherwise all of
+/// it — on PostgreSQL in one statement, no `BEGIN` or `COMMIT` around it.
+async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp) {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use hoagiai::cases::store::{plan_create, CreatePlan};
+    use hoagiai::db::planned::{Applied, Writes};
+    use hoagiai::db::{Backend, DbConn};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let w = world(app).await;
+    // The commune's officer (national scope; the level lets them open cases).
+    let officer =
+        hoagiai::auth::Actor { role: hoagiai::auth::Role::Officer, unit_level: Some("commune".into()), ..hoagiai::auth::Actor::system() };
+    let input: hoagiai::cases::dto::CreateCase = serde_json::from_value(keyless(&w.team, "Tranh chấp lối đi chung")).unwrap();
+    let mut conn = w.app.db.get().unwrap();
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counted = statements.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
+            counted.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    let plan = |conn: &mut DbConn| match plan_create(conn, &officer, &input, 30, &[]).unwrap() {
+        CreatePlan::New(dto, writes) => (dto, writes),
+        CreatePlan::Existing(_) => panic!("a new id was planned as an existing case"),
+    };
+    let apply = |conn: &mut DbConn, writes: Writes| match conn.backend() {
+        Backend::Sqlite => hoagiai::db::write_transaction(conn, |c| writes.apply_in_transaction(c)).unwrap(),
+        Backend::Postgres => writes.apply_as_one_statement(conn, None).unwrap(),
+    };
+    let served = |id: &str| {
+        let (officer, id) = (w.officer.clone(), id.to_string());
+        async move { officer.get(&format!("/api/v1/cases/{id}")).await }
+    };
+
+    // Another case takes the planned line in between.
+    let (lost_line, writes) = plan(&mut conn);
+    assert_eq!(lost_line.logbook_line, 1);
+    let other = create(&w.leader, &new_case(&w.team)).await;
+    assert_eq!(other.body["logbook_line"], 1);
+    assert_eq!(apply(&mut conn, writes), Applied::Stale);
+    assert_eq!(served(&lost_line.id).await.status, StatusCode::NOT_FOUND, "nothing of a stale plan is written");
+
+    // The team is edited in between (its version moves): what the rules were checked against is gone.
+    let (lost_team, writes) = plan(&mut conn);
+    assert_eq!(lost_team.logbook_line, 2);
+    let team = w.officer.get(&format!("/api/v1/teams/{}", w.team)).await;
+    let edited = w.officer.patch(&format!("/api/v1/teams/{}", w.team), &team.etag(), &json!({"notes": "Họp ngày 5 hằng tháng"})).await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(apply(&mut conn, writes), Applied::Stale);
+    assert_eq!(served(&lost_team.id).await.status, StatusCode::NOT_FOUND);
+    let (lines_after, statistics_after) = (cases_of_team(&w.app, &w.team).len(), rollup_total(&w.app));
+
+    // Nothing changes in between: all of it is written, and it is the case the plan answered with.
+    let (kept, writes) = plan(&mut conn);
+    assert_eq!(kept.logbook_line, 2, "the lost plans took no line");
+    let before = statements.load(Ordering::Relaxed);
+    assert_eq!(apply(&mut conn, writes), Applied::Done);
+    let written = statements.load(Ordering::Relaxed) - before;
+    if conn.backend() == Backend::Postgres {
+        assert_eq!(written, 1, "the whole write is one statement");
+    }
+    let read = served(&kept.id).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    for field in ["logbook_line", "summary", "received_on", "status", "category", "basis", "team_id", "created_at", "version"] {
+        assert_eq!(read.body[field], serde_json::to_value(&kept).unwrap()[field], "{field}");
+    }
+    assert_eq!(read.body["parties"], serde_json::to_value(&kept).unwrap()["parties"]);
+    assert_eq!(cases_of_team(&w.app, &w.team).len(), lines_after + 1);
+    assert!(rollup_total(&w.app) > statistics_after, "the counters moved with the case");
+    let audit = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", kept.id)).await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.text);
+    let creates = audit.body["items"].as_array().unwrap().iter().filter(|r| r["action"] == "create").count();
+    assert_eq!(creates, 1, "its audit row: {}", audit.text);
+}
+
+/// The sum of every monthly counter.
+fn rollup_total(app: &TestApp) -> i64 {
+    use hoagiai::db::schema::case_rollups;
+    let n: Vec<i64> = case_rollups::table.select(case_rollups::n).load(&mut *app.db.get().unwrap()).unwrap();
+    n.into_iter().sum()
 }
 
 /// A concluded case whose first party has an ID number (written agreement for court recognition).

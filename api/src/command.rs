@@ -16,7 +16,8 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::db::DbConn;
+use crate::db::planned::{Applied, Writes};
+use crate::db::{Backend, DbConn};
 use crate::error::ApiError;
 use crate::http::etag_for_version;
 use crate::idempotency::answers::{self, Claim};
@@ -140,15 +141,66 @@ impl Command {
             .db
             .write(move |c| {
                 let answer = work(c)?;
-                if let Some(key) = &key {
-                    if !kept::keep(c, key, &answer.kept())? {
-                        // Another request with this key was kept first: undo this one's work.
-                        return Err(ApiError::conflict(KEY_TAKEN));
-                    }
-                }
+                keep_answer(c, key.as_ref(), &answer)?;
                 Ok(answer)
             })
             .await;
+        self.answer(outcome).await
+    }
+
+    /// A command whose rows are planned from reads and written at once (`db::planned`). On
+    /// PostgreSQL: the plan's reads, then ONE statement with its rows and the kept answer — made
+    /// again, a few times at most, when what the plan read changed in between. On SQLite the plan
+    /// is made and written inside the writer's transaction, like any command.
+    pub async fn run_planned<P>(self, plan: P) -> Result<HttpResponse, ApiError>
+    where
+        P: Fn(&mut DbConn) -> Result<Planned, ApiError> + Send + 'static,
+    {
+        let key = self.claim.as_ref().map(|c| c.key.clone());
+        if self.state.db.backend() == Backend::Sqlite {
+            return self
+                .run(move |c| {
+                    let Planned { answer, writes } = plan(c)?;
+                    if let Some(writes) = writes {
+                        if writes.apply_in_transaction(c)? != Applied::Done {
+                            // Made and written in one transaction of the one writer: what the plan read
+                            // cannot have changed, so its guard and its reads disagree.
+                            tracing::error!("a planned write's guard refused the plan made in its own transaction");
+                            return Err(ApiError::internal());
+                        }
+                    }
+                    Ok(answer)
+                })
+                .await;
+        }
+        let outcome = self
+            .state
+            .db
+            .write_in_one_statement(move |c| {
+                for _ in 0..PLAN_ATTEMPTS {
+                    let Planned { answer, writes } = plan(c)?;
+                    let Some(writes) = writes else {
+                        keep_answer(c, key.as_ref(), &answer)?;
+                        return Ok(answer);
+                    };
+                    let kept = key.as_ref().map(|k| kept::insert_of(k, &answer.kept())).transpose()?;
+                    match writes.apply_as_one_statement(c, kept)? {
+                        Applied::Done => return Ok(answer),
+                        Applied::KeyTaken => return Err(ApiError::conflict(KEY_TAKEN)),
+                        // Another writer got there first; those that lost together should not
+                        // meet again at once.
+                        Applied::Stale => std::thread::sleep(std::time::Duration::from_micros(rand::random_range(0..1_000))),
+                    }
+                }
+                tracing::warn!(attempts = PLAN_ATTEMPTS, "a planned write found what it read changed at every attempt");
+                Err(ApiError::unavailable())
+            })
+            .await;
+        self.answer(outcome).await
+    }
+
+    /// The command's outcome as the response, and the key's claim settled.
+    async fn answer(self, outcome: Result<Answer, ApiError>) -> Result<HttpResponse, ApiError> {
         let Some(claim) = self.claim else { return outcome.map(Answer::into_response) };
         match outcome {
             Ok(answer) => {
@@ -163,5 +215,40 @@ impl Command {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// Keeps the answer under the request's key, in the transaction (or as the one statement) of its
+/// work; when another request with the key was kept first, this one's work must be undone.
+fn keep_answer(c: &mut DbConn, key: Option<&kept::KeyOf>, answer: &Answer) -> Result<(), ApiError> {
+    if let Some(key) = key {
+        if !kept::keep(c, key, &answer.kept())? {
+            // Another request with this key was kept first: undo this one's work.
+            return Err(ApiError::conflict(KEY_TAKEN));
+        }
+    }
+    Ok(())
+}
+
+/// How often a planned write is planned again when what it read keeps changing (another create
+/// in the same log book took the line, say) before the request is answered 503. Each round one of
+/// the writers that met wins, and no more of them meet than there are pooled connections (8 by
+/// default): a log book that 64 phones write to at once still takes every case.
+const PLAN_ATTEMPTS: usize = 32;
+
+/// What a planned command will do: its answer, and the rows to write (none when the answer needs
+/// no write, such as a retry answered with the case an earlier try made).
+pub struct Planned {
+    answer: Answer,
+    writes: Option<Writes>,
+}
+
+impl Planned {
+    pub fn write(answer: Answer, writes: Writes) -> Planned {
+        Planned { answer, writes: Some(writes) }
+    }
+
+    pub fn answer_only(answer: Answer) -> Planned {
+        Planned { answer, writes: None }
     }
 }

@@ -2,6 +2,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::auth::{Actor, PrincipalKind, Scope};
+use crate::db::planned::Insert;
 use crate::db::schema::audit_log;
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
@@ -57,6 +58,27 @@ pub struct Change<'a> {
 pub fn record(conn: &mut DbConn, who: &Who<'_>, change: Change<'_>) -> Result<(), ApiError> {
     diesel::insert_into(audit_log::table).values(&row(who, change)).execute(conn)?;
     Ok(())
+}
+
+/// The same row as an insert that a planned write sends with its other rows (`db::planned`).
+pub fn insert_of(who: &Who<'_>, change: Change<'_>) -> Insert {
+    let r = row(who, change);
+    let mut insert = Insert::into(
+        "audit_log (id, at, actor_kind, actor_id, action, entity, entity_id, unit_path, request_id, old_values, new_values)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    insert.push(r.id);
+    insert.push(r.at);
+    insert.push(r.actor_kind);
+    insert.push(r.actor_id);
+    insert.push(r.action);
+    insert.push(r.entity);
+    insert.push(r.entity_id);
+    insert.push(r.unit_path);
+    insert.push(r.request_id);
+    insert.push(r.old_values);
+    insert.push(r.new_values);
+    insert
 }
 
 /// The values a row keeps for a change: of an edit, only the fields that changed, before and

@@ -5,7 +5,7 @@ use super::dto::*;
 use super::model::Case;
 use super::store::{self, CaseFilter};
 use crate::auth::{can, Actor, Allowed};
-use crate::command::{Answer, Command};
+use crate::command::{Answer, Command, Planned};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::http::{page_of, with_etag, IfMatch, JsonBody, Page, PageParams, QueryParams};
@@ -101,9 +101,12 @@ async fn create_case(actor: Allowed<can::CreateCases>, body: JsonBody<CreateCase
     let days = cmd.config().case_start_deadline_days;
     let probe = store::DuplicateProbe::of(&body.0);
     let duplicates = cmd.read(move |c| store::possible_duplicates(c, &probe)).await?;
-    cmd.run(move |c| {
-        let (dto, created) = store::create(c, &actor, body.0, days, duplicates)?;
-        Answer::created(created, &dto, dto.version, &format!("/api/v1/cases/{}", dto.id))
+    cmd.run_planned(move |c| {
+        let answer = |created, dto: &CaseDto| Answer::created(created, dto, dto.version, &format!("/api/v1/cases/{}", dto.id));
+        Ok(match store::plan_create(c, &actor, &body.0, days, &duplicates)? {
+            store::CreatePlan::Existing(dto) => Planned::answer_only(answer(false, &dto)?),
+            store::CreatePlan::New(dto, writes) => Planned::write(answer(true, &dto)?, writes),
+        })
     })
     .await
 }

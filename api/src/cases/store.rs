@@ -13,11 +13,11 @@ use crate::auth::{Actor, Role};
 use crate::codes::{stored, stored_opt};
 use crate::db::area::Area;
 use crate::db::bound::{self, Bound};
-use crate::db::schema::{
-    case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases, logbook_lines,
-};
+use crate::db::planned::{Applied, Insert, Writes};
+use crate::db::schema::{case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases};
 use crate::db::{json, new_id, now, today, Backend, DbConn, MultiBackend};
 use crate::error::ApiError;
+use crate::teams::model::Team;
 use crate::text;
 use crate::versioned::{self, Edit};
 
@@ -866,52 +866,146 @@ fn next_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32,
     line.first().map(|l| l.last_line).ok_or_else(ApiError::internal)
 }
 
-/// The parties of a new case in one multi-row insert, bound so that the statement stays prepared.
-fn insert_parties(conn: &mut DbConn, parties: &[Party]) -> Result<(), ApiError> {
-    if parties.is_empty() {
-        return Ok(());
+/// The line a new case of the team and year will take: the one after the book's last, read
+/// without taking it. The write's guard (`logbook_line_guard`) takes it only if it is still free.
+fn planned_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32, ApiError> {
+    use diesel::sql_types::Integer;
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Integer)]
+        line: i32,
     }
-    let mut q = Bound::with_capacity(
-        format!(
-            "INSERT INTO case_parties (id, case_id, position, kind, role, full_name, name_key, age, birth_year, address, phone, \
-             id_number, demand) VALUES {}",
-            bound::rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", parties.len())
-        ),
-        parties.len() * 13,
-    );
-    for p in parties {
-        q.push(p.id.as_str());
-        q.push(p.case_id.as_str());
-        q.push(p.position);
-        q.push(p.kind.as_str());
-        q.push(p.role.as_str());
-        q.push(p.full_name.as_str());
-        q.push(p.name_key.as_str());
-        q.push(p.age);
-        q.push(p.birth_year);
-        q.push(p.address.clone());
-        q.push(p.phone.clone());
-        q.push(p.id_number.clone());
-        q.push(p.demand.clone());
-    }
-    q.execute(conn)?;
-    Ok(())
+    let line: Vec<Line> = Bound::new(
+        "SELECT COALESCE((SELECT last_line FROM logbook_lines WHERE team_id = ? AND year = ?), \
+         (SELECT MAX(logbook_line) FROM cases WHERE team_id = ? AND received_year = ?), 0) + 1 AS line",
+    )
+    .bind(team_id)
+    .bind(year)
+    .bind(team_id)
+    .bind(year)
+    .load(conn)?;
+    line.first().map(|l| l.line).ok_or_else(ApiError::internal)
 }
 
-/// Opens a case. A retry with the same id answers the case already made (`created == false`).
+/// The guard of a new case's write (`db::planned`): takes the planned line of the team's book
+/// for the year if no other case took it meanwhile and the team is the one the rules were checked
+/// against (same version: not dissolved, not moved since). Writes nothing otherwise.
+fn logbook_line_guard(team: &Team, case: &Case) -> Bound {
+    Bound::new(
+        "INSERT INTO logbook_lines (team_id, year, last_line) SELECT ?, ?, ? \
+         WHERE EXISTS (SELECT 1 FROM teams WHERE id = ? AND version = ?) \
+         ON CONFLICT (team_id, year) DO UPDATE SET last_line = excluded.last_line \
+         WHERE logbook_lines.last_line = excluded.last_line - 1",
+    )
+    .bind(case.team_id.as_str())
+    .bind(case.received_year)
+    .bind(case.logbook_line)
+    .bind(team.id.as_str())
+    .bind(team.version)
+}
+
+/// The case's row as an insert of a planned write.
+fn case_insert(c: &Case) -> Insert {
+    let mut i = Insert::into(
+        "cases (id, team_id, unit_id, unit_path, received_on, received_year, received_month, logbook_line, logbook_volume, basis, \
+         referring_body, category, summary, summary_key, status, out_of_scope_reason, out_of_scope_referred_to, deadline_days, \
+         start_deadline, deadline_exception, deadline_exception_note, started_on, end_reason, ended_on, ended_year, ended_month, \
+         agreement_text, referral_body, referral_date, written_agreement_date, written_agreement_signature, for_court_recognition, \
+         notes, created_by, version, created_at, updated_at, transferred_from_team_id, transferred_from_line, transferred_on, \
+         pseudonymised_on)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    i.push(c.id.as_str());
+    i.push(c.team_id.as_str());
+    i.push(c.unit_id.as_str());
+    i.push(c.unit_path.as_str());
+    i.push(c.received_on);
+    i.push(c.received_year);
+    i.push(c.received_month);
+    i.push(c.logbook_line);
+    i.push(c.logbook_volume);
+    i.push(c.basis.as_str());
+    i.push(c.referring_body.clone());
+    i.push(c.category.as_str());
+    i.push(c.summary.as_str());
+    i.push(c.summary_key.as_str());
+    i.push(c.status.as_str());
+    i.push(c.out_of_scope_reason.clone());
+    i.push(c.out_of_scope_referred_to.clone());
+    i.push(c.deadline_days);
+    i.push(c.start_deadline);
+    i.push(c.deadline_exception.clone());
+    i.push(c.deadline_exception_note.clone());
+    i.push(c.started_on);
+    i.push(c.end_reason.clone());
+    i.push(c.ended_on);
+    i.push(c.ended_year);
+    i.push(c.ended_month);
+    i.push(c.agreement_text.clone());
+    i.push(c.referral_body.clone());
+    i.push(c.referral_date);
+    i.push(c.written_agreement_date);
+    i.push(c.written_agreement_signature.clone());
+    i.push(c.for_court_recognition);
+    i.push(c.notes.clone());
+    i.push(c.created_by.as_str());
+    i.push(c.version);
+    i.push(c.created_at);
+    i.push(c.updated_at);
+    i.push(c.transferred_from_team_id.clone());
+    i.push(c.transferred_from_line);
+    i.push(c.transferred_on);
+    i.push(c.pseudonymised_on);
+    i
+}
+
+/// The parties of a new case as one multi-row insert of a planned write.
+fn parties_insert(parties: &[Party]) -> Insert {
+    let mut i = Insert::into(
+        "case_parties (id, case_id, position, kind, role, full_name, name_key, age, birth_year, address, phone, id_number, demand)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    for p in parties {
+        i.push(p.id.as_str());
+        i.push(p.case_id.as_str());
+        i.push(p.position);
+        i.push(p.kind.as_str());
+        i.push(p.role.as_str());
+        i.push(p.full_name.as_str());
+        i.push(p.name_key.as_str());
+        i.push(p.age);
+        i.push(p.birth_year);
+        i.push(p.address.clone());
+        i.push(p.phone.clone());
+        i.push(p.id_number.clone());
+        i.push(p.demand.clone());
+    }
+    i
+}
+
+/// What opening a case will do, planned from reads (`db::planned`).
+pub enum CreatePlan {
+    /// The case exists: a retry with the id the phone chose, answered with the case (200).
+    Existing(CaseDto),
+    /// A new case: its answer, and its rows — the case, its parties, its audit row and the
+    /// statistics' counters — behind the guard of its log-book line.
+    New(CaseDto, Writes),
+}
+
+/// Plans opening a case: the rules are checked and the rows built from what is read now.
 ///
 /// `duplicates` are the team's cases that may be the same matter (`possible_duplicates`), read
 /// before the write's turn: a warning, not a rule, so it needs no write lock.
-pub fn create(
+pub fn plan_create(
     conn: &mut DbConn,
     actor: &Actor,
-    input: CreateCase,
+    input: &CreateCase,
     deadline_days: i32,
-    duplicates: Vec<String>,
-) -> Result<(CaseDto, bool), ApiError> {
+    duplicates: &[String],
+) -> Result<CreatePlan, ApiError> {
     let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
     if let Some(existing) = cases::table.find(&id).select(Case::as_select()).get_result(conn).optional()? {
-        return replay(conn, actor, existing, &input);
+        return replay(conn, actor, existing, input).map(|(dto, _)| CreatePlan::Existing(dto));
     }
     ensure_casework_scope(actor)?;
     let team =
@@ -972,22 +1066,9 @@ pub fn create(
         transferred_on: None,
         pseudonymised_on: None,
     };
-    case.logbook_line = next_logbook_line(conn, &case.team_id, case.received_year)?;
-    // A concurrent retry with the same client-chosen id made the case first: answer that one.
-    let inserted =
-        crate::dispatch!(conn, |c| diesel::insert_into(cases::table).values(&case).on_conflict(cases::id).do_nothing().execute(c))?;
-    if inserted == 0 {
-        // The line taken above goes back (this transaction still holds the counter row).
-        diesel::update(logbook_lines::table.find((&case.team_id, case.received_year)))
-            .set(logbook_lines::last_line.eq(logbook_lines::last_line - 1))
-            .execute(conn)?;
-        let existing = cases::table.find(&id).select(Case::as_select()).get_result(conn)?;
-        return replay(conn, actor, existing, &input);
-    }
+    case.logbook_line = planned_logbook_line(conn, &case.team_id, case.received_year)?;
     let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
-    insert_parties(conn, &parties)?;
-    audit::record(
-        conn,
+    let audit_row = audit::insert_of(
         &Who::from(actor),
         Change {
             action: "create",
@@ -997,16 +1078,39 @@ pub fn create(
             old: None,
             new: Some(audit_value(&case)),
         },
-    )?;
+    );
     // The counters last: their rows are shared with every case of the unit, and a row written
     // stays locked until the commit, so the less that follows, the less other writers wait.
-    crate::stats::counters::apply(conn, None, Some(&case))?;
-    // A new case has only its parties: the answer is built from the rows just written.
+    let writes = Writes::guarded_by(logbook_line_guard(&team, &case))
+        .insert(case_insert(&case))
+        .insert(parties_insert(&parties))
+        .insert(audit_row)
+        .insert_all(crate::stats::counters::rollup_inserts(conn, None, Some(&case)));
+    // A new case has only its parties: the answer is built from the rows about to be written.
     let mut dto = dto_of(actor, case, Children { parties, ..Children::default() })?;
     if !duplicates.is_empty() {
-        dto.warnings.push(CaseWarning { code: "possible_duplicate", case_ids: duplicates });
+        dto.warnings.push(CaseWarning { code: "possible_duplicate", case_ids: duplicates.to_vec() });
     }
-    Ok((dto, true))
+    Ok(CreatePlan::New(dto, writes))
+}
+
+/// Opens a case in the caller's transaction (the demo's seeding): planned and written at once. A
+/// retry with the same id answers the case already made (`created == false`).
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &CreateCase,
+    deadline_days: i32,
+    duplicates: &[String],
+) -> Result<(CaseDto, bool), ApiError> {
+    match plan_create(conn, actor, input, deadline_days, duplicates)? {
+        CreatePlan::Existing(dto) => Ok((dto, false)),
+        CreatePlan::New(dto, writes) => match writes.apply_in_transaction(conn)? {
+            Applied::Done => Ok((dto, true)),
+            // Planned in this same transaction: nothing can have taken the line meanwhile.
+            Applied::Stale | Applied::KeyTaken => Err(ApiError::internal()),
+        },
+    }
 }
 
 /// A create whose id exists: the same case again is a retry (answered with the case); anything

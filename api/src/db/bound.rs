@@ -17,11 +17,11 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Date, HasSqlType, Integer, Nullable, SmallInt, Text, Untyped};
+use diesel::sql_types::{BigInt, Bool, Date, HasSqlType, Integer, Nullable, SmallInt, Text, Timestamp, Untyped};
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
 use super::DbConn;
@@ -37,6 +37,9 @@ pub enum Value {
     BigInt(i64),
     SmallInt(i16),
     Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+    Bool(bool),
+    Timestamp(NaiveDateTime),
 }
 
 impl From<&str> for Value {
@@ -80,6 +83,22 @@ impl From<NaiveDate> for Value {
     }
 }
 
+impl From<Option<NaiveDate>> for Value {
+    fn from(d: Option<NaiveDate>) -> Value {
+        Value::OptDate(d)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<NaiveDateTime> for Value {
+    fn from(t: NaiveDateTime) -> Value {
+        Value::Timestamp(t)
+    }
+}
+
 /// A statement: its text, `?` for each value, and the values in order. The text must hold no
 /// other `?` (no literals with one in them).
 #[derive(Clone, Debug)]
@@ -111,6 +130,17 @@ impl Bound {
 
     pub fn push(&mut self, v: impl Into<Value>) {
         self.values.push(v.into());
+    }
+
+    /// Appends another statement's text and values (to build one statement out of parts).
+    pub fn append(&mut self, other: Bound) {
+        self.sql.to_mut().push_str(&other.sql);
+        self.values.extend(other.values);
+    }
+
+    /// Appends text that binds nothing.
+    pub fn push_sql(&mut self, sql: &str) {
+        self.sql.to_mut().push_str(sql);
     }
 
     pub fn execute(self, conn: &mut DbConn) -> Result<usize, ApiError> {
@@ -163,7 +193,10 @@ where
         + HasSqlType<Nullable<Integer>>
         + HasSqlType<BigInt>
         + HasSqlType<SmallInt>
-        + HasSqlType<Date>,
+        + HasSqlType<Date>
+        + HasSqlType<Nullable<Date>>
+        + HasSqlType<Bool>
+        + HasSqlType<Timestamp>,
     String: ToSql<Text, DB>,
     Option<String>: ToSql<Nullable<Text>, DB>,
     i32: ToSql<Integer, DB>,
@@ -171,6 +204,9 @@ where
     i64: ToSql<BigInt, DB>,
     i16: ToSql<SmallInt, DB>,
     NaiveDate: ToSql<Date, DB>,
+    Option<NaiveDate>: ToSql<Nullable<Date>, DB>,
+    bool: ToSql<Bool, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let mut pieces = self.sql.split('?');
@@ -187,6 +223,9 @@ where
                 Some(Value::BigInt(n)) => out.push_bind_param::<BigInt, _>(n)?,
                 Some(Value::SmallInt(n)) => out.push_bind_param::<SmallInt, _>(n)?,
                 Some(Value::Date(d)) => out.push_bind_param::<Date, _>(d)?,
+                Some(Value::OptDate(d)) => out.push_bind_param::<Nullable<Date>, _>(d)?,
+                Some(Value::Bool(b)) => out.push_bind_param::<Bool, _>(b)?,
+                Some(Value::Timestamp(t)) => out.push_bind_param::<Timestamp, _>(t)?,
                 None => return Err(diesel::result::Error::QueryBuilderError("a bound statement has fewer values than `?`".into())),
             }
             out.push_sql(piece);

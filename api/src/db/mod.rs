@@ -6,6 +6,7 @@ pub mod bound;
 pub mod group_commit;
 pub mod json;
 pub mod migrations;
+pub mod planned;
 pub mod schema;
 
 use std::time::Duration;
@@ -310,6 +311,23 @@ impl Db {
         T: Send + 'static,
     {
         self.write_async(f).await
+    }
+
+    /// A write made of one statement (`planned`): on PostgreSQL it runs on a pooled connection
+    /// outside any transaction — the statement is its own, and `BEGIN` and `COMMIT` would be two
+    /// more round trips — so `f` must send at most ONE statement that writes. On SQLite it is
+    /// an ordinary write of the group-commit writer.
+    pub async fn write_in_one_statement<F, T>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.writer.is_some() {
+            return self.write(f).await;
+        }
+        let result = self.run(f).await;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        result
     }
 
     async fn write_async<F, T>(&self, f: F) -> Result<T, ApiError>

@@ -254,7 +254,7 @@ pub fn seed_cases(conn: &mut DbConn, actor: &Actor, old_teams: &[DemoTeam], new_
             logbook_volume: Some(1),
         };
         let duplicates = cases::possible_duplicates(conn, &cases::DuplicateProbe::of(&input))?;
-        let (case, _) = cases::create(conn, actor, input, 3, duplicates)?;
+        let (case, _) = cases::create(conn, actor, &input, 3, &duplicates)?;
         count += 1;
         let id = case.id.clone();
         // The newest cases are still open; one of them waits past its start deadline.

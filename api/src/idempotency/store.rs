@@ -5,6 +5,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use crate::db::planned::Insert;
 use crate::db::schema::idempotency_keys as keys;
 use crate::db::{now, DbConn};
 use crate::error::ApiError;
@@ -89,18 +90,26 @@ pub fn find(conn: &mut DbConn, k: &KeyOf) -> Result<Found, ApiError> {
 /// first (on PostgreSQL this waits for that request's transaction to end): the caller must then
 /// undo its own work and replay the kept answer.
 pub fn keep(conn: &mut DbConn, k: &KeyOf, answer: &Kept) -> Result<bool, ApiError> {
+    let Some(statement) = insert_of(k, answer)?.then("ON CONFLICT DO NOTHING").statement() else { return Err(ApiError::internal()) };
+    Ok(statement.execute(conn)? == 1)
+}
+
+/// The row that keeps the answer, as an insert a planned write sends with its other rows
+/// (`db::planned`): there a key kept first by another request fails the whole statement.
+pub fn insert_of(k: &KeyOf, answer: &Kept) -> Result<Insert, ApiError> {
     let headers = serde_json::to_string(&answer.headers).map_err(|_| ApiError::internal())?;
-    let row = (
-        keys::actor_id.eq(&k.owner),
-        keys::idem_key.eq(&k.key),
-        keys::request_hash.eq(&k.fingerprint),
-        keys::status_code.eq(Some(i32::from(answer.status))),
-        keys::response_headers.eq(Some(headers)),
-        keys::response_body.eq(Some(&answer.body)),
-        keys::created_at.eq(now()),
+    let mut insert = Insert::into(
+        "idempotency_keys (actor_id, idem_key, request_hash, status_code, response_headers, response_body, created_at)",
+        "(?, ?, ?, ?, ?, ?, ?)",
     );
-    let inserted = crate::dispatch!(conn, |c| diesel::insert_into(keys::table).values(row).on_conflict_do_nothing().execute(c))?;
-    Ok(inserted == 1)
+    insert.push(k.owner.as_str());
+    insert.push(k.key.as_str());
+    insert.push(k.fingerprint.as_str());
+    insert.push(i32::from(answer.status));
+    insert.push(Some(headers));
+    insert.push(Some(answer.body.clone()));
+    insert.push(now());
+    Ok(insert)
 }
 
 /// Forgets keys older than a day; run periodically by the server.

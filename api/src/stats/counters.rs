@@ -15,7 +15,8 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use crate::cases::model::Case;
-use crate::db::bound::{self, Bound};
+use crate::db::bound::Bound;
+use crate::db::planned::Insert;
 use crate::db::schema::{case_rollup_years, case_rollup_years_filled, case_rollups, cases};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
@@ -96,8 +97,20 @@ fn hot_units(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<
 /// contributed to what `after` contributes, in one multi-row upsert each (one statement per case
 /// write for a case of this year, two for an older one, however many units sit above it).
 pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> Result<(), ApiError> {
+    for insert in rollup_inserts(conn, before, after) {
+        if let Some(statement) = insert.statement() {
+            statement.execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// The upserts `apply` runs, for a write that sends them with its other rows (`db::planned`):
+/// the monthly rows, and the yearly rows of the years that are over when a case of such a year
+/// changes; none when nothing a figure counts changed.
+pub fn rollup_inserts(conn: &DbConn, before: Option<&Case>, after: Option<&Case>) -> Vec<Insert> {
     if cfg!(feature = "bench-without-counter-upkeep") {
-        return Ok(());
+        return Vec::new();
     }
     let mut deltas: BTreeMap<RollupKey, i64> = BTreeMap::new();
     for k in before.map(rollup_contributions).unwrap_or_default() {
@@ -108,11 +121,11 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
     }
     let deltas: Vec<_> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
     if deltas.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     // On PostgreSQL every create would add to the same few province rows of the month and wait for
     // the commit of the create before it; a random shard of those rows spreads the writers out.
-    let sharded = hot_units(&*conn, before, after);
+    let sharded = hot_units(conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
     let shard_of = |unit: &String| if sharded.contains(unit) { shard } else { 0 };
     // The yearly rows of the years that are over (`fill_past_years`): a case of this year, as
@@ -123,49 +136,42 @@ pub fn apply(conn: &mut DbConn, before: Option<&Case>, after: Option<&Case>) -> 
         *yearly.entry((unit.clone(), month.year(), *metric, *dim, code.clone())).or_default() += d;
     }
     let yearly: Vec<_> = yearly.into_iter().filter(|(_, d)| *d != 0).collect();
-    let mut q = upsert("case_rollups", "month", deltas.len());
+    let mut monthly_rows = upsert("case_rollups", "month");
     for ((unit, month, metric, dim, code), d) in deltas {
         let shard = shard_of(&unit);
-        q.push(unit);
-        q.push(month);
-        q.push(metric);
-        q.push(dim);
-        q.push(code);
-        q.push(shard);
-        q.push(d);
+        monthly_rows.push(unit);
+        monthly_rows.push(month);
+        monthly_rows.push(metric);
+        monthly_rows.push(dim);
+        monthly_rows.push(code);
+        monthly_rows.push(shard);
+        monthly_rows.push(d);
     }
-    q.execute(conn)?;
     // A case of this year, or one moved within a year (a correction of its received day, say),
     // leaves the yearly rows as they were.
     if yearly.is_empty() {
-        return Ok(());
+        return vec![monthly_rows];
     }
-    let mut q = upsert("case_rollup_years", "year", yearly.len());
+    let mut yearly_rows = upsert("case_rollup_years", "year");
     for ((unit, year, metric, dim, code), d) in yearly {
         let shard = shard_of(&unit);
-        q.push(unit);
-        q.push(year);
-        q.push(metric);
-        q.push(dim);
-        q.push(code);
-        q.push(shard);
-        q.push(d);
+        yearly_rows.push(unit);
+        yearly_rows.push(year);
+        yearly_rows.push(metric);
+        yearly_rows.push(dim);
+        yearly_rows.push(code);
+        yearly_rows.push(shard);
+        yearly_rows.push(d);
     }
-    q.execute(conn).map(|_| ())
+    vec![monthly_rows, yearly_rows]
 }
 
-/// The rollup upsert of `rows` rows into `table`, whose period column is `period` (month or year).
-/// Values are bound, so the text depends only on the row count and the statement stays prepared
-/// on the connection (`db::bound`) instead of being parsed again for every case write.
-fn upsert(table: &str, period: &str, rows: usize) -> Bound {
-    Bound::with_capacity(
-        format!(
-            "INSERT INTO {table} (unit_id, {period}, metric, dimension, code, shard, n) VALUES {} \
-             ON CONFLICT (unit_id, dimension, metric, code, {period}, shard) DO UPDATE SET n = {table}.n + excluded.n",
-            bound::rows("(?, ?, ?, ?, ?, ?, ?)", rows)
-        ),
-        rows * 7,
-    )
+/// The rollup upsert into `table`, whose period column is `period` (month or year). Values are
+/// bound, so the text depends only on the row count and the statement stays prepared on the
+/// connection (`db::bound`) instead of being parsed again for every case write.
+fn upsert(table: &'static str, period: &'static str) -> Insert {
+    Insert::into(format!("{table} (unit_id, {period}, metric, dimension, code, shard, n)"), "(?, ?, ?, ?, ?, ?, ?)")
+        .then(format!("ON CONFLICT (unit_id, dimension, metric, code, {period}, shard) DO UPDATE SET n = {table}.n + excluded.n"))
 }
 
 /// The last year that is over on `today`: the case writes keep the yearly rows up to it, and
