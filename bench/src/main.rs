@@ -1024,7 +1024,7 @@ fn measure_upkeep(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &P
         let mut made = None;
         let t = Instant::now();
         let _ = hoagiai::db::write_transaction(conn, |c| {
-            let (dto, _) = hoagiai::cases::store::create(c, &actor, input, 3, Vec::new())?;
+            let (dto, _) = hoagiai::cases::store::create(c, &actor, &input, 3, &[])?;
             made = Some(cases::table.find(&dto.id).select(Case::as_select()).first(c)?);
             Err::<(), _>(rollback())
         });
