@@ -1,3 +1,4 @@
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::dto::{CreateTeam, TeamDto, TeamHealth, UpdateTeam};
@@ -15,13 +16,16 @@ use crate::versioned::{self, Edit};
 /// The teams a team leader or mediator serves in today.
 pub fn my_team_ids(conn: &mut DbConn, actor: &Actor) -> Result<Vec<String>, ApiError> {
     let Some(mediator_id) = &actor.mediator_id else { return Ok(Vec::new()) };
-    let day = today();
-    Ok(memberships::table
-        .filter(memberships::mediator_id.eq(mediator_id))
-        .filter(memberships::from_date.le(day))
-        .filter(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
-        .select(memberships::team_id)
-        .load(conn)?)
+    Ok(memberships::table.filter(serving_on(mediator_id, today())).select(memberships::team_id).load(conn)?)
+}
+
+/// The memberships of a mediator record in force on `day`.
+#[diesel::dsl::auto_type]
+fn serving_on<'a>(mediator_id: &'a str, day: NaiveDate) -> _ {
+    memberships::mediator_id
+        .eq(mediator_id)
+        .and(memberships::from_date.le(day))
+        .and(memberships::to_date.is_null().or(memberships::to_date.gt(day)))
 }
 
 /// The teams the caller may see: the subtree for officers and viewers, their own teams for team
@@ -41,13 +45,19 @@ pub fn visible(conn: &mut DbConn, actor: &Actor) -> Result<teams::BoxedQuery<'st
 
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Team, ApiError> {
     if matches!(actor.role, Role::TeamLeader | Role::Mediator) {
-        // The own teams, then the team by its key: two statements the connection keeps prepared,
-        // where `visible`'s `IN (…)` of the teams would be prepared afresh on SQLite — on every
-        // case create, on the single writer.
-        if !my_team_ids(conn, actor)?.iter().any(|t| t == id) {
-            return Err(ApiError::not_found());
-        }
-        return teams::table.find(id).select(Team::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found);
+        // The team by its key if the caller serves in it today: one statement, which the
+        // connection keeps prepared (`visible`'s `IN (…)` of the own teams would be prepared
+        // afresh on SQLite) — on every case create.
+        let Some(mediator_id) = &actor.mediator_id else { return Err(ApiError::not_found()) };
+        return teams::table
+            .find(id)
+            .filter(diesel::dsl::exists(
+                memberships::table.filter(serving_on(mediator_id, today())).filter(memberships::team_id.eq(id.to_string())),
+            ))
+            .select(Team::as_select())
+            .get_result(conn)
+            .optional()?
+            .ok_or_else(ApiError::not_found);
     }
     visible(conn, actor)?
         .filter(teams::id.eq(id.to_string()))
