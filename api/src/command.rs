@@ -5,6 +5,10 @@
 //!
 //! A command's closure builds its whole answer (status, headers, JSON body) from the rows it
 //! wrote, inside the transaction, because that answer is what the key keeps.
+//!
+//! The busiest command, opening a case, is a planned write (`Command::run_planned`,
+//! `db::planned`): its reads and rules first, then its rows and its kept answer in one statement,
+//! which on PostgreSQL is its transaction (one round trip to write instead of a dozen).
 
 use std::future::{ready, Ready};
 
