@@ -76,6 +76,9 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       await b.context.setOffline(false);
       await page.locator('.attachments-block .card:not(.pending)', { hasText: 'IMG_20261130_0930.jpg' }).waitFor({ timeout: 60_000 });
       await page.locator('.attachments-block .card.pending').waitFor({ state: 'detached' });
+      // The list may show the stored photo (the lost answer's work) before the outbox's retry has
+      // gone out: the photo is sent once the outbox holds nothing.
+      await page.waitForFunction(async () => (await window.hoagiai.outbox.list()).length === 0, undefined, { timeout: 60_000 });
       assert.ok(posts >= 2, 'retried after the lost answer');
       assert.ok(keys.every((k) => k === op.key), 'with the same Idempotency-Key');
       const list = await leader.call('GET', `/api/v1/attachments?case_id=${c.id}`);
