@@ -841,49 +841,44 @@ pub fn possible_duplicates(conn: &mut DbConn, probe: &DuplicateProbe) -> Result<
     Ok(ids)
 }
 
-/// The next line of a team's log book for a year. The counter row is incremented in the case's
-/// transaction, so creates for one team queue on it (PostgreSQL) or on the single writer
-/// (SQLite) and get consecutive lines with no clash and no retry; a rolled-back create gives
-/// its line back. A missing row (a book written before the counters, or by the bench seeder)
-/// starts after the highest line in the book.
+/// The next line of a team's log book for a year, taken now, in the caller's transaction (a case
+/// carried on by a successor team): the counter row stays locked until the commit, so writers of
+/// the same book queue on it, and a rollback gives the line back. A missing row (a book written
+/// before the counters, or by the bench seeder) starts after the highest line in the book. A new
+/// case plans its line instead (`planned_logbook_line`).
 fn next_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32, ApiError> {
-    use diesel::sql_types::Integer;
-    #[derive(QueryableByName)]
-    struct Line {
-        #[diesel(sql_type = Integer)]
-        last_line: i32,
-    }
-    let line: Vec<Line> = Bound::new(
+    logbook_line(
+        conn,
         "INSERT INTO logbook_lines (team_id, year, last_line) \
          VALUES (?, ?, (SELECT COALESCE(MAX(logbook_line), 0) + 1 FROM cases WHERE team_id = ? AND received_year = ?)) \
-         ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line",
+         ON CONFLICT (team_id, year) DO UPDATE SET last_line = logbook_lines.last_line + 1 RETURNING last_line AS line",
+        team_id,
+        year,
     )
-    .bind(team_id)
-    .bind(year)
-    .bind(team_id)
-    .bind(year)
-    .load(conn)?;
-    line.first().map(|l| l.last_line).ok_or_else(ApiError::internal)
 }
 
 /// The line a new case of the team and year will take: the one after the book's last, read
 /// without taking it. The write's guard (`logbook_line_guard`) takes it only if it is still free.
 fn planned_logbook_line(conn: &mut DbConn, team_id: &str, year: i32) -> Result<i32, ApiError> {
+    logbook_line(
+        conn,
+        "SELECT COALESCE((SELECT last_line FROM logbook_lines WHERE team_id = ? AND year = ?), \
+         (SELECT MAX(logbook_line) FROM cases WHERE team_id = ? AND received_year = ?), 0) + 1 AS line",
+        team_id,
+        year,
+    )
+}
+
+/// The one line a statement about a team's book for a year answers (`line`), its `?`s bound to
+/// the team and the year, twice: the book's counter row, then the book's cases.
+fn logbook_line(conn: &mut DbConn, sql: &'static str, team_id: &str, year: i32) -> Result<i32, ApiError> {
     use diesel::sql_types::Integer;
     #[derive(QueryableByName)]
     struct Line {
         #[diesel(sql_type = Integer)]
         line: i32,
     }
-    let line: Vec<Line> = Bound::new(
-        "SELECT COALESCE((SELECT last_line FROM logbook_lines WHERE team_id = ? AND year = ?), \
-         (SELECT MAX(logbook_line) FROM cases WHERE team_id = ? AND received_year = ?), 0) + 1 AS line",
-    )
-    .bind(team_id)
-    .bind(year)
-    .bind(team_id)
-    .bind(year)
-    .load(conn)?;
+    let line: Vec<Line> = Bound::new(sql).bind(team_id).bind(year).bind(team_id).bind(year).load(conn)?;
     line.first().map(|l| l.line).ok_or_else(ApiError::internal)
 }
 

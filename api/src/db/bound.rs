@@ -47,57 +47,30 @@ impl From<&str> for Value {
         Value::Text(s.to_string())
     }
 }
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::Text(s)
-    }
-}
-impl From<Option<String>> for Value {
-    fn from(s: Option<String>) -> Value {
-        Value::OptText(s)
-    }
-}
-impl From<i32> for Value {
-    fn from(n: i32) -> Value {
-        Value::Int(n)
-    }
-}
-impl From<Option<i32>> for Value {
-    fn from(n: Option<i32>) -> Value {
-        Value::OptInt(n)
-    }
-}
-impl From<i64> for Value {
-    fn from(n: i64) -> Value {
-        Value::BigInt(n)
-    }
-}
-impl From<i16> for Value {
-    fn from(n: i16) -> Value {
-        Value::SmallInt(n)
-    }
-}
-impl From<NaiveDate> for Value {
-    fn from(d: NaiveDate) -> Value {
-        Value::Date(d)
-    }
+
+/// `From` for each type a value can be bound as, into its variant.
+macro_rules! value_from {
+    ($($t:ty => $variant:ident),* $(,)?) => {
+        $(impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::$variant(v)
+            }
+        })*
+    };
 }
 
-impl From<Option<NaiveDate>> for Value {
-    fn from(d: Option<NaiveDate>) -> Value {
-        Value::OptDate(d)
-    }
-}
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
-}
-impl From<NaiveDateTime> for Value {
-    fn from(t: NaiveDateTime) -> Value {
-        Value::Timestamp(t)
-    }
-}
+value_from!(
+    String => Text,
+    Option<String> => OptText,
+    i32 => Int,
+    Option<i32> => OptInt,
+    i64 => BigInt,
+    i16 => SmallInt,
+    NaiveDate => Date,
+    Option<NaiveDate> => OptDate,
+    bool => Bool,
+    NaiveDateTime => Timestamp,
+);
 
 /// A statement: its text, `?` for each value, and the values in order. The text must hold no
 /// other `?` (no literals with one in them).
