@@ -112,7 +112,15 @@ export class Admin {
 // The server embeds client/ when it is compiled, so a binary built before the last client change
 // serves an old copy. By default the tests serve the client files from disk, exactly as the server
 // does (same CSP, ETag, no-cache), on their own port, and pass the API through to the real server:
-// one origin, as in production. HOAGIAI_E2E_EMBEDDED=1 uses the server's embedded copy instead.
+// one origin, as in production. HOAGIAI_E2E_EMBEDDED=1 uses the server's embedded copy instead
+// (every request, files too, passes through).
+//
+// The pass-through is also where a test loses an answer on the way back (`tap.lose`): the request
+// reaches the server and is done, then the connection is cut before the phone reads a byte of the
+// answer. This is done here, on the wire, rather than with Playwright's `page.route`, because the
+// browser hands a service-worker-controlled page's requests to its network stack by a path that
+// `page.route` does not always see (in CI the upload went out unseen, so the staged loss never
+// happened and the test failed on "retried after the lost answer").
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -123,15 +131,21 @@ const clientRoot = resolve(here, '../..');
 const EXCLUDED = /^(node_modules|tests|test-results|test-artifacts|screenshots)\/|^package[^/]*\.json$|^[^/]*\.config\.[^/]*$|^tsconfig\.json$/;
 const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json: 'application/json', svg: 'image/svg+xml', webmanifest: 'application/manifest+json', ts: 'video/mp2t' };
 
-/** @param {string} apiBase @returns {Promise<{base: string, stop: () => Promise<void>}>} */
+/**
+ * @typedef {{method: string, path: string, key: string | null}} Passed a request passed to the server
+ * @typedef {{passed: Passed[], lose: (r: Passed) => boolean}} Tap what went through, and which answers to lose
+ * @param {string} apiBase @returns {Promise<{base: string, stop: () => Promise<void>, tap: Tap}>}
+ */
 export async function serveClient(apiBase) {
-  if (process.env.HOAGIAI_E2E_EMBEDDED === '1') return { base: apiBase, stop: async () => {} };
+  const embedded = process.env.HOAGIAI_E2E_EMBEDDED === '1';
   const api = new URL(apiBase);
+  /** @type {Tap} */
+  const tap = { passed: [], lose: () => false };
   const srv = createHttpServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     let path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const isFile = req.method === 'GET' || req.method === 'HEAD';
-    if (isFile && !path.startsWith('api/') && !path.startsWith('docs') && path !== 'healthz' && path !== 'readyz') {
+    if (!embedded && isFile && !path.startsWith('api/') && !path.startsWith('docs') && path !== 'healthz' && path !== 'readyz') {
       if (!path) path = 'index.html';
       if (!path.includes('..') && !EXCLUDED.test(path)) {
         try {
@@ -151,9 +165,19 @@ export async function serveClient(apiBase) {
         } catch (_) {}
       }
     }
+    /** @type {Passed} */
+    const passed = { method: req.method || '', path: req.url || '', key: /** @type {string | undefined} */ (req.headers['idempotency-key']) ?? null };
+    tap.passed.push(passed);
+    const lose = tap.lose(passed);
     const fwd = httpRequest(
       { host: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
       (up) => {
+        if (lose) {
+          // The server has answered; the phone never hears it.
+          up.resume();
+          up.on('end', () => req.socket.destroy());
+          return;
+        }
         res.writeHead(up.statusCode || 502, up.headers);
         up.pipe(res);
       },
@@ -165,6 +189,7 @@ export async function serveClient(apiBase) {
   const { port } = /** @type {any} */ (srv.address());
   return {
     base: `http://127.0.0.1:${port}`,
+    tap,
     stop: () =>
       new Promise((r) => {
         srv.closeAllConnections?.();
