@@ -444,6 +444,11 @@ async fn overdue_start_and_its_exceptions(app: TestApp) {
     let ids: Vec<&str> = overdue.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![late.body["id"].as_str().unwrap()]);
     assert_eq!(w.leader.get("/api/v1/cases?overdue=false").await.body["items"].as_array().unwrap().len(), 1);
+    // The commune's statistics count the start that is overdue today, whatever the period.
+    let year = hoagiai::db::today().format("%Y").to_string();
+    let overdue_in_figures =
+        || async { w.officer.get(&format!("/api/v1/stats/indicators?period={year}")).await.body["overdue_assignments"].as_i64() };
+    assert_eq!(overdue_in_figures().await, Some(1));
 
     let res = ok(w
         .leader
@@ -453,6 +458,7 @@ async fn overdue_start_and_its_exceptions(app: TestApp) {
     assert_eq!(res.body["deadline"]["overdue"], false);
     assert_eq!(res.body["deadline"]["exception"], "parties_agreed_time");
     assert_eq!(w.leader.get("/api/v1/cases?overdue=true").await.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(overdue_in_figures().await, Some(0));
 }
 
 async fn possible_duplicates_are_warned_not_refused(app: TestApp) {

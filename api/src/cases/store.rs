@@ -32,6 +32,9 @@ pub fn awaiting_start() -> AwaitingStart {
     AwaitingStart
 }
 
+/// The condition of [`awaiting_start`], for statements written in SQL.
+pub const AWAITING_START_SQL: &str = "(cases.status = 'in_progress' AND cases.started_on IS NULL AND cases.deadline_exception IS NULL)";
+
 #[derive(Clone, Copy, Debug, diesel::expression::ValidGrouping)]
 pub struct AwaitingStart;
 
@@ -49,7 +52,7 @@ impl diesel::query_builder::QueryId for AwaitingStart {
 
 impl diesel::query_builder::QueryFragment<MultiBackend> for AwaitingStart {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.push_sql("(cases.status = 'in_progress' AND cases.started_on IS NULL AND cases.deadline_exception IS NULL)");
+        out.push_sql(AWAITING_START_SQL);
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::counters::{execute, lit, month_of, upsert_sql};
+use crate::db::bound::Value;
 use crate::db::schema::{mediators, memberships, roster_rollups, teams};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -172,27 +173,27 @@ pub fn teams_of_mediator(conn: &mut DbConn, mediator_id: &str) -> Result<Vec<Str
     Ok(memberships::table.filter(memberships::mediator_id.eq(mediator_id)).select(memberships::team_id).distinct().load(conn)?)
 }
 
-#[derive(diesel::QueryableByName)]
-struct KindSum {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    kind: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// The roster at the end of the month of `day` for the subtrees of these units, by kind (absent:
-/// zero). Only right on a month's last day, which is where whole-month periods end.
-pub fn at_end_of_month(conn: &mut DbConn, unit_ids: &[String], day: NaiveDate) -> Result<BTreeMap<String, i64>, ApiError> {
-    if unit_ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let sql = format!(
-        "SELECT kind, CAST(SUM(n) AS BIGINT) AS n FROM roster_rollups WHERE unit_id IN ({}) AND month <= ? GROUP BY kind",
-        crate::db::bound::list(unit_ids.len())
-    );
-    let rows: Vec<KindSum> =
-        crate::db::bound::Bound::new(sql).binding(unit_ids.iter().map(String::as_str)).bind(month_of(day)).load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())
+/// The roster at the end of the month of `day` for the subtrees of these units, as a part of a
+/// statement (`stats::store::unit_figures`): one row of `teams, mediators, women,
+/// ethnic_minority, with_legal_training` (absent: zero), its values appended to `values` in the
+/// order of its `?`. Only right on a month's last day, which is where whole-month periods end.
+pub fn at_end_of_month_sql(unit_ids: &[String], day: NaiveDate, values: &mut Vec<Value>) -> String {
+    let units = if unit_ids.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        values.extend(unit_ids.iter().map(|u| Value::from(u.as_str())));
+        format!("unit_id IN ({})", crate::db::bound::list(unit_ids.len()))
+    };
+    values.push(month_of(day).into());
+    let sum = |kind: &str| format!("CAST(COALESCE(SUM(CASE WHEN kind = '{kind}' THEN n ELSE 0 END), 0) AS BIGINT) AS {kind}");
+    format!(
+        "SELECT {}, {}, {}, {}, {} FROM roster_rollups WHERE {units} AND month <= ?",
+        sum("teams"),
+        sum("mediators"),
+        sum("women"),
+        sum("ethnic_minority"),
+        sum("with_legal_training")
+    )
 }
 
 /// Every row where the stored rollups differ from the roster.

@@ -277,135 +277,117 @@ fn level_below(conn: &mut DbConn, level: Option<UnitLevel>, within: &Option<Area
     })
 }
 
+/// What an answer says besides its cases, as the database sums it.
 #[derive(diesel::QueryableByName)]
-struct RosterCounts {
+struct UnitFigures {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    total: i64,
+    teams: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    mediators: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     women: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     ethnic_minority: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     with_legal_training: i64,
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut DbConn, q: Bound) -> Result<i64, ApiError> {
-    let rows: Vec<Count> = q.load(conn)?;
-    Ok(rows.first().map(|c| c.n).unwrap_or(0))
-}
-
-/// Teams working on `day` under the paths (national: all), and their mediators — each person once,
-/// by sex, ethnicity, legal training, and whether trained from 1 January of `day`'s year to `day`.
-/// When `day` ends a month (`from_rollups`), all but the trained come from the roster rollups of
-/// the units (`unit_ids`: the paths' own units); otherwise from the roster, one aggregate statement
-/// each. Either way a national figure never brings the roster into memory.
-fn roster(
-    conn: &mut DbConn,
-    paths: Option<&[String]>,
-    unit_ids: &[String],
-    day: NaiveDate,
-    from_rollups: bool,
-) -> Result<(i64, MediatorFigures), ApiError> {
-    // Bound (`db::bound`): the day, then the paths, as each condition's `?` come.
-    let mut area_values = Vec::new();
-    let within = match paths {
-        None => "1 = 1".to_string(),
-        Some(ps) => Area::of(ps.iter().cloned()).bound_sql("t.unit_path", conn.backend(), &mut area_values),
-    };
-    let working = format!("t.founded_on <= ? AND (t.dissolved_on IS NULL OR t.dissolved_on > ?) AND {within}");
-    let serving = format!("ms.from_date <= ? AND (ms.to_date IS NULL OR ms.to_date > ?) AND {working}");
-    let working_values = || [bound::Value::from(day), day.into()].into_iter().chain(area_values.iter().cloned());
-    let serving_values = || [bound::Value::from(day), day.into()].into_iter().chain(working_values());
-    // The year's trainings are few: their attendees, then whether each served here on `day`.
-    let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
-    let trained = count(
-        conn,
-        Bound::new(format!(
-            "SELECT CAST(COUNT(DISTINCT a.mediator_id) AS BIGINT) AS n \
-             FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
-               JOIN memberships ms ON ms.mediator_id = a.mediator_id JOIN teams t ON t.id = ms.team_id \
-             WHERE a.present AND tr.held_on >= ? AND tr.held_on <= ? AND {serving}"
-        ))
-        .bind(year_start)
-        .bind(day)
-        .binding(serving_values()),
-    )?;
-    if from_rollups {
-        let kinds = super::roster::at_end_of_month(conn, unit_ids, day)?;
-        let get = |kind: &str| kinds.get(kind).copied().unwrap_or(0);
-        return Ok((
-            get("teams"),
-            MediatorFigures {
-                total: get("mediators"),
-                women: get("women"),
-                ethnic_minority: get("ethnic_minority"),
-                with_legal_training: get("with_legal_training"),
-                trained_this_year: trained,
-            },
-        ));
-    }
-    let teams = count(conn, Bound::new(format!("SELECT COUNT(*) AS n FROM teams t WHERE {working}")).binding(working_values()))?;
-    // Each serving person once (DISTINCT), then one pass to count them by kind.
-    let people_sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
-           CAST(COALESCE(SUM(CASE WHEN x.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT) AS women, \
-           CAST(COALESCE(SUM(CASE WHEN x.ethnic_minority THEN 1 ELSE 0 END), 0) AS BIGINT) AS ethnic_minority, \
-           CAST(COALESCE(SUM(CASE WHEN x.legal_training <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_legal_training \
-         FROM (SELECT DISTINCT m.id, m.sex, m.ethnic_minority, m.legal_training \
-               FROM teams t JOIN memberships ms ON ms.team_id = t.id JOIN mediators m ON m.id = ms.mediator_id \
-               WHERE {serving}) x"
-    );
-    let people: Vec<RosterCounts> = Bound::new(people_sql).binding(serving_values()).load(conn)?;
-    let p = people.into_iter().next().ok_or_else(ApiError::internal)?;
-    Ok((
-        teams,
-        MediatorFigures {
-            total: p.total,
-            women: p.women,
-            ethnic_minority: p.ethnic_minority,
-            with_legal_training: p.with_legal_training,
-            trained_this_year: trained,
-        },
-    ))
-}
-
-#[derive(diesel::QueryableByName)]
-struct Funding {
+    trained: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     budgeted: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     disbursed: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    overdue: i64,
 }
 
-/// Budgets of the years the period touches and money disbursed within it, under the paths: one
-/// statement, summed by the database (the paths of an area never nest, so nothing counts twice).
-fn funding_figures(conn: &mut DbConn, paths: Option<&[String]>, period: &Period) -> Result<FundingFigures, ApiError> {
+/// Under the paths (national: all), in ONE statement (on PostgreSQL one round trip, where it was
+/// six): the teams working at the end of the period and their mediators — each person once, by
+/// sex, ethnicity, legal training, and whether trained from 1 January of the end's year; the
+/// budgets of the years the period touches and the money disbursed within it; the cases whose
+/// start is overdue today. When the period ends a month (`from_rollups`) the teams and mediators
+/// come from the roster rollups of the units (`unit_ids`: the paths' own units), otherwise from
+/// the roster itself. Either way a national figure never brings the roster into memory, and the
+/// paths of an area never nest, so nothing counts twice.
+fn unit_figures(
+    conn: &mut DbConn,
+    paths: Option<&[String]>,
+    unit_ids: &[String],
+    period: &Period,
+    from_rollups: bool,
+) -> Result<(i64, MediatorFigures, FundingFigures, i64), ApiError> {
     let backend = conn.backend();
-    let mut values: Vec<bound::Value> = vec![period.from.year().into(), period.to.year().into()];
+    let day = period.to;
+    // Each part is written in the order it stands in the statement, its values pushed as its `?`
+    // come (`db::bound`).
+    let mut values: Vec<bound::Value> = Vec::new();
     let area = |column: &str, values: &mut Vec<bound::Value>| match paths {
         Some(ps) => Area::of(ps.iter().cloned()).bound_sql(column, backend, values),
         None => "1 = 1".to_string(),
     };
+    let working = |values: &mut Vec<bound::Value>| {
+        values.extend([bound::Value::from(day), day.into()]);
+        let within = area("t.unit_path", values);
+        format!("t.founded_on <= ? AND (t.dissolved_on IS NULL OR t.dissolved_on > ?) AND {within}")
+    };
+    let serving = |values: &mut Vec<bound::Value>| {
+        values.extend([bound::Value::from(day), day.into()]);
+        let team = working(values);
+        format!("ms.from_date <= ? AND (ms.to_date IS NULL OR ms.to_date > ?) AND {team}")
+    };
+    // The year's trainings are few: their attendees, then whether each served here on `day`.
+    values.extend([bound::Value::from(NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day)), day.into()]);
+    let trained_serving = serving(&mut values);
+    values.extend([bound::Value::from(period.from.year()), period.to.year().into()]);
     let budgets_area = area("unit_path", &mut values);
-    values.push(period.from.into());
-    values.push(period.to.into());
+    values.extend([bound::Value::from(period.from), period.to.into()]);
     let disbursements_area = area("unit_path", &mut values);
+    values.push(today().into());
+    let overdue_area = area("cases.unit_path", &mut values);
+    let roster = if from_rollups {
+        super::roster::at_end_of_month_sql(unit_ids, day, &mut values)
+    } else {
+        let working_teams = working(&mut values);
+        let serving_people = serving(&mut values);
+        format!(
+            "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM teams t WHERE {working_teams}) AS teams, \
+               CAST(COUNT(*) AS BIGINT) AS mediators, \
+               CAST(COALESCE(SUM(CASE WHEN x.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT) AS women, \
+               CAST(COALESCE(SUM(CASE WHEN x.ethnic_minority THEN 1 ELSE 0 END), 0) AS BIGINT) AS ethnic_minority, \
+               CAST(COALESCE(SUM(CASE WHEN x.legal_training <> 'none' THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_legal_training \
+             FROM (SELECT DISTINCT m.id, m.sex, m.ethnic_minority, m.legal_training \
+                   FROM teams t JOIN memberships ms ON ms.team_id = t.id JOIN mediators m ON m.id = ms.mediator_id \
+                   WHERE {serving_people}) x"
+        )
+    };
+    let awaiting = crate::cases::store::AWAITING_START_SQL;
     let sql = format!(
-        "SELECT \
+        "SELECT r.teams, r.mediators, r.women, r.ethnic_minority, r.with_legal_training, \
+           (SELECT CAST(COUNT(DISTINCT a.mediator_id) AS BIGINT) \
+              FROM training_attendance a JOIN trainings tr ON tr.id = a.training_id \
+                JOIN memberships ms ON ms.mediator_id = a.mediator_id JOIN teams t ON t.id = ms.team_id \
+              WHERE a.present AND tr.held_on >= ? AND tr.held_on <= ? AND {trained_serving}) AS trained, \
            (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM budgets \
-             WHERE year >= ? AND year <= ? AND {budgets_area}) AS budgeted, \
+              WHERE year >= ? AND year <= ? AND {budgets_area}) AS budgeted, \
            (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM disbursements \
-             WHERE paid_on >= ? AND paid_on <= ? AND {disbursements_area}) AS disbursed"
+              WHERE paid_on >= ? AND paid_on <= ? AND {disbursements_area}) AS disbursed, \
+           (SELECT CAST(COUNT(*) AS BIGINT) FROM cases \
+              WHERE {awaiting} AND cases.start_deadline < ? AND {overdue_area}) AS overdue \
+         FROM ({roster}) r"
     );
-    let rows: Vec<Funding> = Bound::new(sql).binding(values).load(conn)?;
+    let rows: Vec<UnitFigures> = Bound::new(sql).binding(values).load(conn)?;
     let f = rows.into_iter().next().ok_or_else(ApiError::internal)?;
-    Ok(FundingFigures { budgeted: f.budgeted, disbursed: f.disbursed })
+    Ok((
+        f.teams,
+        MediatorFigures {
+            total: f.mediators,
+            women: f.women,
+            ethnic_minority: f.ethnic_minority,
+            with_legal_training: f.with_legal_training,
+            trained_this_year: f.trained,
+        },
+        FundingFigures { budgeted: f.budgeted, disbursed: f.disbursed },
+        f.overdue,
+    ))
 }
 
 pub fn indicators(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery) -> Result<ComputedIndicators, ApiError> {
@@ -453,16 +435,8 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
         case_figures(&events(&rows, "category", |_| true), period.from, period.to)
     };
 
-    // Teams and mediators serving at the end of the period, counted by the database.
-    let (teams_n, mediator_figures) = roster(conn, paths.as_deref(), &own_ids, period.to, monthly)?;
-    let funding = funding_figures(conn, paths.as_deref(), &period)?;
-
-    let mut overdue_query =
-        cases::table.filter(crate::cases::store::awaiting_start()).filter(cases::start_deadline.lt(today())).count().into_boxed();
-    if let Some(paths) = &paths {
-        overdue_query = overdue_query.filter(Area::of(paths.iter().cloned()).contains(cases::unit_path));
-    }
-    let overdue_assignments: i64 = overdue_query.get_result(conn)?;
+    // Teams and mediators serving at the end of the period, funding, overdue starts: one statement.
+    let (teams_n, mediator_figures, funding, overdue_assignments) = unit_figures(conn, paths.as_deref(), &own_ids, &period, monthly)?;
 
     // One line per code of a dimension (category or basis), from the rollups or the cases.
     let coded_lines = |codes: &mut dyn Iterator<Item = (&'static str, &'static str)>, dimension: &str| -> Vec<ComputedLine> {
