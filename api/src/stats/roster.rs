@@ -38,13 +38,22 @@ struct MemberLife {
     legal_training: String,
 }
 
+/// Every kind the rollups count: a team, then a serving mediator as one of each kind they are.
+/// Also the columns `at_end_of_month_sql` answers with.
+const KINDS: [&str; 5] = [TEAMS, MEDIATORS, WOMEN, ETHNIC_MINORITY, WITH_LEGAL_TRAINING];
+const TEAMS: &str = "teams";
+const MEDIATORS: &str = "mediators";
+const WOMEN: &str = "women";
+const ETHNIC_MINORITY: &str = "ethnic_minority";
+const WITH_LEGAL_TRAINING: &str = "with_legal_training";
+
 impl MemberLife {
     fn kinds(&self) -> impl Iterator<Item = &'static str> {
         [
-            Some("mediators"),
-            (self.sex == "female").then_some("women"),
-            self.ethnic_minority.then_some("ethnic_minority"),
-            (self.legal_training != "none").then_some("with_legal_training"),
+            Some(MEDIATORS),
+            (self.sex == "female").then_some(WOMEN),
+            self.ethnic_minority.then_some(ETHNIC_MINORITY),
+            (self.legal_training != "none").then_some(WITH_LEGAL_TRAINING),
         ]
         .into_iter()
         .flatten()
@@ -75,7 +84,7 @@ fn changes_of(team: &TeamLife, out: &mut Changes) {
             }
         }
     };
-    add(team.founded_on, team.dissolved_on, "teams");
+    add(team.founded_on, team.dissolved_on, TEAMS);
     for m in &team.members {
         let start = m.from.max(team.founded_on);
         let end = earlier(m.to, team.dissolved_on);
@@ -185,15 +194,11 @@ pub fn at_end_of_month_sql(unit_ids: &[String], day: NaiveDate, values: &mut Vec
         format!("unit_id IN ({})", crate::db::bound::list(unit_ids.len()))
     };
     values.push(month_of(day).into());
-    let sum = |kind: &str| format!("CAST(COALESCE(SUM(CASE WHEN kind = '{kind}' THEN n ELSE 0 END), 0) AS BIGINT) AS {kind}");
-    format!(
-        "SELECT {}, {}, {}, {}, {} FROM roster_rollups WHERE {units} AND month <= ?",
-        sum("teams"),
-        sum("mediators"),
-        sum("women"),
-        sum("ethnic_minority"),
-        sum("with_legal_training")
-    )
+    let sums: Vec<String> = KINDS
+        .iter()
+        .map(|kind| format!("CAST(COALESCE(SUM(CASE WHEN kind = '{kind}' THEN n ELSE 0 END), 0) AS BIGINT) AS {kind}"))
+        .collect();
+    format!("SELECT {} FROM roster_rollups WHERE {units} AND month <= ?", sums.join(", "))
 }
 
 /// Every row where the stored rollups differ from the roster.

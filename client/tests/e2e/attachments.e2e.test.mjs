@@ -41,10 +41,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       await page.locator('.attachments-block').waitFor();
       // The first upload that reaches the server has its answer lost on the way back (staged
       // before the signal goes, so it holds whenever that upload goes out).
-      const upload = (/** @type {{method: string, path: string}} */ r) => r.method === 'POST' && r.path.startsWith('/api/v1/attachments?');
-      let lost = 0;
-      const from = w.client.tap.passed.length;
-      w.client.tap.lose = (/** @type {{method: string, path: string}} */ r) => upload(r) && lost++ === 0;
+      const sentKeys = w.client.tap.loseFirst((/** @type {{method: string, path: string}} */ r) => r.method === 'POST' && r.path.startsWith('/api/v1/attachments?'));
       await goOffline(page, b.context);
       await command(page, 'Chụp ảnh văn bản đính kèm');
       const photo = png(2400, 1800);
@@ -73,8 +70,7 @@ describe('attachments on the phone', { skip: skip || false }, () => {
       // The list may show the stored photo (the lost answer's work) before the outbox's retry has
       // gone out: the photo is sent once the outbox holds nothing.
       await page.waitForFunction(async () => (await window.hoagiai.outbox.list()).length === 0, undefined, { timeout: 60_000 });
-      w.client.tap.lose = () => false;
-      const keys = w.client.tap.passed.slice(from).filter(upload).map((/** @type {{key: string | null}} */ r) => r.key);
+      const keys = sentKeys();
       assert.ok(keys.length >= 2, 'retried after the lost answer');
       assert.ok(keys.every((k) => k === op.key), 'with the same Idempotency-Key');
       const list = await leader.call('GET', `/api/v1/attachments?case_id=${c.id}`);

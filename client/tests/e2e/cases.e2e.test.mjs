@@ -70,10 +70,7 @@ describe('cases on the phone', { skip: skip || false }, () => {
 
       // The first send reaches the server but its answer is lost: the retry carries the same
       // Idempotency-Key, and the server answers with the first result instead of a second case.
-      const create = (/** @type {{method: string, path: string}} */ r) => r.method === 'POST' && r.path === '/api/v1/cases';
-      let lost = 0;
-      const from = w.client.tap.passed.length;
-      w.client.tap.lose = (/** @type {{method: string, path: string}} */ r) => create(r) && lost++ === 0;
+      const sentKeys = w.client.tap.loseFirst((/** @type {{method: string, path: string}} */ r) => r.method === 'POST' && r.path === '/api/v1/cases');
 
       await page.getByRole('button', { name: 'Gửi vụ việc' }).click();
       await page.getByRole('heading', { name: 'Nguyễn Văn An – Trần Thị Bình' }).waitFor();
@@ -91,8 +88,7 @@ describe('cases on the phone', { skip: skip || false }, () => {
 
       await b.context.setOffline(false);
       await pill(page, 'Đã gửi hết');
-      w.client.tap.lose = () => false;
-      const keys = w.client.tap.passed.slice(from).filter(create).map((/** @type {{key: string | null}} */ r) => r.key);
+      const keys = sentKeys();
       assert.ok(keys.length >= 2 && keys.every((k) => k === keys[0]), 'the first answer was lost on the way, the retry had the same key');
       const list = await w.admin.call('GET', `/api/v1/cases?team_id=${w.team.id}`);
       assert.equal(list.items.length, 1, 'exactly one case');

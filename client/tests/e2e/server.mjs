@@ -133,14 +133,29 @@ const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', json:
 
 /**
  * @typedef {{method: string, path: string, key: string | null}} Passed a request passed to the server
- * @typedef {{passed: Passed[], lose: (r: Passed) => boolean}} Tap what went through, and which answers to lose
+ * @typedef {{passed: Passed[], lose: (r: Passed) => boolean, loseFirst: (match: (r: Passed) => boolean) => () => (string | null)[]}} Tap
+ *   what went through, which answers to lose, and `loseFirst`: lose the answer to the first request
+ *   that matches from now on; the function it returns stops losing and gives the Idempotency-Keys
+ *   of the matching requests passed since
  * @param {string} apiBase @returns {Promise<{base: string, stop: () => Promise<void>, tap: Tap}>}
  */
 export async function serveClient(apiBase) {
   const embedded = process.env.HOAGIAI_E2E_EMBEDDED === '1';
   const api = new URL(apiBase);
   /** @type {Tap} */
-  const tap = { passed: [], lose: () => false };
+  const tap = {
+    passed: [],
+    lose: () => false,
+    loseFirst(match) {
+      const from = tap.passed.length;
+      let lost = 0;
+      tap.lose = (r) => match(r) && lost++ === 0;
+      return () => {
+        tap.lose = () => false;
+        return tap.passed.slice(from).filter(match).map((r) => r.key);
+      };
+    },
+  };
   const srv = createHttpServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     let path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
