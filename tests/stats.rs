@@ -550,34 +550,71 @@ async fn counters_survive_random_case_writes(app: TestApp) {
         }
     };
     rollups_agree_with_the_cases(&mut conn);
-    // The yearly rows of the years before last were kept by the writes; this year's were not
-    // written at all (a create of this year pays for no yearly row).
+    // The yearly rows of the years that are over were kept by the writes (the harness filled them
+    // at start, empty); this year's were not written at all (a create of this year pays for no
+    // yearly row).
     use hoagiai::db::schema::{case_rollup_years, case_rollup_years_filled};
     let years: Vec<i32> = case_rollup_years::table.select(case_rollup_years::year).distinct().load(&mut *conn).unwrap();
     assert!(years.contains(&(today.year() - 2)) && !years.contains(&today.year()), "{years:?}");
-    // Right after the turn of a year, last year's rows hold only what was written since (here:
-    // nothing); the answers do not read them.
+    let mark = |conn: &mut hoagiai::db::DbConn, year: i32| {
+        diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(year)).execute(conn).unwrap();
+    };
+    let last_year_spoilt = |conn: &mut hoagiai::db::DbConn| {
+        diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 1)))
+            .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
+            .execute(conn)
+            .unwrap();
+    };
+    // Last year is read from its yearly rows once it is marked filled: spoilt, they show in this
+    // year's answer (what it carries over).
+    assert_eq!(hoagiai::stats::counters::years_filled_through(&mut conn).unwrap(), hoagiai::stats::counters::last_year_to_fill(today));
+    if today.ordinal() > 1 {
+        last_year_spoilt(&mut conn);
+        let q = IndicatorQuery {
+            unit_id: Some(w.tree.commune_a.parse().unwrap()),
+            period: year.clone(),
+            by: None,
+            level: None,
+            boundaries: None,
+            format: None,
+        };
+        let monthly = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, true).unwrap();
+        let counted = hoagiai::stats::store::indicators_with(&mut conn, &system, &q, false).unwrap();
+        assert_ne!(monthly.figures, counted.figures, "last year's yearly rows were not read");
+        assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty(), "check sees the spoilt rows");
+    }
+    // Right after the turn of a year, before the fill, last year's rows hold only what was written
+    // since (here: spoilt, or nothing) and its mark is the year before: the answers read its months.
+    mark(&mut conn, today.year() - 2);
+    rollups_agree_with_the_cases(&mut conn);
     diesel::delete(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 1))).execute(&mut *conn).unwrap();
     rollups_agree_with_the_cases(&mut conn);
     // A year that is over is filled from its months, replacing what was there: spoilt rows (an
     // upgrade, or writes before the fill) are made right, the answers stay the same.
-    diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(0)).execute(&mut *conn).unwrap();
+    mark(&mut conn, 0);
     diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 2)))
         .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
         .execute(&mut *conn)
         .unwrap();
+    last_year_spoilt(&mut conn);
+    assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new(), "unfilled years are not checked");
+    mark(&mut conn, today.year() - 1);
     assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty(), "check sees the spoilt rows");
+    mark(&mut conn, 0);
     hoagiai::stats::fill_past_years(&mut conn).unwrap();
     let through: i32 = case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(&mut *conn).unwrap();
-    assert_eq!(through, today.year() - 1);
+    assert_eq!(through, hoagiai::stats::counters::last_year_to_fill(today));
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
     rollups_agree_with_the_cases(&mut conn);
-    // At the turn of the year this one is filled too (and checked against the cases).
-    let next_year = today.with_day(1).unwrap().with_month(1).unwrap().with_year(today.year() + 1).unwrap();
-    hoagiai::db::write_transaction(&mut conn, |c| hoagiai::stats::counters::fill_past_years(c, next_year)).unwrap();
+    // A year is filled only once its first day is over: clocks a little behind still keep it.
+    assert_eq!(hoagiai::stats::counters::last_year_to_fill(today.with_ordinal(1).unwrap()), today.year() - 2);
+    assert_eq!(hoagiai::stats::counters::last_year_to_fill(today.with_ordinal(2).unwrap()), today.year() - 1);
+    // Filled through this year (as a year from now), every year's rows are read and checked.
+    hoagiai::db::write_transaction(&mut conn, |c| hoagiai::stats::counters::fill_past_years(c, today.year())).unwrap();
     let years: Vec<i32> = case_rollup_years::table.select(case_rollup_years::year).distinct().load(&mut *conn).unwrap();
     assert!(years.contains(&today.year()), "{years:?}");
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new());
+    rollups_agree_with_the_cases(&mut conn);
     // The walk went everywhere: every kind of end happened, and corrections both ways.
     let all = w.officer.get("/api/v1/cases?limit=100").await;
     for status in ["successful", "unsuccessful", "out_of_scope", "in_progress"] {

@@ -18,7 +18,7 @@ use crate::cases::model::Case;
 use crate::db::bound::Bound;
 use crate::db::planned::Insert;
 use crate::db::schema::{case_rollup_years, case_rollup_years_filled, case_rollups, cases};
-use crate::db::{today, DbConn};
+use crate::db::{today, Backend, DbConn};
 use crate::error::ApiError;
 
 /// One +1 a case adds to the counters, on a day; `rollup_contributions` gives it to the case's
@@ -174,16 +174,18 @@ fn upsert(table: &'static str, period: &'static str) -> Insert {
         .then(format!("ON CONFLICT (unit_id, dimension, metric, code, {period}, shard) DO UPDATE SET n = {table}.n + excluded.n"))
 }
 
-/// The last year that is over on `today`: the case writes keep the yearly rows up to it, and
-/// `fill_past_years` fills them up to it.
+/// The last year that is over on `today`: the case writes keep the yearly rows up to it.
 pub fn last_year_over(today: NaiveDate) -> i32 {
     today.year() - 1
 }
 
-/// The last year whose yearly rows the statistics read: the year before the last one over, so that
-/// a year is read only a whole year after the one in which it was filled (`fill_past_years`).
-pub fn yearly_rows_read_through(today: NaiveDate) -> i32 {
-    last_year_over(today) - 1
+/// The last year `fill_past_years` fills on `today`: the last one over a day ago. A server whose
+/// clock is still in the old year does not keep its yearly rows (`last_year_over` by its clock);
+/// were the year filled at the first minute of the new one, such a server's write in that minute
+/// would be missing from the filled rows for good. A day's wait covers clocks that far apart;
+/// until the fill the statistics read that year from its months.
+pub fn last_year_to_fill(today: NaiveDate) -> i32 {
+    last_year_over(today.pred_opt().unwrap_or(today))
 }
 
 /// The last year whose yearly rows were filled from the monthly ones.
@@ -191,17 +193,27 @@ pub fn years_filled_through(conn: &mut DbConn) -> Result<i32, ApiError> {
     Ok(case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(conn)?)
 }
 
-/// Fills the yearly rollups of the years that are over and not filled yet from their monthly
-/// rows, and moves `case_rollup_years_filled` to last year; `None` when there was nothing to do.
-/// Case writes kept the rows of those years only from the day they were over (or not at all, on
-/// an upgrade), so the rows are replaced, not added to. Inside a write transaction; on PostgreSQL
-/// it locks the yearly table first: a case write that added to a row before the sums were read,
-/// and commits after, would otherwise be overwritten. Run at start and hourly
-/// (`stats::fill_empty_rollups`); the statistics read a year's rows only once the next one is
-/// over too, so an hour late is never wrong.
-pub fn fill_past_years(conn: &mut DbConn, today: NaiveDate) -> Result<Option<i32>, ApiError> {
+/// SQL for the last year whose yearly rows the statistics may read (those filled), and for the
+/// first day after it, from which they read the monthly rows: read inside the statement that
+/// reads the rollups, so that the marker and the rows come from one snapshot. A year's rows and
+/// its mark are written in one transaction (`fill_past_years`), and the mark only moves forward.
+pub(crate) fn yearly_rows_through_sql(backend: Backend) -> (&'static str, &'static str) {
+    const THROUGH: &str = "(SELECT through_year FROM case_rollup_years_filled)";
+    match backend {
+        Backend::Sqlite => (THROUGH, "(SELECT printf('%04d-01-01', through_year + 1) FROM case_rollup_years_filled)"),
+        Backend::Postgres => (THROUGH, "(SELECT make_date(through_year + 1, 1, 1) FROM case_rollup_years_filled)"),
+    }
+}
+
+/// Fills the yearly rollups of the years through `last` not filled yet from their monthly rows,
+/// and moves `case_rollup_years_filled` to `last`; `None` when there was nothing to do. Case writes kept the rows of those years only from the day they were over (or not at
+/// all, on an upgrade), so the rows are replaced, not added to. Inside a write transaction; on
+/// PostgreSQL it locks the yearly table first: a case write that added to a row before the sums
+/// were read, and commits after, would otherwise be overwritten. Run at start and hourly
+/// (`stats::fill_past_years`, with `last_year_to_fill`); the statistics read a year's yearly rows
+/// only once its mark says it is filled, and its months until then, so a late fill is never wrong.
+pub fn fill_past_years(conn: &mut DbConn, last: i32) -> Result<Option<i32>, ApiError> {
     let through = years_filled_through(conn)?;
-    let last = last_year_over(today);
     if through >= last {
         return Ok(None);
     }
@@ -261,9 +273,8 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     type Stored = (String, NaiveDate, String, String, String, i64);
     let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
-    // The yearly rows the statistics may read: those filled, and those of the years before last,
-    // which the case writes kept since this database began (`fill_past_years`).
-    let kept_through = years_filled_through(conn)?.max(yearly_rows_read_through(today()));
+    // The yearly rows the statistics may read: those of the years filled (`fill_past_years`).
+    let kept_through = years_filled_through(conn)?;
     let mut expected_yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
     for ((u, m, metric, dim, code), n) in expected_monthly.into_iter().filter(|(k, _)| k.1.year() <= kept_through) {
         *expected_yearly.entry((u, m.year(), metric, dim, code)).or_default() += n;

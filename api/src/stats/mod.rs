@@ -43,14 +43,16 @@ pub fn fill_empty_rollups(conn: &mut crate::db::DbConn) -> Result<(), String> {
 }
 
 /// The yearly rollups of the years that are over, once (`counters::fill_past_years`): at start,
-/// then hourly, so that a year is filled within the hour after it ends.
+/// then hourly, so that a year is filled within the hour after its first day is over
+/// (`counters::last_year_to_fill`).
 pub fn fill_past_years(conn: &mut crate::db::DbConn) -> Result<(), crate::error::ApiError> {
+    let last = counters::last_year_to_fill(crate::db::today());
     // Looked at first outside a transaction: the hourly run then takes no write lock (SQLite's
     // single writer) in the 8,759 hours a year when there is nothing to fill.
-    if counters::years_filled_through(conn)? >= counters::last_year_over(crate::db::today()) {
+    if counters::years_filled_through(conn)? >= last {
         return Ok(());
     }
-    if let Some(year) = crate::db::write_transaction(conn, |c| counters::fill_past_years(c, crate::db::today()))? {
+    if let Some(year) = crate::db::write_transaction(conn, |c| counters::fill_past_years(c, last))? {
         tracing::info!(through = year, "filled the yearly statistics rollups from the monthly ones");
     }
     Ok(())

@@ -138,9 +138,9 @@ struct RollupPair {
 /// period summed too (dated `from`; or one row per month when `by_month`) — `case_figures` only
 /// asks whether a date is before, within or after the period. The database does the adding, in
 /// one statement for every dimension asked. What came before is read from the yearly rollups of
-/// the earlier years and the monthly ones of the period's first year (and of last year, whose
-/// yearly rows may not be filled yet), so the rows read do not grow with the years of history; a
-/// period of whole years before last reads the yearly rows alone. A province's
+/// the earlier years and the monthly ones of the period's first year (and of any year not yet
+/// filled: last year, in the first day or hour of a new one), so the rows read do not grow with
+/// the years of history; a period of whole years already filled reads the yearly rows alone. A province's
 /// breakdown reads communes × (years + months) rows and returns a few per commune; a commune's
 /// breakdown by category reads its total and its categories at once.
 fn rollup_sums(
@@ -157,11 +157,14 @@ fn rollup_sums(
     // which rows each branch reads is in the values, not in the text.
     let (from, to) = (period.from, period.to);
     let before = from.pred_opt().ok_or_else(ApiError::internal)?;
-    // Yearly rows are read for the years before last only: those are filled (the case writes
-    // keep the rows of the years that are over, `counters::fill_past_years` fills a year once it
-    // is over); last year and this one are read from their months.
-    let yearly_through = super::counters::yearly_rows_read_through(today());
-    let months_from = NaiveDate::from_ymd_opt(yearly_through + 1, 1, 1).ok_or_else(ApiError::internal)?;
+    // Yearly rows are read for the years marked filled only (`counters::fill_past_years`), the
+    // years after them from their months: the bounds below are the period's, and the statement
+    // narrows them to the mark it reads (`filled`, `months_from`).
+    let (filled, months_from) = super::counters::yearly_rows_through_sql(conn.backend());
+    let least = match conn.backend() {
+        crate::db::Backend::Sqlite => "min",
+        crate::db::Backend::Postgres => "LEAST",
+    };
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
     let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
@@ -170,17 +173,16 @@ fn rollup_sums(
         // within it, and months from `first_month` to `to` are before or within it by `from`.
         let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
         let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
-        let (last_year, first_month) = (last_year.min(yearly_through), first_month.min(months_from));
         // Each table summed on its own, in the order of its key (no sort); a code may then come
         // twice, once from each, and the figures add the two.
         let sql = format!(
             "SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN year < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
                CAST(SUM(CASE WHEN year < ? THEN 0 ELSE n END) AS BIGINT) AS within_n \
-             FROM case_rollup_years WHERE {filter} AND year <= ? GROUP BY unit_id, dimension, metric, code \
+             FROM case_rollup_years WHERE {filter} AND year <= ? AND year <= {filled} GROUP BY unit_id, dimension, metric, code \
              UNION ALL \
              SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN month < ? THEN 0 ELSE n END) AS BIGINT) \
-             FROM case_rollups WHERE {filter} AND month >= ? AND month <= ? GROUP BY unit_id, dimension, metric, code"
+             FROM case_rollups WHERE {filter} AND month >= {least}(?, {months_from}) AND month <= ? GROUP BY unit_id, dimension, metric, code"
         );
         let pairs: Vec<RollupPair> = Bound::new(sql)
             .bind(from.year())
@@ -212,20 +214,20 @@ fn rollup_sums(
     }
     let sql = format!(
         "SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
-           FROM case_rollup_years WHERE {filter} AND year < ? GROUP BY unit_id, dimension, metric, code \
+           FROM case_rollup_years WHERE {filter} AND year < ? AND year <= {filled} GROUP BY unit_id, dimension, metric, code \
          UNION ALL \
          SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
-           FROM case_rollups WHERE {filter} AND month >= ? AND month < ? GROUP BY unit_id, dimension, metric, code \
+           FROM case_rollups WHERE {filter} AND month >= {least}(?, {months_from}) AND month < ? GROUP BY unit_id, dimension, metric, code \
          UNION ALL \
          SELECT unit_id, dimension, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
     );
     Bound::new(sql)
         .bind(before)
         .binding(keys())
-        .bind(from.year().min(yearly_through + 1))
+        .bind(from.year())
         .bind(before)
         .binding(keys())
-        .bind(year_start.min(months_from))
+        .bind(year_start)
         .bind(from)
         .binding(keys())
         .bind(from)
