@@ -173,8 +173,10 @@ fn rollup_sums(
         // within it, and months from `first_month` to `to` are before or within it by `from`.
         let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
         let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
-        // Each table summed on its own, in the order of its key (no sort); a code may then come
-        // twice, once from each, and the figures add the two.
+        // Each table summed on its own (the yearly rows in the order of their key, the months
+        // found by theirs, month third, and grouped in a small sort); a code may then come twice,
+        // once from each, and the figures add the two. One `GROUP BY` over the union would sort
+        // the yearly rows too.
         let sql = format!(
             "SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN year < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
                CAST(SUM(CASE WHEN year < ? THEN 0 ELSE n END) AS BIGINT) AS within_n \
