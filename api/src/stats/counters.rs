@@ -193,25 +193,27 @@ pub fn years_filled_through(conn: &mut DbConn) -> Result<i32, ApiError> {
     Ok(case_rollup_years_filled::table.select(case_rollup_years_filled::through_year).get_result(conn)?)
 }
 
-/// SQL for the last year whose yearly rows the statistics may read (those filled), and for the
-/// first day after it, from which they read the monthly rows: read inside the statement that
-/// reads the rollups, so that the marker and the rows come from one snapshot. A year's rows and
-/// its mark are written in one transaction (`fill_past_years`), and the mark only moves forward.
-pub(crate) fn yearly_rows_through_sql(backend: Backend) -> (&'static str, &'static str) {
+/// SQL read inside the statement that reads the rollups, so that the mark and the rows come from
+/// one snapshot (a year's rows and its mark are written in one transaction, `fill_past_years`,
+/// and the mark only moves forward): the last year whose yearly rows may be read, those filled;
+/// and the earlier of a bound day (its `?`) and the first day after that year, from which the
+/// monthly rows are read instead.
+pub(crate) fn filled_mark_sql(backend: Backend) -> (&'static str, &'static str) {
     const THROUGH: &str = "(SELECT through_year FROM case_rollup_years_filled)";
     match backend {
-        Backend::Sqlite => (THROUGH, "(SELECT printf('%04d-01-01', through_year + 1) FROM case_rollup_years_filled)"),
-        Backend::Postgres => (THROUGH, "(SELECT make_date(through_year + 1, 1, 1) FROM case_rollup_years_filled)"),
+        Backend::Sqlite => (THROUGH, "min(?, (SELECT printf('%04d-01-01', through_year + 1) FROM case_rollup_years_filled))"),
+        Backend::Postgres => (THROUGH, "LEAST(?, (SELECT make_date(through_year + 1, 1, 1) FROM case_rollup_years_filled))"),
     }
 }
 
 /// Fills the yearly rollups of the years through `last` not filled yet from their monthly rows,
-/// and moves `case_rollup_years_filled` to `last`; `None` when there was nothing to do. Case writes kept the rows of those years only from the day they were over (or not at
-/// all, on an upgrade), so the rows are replaced, not added to. Inside a write transaction; on
-/// PostgreSQL it locks the yearly table first: a case write that added to a row before the sums
-/// were read, and commits after, would otherwise be overwritten. Run at start and hourly
-/// (`stats::fill_past_years`, with `last_year_to_fill`); the statistics read a year's yearly rows
-/// only once its mark says it is filled, and its months until then, so a late fill is never wrong.
+/// and moves `case_rollup_years_filled` to `last`; `None` when there was nothing to do. Case
+/// writes kept the rows of those years only from the day they were over (or not at all, on an
+/// upgrade), so the rows are replaced, not added to. Inside a write transaction; on PostgreSQL it
+/// locks the yearly table first: a case write that added to a row before the sums were read, and
+/// commits after, would otherwise be overwritten. Run at start and hourly (`stats::fill_past_years`,
+/// with `last_year_to_fill`); the statistics read a year's yearly rows only once its mark says it
+/// is filled, and its months until then (`filled_mark_sql`), so a late fill is never wrong.
 pub fn fill_past_years(conn: &mut DbConn, last: i32) -> Result<Option<i32>, ApiError> {
     let through = years_filled_through(conn)?;
     if through >= last {

@@ -159,12 +159,9 @@ fn rollup_sums(
     let before = from.pred_opt().ok_or_else(ApiError::internal)?;
     // Yearly rows are read for the years marked filled only (`counters::fill_past_years`), the
     // years after them from their months: the bounds below are the period's, and the statement
-    // narrows them to the mark it reads (`filled`, `months_from`).
-    let (filled, months_from) = super::counters::yearly_rows_through_sql(conn.backend());
-    let least = match conn.backend() {
-        crate::db::Backend::Sqlite => "min",
-        crate::db::Backend::Postgres => "LEAST",
-    };
+    // narrows them to the mark it reads (`filled`; `months_from`, the earlier of its `?` and the
+    // first day after the last year filled).
+    let (filled, months_from) = super::counters::filled_mark_sql(conn.backend());
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
     let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
@@ -184,7 +181,7 @@ fn rollup_sums(
              UNION ALL \
              SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN month < ? THEN 0 ELSE n END) AS BIGINT) \
-             FROM case_rollups WHERE {filter} AND month >= {least}(?, {months_from}) AND month <= ? GROUP BY unit_id, dimension, metric, code"
+             FROM case_rollups WHERE {filter} AND month >= {months_from} AND month <= ? GROUP BY unit_id, dimension, metric, code"
         );
         let pairs: Vec<RollupPair> = Bound::new(sql)
             .bind(from.year())
@@ -219,7 +216,7 @@ fn rollup_sums(
            FROM case_rollup_years WHERE {filter} AND year < ? AND year <= {filled} GROUP BY unit_id, dimension, metric, code \
          UNION ALL \
          SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
-           FROM case_rollups WHERE {filter} AND month >= {least}(?, {months_from}) AND month < ? GROUP BY unit_id, dimension, metric, code \
+           FROM case_rollups WHERE {filter} AND month >= {months_from} AND month < ? GROUP BY unit_id, dimension, metric, code \
          UNION ALL \
          SELECT unit_id, dimension, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
     );
