@@ -559,8 +559,8 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     let mark = |conn: &mut hoagiai::db::DbConn, year: i32| {
         diesel::update(case_rollup_years_filled::table).set(case_rollup_years_filled::through_year.eq(year)).execute(conn).unwrap();
     };
-    let last_year_spoilt = |conn: &mut hoagiai::db::DbConn| {
-        diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 1)))
+    let spoil = |conn: &mut hoagiai::db::DbConn, year: i32| {
+        diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(year)))
             .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
             .execute(conn)
             .unwrap();
@@ -569,7 +569,7 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     // year's answer (what it carries over).
     assert_eq!(hoagiai::stats::counters::years_filled_through(&mut conn).unwrap(), hoagiai::stats::counters::last_year_to_fill(today));
     if today.ordinal() > 1 {
-        last_year_spoilt(&mut conn);
+        spoil(&mut conn, today.year() - 1);
         let q = IndicatorQuery {
             unit_id: Some(w.tree.commune_a.parse().unwrap()),
             period: year.clone(),
@@ -592,11 +592,8 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     // A year that is over is filled from its months, replacing what was there: spoilt rows (an
     // upgrade, or writes before the fill) are made right, the answers stay the same.
     mark(&mut conn, 0);
-    diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(today.year() - 2)))
-        .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
-        .execute(&mut *conn)
-        .unwrap();
-    last_year_spoilt(&mut conn);
+    spoil(&mut conn, today.year() - 2);
+    spoil(&mut conn, today.year() - 1);
     assert_eq!(hoagiai::stats::counters::check(&mut conn).unwrap(), Vec::<String>::new(), "unfilled years are not checked");
     mark(&mut conn, today.year() - 1);
     assert!(!hoagiai::stats::counters::check(&mut conn).unwrap().is_empty(), "check sees the spoilt rows");
