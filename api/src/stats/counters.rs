@@ -335,9 +335,12 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     for case in &all {
         apply(conn, None, Some(case))?;
     }
-    // Every year that is over now has its whole rows, from empty.
+    // Every year that is over now has its whole rows, from empty; it is marked filled under the
+    // same rule as the hourly fill (`last_year_to_fill`: not on a new year's first day), so a
+    // rebuild on 1 January does not let a server whose clock is behind miss that year's rows.
+    // The rows of a year not marked are not read, and the next fill replaces them.
     diesel::update(case_rollup_years_filled::table)
-        .set(case_rollup_years_filled::through_year.eq(last_year_over(today())))
+        .set(case_rollup_years_filled::through_year.eq(last_year_to_fill(today())))
         .execute(conn)?;
     Ok(all.len())
 }
