@@ -53,6 +53,27 @@ pub struct Case {
     pub pseudonymised_on: Option<NaiveDate>,
 }
 
+/// The columns of a case that a list shows (`store::list`): a page reads these, not the whole
+/// record with its narratives, agreement and notes, which a list never shows.
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = cases)]
+pub struct ListedCase {
+    pub id: String,
+    pub team_id: String,
+    pub unit_id: String,
+    pub received_on: NaiveDate,
+    pub logbook_line: i32,
+    pub basis: String,
+    pub category: String,
+    pub summary: String,
+    pub status: String,
+    pub start_deadline: Option<NaiveDate>,
+    pub deadline_exception: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+}
+
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, serde::Deserialize)]
 #[diesel(table_name = case_parties, treat_none_as_null = true)]
 pub struct Party {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::dto::*;
-use super::model::{Assignment, Case, Conflict, Escalation, FollowUp, Party, Session};
+use super::model::{Assignment, Case, Conflict, Escalation, FollowUp, ListedCase, Party, Session};
 use super::rules::{self, Command};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
@@ -118,8 +118,9 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError
     Ok(case)
 }
 
-fn status_of(case: &Case) -> Result<CaseStatus, ApiError> {
-    stored(CaseStatus::parse(&case.status), "cases.status", &case.status)
+/// A case's stored status (`cases.status`) as the code it must be.
+fn status_of(status: &str) -> Result<CaseStatus, ApiError> {
+    stored(CaseStatus::parse(status), "cases.status", status)
 }
 
 // ---- reading ------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ fn children_of(conn: &mut DbConn, case_id: &str) -> Result<Children, ApiError> {
 pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, ApiError> {
     let show = actor.sees_party_details();
     let Children { parties, assignments, conflicts, sessions, escalations, follow_ups } = children;
-    let status = status_of(&case)?;
+    let status = status_of(&case.status)?;
     let exception = stored_opt(case.deadline_exception.as_deref(), DeadlineException::parse, "cases.deadline_exception")?;
     Ok(CaseDto {
         deadline: DeadlineDto {
@@ -461,16 +462,16 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter, with_total: bool) 
         None => None,
     };
     let total = if with_total { Some(matching(actor, &sight, f, &mediators_cases)?.count().get_result(conn)?) } else { None };
-    let mut q = matching(actor, &sight, f, &mediators_cases)?.select(Case::as_select());
+    let mut q = matching(actor, &sight, f, &mediators_cases)?.select(ListedCase::as_select());
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b.clone()));
     }
-    let rows: Vec<Case> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
+    let rows: Vec<ListedCase> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
     Ok((list_items(conn, actor, rows)?, total))
 }
 
 /// The list's rows, with the parties' names for those who may read them.
-fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<Case>) -> Result<Vec<CaseListItem>, ApiError> {
+fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<ListedCase>) -> Result<Vec<CaseListItem>, ApiError> {
     let show = actor.sees_party_details();
     let mut names: HashMap<String, Vec<String>> = HashMap::new();
     if show && !rows.is_empty() {
@@ -495,7 +496,7 @@ fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<Case>) -> Result<Vec<C
     let day = today();
     rows.into_iter()
         .map(|c| {
-            let status = status_of(&c)?;
+            let status = status_of(&c.status)?;
             Ok(CaseListItem {
                 overdue: rules::is_overdue(status, c.start_deadline, c.started_on, c.deadline_exception.is_some(), day),
                 party_names: show.then(|| names.remove(&c.id).unwrap_or_default()),
@@ -593,7 +594,7 @@ fn begin(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, comm
     if let Some(v) = if_match {
         versioned::check(v, case.version, || shown(conn, actor, case.clone()))?;
     }
-    let status = status_of(&case)?;
+    let status = status_of(&case.status)?;
     if !rules::allowed(status, command) {
         return Err(invalid_transition(status, command));
     }
@@ -1128,7 +1129,7 @@ fn replay(conn: &mut DbConn, actor: &Actor, existing: Case, input: &CreateCase) 
 /// Changes a case's details. After the end only officers may, and it is recorded as a correction.
 pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: UpdateCase) -> Result<Case, ApiError> {
     let case = begin(conn, actor, id, Some(version), Command::EditDetails)?;
-    let concluded = rules::is_concluded(status_of(&case)?);
+    let concluded = rules::is_concluded(status_of(&case.status)?);
     if concluded && actor.role != Role::Officer {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "correction_requires_officer"));
     }
@@ -1262,7 +1263,7 @@ pub fn assign(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>,
     };
     diesel::insert_into(case_assignments::table).values(&row).execute(conn)?;
     let mut next = case.clone();
-    next.status = rules::next_status(status_of(&case)?, Command::Assign, None).as_str().into();
+    next.status = rules::next_status(status_of(&case.status)?, Command::Assign, None).as_str().into();
     if next.start_deadline.is_none() {
         next.start_deadline = Some(rules::start_deadline(assigned_on, case.deadline_days));
     }
@@ -1429,7 +1430,7 @@ pub fn end(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, in
             }
         }
     }
-    next.status = rules::next_status(status_of(&case)?, Command::End, Some(input.end_reason)).as_str().into();
+    next.status = rules::next_status(status_of(&case.status)?, Command::End, Some(input.end_reason)).as_str().into();
     next.end_reason = Some(input.end_reason.as_str().into());
     next.ended_on = Some(ended_on);
     next.ended_year = Some(ended_on.year());
@@ -1446,7 +1447,7 @@ pub fn correct_result(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, 
     if actor.role != Role::Officer {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "correction_requires_officer"));
     }
-    let was = status_of(&case)?;
+    let was = status_of(&case.status)?;
     let status = rules::next_status(was, Command::CorrectResult, Some(input.end_reason));
     let ended_on = input.ended_on.or(case.ended_on).unwrap_or_else(today);
     not_future("ended_on", ended_on)?;
@@ -1541,7 +1542,7 @@ pub fn mark_out_of_scope(
     not_future("decided_on", day)?;
     not_before("decided_on", day, case.received_on)?;
     let mut next = case.clone();
-    next.status = rules::next_status(status_of(&case)?, Command::MarkOutOfScope, None).as_str().into();
+    next.status = rules::next_status(status_of(&case.status)?, Command::MarkOutOfScope, None).as_str().into();
     next.out_of_scope_reason = Some(input.reason);
     next.out_of_scope_referred_to = input.referred_to;
     next.ended_on = Some(day);
