@@ -13,6 +13,7 @@ on_both_backends!(
     keyed_creates_make_one_case_whatever_the_bearer_spelling,
     parallel_creates_for_one_team_take_consecutive_lines,
     a_planned_create_is_written_only_while_what_it_read_holds,
+    a_list_page_is_one_statement_with_its_names_and_total,
     a_correction_keeps_what_it_does_not_name,
     a_personal_data_read_is_audited_before_it_is_answered,
     a_refused_command_keeps_its_refusal_and_changes_nothing,
@@ -166,6 +167,67 @@ async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp)
     assert_eq!(audit.status, StatusCode::OK, "{}", audit.text);
     let creates = audit.body["items"].as_array().unwrap().iter().filter(|r| r["action"] == "create").count();
     assert_eq!(creates, 1, "its audit row: {}", audit.text);
+}
+
+/// A list page is one statement after the caller's sight: its rows, their parties' names in
+/// log-book order for those who may read them, and when asked the total. Only a page past the
+/// last row, which has no row to carry the total, counts on its own.
+async fn a_list_page_is_one_statement_with_its_names_and_total(app: TestApp) {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use hoagiai::auth::{Actor, Role};
+    use hoagiai::cases::store::{list, CaseFilter};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let w = world(app).await;
+    let mut made: Vec<String> = Vec::new();
+    for _ in 0..3 {
+        made.push(create(&w.leader, &new_case(&w.team)).await.body["id"].as_str().unwrap().to_string());
+    }
+    made.sort();
+    // A commune officer with national scope: their sight is the area, read with no statement.
+    let officer = Actor { role: Role::Officer, unit_level: Some("commune".into()), ..Actor::system() };
+    let mut conn = w.app.db.get().unwrap();
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counted = statements.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
+            counted.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    let filter = |before_id: Option<&String>| CaseFilter {
+        team_id: Some(w.team.clone()),
+        before_id: before_id.cloned(),
+        limit: 2,
+        ..Default::default()
+    };
+    let mut page = |actor: &Actor, f: CaseFilter, with_total: bool| {
+        let before = statements.load(Ordering::Relaxed);
+        let (items, total) = list(&mut conn, actor, &f, with_total).unwrap();
+        (items, total, statements.load(Ordering::Relaxed) - before)
+    };
+
+    let (items, total, used) = page(&officer, filter(None), true);
+    assert_eq!(used, 1, "the page, its names and its total in one statement");
+    assert_eq!(total, Some(3));
+    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, made.iter().rev().map(String::as_str).collect::<Vec<_>>(), "newest first, one row past the page for its cursor");
+    for c in &items {
+        // Log-book order (position), not the names' order.
+        assert_eq!(c.party_names.as_deref(), Some(&["Nguyễn Văn An".to_string(), "Hộ ông Lê Văn Bảo".to_string()][..]));
+        assert!(c.summary.is_some());
+    }
+
+    let (items, total, used) = page(&officer, filter(Some(&made[2])), false);
+    assert_eq!((items.len(), total, used), (2, None, 1), "no count unless asked");
+
+    let (items, total, used) = page(&officer, filter(Some(&made[0])), true);
+    assert_eq!((items.len(), total, used), (0, Some(3), 2), "past the last row the total is counted on its own");
+
+    // An administrator does not read the parties' data: no names, no summary.
+    let (items, total, _) = page(&Actor::system(), filter(None), true);
+    assert_eq!(total, Some(3));
+    assert!(items.iter().all(|c| c.party_names.is_none() && c.summary.is_none()));
 }
 
 /// The sum of every monthly counter.

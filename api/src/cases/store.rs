@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use chrono::{Datelike, Duration, NaiveDate};
 use diesel::prelude::*;
@@ -375,6 +373,7 @@ pub fn dto_of(actor: &Actor, case: Case, children: Children) -> Result<CaseDto, 
     })
 }
 
+#[derive(Default)]
 pub struct CaseFilter {
     /// Records of this area only (a unit asked for, with its predecessors').
     pub within: Option<Area>,
@@ -453,53 +452,42 @@ fn matching(
     Ok(q)
 }
 
-/// Cases the caller may see, newest first, and when asked how many match across all pages —
-/// the caller's sight and the filters read once for both.
+/// Cases the caller may see, newest first, and when asked how many match across all pages: the
+/// caller's sight (a team leader's teams, a mediator's assignments), then one statement for the
+/// page with its parties' names and its total. Only a page past the last row, which has no row to
+/// carry the total, counts again on its own.
 pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter, with_total: bool) -> Result<(Vec<CaseListItem>, Option<i64>), ApiError> {
+    use diesel::sql_types::{BigInt, Nullable};
     let sight = sight(conn, actor)?;
     let mediators_cases: Option<Vec<String>> = match &f.mediator_id {
         Some(m) => Some(case_assignments::table.filter(case_assignments::mediator_id.eq(m)).select(case_assignments::case_id).load(conn)?),
         None => None,
     };
-    let total = if with_total { Some(matching(actor, &sight, f, &mediators_cases)?.count().get_result(conn)?) } else { None };
-    let mut q = matching(actor, &sight, f, &mediators_cases)?.select(ListedCase::as_select());
+    let show = actor.sees_party_details();
+    // An uncorrelated sub-select: both backends count it once per statement, not per row.
+    let total: Box<dyn BoxableExpression<cases::table, MultiBackend, SqlType = Nullable<BigInt>>> = if with_total {
+        Box::new(matching(actor, &sight, f, &mediators_cases)?.count().single_value())
+    } else {
+        Box::new(None::<i64>.into_sql::<Nullable<BigInt>>())
+    };
+    let mut q = matching(actor, &sight, f, &mediators_cases)?.select((ListedCase::as_select(), PartyNames { shown: show }, total));
     if let Some(b) = &f.before_id {
         q = q.filter(cases::id.lt(b.clone()));
     }
-    let rows: Vec<ListedCase> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
-    Ok((list_items(conn, actor, rows)?, total))
-}
-
-/// The list's rows, with the parties' names for those who may read them.
-fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<ListedCase>) -> Result<Vec<CaseListItem>, ApiError> {
-    let show = actor.sees_party_details();
-    let mut names: HashMap<String, Vec<String>> = HashMap::new();
-    if show && !rows.is_empty() {
-        #[derive(QueryableByName)]
-        struct Name {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            case_id: String,
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            full_name: String,
-        }
-        // Bound rather than `eq_any`, which SQLite would prepare afresh for every page (`db::bound`).
-        let parties: Vec<Name> = Bound::new(format!(
-            "SELECT case_id, full_name FROM case_parties WHERE case_id IN ({}) ORDER BY case_id, position",
-            bound::list(rows.len())
-        ))
-        .binding(rows.iter().map(|c| c.id.as_str()))
-        .load(conn)?;
-        for p in parties {
-            names.entry(p.case_id).or_default().push(p.full_name);
-        }
-    }
+    let rows: Vec<(ListedCase, Option<String>, Option<i64>)> = q.order(cases::id.desc()).limit(f.limit + 1).load(conn)?;
+    let total = match (with_total, rows.first()) {
+        (false, _) => None,
+        (true, Some((_, _, counted))) => Some(counted.unwrap_or_default()),
+        (true, None) => Some(matching(actor, &sight, f, &mediators_cases)?.count().get_result(conn)?),
+    };
     let day = today();
-    rows.into_iter()
-        .map(|c| {
+    let items = rows
+        .into_iter()
+        .map(|(c, names, _)| {
             let status = status_of(&c.status)?;
             Ok(CaseListItem {
                 overdue: rules::is_overdue(status, c.start_deadline, c.started_on, c.deadline_exception.is_some(), day),
-                party_names: show.then(|| names.remove(&c.id).unwrap_or_default()),
+                party_names: show.then(|| party_names(names.as_deref())).transpose()?,
                 summary: show.then_some(c.summary),
                 basis: stored(Basis::parse(&c.basis), "cases.basis", &c.basis)?,
                 category: stored(Category::parse(&c.category), "cases.category", &c.category)?,
@@ -513,7 +501,53 @@ fn list_items(conn: &mut DbConn, actor: &Actor, rows: Vec<ListedCase>) -> Result
                 updated_at: c.updated_at.and_utc(),
             })
         })
-        .collect::<Result<_, ApiError>>()
+        .collect::<Result<_, ApiError>>()?;
+    Ok((items, total))
+}
+
+/// The names a list row carries (`PartyNames`): a JSON array of text, or nothing for a case with
+/// no party (PostgreSQL's `json_agg` of no row).
+fn party_names(json: Option<&str>) -> Result<Vec<String>, ApiError> {
+    json.map(serde_json::from_str).transpose().map(Option::unwrap_or_default).map_err(|e| {
+        tracing::error!(error = %e, "case_parties names of a list row are not a JSON array of text");
+        ApiError::internal()
+    })
+}
+
+/// A list row's parties' names in log-book order, as a JSON array built by the database inside
+/// the page's statement (no second statement for the page's parties), or NULL for a caller who
+/// may not read them. Written for the backend the statement goes to, and not with `dsl::sql`,
+/// which diesel never keeps prepared.
+#[derive(Clone, Copy, Debug, diesel::expression::ValidGrouping)]
+struct PartyNames {
+    shown: bool,
+}
+
+impl diesel::Expression for PartyNames {
+    type SqlType = diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+impl diesel::AppearsOnTable<cases::table> for PartyNames {}
+impl diesel::SelectableExpression<cases::table> for PartyNames {}
+
+impl diesel::query_builder::QueryId for PartyNames {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for PartyNames {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql(match (self.shown, out.backend()) {
+            (false, _) => "NULL",
+            (true, MultiBackend::Sqlite(_)) => {
+                "(SELECT json_group_array(p.full_name ORDER BY p.position) FROM case_parties p WHERE p.case_id = cases.id)"
+            }
+            (true, MultiBackend::Pg(_)) => {
+                "(SELECT json_agg(p.full_name ORDER BY p.position)::text FROM case_parties p WHERE p.case_id = cases.id)"
+            }
+        });
+        Ok(())
+    }
 }
 
 // ---- writing ------------------------------------------------------------------------------------
