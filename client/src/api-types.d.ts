@@ -5987,7 +5987,7 @@ export interface operations {
                 q?: string;
                 limit?: number;
                 cursor?: string;
-                /** @description Also count every matching case across all pages (`total` in the answer; one more query). */
+                /** @description Also count every matching case across all pages (`total` in the answer; counted in the page's own query: it costs the count, not another query). */
                 with_total?: boolean;
             };
             header?: {

@@ -506,7 +506,7 @@ pub struct CaseQuery {
     #[validate(length(max = 512))]
     #[param(max_length = 512)]
     pub cursor: Option<String>,
-    /// Also count every matching case across all pages (`total` in the answer; one more query).
+    /// Also count every matching case across all pages (`total` in the answer; counted in the page's own query: it costs the count, not another query).
     pub with_total: Option<bool>,
 }
 
