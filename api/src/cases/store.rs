@@ -116,6 +116,16 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError
     Ok(case)
 }
 
+/// A JSON document the database built about a case (its children, a list row's names), read back
+/// as `T`; `kind` names it in the log.
+fn read_json<T: serde::de::DeserializeOwned>(kind: &str, doc: &str) -> Result<T, ApiError> {
+    serde_json::from_str(doc).map_err(|e| {
+        // Not the message: serde quotes the value it could not read, and it can be a party's.
+        tracing::error!(kind, category = ?e.classify(), column = e.column(), "a case's JSON does not read back from the database");
+        ApiError::internal()
+    })
+}
+
 /// A case's stored status (`cases.status`) as the code it must be.
 fn status_of(status: &str) -> Result<CaseStatus, ApiError> {
     stored(CaseStatus::parse(status), "cases.status", status)
@@ -213,26 +223,19 @@ fn children_of(conn: &mut DbConn, case_id: &str) -> Result<Children, ApiError> {
         assignment: Assignment,
         mediator_name: String,
     }
-    fn read<T: serde::de::DeserializeOwned>(kind: &str, doc: &str) -> Result<T, ApiError> {
-        serde_json::from_str(doc).map_err(|e| {
-            // Not the message: serde quotes the value it could not read, and it can be a party's.
-            tracing::error!(kind, category = ?e.classify(), column = e.column(), "a case's child does not read back from the database");
-            ApiError::internal()
-        })
-    }
     let rows: Vec<Row> = Bound::new(sql.as_str()).binding(std::iter::repeat_n(case_id, 6)).load(conn)?;
     let mut c = Children::default();
     for row in rows {
         match row.kind.as_str() {
-            "p" => c.parties.push(read(&row.kind, &row.doc)?),
+            "p" => c.parties.push(read_json(&row.kind, &row.doc)?),
             "a" => {
-                let a: AssignmentRow = read(&row.kind, &row.doc)?;
+                let a: AssignmentRow = read_json(&row.kind, &row.doc)?;
                 c.assignments.push((a.assignment, a.mediator_name));
             }
-            "c" => c.conflicts.push(read(&row.kind, &row.doc)?),
-            "s" => c.sessions.push(read(&row.kind, &row.doc)?),
-            "e" => c.escalations.push(read(&row.kind, &row.doc)?),
-            "f" => c.follow_ups.push(read(&row.kind, &row.doc)?),
+            "c" => c.conflicts.push(read_json(&row.kind, &row.doc)?),
+            "s" => c.sessions.push(read_json(&row.kind, &row.doc)?),
+            "e" => c.escalations.push(read_json(&row.kind, &row.doc)?),
+            "f" => c.follow_ups.push(read_json(&row.kind, &row.doc)?),
             other => {
                 tracing::error!(kind = other, "a case's child of an unknown kind");
                 return Err(ApiError::internal());
@@ -508,10 +511,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, f: &CaseFilter, with_total: bool) 
 /// The names a list row carries (`PartyNames`): a JSON array of text, or nothing for a case with
 /// no party (PostgreSQL's `json_agg` of no row).
 fn party_names(json: Option<&str>) -> Result<Vec<String>, ApiError> {
-    json.map(serde_json::from_str).transpose().map(Option::unwrap_or_default).map_err(|e| {
-        tracing::error!(error = %e, "case_parties names of a list row are not a JSON array of text");
-        ApiError::internal()
-    })
+    Ok(json.map(|doc| read_json("party_names", doc)).transpose()?.unwrap_or_default())
 }
 
 /// A list row's parties' names in log-book order, as a JSON array built by the database inside
