@@ -895,9 +895,7 @@ async fn log_book_cover_names_the_units_in_force(app: TestApp) {
 /// kind in one. Counted on a connection of the test's own, so that the other tests' statements in
 /// this process do not mix in; and what the two statements bring back is the case the API serves.
 async fn a_case_reads_in_two_statements(app: TestApp) {
-    use diesel::connection::{Connection, InstrumentationEvent};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     let w = world(app).await;
     let c = create(&w.leader, &new_case(&w.team)).await;
@@ -930,14 +928,8 @@ async fn a_case_reads_in_two_statements(app: TestApp) {
     assert_eq!(served["sessions"][1]["is_public"], false);
     assert_eq!(served["parties"][0]["full_name"], "Nguyễn Văn An", "parties in their order");
 
-    let statements = Arc::new(AtomicUsize::new(0));
     let mut conn = w.app.db.get().unwrap();
-    let counted = statements.clone();
-    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
-        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
-            counted.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    let statements = crate::common::count_statements(&mut conn);
     // The commune's officer, as the request above was (national scope; the level lets them see people).
     let officer = hoagiai::auth::Actor { role: Role::Officer, unit_level: Some("commune".into()), ..hoagiai::auth::Actor::system() };
     let case = hoagiai::cases::store::find(&mut conn, &officer, &id).unwrap();

@@ -95,12 +95,10 @@ async fn parallel_creates_for_one_team_take_consecutive_lines(app: TestApp) {
 /// planned log-book line, or the team changed, in between, nothing is written; otherwise all of
 /// it — on PostgreSQL in one statement, no `BEGIN` or `COMMIT` around it.
 async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp) {
-    use diesel::connection::{Connection, InstrumentationEvent};
     use hoagiai::cases::store::{plan_create, CreatePlan};
     use hoagiai::db::planned::{Applied, Writes};
     use hoagiai::db::{Backend, DbConn};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     let w = world(app).await;
     // The commune's officer (national scope; the level lets them open cases).
@@ -108,13 +106,7 @@ async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp)
         hoagiai::auth::Actor { role: hoagiai::auth::Role::Officer, unit_level: Some("commune".into()), ..hoagiai::auth::Actor::system() };
     let input: hoagiai::cases::dto::CreateCase = serde_json::from_value(keyless(&w.team, "Tranh chấp lối đi chung")).unwrap();
     let mut conn = w.app.db.get().unwrap();
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counted = statements.clone();
-    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
-        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
-            counted.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    let statements = crate::common::count_statements(&mut conn);
     let plan = |conn: &mut DbConn| match plan_create(conn, &officer, &input, 30, &[]).unwrap() {
         CreatePlan::New(dto, writes) => (dto, writes),
         CreatePlan::Existing(_) => panic!("a new id was planned as an existing case"),
@@ -173,11 +165,9 @@ async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp)
 /// log-book order for those who may read them, and when asked the total. Only a page past the
 /// last row, which has no row to carry the total, counts on its own.
 async fn a_list_page_is_one_statement_with_its_names_and_total(app: TestApp) {
-    use diesel::connection::{Connection, InstrumentationEvent};
     use hoagiai::auth::{Actor, Role};
     use hoagiai::cases::store::{list, CaseFilter};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     let w = world(app).await;
     let mut made: Vec<String> = Vec::new();
@@ -188,13 +178,7 @@ async fn a_list_page_is_one_statement_with_its_names_and_total(app: TestApp) {
     // A commune officer with national scope: their sight is the area, read with no statement.
     let officer = Actor { role: Role::Officer, unit_level: Some("commune".into()), ..Actor::system() };
     let mut conn = w.app.db.get().unwrap();
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counted = statements.clone();
-    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
-        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
-            counted.fetch_add(1, Ordering::Relaxed);
-        }
-    });
+    let statements = crate::common::count_statements(&mut conn);
     let filter = |before_id: Option<&String>| CaseFilter {
         team_id: Some(w.team.clone()),
         before_id: before_id.cloned(),

@@ -202,6 +202,20 @@ pub struct Tree {
     pub village_b: String,
 }
 
+/// How many statements `conn` has sent since this call (diesel's instrumentation): what a test of
+/// "in N statements" reads before and after.
+pub fn count_statements(conn: &mut hoagiai::db::DbConn) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let statements = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = statements.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if matches!(e, InstrumentationEvent::StartQuery { .. }) {
+            counted.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    statements
+}
+
 pub fn unique_name(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     format!("{}{}", prefix.replace('_', "."), N.fetch_add(1, Ordering::Relaxed))
