@@ -475,6 +475,39 @@ async fn possible_duplicates_are_warned_not_refused(app: TestApp) {
     // Search ignores diacritics as well.
     let found = w.leader.get("/api/v1/cases?q=LOI%20DI%20CHUNG").await;
     assert_eq!(found.body["items"].as_array().unwrap().len(), 2);
+
+    // What a new case is compared with: the same team's cases received within 30 days of it,
+    // under their parties' names and team as they are now.
+    let warned = |res: &Resp| -> Vec<String> {
+        let w = res.body["warnings"].as_array().unwrap();
+        w.iter().flat_map(|w| w["case_ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_string())).collect()
+    };
+    let id = |res: &Resp| res.body["id"].as_str().unwrap().to_string();
+    let named = |team: &str, name: &str, days: i64| {
+        let mut body = new_case(team);
+        body["received_on"] = json!(days_ago(days));
+        body["parties"] = json!([{"kind": "person", "full_name": name}]);
+        body
+    };
+    // 31 days apart is outside the window; 30 is inside (and one day, the case just made).
+    let early = create(&w.leader, &named(&w.team, "Nguyễn Văn An", 36)).await;
+    assert_eq!(warned(&early), Vec::<String>::new());
+    let later = create(&w.leader, &named(&w.team, "Nguyễn Văn An", 35)).await;
+    assert_eq!(warned(&later), vec![id(&first), id(&second), id(&early)]);
+    // Another team's cases are not its duplicates.
+    let other = team(&w.officer, &w.tree.village_a, "Tổ hòa giải xóm Giữa").await;
+    assert_eq!(warned(&create(&w.officer, &named(&other, "Nguyễn Văn An", 5)).await), Vec::<String>::new());
+    // A corrected name is found under the new name, no longer under the old one.
+    let p = path(&second);
+    let before = w.leader.get(&p).await;
+    let party = before.body["parties"][0]["id"].clone();
+    ok(w.officer.patch(&p, &before.etag(), &json!({"parties": [{"id": party, "full_name": "Đỗ Văn Khoa"}]})).await).await;
+    assert_eq!(warned(&create(&w.leader, &named(&w.team, "Đỗ Văn Khoa", 1)).await), vec![id(&second)]);
+    assert!(!warned(&create(&w.leader, &named(&w.team, "Nguyễn Văn An", 1)).await).contains(&id(&second)));
+    // A case moved to another team is that team's to compare with, no longer the first's.
+    ok(w.officer.post(&format!("{}/transfer", path(&first)), &json!({"team_id": other})).await).await;
+    assert!(warned(&create(&w.officer, &named(&other, "Nguyễn Văn An", 2)).await).contains(&id(&first)));
+    assert!(!warned(&create(&w.leader, &named(&w.team, "Nguyễn Văn An", 2)).await).contains(&id(&first)));
 }
 
 async fn log_book_rows_and_totals(app: TestApp) {

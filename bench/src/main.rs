@@ -625,11 +625,13 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
     Ok(commune_cases)
 }
 
-fn party<R: Rng>(rng: &mut R, case_id: &str, position: i32, full_name: String, kind: &str, address: &str, at: NaiveDateTime) -> Party {
+/// A party of a case of the team, living in the team's village.
+fn party<R: Rng>(rng: &mut R, case_id: &str, team: &TeamInfo, position: i32, full_name: String, kind: &str, at: NaiveDateTime) -> Party {
     let with_age = rng.random_bool(0.5);
     Party {
         id: id_at(rng, at),
         case_id: case_id.into(),
+        team_id: team.id.clone(),
         position,
         kind: kind.into(),
         role: "party".into(),
@@ -637,7 +639,7 @@ fn party<R: Rng>(rng: &mut R, case_id: &str, position: i32, full_name: String, k
         full_name,
         age: with_age.then(|| rng.random_range(20..85)),
         birth_year: (!with_age).then(|| rng.random_range(1940..2004)),
-        address: Some(address.into()),
+        address: Some(team.village.clone()),
         phone: rng
             .random_bool(0.4)
             .then(|| format!("09{} {:03} {:03}", rng.random_range(10..100), rng.random_range(0..1000), rng.random_range(0..1000))),
@@ -670,8 +672,7 @@ fn one_case(
     let basis = ["party_request", "party_request", "party_request", "mediator_initiative", "leader_assignment", "referral"]
         .choose(rng)
         .expect("basis");
-    let mut parties =
-        vec![party(rng, &id, 1, a, "person", &team.village, received_at), party(rng, &id, 2, b_full, b_kind, &team.village, received_at)];
+    let mut parties = vec![party(rng, &id, team, 1, a, "person", received_at), party(rng, &id, team, 2, b_full, b_kind, received_at)];
     let mut case = Case {
         id: id.clone(),
         team_id: team.id.clone(),

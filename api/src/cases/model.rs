@@ -79,6 +79,8 @@ pub struct ListedCase {
 pub struct Party {
     pub id: String,
     pub case_id: String,
+    /// The case's team (`cases.team_id`), kept beside the name for the possible-duplicate check.
+    pub team_id: String,
     pub position: i32,
     pub kind: String,
     pub role: String,

@@ -185,7 +185,7 @@ fn children_of(conn: &mut DbConn, case_id: &str) -> Result<Children, ApiError> {
     let [sqlite, pg] = SQL.get_or_init(|| {
         let text = |obj: &str| {
             format!(
-                "SELECT 'p' AS kind, CAST({obj}('id', id, 'case_id', case_id, 'position', position, 'kind', kind, 'role', role, \
+                "SELECT 'p' AS kind, CAST({obj}('id', id, 'case_id', case_id, 'team_id', team_id, 'position', position, 'kind', kind, 'role', role, \
                  'full_name', full_name, 'name_key', name_key, 'age', age, 'birth_year', birth_year, 'address', address, \
                  'phone', phone, 'id_number', id_number, 'demand', demand) AS TEXT) AS doc \
                  FROM case_parties WHERE case_id = ? \
@@ -670,15 +670,24 @@ fn finish(
         },
         |_| Ok((audit_value(before), new)),
     )?;
+    if after.team_id != before.team_id {
+        // The parties carry their case's team, for the possible-duplicate check; a case moves
+        // (a transfer) only through here.
+        diesel::update(case_parties::table.filter(case_parties::case_id.eq(&after.id)))
+            .set(case_parties::team_id.eq(&after.team_id))
+            .execute(conn)?;
+    }
     // Last, for the reason given in `create`.
     crate::stats::counters::apply(conn, Some(before), Some(&after))?;
     Ok(after)
 }
 
-fn new_party(case_id: &str, position: i32, p: &NewParty) -> Party {
+/// A party of the case, numbered `position` in its log book.
+fn new_party(case: &Case, position: i32, p: &NewParty) -> Party {
     Party {
         id: new_id(),
-        case_id: case_id.into(),
+        case_id: case.id.clone(),
+        team_id: case.team_id.clone(),
         position,
         kind: p.kind.as_str().into(),
         role: p.role.as_str().into(),
@@ -696,7 +705,7 @@ fn new_party(case_id: &str, position: i32, p: &NewParty) -> Party {
 /// The parties after a correction: each patch applied to the party it names (by id, else by
 /// position), every field it does not name kept; parties no patch names kept as they are;
 /// unmatched patches added at the end; then numbered 1, 2, … in log-book order.
-fn corrected_parties(case_id: &str, existing: &[Party], patches: &[PartyPatch]) -> Result<Vec<Party>, ApiError> {
+fn corrected_parties(case: &Case, existing: &[Party], patches: &[PartyPatch]) -> Result<Vec<Party>, ApiError> {
     let mut parties: Vec<Party> = existing.to_vec();
     parties.sort_by_key(|p| p.position);
     let mut removed: Vec<String> = Vec::new();
@@ -741,7 +750,7 @@ fn corrected_parties(case_id: &str, existing: &[Party], patches: &[PartyPatch]) 
                 let role = p.role.unwrap_or(PartyRole::Party);
                 let template = NewParty { kind, role, full_name, age: None, birth_year: None, address: None, phone: None };
                 // After every existing party, in the order the patches add them.
-                parties.push(new_party(case_id, i32::MAX / 2 + position, &template));
+                parties.push(new_party(case, i32::MAX / 2 + position, &template));
                 parties.len() - 1
             }
         };
@@ -860,19 +869,21 @@ pub fn possible_duplicates(conn: &mut DbConn, probe: &DuplicateProbe) -> Result<
         return Ok(Vec::new());
     }
     // Bound rather than `eq_any`, which SQLite would prepare afresh on every create (`db::bound`).
+    // Found from the names (`case_parties_name_key`: name key, team): the team's parties of those
+    // names, whenever received, then their cases' days — as many look-ups as the team has
+    // parties of those names, not as many as it has cases in the window.
     let ids: Vec<Id> = Bound::new(format!(
         "SELECT c.id FROM case_parties p JOIN cases c ON c.id = p.case_id \
-         WHERE c.team_id = ? AND c.id <> ? AND c.received_on BETWEEN ? AND ? AND p.name_key IN ({})",
+         WHERE p.name_key IN ({}) AND p.team_id = ? AND p.case_id <> ? AND c.received_on BETWEEN ? AND ?",
         bound::list(probe.name_keys.len())
     ))
+    .binding(probe.name_keys.iter().map(String::as_str))
     .bind(probe.team_id.as_str())
     .bind(probe.case_id.as_str())
     .bind(probe.received_on - Duration::days(30))
     .bind(probe.received_on + Duration::days(30))
-    .binding(probe.name_keys.iter().map(String::as_str))
     .load(conn)?;
-    // Sorted here, not by the database: an `ORDER BY id` makes SQLite walk the team's whole book
-    // by id instead of the ±30 days by `cases_team_received`.
+    // Sorted and deduplicated here (two names may find one case), not by the database.
     let mut ids: Vec<String> = ids.into_iter().map(|i| i.id).collect();
     ids.sort();
     ids.dedup();
@@ -995,12 +1006,13 @@ fn case_insert(c: &Case) -> Insert {
 /// The parties of a new case as one multi-row insert of a planned write.
 fn parties_insert(parties: &[Party]) -> Insert {
     let mut i = Insert::into(
-        "case_parties (id, case_id, position, kind, role, full_name, name_key, age, birth_year, address, phone, id_number, demand)",
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "case_parties (id, case_id, team_id, position, kind, role, full_name, name_key, age, birth_year, address, phone, id_number, demand)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     for p in parties {
         i.push(p.id.as_str());
         i.push(p.case_id.as_str());
+        i.push(p.team_id.as_str());
         i.push(p.position);
         i.push(p.kind.as_str());
         i.push(p.role.as_str());
@@ -1100,7 +1112,7 @@ pub fn plan_create(
         pseudonymised_on: None,
     };
     case.logbook_line = planned_logbook_line(conn, &case.team_id, case.received_year)?;
-    let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&id, i as i32 + 1, p)).collect();
+    let parties: Vec<Party> = input.parties.iter().enumerate().map(|(i, p)| new_party(&case, i as i32 + 1, p)).collect();
     let audit_row = audit::insert_of(
         &Who::from(actor),
         Change {
@@ -1220,7 +1232,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     let mut changed_fields = narrative_changes(&case, &next);
     if let Some(patches) = patch.parties {
         let existing = parties_of(conn, id)?;
-        let parties = corrected_parties(id, &existing, &patches)?;
+        let parties = corrected_parties(&case, &existing, &patches)?;
         changed_fields.extend(party_changes(&existing, &parties));
         // Rewritten whole (ids kept): a reordering would otherwise trip over the unique
         // (case, position) pair row by row.

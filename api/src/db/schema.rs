@@ -241,6 +241,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         id_number -> Nullable<Text>,
         demand -> Nullable<Text>,
+        team_id -> Text,
     }
 }
 
