@@ -71,9 +71,11 @@ pub enum AdminCommand {
 
 #[derive(Subcommand)]
 pub enum StatsCommand {
-    /// Recompute the statistics counters from the cases and report every difference (exit 1 if
-    /// any), and check that the country and each province equal the sum of their children under
-    /// today's boundaries; with --fix, rebuild the counters from the cases.
+    /// Recompute the statistics counters from the cases, and the columns kept as copies of others
+    /// (a case's received and ended year and month, its folded summary; a party's folded name and
+    /// its case's team), and report every difference (exit 1 if any); check that the country and
+    /// each province equal the sum of their children under today's boundaries. With --fix,
+    /// rebuild the counters and set the copies from their sources.
     Check {
         #[arg(long)]
         fix: bool,
@@ -238,8 +240,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Stats { command: StatsCommand::Check { fix } } => {
             let db = open_db(&config)?;
             let mut conn = db.get().map_err(|_| "cannot open the database".to_string())?;
-            let differences = crate::stats::counters::check(&mut conn).map_err(|e| e.to_string())?;
-            for d in &differences {
+            let counters = crate::stats::counters::check(&mut conn).map_err(|e| e.to_string())?;
+            // The columns kept as copies of others for the look-ups (`cases::copies`).
+            let copies = crate::cases::copies::check(&mut conn).map_err(|e| e.to_string())?;
+            for d in counters.iter().chain(&copies) {
                 println!("{d}");
             }
             // Parents equal the sum of their children under today's boundaries (no fix: a
@@ -248,24 +252,39 @@ pub fn run(cli: Cli) -> Result<(), String> {
             for d in &sums {
                 println!("{d}");
             }
-            if differences.is_empty() && sums.is_empty() {
-                println!("statistics counters agree with the cases and the roster; every province equals the sum of its communes");
+            if counters.is_empty() && copies.is_empty() && sums.is_empty() {
+                println!(
+                    "statistics counters agree with the cases and the roster; the cases' and parties' copied columns with their sources; \
+                     every province equals the sum of its communes"
+                );
                 return Ok(());
             }
-            if differences.is_empty() {
+            if counters.is_empty() && copies.is_empty() {
                 return Err(format!("{} parent(s) differ from the sum of their children under today's boundaries", sums.len()));
             }
             if fix {
-                let (cases, teams) = crate::db::write_transaction(&mut conn, |c| {
-                    Ok::<_, crate::error::ApiError>((crate::stats::counters::rebuild(c)?, crate::stats::roster::rebuild(c)?))
+                let (cases, teams, rows) = crate::db::write_transaction(&mut conn, |c| {
+                    let rebuilt =
+                        if counters.is_empty() { (0, 0) } else { (crate::stats::counters::rebuild(c)?, crate::stats::roster::rebuild(c)?) };
+                    Ok::<_, crate::error::ApiError>((rebuilt.0, rebuilt.1, crate::cases::copies::rebuild(c)?))
                 })
                 .map_err(|e| e.to_string())?;
-                println!("rebuilt the counters from {cases} cases and {teams} teams");
+                if !counters.is_empty() {
+                    println!("rebuilt the counters from {cases} cases and {teams} teams");
+                }
+                if !copies.is_empty() {
+                    println!("set the copied columns of {rows} case and party rows from their sources");
+                }
+                if !sums.is_empty() {
+                    return Err(format!("{} parent(s) differ from the sum of their children under today's boundaries", sums.len()));
+                }
                 return Ok(());
             }
             Err(format!(
-                "{} counter(s) differ from the cases or the roster; run `hoagiai stats check --fix` to rebuild them",
-                differences.len()
+                "{} counter(s) differ from the cases or the roster, {} row(s) hold copies that differ from their sources; \
+                 run `hoagiai stats check --fix` to rebuild them",
+                counters.len(),
+                copies.len()
             ))
         }
         Command::Backup { dir, keep } => {

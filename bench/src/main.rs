@@ -216,7 +216,11 @@ fn run(args: &Args) -> Res<()> {
         if !differences.is_empty() {
             return Err(format!("{} counters differ from the cases, e.g. {}", differences.len(), differences[0]));
         }
-        eprintln!("counters checked: they agree with the cases");
+        let copies = hoagiai::cases::copies::check(&mut conn).map_err(|e| format!("copies check failed: {}", e.code))?;
+        if !copies.is_empty() {
+            return Err(format!("{} rows hold copied columns that differ from their sources, e.g. {}", copies.len(), copies[0]));
+        }
+        eprintln!("counters checked: they agree with the cases; so do the cases' and parties' copied columns");
     }
     write_fixtures(args, &mut rng, &province, &commune_cases)?;
     eprintln!("seeding done in {:.1}s", started.elapsed().as_secs_f64());

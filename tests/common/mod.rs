@@ -52,6 +52,8 @@ enum DbHome {
 
 pub struct TestApp {
     pub base: String,
+    /// The database's URL, for a command of the binary run on the same database.
+    pub url: String,
     pub db: Db,
     pub state: actix_web::web::Data<AppState>,
     pub data_dir: std::path::PathBuf,
@@ -104,7 +106,7 @@ impl TestApp {
         let server = server.run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        TestApp { base: format!("http://127.0.0.1:{port}"), db, state, data_dir, handle, _home: home }
+        TestApp { base: format!("http://127.0.0.1:{port}"), url: url.to_string(), db, state, data_dir, handle, _home: home }
     }
 
     pub fn anon(&self) -> Client {
