@@ -12,12 +12,9 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use crate::db::schema::{case_parties, cases};
-use crate::db::DbConn;
+use crate::db::{pages, DbConn};
 use crate::error::ApiError;
 use crate::text;
-
-/// Rows read at a time: the check's memory stays the same whatever the number of cases.
-const PAGE: i64 = 5_000;
 
 /// A case's copies and their sources.
 #[derive(Queryable, Selectable)]
@@ -88,16 +85,16 @@ impl PartyCopies {
     }
 }
 
-fn case_page(conn: &mut DbConn, after: &str) -> Result<Vec<CaseCopies>, ApiError> {
-    Ok(cases::table.filter(cases::id.gt(after)).order(cases::id.asc()).limit(PAGE).select(CaseCopies::as_select()).load(conn)?)
+fn case_page(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<CaseCopies>, ApiError> {
+    Ok(cases::table.filter(cases::id.gt(after)).order(cases::id.asc()).limit(limit).select(CaseCopies::as_select()).load(conn)?)
 }
 
-fn party_page(conn: &mut DbConn, after: &str) -> Result<Vec<PartyCopies>, ApiError> {
+fn party_page(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<PartyCopies>, ApiError> {
     let rows: Vec<(String, String, String, String, String, String)> = case_parties::table
         .inner_join(cases::table)
         .filter(case_parties::id.gt(after))
         .order(case_parties::id.asc())
-        .limit(PAGE)
+        .limit(limit)
         .select((
             case_parties::id,
             case_parties::case_id,
@@ -127,7 +124,7 @@ fn walk(
     mut on_case: impl FnMut(&mut DbConn, &CaseCopies, &[&'static str], CaseKeys) -> Result<(), ApiError>,
     mut on_party: impl FnMut(&mut DbConn, &PartyCopies, &[&'static str], String) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
-    by_pages(
+    pages::each_row(
         conn,
         case_page,
         |c| &c.id,
@@ -140,7 +137,7 @@ fn walk(
             on_case(conn, case, &columns, keys)
         },
     )?;
-    by_pages(
+    pages::each_row(
         conn,
         party_page,
         |p| &p.id,
@@ -153,26 +150,6 @@ fn walk(
             on_party(conn, party, &columns, name_key)
         },
     )
-}
-
-/// Every row `page` loads, `PAGE` at a time in the order of their ids, each given to `each`.
-fn by_pages<T>(
-    conn: &mut DbConn,
-    page: fn(&mut DbConn, &str) -> Result<Vec<T>, ApiError>,
-    id: fn(&T) -> &String,
-    mut each: impl FnMut(&mut DbConn, &T) -> Result<(), ApiError>,
-) -> Result<(), ApiError> {
-    let mut after = String::new();
-    loop {
-        let rows = page(conn, &after)?;
-        for row in &rows {
-            each(conn, row)?;
-        }
-        match rows.last() {
-            Some(last) if rows.len() as i64 == PAGE => after = id(last).clone(),
-            _ => return Ok(()),
-        }
-    }
 }
 
 /// Every copy that differs from its source, one line per row: ids and column names only.

@@ -6,6 +6,7 @@ pub mod bound;
 pub mod group_commit;
 pub mod json;
 pub mod migrations;
+pub mod pages;
 pub mod planned;
 pub mod schema;
 

@@ -18,7 +18,7 @@ use crate::cases::model::Case;
 use crate::db::bound::Bound;
 use crate::db::planned::Insert;
 use crate::db::schema::{case_rollup_years, case_rollup_years_filled, case_rollups, cases};
-use crate::db::{today, Backend, DbConn};
+use crate::db::{pages, today, Backend, DbConn};
 use crate::error::ApiError;
 
 /// One +1 a case adds to the counters, on a day; `rollup_contributions` gives it to the case's
@@ -264,13 +264,18 @@ type YearKey = (String, i32, String, String, String);
 /// The rollups as the cases say they should be, and as they are, and the roster rollups as the
 /// roster says; every difference.
 pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
-    let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
     let mut expected_monthly: BTreeMap<Key, i64> = BTreeMap::new();
-    for case in &all {
-        for (u, m, metric, dim, code) in rollup_contributions(case) {
-            *expected_monthly.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
-        }
-    }
+    pages::each_row(
+        conn,
+        case_page,
+        |c| &c.id,
+        |_, case| {
+            for (u, m, metric, dim, code) in rollup_contributions(case) {
+                *expected_monthly.entry((u, m, metric.into(), dim.into(), code)).or_default() += 1;
+            }
+            Ok(())
+        },
+    )?;
     use case_rollups as cr;
     type Stored = (String, NaiveDate, String, String, String, i64);
     let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
@@ -331,10 +336,16 @@ pub(crate) fn differences<K: Ord + std::fmt::Debug>(
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     diesel::delete(case_rollups::table).execute(conn)?;
     diesel::delete(case_rollup_years::table).execute(conn)?;
-    let all: Vec<Case> = cases::table.select(Case::as_select()).load(conn)?;
-    for case in &all {
-        apply(conn, None, Some(case))?;
-    }
+    let mut counted = 0;
+    pages::each_row(
+        conn,
+        case_page,
+        |c| &c.id,
+        |conn, case| {
+            counted += 1;
+            apply(conn, None, Some(case))
+        },
+    )?;
     // Every year that is over now has its whole rows, from empty; it is marked filled under the
     // same rule as the hourly fill (`last_year_to_fill`: not on a new year's first day), so a
     // rebuild on 1 January does not let a server whose clock is behind miss that year's rows.
@@ -342,5 +353,10 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, ApiError> {
     diesel::update(case_rollup_years_filled::table)
         .set(case_rollup_years_filled::through_year.eq(last_year_to_fill(today())))
         .execute(conn)?;
-    Ok(all.len())
+    Ok(counted)
+}
+
+/// A page of whole cases in the order of their ids, for the check and the rebuild.
+fn case_page(conn: &mut DbConn, after: &str, limit: i64) -> Result<Vec<Case>, ApiError> {
+    Ok(cases::table.filter(cases::id.gt(after)).order(cases::id.asc()).limit(limit).select(Case::as_select()).load(conn)?)
 }
