@@ -8,9 +8,10 @@
 //! What they report names ids and columns, never a value: the summary and the names are personal
 //! data, and the report is printed.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::model::year_and_month;
 use crate::db::schema::{case_parties, cases};
 use crate::db::{pages, DbConn};
 use crate::error::ApiError;
@@ -42,11 +43,13 @@ struct CaseKeys {
 
 impl CaseCopies {
     fn expected(&self) -> CaseKeys {
+        let (received_year, received_month) = year_and_month(self.received_on);
+        let ended = self.ended_on.map(year_and_month);
         CaseKeys {
-            received_year: self.received_on.year(),
-            received_month: self.received_on.month() as i32,
-            ended_year: self.ended_on.map(|d| d.year()),
-            ended_month: self.ended_on.map(|d| d.month() as i32),
+            received_year,
+            received_month,
+            ended_year: ended.map(|(y, _)| y),
+            ended_month: ended.map(|(_, m)| m),
             summary_key: text::fold(&self.summary),
         }
     }

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::{case_assignments, case_conflicts, case_escalations, case_follow_ups, case_parties, case_sessions, cases};
@@ -51,6 +51,23 @@ pub struct Case {
     /// The day the parties' data and the narratives were pseudonymised after the retention period
     /// (`privacy`); the facts the statistics count are kept.
     pub pseudonymised_on: Option<NaiveDate>,
+}
+
+/// The year and month a case is filed under for a day (its log book's year, the statistics'
+/// month): kept beside the day as copies so that the counters and the book's numbering read an
+/// indexed integer, set by every write of the day and checked by `cases::copies`.
+pub fn year_and_month(day: NaiveDate) -> (i32, i32) {
+    (day.year(), day.month() as i32)
+}
+
+impl Case {
+    /// Ends the case on a day, with the copies of its year and month.
+    pub fn set_ended_on(&mut self, day: NaiveDate) {
+        let (year, month) = year_and_month(day);
+        self.ended_on = Some(day);
+        self.ended_year = Some(year);
+        self.ended_month = Some(month);
+    }
 }
 
 /// The columns of a case that a list shows (`store::list`): a page reads these, not the whole

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::dto::*;
-use super::model::{Assignment, Case, Conflict, Escalation, FollowUp, ListedCase, Party, Session};
+use super::model::{year_and_month, Assignment, Case, Conflict, Escalation, FollowUp, ListedCase, Party, Session};
 use super::rules::{self, Command};
 use crate::audit::store::{self as audit, Change, Who};
 use crate::auth::{Actor, Role};
@@ -1068,14 +1068,15 @@ pub fn plan_create(
     }
     let stamp = now();
     let summary = input.summary.trim().to_string();
+    let (received_year, received_month) = year_and_month(received_on);
     let mut case = Case {
         id: id.clone(),
         team_id: team.id.clone(),
         unit_id: team.unit_id.clone(),
         unit_path: team.unit_path.clone(),
         received_on,
-        received_year: received_on.year(),
-        received_month: received_on.month() as i32,
+        received_year,
+        received_month,
         logbook_line: 0,
         logbook_volume: input.logbook_volume,
         basis: input.basis.as_str().into(),
@@ -1191,7 +1192,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
                 .with_detail("Không thể chuyển vụ việc sang sổ của năm khác", "A case cannot move to another year's log book"));
         }
         next.received_on = d;
-        next.received_month = d.month() as i32;
+        (next.received_year, next.received_month) = year_and_month(d);
     }
     if next.ended_on.is_some_and(|e| e < next.received_on) {
         return Err(ApiError::invalid_field("received_on", "invalid_value")
@@ -1225,9 +1226,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, patch: U
     if let Some(d) = patch.ended_on {
         not_future("ended_on", d)?;
         not_before("ended_on", d, next.received_on)?;
-        next.ended_on = Some(d);
-        next.ended_year = Some(d.year());
-        next.ended_month = Some(d.month() as i32);
+        next.set_ended_on(d);
     }
     let mut changed_fields = narrative_changes(&case, &next);
     if let Some(patches) = patch.parties {
@@ -1478,9 +1477,7 @@ pub fn end(conn: &mut DbConn, actor: &Actor, id: &str, if_match: Option<i32>, in
     }
     next.status = rules::next_status(status_of(&case.status)?, Command::End, Some(input.end_reason)).as_str().into();
     next.end_reason = Some(input.end_reason.as_str().into());
-    next.ended_on = Some(ended_on);
-    next.ended_year = Some(ended_on.year());
-    next.ended_month = Some(ended_on.month() as i32);
+    next.set_ended_on(ended_on);
     finish(conn, actor, &case, next, "end", None)
 }
 
@@ -1563,9 +1560,7 @@ pub fn correct_result(conn: &mut DbConn, actor: &Actor, id: &str, version: i32, 
     }
     next.status = status.as_str().into();
     next.end_reason = Some(input.end_reason.as_str().into());
-    next.ended_on = Some(ended_on);
-    next.ended_year = Some(ended_on.year());
-    next.ended_month = Some(ended_on.month() as i32);
+    next.set_ended_on(ended_on);
     changed_fields.extend(narrative_changes(&case, &next));
     if case.referral_body != next.referral_body {
         changed_fields.push("referral".into());
@@ -1591,9 +1586,7 @@ pub fn mark_out_of_scope(
     next.status = rules::next_status(status_of(&case.status)?, Command::MarkOutOfScope, None).as_str().into();
     next.out_of_scope_reason = Some(input.reason);
     next.out_of_scope_referred_to = input.referred_to;
-    next.ended_on = Some(day);
-    next.ended_year = Some(day.year());
-    next.ended_month = Some(day.month() as i32);
+    next.set_ended_on(day);
     finish(conn, actor, &case, next, "out_of_scope", None)
 }
 
