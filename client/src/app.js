@@ -248,16 +248,24 @@ app.signedIn = async (me) => {
 async function loadUnitLevel(me) {
   if (me.role !== 'officer' || !me.unit_id) return;
   const saved = await app.data.meta('unit_level').catch(() => null);
-  if (saved?.unit_id === me.unit_id) app.unitLevel = saved.level;
+  if (saved?.unit_id === me.unit_id && app.me?.id === me.id) showUnitLevel(saved.level);
   if (!navigator.onLine) return;
   try {
     const unit = await app.api.get(`/api/v1/units/${encodeURIComponent(me.unit_id)}`);
     if (app.me?.id !== me.id) return;
-    const changed = app.unitLevel !== unit.level;
-    app.unitLevel = unit.level;
+    showUnitLevel(unit.level);
     await app.data.setMeta('unit_level', { unit_id: me.unit_id, level: unit.level });
-    if (changed) drawNav(location.hash || '#/');
   } catch (_) {}
+}
+
+/**
+ * Takes the officer's unit level and redraws the menu in the same step, so that nothing (a
+ * person, a test) sees the new level with the old menu. @param {string} level
+ */
+function showUnitLevel(level) {
+  if (app.unitLevel === level) return;
+  app.unitLevel = level;
+  drawNav(location.hash || '#/');
 }
 
 app.signOut = async () => {
