@@ -13,6 +13,7 @@ on_both_backends!(
     nobody_changes_their_own_role_or_locks_themselves_out,
     generated_password_is_shown_once_and_works,
     writes_are_audited_within_scope,
+    audit_rows_keep_their_unit_through_the_upgrade,
     weak_passwords_are_refused,
 );
 
@@ -182,6 +183,72 @@ async fn writes_are_audited_within_scope(app: TestApp) {
     let (officer_b, _) = app.user(Role::Officer, Some(&tree.commune_b)).await;
     let log_b = officer_b.get(&format!("/api/v1/audit-log?entity_id={id}")).await;
     assert_eq!(log_b.body["items"].as_array().unwrap().len(), 0, "commune B does not see commune A's audit");
+}
+
+/// An audit row names its unit by id (migration 000028): rows written before, which named it by
+/// path, are converted so that each scope reads the same rows as before; the way back restores
+/// the paths. Each scope's page is compared before the way back, between and after.
+async fn audit_rows_keep_their_unit_through_the_upgrade(app: TestApp) {
+    use diesel::prelude::*;
+    use diesel_migrations::MigrationHarness;
+    use hoagiai::db::{migrations, DbConn};
+    let tree = app.tree().await;
+    let (officer_a, _) = app.user(Role::Officer, Some(&tree.commune_a)).await;
+    let (officer_b, _) = app.user(Role::Officer, Some(&tree.commune_b)).await;
+    let (province, _) = app.user(Role::Officer, Some(&tree.province)).await;
+    for (who, village, name) in [(&officer_a, &tree.village_a, "tl.hoi.yen"), (&officer_b, &tree.village_b, "tl.phu.khe")] {
+        let body = json!({"username": name, "display_name": "Tổ trưởng", "role": "team_leader", "unit_id": village, "password": "mat khau dai du"});
+        assert_eq!(who.post("/api/v1/users", &body).await.status, StatusCode::CREATED);
+    }
+    // A national record: an account of no unit.
+    let body = json!({"username": "quoc.gia", "display_name": "Chuyên viên Bộ", "role": "viewer", "password": "mat khau dai du"});
+    assert_eq!(tree.admin.post("/api/v1/users", &body).await.status, StatusCode::CREATED);
+    let ids = |page: &crate::common::Resp| -> Vec<String> {
+        page.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+    let pages = || async {
+        let mut all = Vec::new();
+        for who in [&officer_a, &officer_b, &province, &tree.admin] {
+            let page = who.get("/api/v1/audit-log?limit=100").await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            all.push(ids(&page));
+        }
+        all
+    };
+    let before = pages().await;
+    let (a, b, p, all) = (&before[0], &before[1], &before[2], &before[3]);
+    assert!(!a.is_empty() && !b.is_empty());
+    assert!(a.iter().all(|id| !b.contains(id)), "the communes see none of each other's rows");
+    assert!(a.iter().chain(b).all(|id| p.contains(id)), "the province sees both communes' rows");
+    assert!(p.len() < all.len(), "the national rows (an account of no unit) are the administrator's only");
+
+    // The way back: the rows name their unit's path again, the path of the unit they named.
+    let mut conn = app.db.get().unwrap();
+    let reverted = match &mut *conn {
+        DbConn::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(|v| v.to_string()),
+        DbConn::Pg(c) => c.revert_last_migration(migrations::POSTGRES).map(|v| v.to_string()),
+    }
+    .expect("down migration");
+    assert!(reverted.contains("000028"), "the last migration is the audit's unit: {reverted}");
+    #[derive(QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        entity_id: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        unit_path: Option<String>,
+    }
+    let rows: Vec<Named> = diesel::sql_query("SELECT entity_id, unit_path FROM audit_log WHERE entity = 'user'").load(&mut *conn).unwrap();
+    let village_a_path: String =
+        hoagiai::db::schema::units::table.find(&tree.village_a).select(hoagiai::db::schema::units::path).first(&mut *conn).unwrap();
+    assert!(village_a_path.ends_with(&format!("/{}/", tree.village_a)));
+    assert!(rows.iter().any(|r| r.unit_path.as_deref() == Some(village_a_path.as_str())), "the village's path is back");
+    assert!(rows.iter().all(|r| r.unit_path.as_deref().is_none_or(|p| p.starts_with('/') && p.ends_with('/'))));
+    assert!(rows.iter().any(|r| !r.entity_id.is_empty()));
+    // Up again: the paths become ids, and every scope reads what it read.
+    let applied = migrations::run_pending(&mut conn).unwrap();
+    assert!(applied.iter().any(|m| m.ends_with("_audit_unit_id")), "{applied:?}");
+    drop(conn);
+    assert_eq!(pages().await, before);
 }
 
 /// One's own password is changed with the current one, never reset by oneself.

@@ -269,11 +269,11 @@ fn audit(
         action: action.into(),
         entity: entity.into(),
         entity_id: entity_id.into(),
-        unit_path: Some(path.into()),
         request_id: actor.map(|_| request_id(rng)),
         // As the API keeps them (`audit::store::kept_values`).
         old_values: None,
         new_values: hoagiai::audit::store::kept_values(None, Some(new)).1,
+        unit_id: hoagiai::units::rules::own_id(path).map(str::to_string),
     }
 }
 

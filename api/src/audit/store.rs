@@ -6,6 +6,7 @@ use crate::db::planned::Insert;
 use crate::db::schema::audit_log;
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiError;
+use crate::units::rules::own_id;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -17,10 +18,12 @@ pub struct AuditRow {
     pub action: String,
     pub entity: String,
     pub entity_id: String,
-    pub unit_path: Option<String>,
     pub request_id: Option<String>,
     pub old_values: Option<String>,
     pub new_values: Option<String>,
+    /// The unit the record belongs to (the last segment of its path): officers read the audit of
+    /// their subtree only. `None` for national records.
+    pub unit_id: Option<String>,
 }
 
 /// Who did it: a person, a machine client, or the system itself (CLI commands, demo seeding).
@@ -49,6 +52,7 @@ pub struct Change<'a> {
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: &'a str,
+    /// The path of the unit the record belongs to; the row keeps the unit's id.
     pub unit_path: Option<&'a str>,
     pub old: Option<Value>,
     pub new: Option<Value>,
@@ -64,7 +68,7 @@ pub fn record(conn: &mut DbConn, who: &Who<'_>, change: Change<'_>) -> Result<()
 pub fn insert_of(who: &Who<'_>, change: Change<'_>) -> Insert {
     let r = row(who, change);
     let mut insert = Insert::into(
-        "audit_log (id, at, actor_kind, actor_id, action, entity, entity_id, unit_path, request_id, old_values, new_values)",
+        "audit_log (id, at, actor_kind, actor_id, action, entity, entity_id, request_id, old_values, new_values, unit_id)",
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     insert.push(r.id);
@@ -74,10 +78,10 @@ pub fn insert_of(who: &Who<'_>, change: Change<'_>) -> Insert {
     insert.push(r.action);
     insert.push(r.entity);
     insert.push(r.entity_id);
-    insert.push(r.unit_path);
     insert.push(r.request_id);
     insert.push(r.old_values);
     insert.push(r.new_values);
+    insert.push(r.unit_id);
     insert
 }
 
@@ -121,10 +125,10 @@ fn row(who: &Who<'_>, change: Change<'_>) -> AuditRow {
         action: change.action.to_string(),
         entity: change.entity.to_string(),
         entity_id: change.entity_id.to_string(),
-        unit_path: change.unit_path.map(str::to_string),
         request_id: who.request_id.map(str::to_string),
         old_values,
         new_values,
+        unit_id: change.unit_path.and_then(own_id).map(str::to_string),
     }
 }
 
@@ -202,10 +206,11 @@ pub struct AuditFilter {
 }
 
 /// Audit rows inside the scope, newest first. Rows of national records (no unit) are for
-/// national scope only.
+/// national scope only. A row names its unit by id; the units inside the scope are found by their
+/// paths (a unit's path never changes), so a scope's rows are those of its units.
 pub fn list(conn: &mut DbConn, scope: &Scope, f: &AuditFilter) -> Result<Vec<AuditRow>, ApiError> {
     let mut q = audit_log::table.select(AuditRow::as_select()).into_boxed();
-    if let Some(inside) = scope.contains(audit_log::unit_path.assume_not_null()) {
+    if let Some(inside) = scope.contains_unit(audit_log::unit_id.assume_not_null()) {
         q = q.filter(inside);
     }
     if let Some(e) = &f.entity {

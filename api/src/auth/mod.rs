@@ -70,6 +70,21 @@ impl Scope {
     {
         self.area.as_ref().map(|a| a.contains(column))
     }
+
+    /// The condition for a column that names a unit by id (`Area::contains_unit`); `None`: no filter.
+    pub fn contains_unit<QS, C>(&self, column: C) -> Option<crate::db::area::Condition<QS>>
+    where
+        C: diesel::Expression<SqlType = diesel::sql_types::Text>
+            + diesel::expression::SelectableExpression<QS>
+            + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>
+            + diesel::query_builder::QueryFragment<crate::db::MultiBackend>
+            + Copy
+            + Send
+            + 'static,
+        QS: 'static,
+    {
+        self.area.as_ref().map(|a| a.contains_unit(column))
+    }
 }
 
 /// The authenticated caller, from a valid bearer token. Taking it as a handler argument is what

@@ -87,6 +87,27 @@ impl Area {
         Box::new(InArea { column, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() })
     }
 
+    /// The rows of `column`, a unit's id, whose unit lies inside the area: `column IN (the ids of
+    /// the units whose path is inside)`. For records that name their unit rather than keep its
+    /// path (the audit log); a unit's path never changes, so the two say the same.
+    pub fn contains_unit<QS, C>(&self, column: C) -> Condition<QS>
+    where
+        C: Expression<SqlType = Text>
+            + diesel::expression::SelectableExpression<QS>
+            + ValidGrouping<(), IsAggregate = is_aggregate::No>
+            + QueryFragment<MultiBackend>
+            + Copy
+            + Send
+            + 'static,
+        QS: 'static,
+    {
+        if self.paths.is_empty() {
+            return Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
+        }
+        let units_inside = InArea { column: units::path, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() };
+        Box::new(UnitInArea { column, units_inside })
+    }
+
     /// The same condition for the few hand-written statements, with the paths bound
     /// (`db::bound`) and appended to `values`. On SQLite a
     /// path prefix is a range (`column >= '/a/' AND column < '/a0'`, '0' being the byte after
@@ -186,6 +207,45 @@ impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for InArea<C> {
                 out.push_bind_param::<Text, String>(&subtree.pattern)?;
             }
         }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// The condition of `Area::contains_unit`: the unit's id among the ids of the units inside. Written
+/// by hand because diesel checks a sub-select's condition against the outer query's tables as
+/// well, which a condition boxed for one table cannot satisfy.
+struct UnitInArea<C> {
+    column: C,
+    units_inside: InArea<units::path>,
+}
+
+impl<C> Expression for UnitInArea<C> {
+    type SqlType = Bool;
+}
+
+impl<C: ValidGrouping<(), IsAggregate = is_aggregate::No>> ValidGrouping<()> for UnitInArea<C> {
+    type IsAggregate = is_aggregate::No;
+}
+
+impl<C, QS> diesel::expression::AppearsOnTable<QS> for UnitInArea<C> where C: diesel::expression::AppearsOnTable<QS> {}
+
+impl<C, QS> diesel::expression::SelectableExpression<QS> for UnitInArea<C> where C: diesel::expression::SelectableExpression<QS> {}
+
+impl<C> diesel::query_builder::QueryId for UnitInArea<C> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for UnitInArea<C> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (SELECT ");
+        units::id.walk_ast(out.reborrow())?;
+        out.push_sql(" FROM ");
+        out.push_identifier("units")?;
+        out.push_sql(" WHERE ");
+        self.units_inside.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())
     }

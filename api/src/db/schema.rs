@@ -89,10 +89,10 @@ diesel::table! {
         action -> Text,
         entity -> Text,
         entity_id -> Text,
-        unit_path -> Nullable<Text>,
         request_id -> Nullable<Text>,
         old_values -> Nullable<Text>,
         new_values -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
     }
 }
 

@@ -18,6 +18,11 @@ pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
 }
 
+/// The unit a path is the path of: its last segment ("/a/b/" → "b"); `None` for an empty path.
+pub fn own_id(path: &str) -> Option<&str> {
+    path.trim_end_matches('/').rsplit('/').next().filter(|id| !id.is_empty())
+}
+
 /// Official codes are digits (GSO: 2 for a province, 3 for a district, 5 for a commune).
 pub fn valid_code(code: &str) -> bool {
     !code.is_empty() && code.len() <= 10 && code.bytes().all(|b| b.is_ascii_digit())
@@ -32,6 +37,14 @@ mod tests {
         assert!(allowed_parents(UnitLevel::Commune).contains(&UnitLevel::Province));
         assert!(allowed_parents(UnitLevel::Province).is_empty());
         assert!(!allowed_parents(UnitLevel::Village).contains(&UnitLevel::District));
+    }
+
+    #[test]
+    fn a_path_names_its_unit_last() {
+        assert_eq!(own_id(&child_path(Some(&child_path(None, "a")), "b")), Some("b"));
+        assert_eq!(own_id("/a/"), Some("a"));
+        assert_eq!(own_id(""), None);
+        assert_eq!(own_id("/"), None);
     }
 
     #[test]
