@@ -16,7 +16,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
-use crate::db::area::Area;
+use crate::db::area::{Area, Condition, TextColumn};
 use crate::error::ApiError;
 use crate::state::AppState;
 pub use identity::{PrincipalKind, Role};
@@ -57,32 +57,12 @@ impl Scope {
     }
 
     /// The condition a store query adds for a path column; `None` means no filter (national).
-    pub fn contains<QS, C>(&self, column: C) -> Option<crate::db::area::Condition<QS>>
-    where
-        C: diesel::Expression<SqlType = diesel::sql_types::Text>
-            + diesel::expression::SelectableExpression<QS>
-            + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>
-            + diesel::query_builder::QueryFragment<crate::db::MultiBackend>
-            + Copy
-            + Send
-            + 'static,
-        QS: 'static,
-    {
+    pub fn contains<QS: 'static, C: TextColumn<QS>>(&self, column: C) -> Option<Condition<QS>> {
         self.area.as_ref().map(|a| a.contains(column))
     }
 
     /// The condition for a column that names a unit by id (`Area::contains_unit`); `None`: no filter.
-    pub fn contains_unit<QS, C>(&self, column: C) -> Option<crate::db::area::Condition<QS>>
-    where
-        C: diesel::Expression<SqlType = diesel::sql_types::Text>
-            + diesel::expression::SelectableExpression<QS>
-            + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>
-            + diesel::query_builder::QueryFragment<crate::db::MultiBackend>
-            + Copy
-            + Send
-            + 'static,
-        QS: 'static,
-    {
+    pub fn contains_unit<QS: 'static, C: TextColumn<QS>>(&self, column: C) -> Option<Condition<QS>> {
         self.area.as_ref().map(|a| a.contains_unit(column))
     }
 }

@@ -69,43 +69,23 @@ impl Area {
     /// of paths (`column >= '/a/' AND column < '/a0'`), on PostgreSQL `column LIKE '/a/%'`; see
     /// `bound_sql` for why the two differ. Unit paths hold only UUID text and slashes, so no
     /// `LIKE` wildcard can sneak in.
-    pub fn contains<QS, C>(&self, column: C) -> Condition<QS>
-    where
-        C: Expression<SqlType = Text>
-            + diesel::expression::SelectableExpression<QS>
-            + ValidGrouping<(), IsAggregate = is_aggregate::No>
-            + QueryFragment<MultiBackend>
-            + Copy
-            + Send
-            + 'static,
-        QS: 'static,
-    {
-        if self.paths.is_empty() {
-            // An empty area covers nothing.
-            return Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
-        }
-        Box::new(InArea { column, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() })
+    pub fn contains<QS: 'static, C: TextColumn<QS>>(&self, column: C) -> Condition<QS> {
+        self.condition(column, Held::Path)
     }
 
     /// The rows of `column`, a unit's id, whose unit lies inside the area: `column IN (the ids of
     /// the units whose path is inside)`. For records that name their unit rather than keep its
     /// path (the audit log); a unit's path never changes, so the two say the same.
-    pub fn contains_unit<QS, C>(&self, column: C) -> Condition<QS>
-    where
-        C: Expression<SqlType = Text>
-            + diesel::expression::SelectableExpression<QS>
-            + ValidGrouping<(), IsAggregate = is_aggregate::No>
-            + QueryFragment<MultiBackend>
-            + Copy
-            + Send
-            + 'static,
-        QS: 'static,
-    {
+    pub fn contains_unit<QS: 'static, C: TextColumn<QS>>(&self, column: C) -> Condition<QS> {
+        self.condition(column, Held::UnitId)
+    }
+
+    fn condition<QS: 'static, C: TextColumn<QS>>(&self, column: C, held: Held) -> Condition<QS> {
         if self.paths.is_empty() {
+            // An empty area covers nothing.
             return Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
         }
-        let units_inside = InArea { column: units::path, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() };
-        Box::new(UnitInArea { column, units_inside })
+        Box::new(InArea { column, held, subtrees: self.paths.iter().map(|p| Subtree::of(p)).collect() })
     }
 
     /// The same condition for the few hand-written statements, with the paths bound
@@ -163,7 +143,42 @@ impl Subtree {
 /// order text by bytes, and it plans a bound `LIKE` once.
 struct InArea<C> {
     column: C,
+    held: Held,
     subtrees: Vec<Subtree>,
+}
+
+/// What the column of a condition holds: a unit path, or a unit's id — for records that name
+/// their unit (the audit log), found among the ids of the units whose path is inside
+/// (`column IN (SELECT id FROM units WHERE …)`). Written by hand rather than as diesel's
+/// sub-select because diesel checks a sub-select's condition against the outer query's tables
+/// too, which a condition boxed for one table cannot satisfy.
+#[derive(Clone, Copy)]
+enum Held {
+    Path,
+    UnitId,
+}
+
+/// A text column a condition may be put on (the bounds `Area::contains` needs of it, named once).
+pub trait TextColumn<QS>:
+    Expression<SqlType = Text>
+    + diesel::expression::SelectableExpression<QS>
+    + ValidGrouping<(), IsAggregate = is_aggregate::No>
+    + QueryFragment<MultiBackend>
+    + Copy
+    + Send
+    + 'static
+{
+}
+
+impl<QS, C> TextColumn<QS> for C where
+    C: Expression<SqlType = Text>
+        + diesel::expression::SelectableExpression<QS>
+        + ValidGrouping<(), IsAggregate = is_aggregate::No>
+        + QueryFragment<MultiBackend>
+        + Copy
+        + Send
+        + 'static
+{
 }
 
 impl<C> Expression for InArea<C> {
@@ -185,70 +200,53 @@ impl<C> diesel::query_builder::QueryId for InArea<C> {
 
 impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for InArea<C> {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        let sqlite = matches!(out.backend(), MultiBackend::Sqlite(_));
-        out.push_sql("(");
-        for (i, subtree) in self.subtrees.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(" OR ");
-            }
-            if let (true, Some(until)) = (sqlite, &subtree.until) {
-                out.push_sql("(");
+        match self.held {
+            Held::Path => walk_subtrees(&self.subtrees, &self.column, out),
+            Held::UnitId => {
                 self.column.walk_ast(out.reborrow())?;
-                out.push_sql(" >= ");
-                out.push_bind_param::<Text, String>(&subtree.from)?;
-                out.push_sql(" AND ");
-                self.column.walk_ast(out.reborrow())?;
-                out.push_sql(" < ");
-                out.push_bind_param::<Text, String>(until)?;
+                out.push_sql(" IN (SELECT ");
+                units::id.walk_ast(out.reborrow())?;
+                out.push_sql(" FROM ");
+                out.push_identifier("units")?;
+                out.push_sql(" WHERE ");
+                walk_subtrees(&self.subtrees, &units::path, out.reborrow())?;
                 out.push_sql(")");
-            } else {
-                self.column.walk_ast(out.reborrow())?;
-                out.push_sql(" LIKE ");
-                out.push_bind_param::<Text, String>(&subtree.pattern)?;
+                Ok(())
             }
         }
-        out.push_sql(")");
-        Ok(())
     }
 }
 
-/// The condition of `Area::contains_unit`: the unit's id among the ids of the units inside. Written
-/// by hand because diesel checks a sub-select's condition against the outer query's tables as
-/// well, which a condition boxed for one table cannot satisfy.
-struct UnitInArea<C> {
-    column: C,
-    units_inside: InArea<units::path>,
-}
-
-impl<C> Expression for UnitInArea<C> {
-    type SqlType = Bool;
-}
-
-impl<C: ValidGrouping<(), IsAggregate = is_aggregate::No>> ValidGrouping<()> for UnitInArea<C> {
-    type IsAggregate = is_aggregate::No;
-}
-
-impl<C, QS> diesel::expression::AppearsOnTable<QS> for UnitInArea<C> where C: diesel::expression::AppearsOnTable<QS> {}
-
-impl<C, QS> diesel::expression::SelectableExpression<QS> for UnitInArea<C> where C: diesel::expression::SelectableExpression<QS> {}
-
-impl<C> diesel::query_builder::QueryId for UnitInArea<C> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<C: QueryFragment<MultiBackend>> QueryFragment<MultiBackend> for UnitInArea<C> {
-    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        self.column.walk_ast(out.reborrow())?;
-        out.push_sql(" IN (SELECT ");
-        units::id.walk_ast(out.reborrow())?;
-        out.push_sql(" FROM ");
-        out.push_identifier("units")?;
-        out.push_sql(" WHERE ");
-        self.units_inside.walk_ast(out.reborrow())?;
-        out.push_sql(")");
-        Ok(())
+/// The paths of `path` inside any of the subtrees.
+fn walk_subtrees<'b, P: QueryFragment<MultiBackend>>(
+    subtrees: &'b [Subtree],
+    path: &'b P,
+    mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+) -> QueryResult<()> {
+    let sqlite = matches!(out.backend(), MultiBackend::Sqlite(_));
+    out.push_sql("(");
+    for (i, subtree) in subtrees.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(" OR ");
+        }
+        if let (true, Some(until)) = (sqlite, &subtree.until) {
+            out.push_sql("(");
+            path.walk_ast(out.reborrow())?;
+            out.push_sql(" >= ");
+            out.push_bind_param::<Text, String>(&subtree.from)?;
+            out.push_sql(" AND ");
+            path.walk_ast(out.reborrow())?;
+            out.push_sql(" < ");
+            out.push_bind_param::<Text, String>(until)?;
+            out.push_sql(")");
+        } else {
+            path.walk_ast(out.reborrow())?;
+            out.push_sql(" LIKE ");
+            out.push_bind_param::<Text, String>(&subtree.pattern)?;
+        }
     }
+    out.push_sql(")");
+    Ok(())
 }
 
 /// A predecessor that is not inherited because it was split: its records need a manual mapping.
