@@ -109,11 +109,17 @@ fn visible(actor: &Actor, sight: &Sight) -> cases::BoxedQuery<'static, MultiBack
 /// A case the caller may see, by id: one primary-key look-up, the caller's right judged on the
 /// case in hand by the rule of the lists (`Sight`). Invisible and missing look the same (404).
 pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Case, ApiError> {
-    let case = cases::table.find(id).select(Case::as_select()).get_result(conn).optional()?.ok_or_else(ApiError::not_found)?;
+    let case = by_id(conn, id)?.ok_or_else(ApiError::not_found)?;
     if !sight(conn, actor)?.sees(actor, &case) {
         return Err(ApiError::not_found());
     }
     Ok(case)
+}
+
+/// The case of this id, whoever may see it: on the backend's own connection (`dispatch!`), as it
+/// is read by every case read and create.
+fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<Case>, ApiError> {
+    Ok(crate::dispatch!(conn, |c| cases::table.find(id).select(Case::as_select()).get_result(c)).optional()?)
 }
 
 /// A JSON document the database built about a case (its children, a list row's names), read back
@@ -1049,7 +1055,7 @@ pub fn plan_create(
     duplicates: &[String],
 ) -> Result<CreatePlan, ApiError> {
     let id = input.id.map(|u| u.to_string()).unwrap_or_else(new_id);
-    if let Some(existing) = cases::table.find(&id).select(Case::as_select()).get_result(conn).optional()? {
+    if let Some(existing) = by_id(conn, &id)? {
         return replay(conn, actor, existing, input).map(|(dto, _)| CreatePlan::Existing(dto));
     }
     ensure_casework_scope(actor)?;

@@ -56,11 +56,12 @@ struct Row {
 
 /// What became of an earlier request with this key.
 pub fn find(conn: &mut DbConn, k: &KeyOf) -> Result<Found, ApiError> {
-    let row: Option<Row> = keys::table
+    // On the backend's own connection (`dispatch!`): asked before every write that carries a key.
+    let row: Option<Row> = crate::dispatch!(conn, |c| keys::table
         .find((&k.owner, &k.key))
         .select((keys::request_hash, keys::status_code, keys::response_headers, keys::response_body, keys::created_at))
-        .get_result(conn)
-        .optional()?;
+        .get_result(c))
+    .optional()?;
     let Some(row) = row else { return Ok(Found::Nothing) };
     if row.request_hash != k.fingerprint {
         return Ok(Found::Mismatch);

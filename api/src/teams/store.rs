@@ -16,7 +16,8 @@ use crate::versioned::{self, Edit};
 /// The teams a team leader or mediator serves in today.
 pub fn my_team_ids(conn: &mut DbConn, actor: &Actor) -> Result<Vec<String>, ApiError> {
     let Some(mediator_id) = &actor.mediator_id else { return Ok(Vec::new()) };
-    Ok(memberships::table.filter(serving_on(mediator_id, today())).select(memberships::team_id).load(conn)?)
+    // On the backend's own connection (`dispatch!`): asked by every list of a team leader's cases.
+    Ok(crate::dispatch!(conn, |c| memberships::table.filter(serving_on(mediator_id, today())).select(memberships::team_id).load(c))?)
 }
 
 /// The memberships of a mediator record in force on `day`.
@@ -47,17 +48,17 @@ pub fn find(conn: &mut DbConn, actor: &Actor, id: &str) -> Result<Team, ApiError
     if matches!(actor.role, Role::TeamLeader | Role::Mediator) {
         // The team by its key if the caller serves in it today: one statement, which the
         // connection keeps prepared (`visible`'s `IN (…)` of the own teams would be prepared
-        // afresh on SQLite) — on every case create.
+        // afresh on SQLite) — on every case create, so on the backend's own connection
+        // (`dispatch!`).
         let Some(mediator_id) = &actor.mediator_id else { return Err(ApiError::not_found()) };
-        return teams::table
+        let own = crate::dispatch!(conn, |c| teams::table
             .find(id)
             .filter(diesel::dsl::exists(
                 memberships::table.filter(serving_on(mediator_id, today())).filter(memberships::team_id.eq(id.to_string())),
             ))
             .select(Team::as_select())
-            .get_result(conn)
-            .optional()?
-            .ok_or_else(ApiError::not_found);
+            .get_result(c));
+        return own.optional()?.ok_or_else(ApiError::not_found);
     }
     visible(conn, actor)?
         .filter(teams::id.eq(id.to_string()))
