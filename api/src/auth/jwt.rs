@@ -11,7 +11,10 @@ use crate::error::ApiError;
 
 const ISSUER: &str = "hoagiai";
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A request's token once checked (`JwtKeys::decode_for`). A request carries one token.
+struct Checked(Claims);
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
     /// User id or API client id.
@@ -77,6 +80,19 @@ impl JwtKeys {
             jti: uuid::Uuid::new_v4().to_string(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| ApiError::internal())
+    }
+
+    /// The claims of the request's bearer token, checked once per request: the first to check it
+    /// (the idempotency layer, which needs the key's owner before the handler runs) keeps them on
+    /// the request for the handler's actor. Checking a token is a tenth of the HTTP thread's
+    /// samples in a profile of case creates, when it was done twice.
+    pub fn decode_for(&self, extensions: &mut actix_web::dev::Extensions, token: &str) -> Result<Claims, ApiError> {
+        if let Some(Checked(claims)) = extensions.get::<Checked>() {
+            return Ok(claims.clone());
+        }
+        let claims = self.decode(token)?;
+        extensions.insert(Checked(claims.clone()));
+        Ok(claims)
     }
 
     pub fn decode(&self, token: &str) -> Result<Claims, ApiError> {

@@ -174,7 +174,7 @@ async fn actor_from_request(req: &HttpRequest) -> Result<Actor, ApiError> {
         .and_then(|v| v.to_str().ok())
         .and_then(crate::http::bearer_token)
         .ok_or_else(|| ApiError::unauthorized("unauthenticated"))?;
-    let claims = state.keys.decode(token)?;
+    let claims = state.keys.decode_for(&mut req.extensions_mut(), token)?;
     // Machine clients share the server with people: each gets its own rate.
     if claims.kind == PrincipalKind::Client {
         state.client_limiter.take(&claims.sub).map_err(ApiError::too_many_requests)?;

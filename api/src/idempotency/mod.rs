@@ -57,7 +57,7 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(crate::http::bearer_token)
-        .and_then(|t| state.keys.decode(t).ok())
+        .and_then(|t| state.keys.decode_for(&mut req.extensions_mut(), t).ok())
         .map(|c| format!("{}:{}", if c.kind == PrincipalKind::Client { "client" } else { "user" }, c.sub));
     let Some(owner) = owner else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
