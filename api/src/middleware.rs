@@ -195,7 +195,6 @@ mod tests {
     use actix_web::test::TestRequest;
     use tracing::field::{Field, Visit};
     use tracing::span::{Attributes, Id, Record};
-    use tracing_actix_web::RootSpanBuilder;
     use tracing_subscriber::layer::{Context, SubscriberExt};
     use tracing_subscriber::Layer;
 

@@ -30,7 +30,7 @@ pub enum DbConn {
 /// the path of every case read and create. Through the enum, diesel writes out a statement's
 /// whole SQL text twice at every execution (to learn whether it may be kept prepared, and again
 /// while collecting its values), even when the connection keeps it prepared; on the backend's own
-/// connection a kept statement only binds and steps. For the case's 45 columns that was 14 % of
+/// connection a kept statement only binds and steps. For the case's 41 columns that was 14 % of
 /// a case read's database threads (docs/performance.md, twelfth pass). The body is expanded once
 /// per backend, so a query whose types name the backend (`as_select()`) is typed for each.
 #[macro_export]
