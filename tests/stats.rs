@@ -716,6 +716,29 @@ async fn merged_communes_and_boundaries(app: TestApp) {
     assert_eq!(split.body["needs_manual_mapping"][0]["reason"], "split");
 }
 
+/// With the answer cache off every answer is computed afresh: the same figures keep their ETag
+/// (the time of computing is not part of it, though the answer still says it), each
+/// representation has its own, and a changed figure changes it.
+#[actix_web::test]
+async fn the_same_figures_computed_again_keep_their_etag() {
+    let w = world(TestApp::sqlite_with(&[("stats_cache_secs", "0")]).await).await;
+    let year = hoagiai::db::today().format("%Y").to_string();
+    let path = format!("/api/v1/stats/indicators?period={year}&by=category");
+    let first = w.officer.get(&path).await;
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+    let again = w.officer.get(&path).await;
+    assert_ne!(first.body["generated_at"], again.body["generated_at"], "computed twice");
+    assert_eq!((first.etag(), &first.body["figures"]), (again.etag(), &again.body["figures"]));
+    let not_modified = w.officer.send("GET", &path, &[("if-none-match", &first.etag())], None).await;
+    assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
+    let csv = w.officer.send("GET", &path, &[("accept", "text/csv")], None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_ne!(csv.etag(), first.etag());
+    create(&w.leader, &new_case(&w.team)).await;
+    let after = w.officer.get(&path).await;
+    assert_ne!(after.etag(), first.etag());
+}
+
 /// Each machine client has its own rate; past it, 429 with Retry-After, and people are unaffected.
 #[actix_web::test]
 async fn machine_clients_are_rate_limited() {

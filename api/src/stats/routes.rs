@@ -24,15 +24,23 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_access_assessment);
 }
 
-/// The ETag of a statistics answer: its figures *and* the caller's scope and whether small cells
-/// were suppressed for it, so one caller's cached answer is never taken for another's. JSON and
-/// CSV carry different tags: they are different representations of the same figures.
-fn etag(actor: &Actor, exact: bool, figures: &serde_json::Value) -> String {
+/// The ETag of a statistics answer: its figures *and* the caller's scope, whether small cells
+/// were suppressed for it, and the representation, so one caller's cached answer is never taken
+/// for another's and JSON, CSV and DHIS2 carry different tags. The time of computing is not part
+/// of it: the same figures computed again keep their tag. The figures are written straight into
+/// the hash (no JSON value built and dropped: that was a sixth of the HTTP thread's work on a
+/// statistics answer: docs/performance.md, thirteenth pass).
+fn etag(actor: &Actor, exact: bool, format: &str, indicators: &mut Indicators) -> Result<String, ApiError> {
     let mut h = Sha256::new();
     h.update(actor.scope.path.as_deref().unwrap_or("/").as_bytes());
     h.update(if exact { b"\nexact\n" } else { b"\nsmall\n" });
-    h.update(figures.to_string().as_bytes());
-    format!("W/\"{}\"", &hex::encode(h.finalize())[..32])
+    h.update(format.as_bytes());
+    h.update(b"\n");
+    let generated_at = std::mem::replace(&mut indicators.generated_at, chrono::DateTime::UNIX_EPOCH);
+    let written = serde_json::to_writer(&mut h, indicators);
+    indicators.generated_at = generated_at;
+    written.map_err(|_| ApiError::internal())?;
+    Ok(format!("W/\"{}\"", &hex::encode(h.finalize())[..32]))
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -121,7 +129,7 @@ async fn get_indicators(
         Some(answer) => answer,
         None => {
             let who = actor.0.clone();
-            let (indicators, codes) = st
+            let (mut indicators, codes) = st
                 .db
                 .run(move |c| {
                     let computed = store::indicators(c, &actor, &query.0)?;
@@ -131,23 +139,15 @@ async fn get_indicators(
                     Ok((indicators, codes))
                 })
                 .await?;
-            let mut fingerprint = serde_json::to_value(&indicators).map_err(|_| ApiError::internal())?;
-            if let Some(map) = fingerprint.as_object_mut() {
-                map.remove("generated_at");
-            }
-            if csv {
-                fingerprint["format"] = "csv".into();
-            }
-            let (content_type, body) = if let Some((unit_code, line_codes)) = codes {
-                fingerprint["format"] = "dhis2".into();
+            let (format, content_type, body) = if let Some((unit_code, line_codes)) = codes {
                 let set = super::dhis2::data_value_set(&indicators, unit_code.as_deref(), &line_codes)?;
-                ("application/vnd.dhis2+json", serde_json::to_vec(&set).map_err(|_| ApiError::internal())?)
+                ("dhis2", "application/vnd.dhis2+json", serde_json::to_vec(&set).map_err(|_| ApiError::internal())?)
             } else if csv {
-                ("text/csv; charset=utf-8", indicators_csv(&indicators)?)
+                ("csv", "text/csv; charset=utf-8", indicators_csv(&indicators)?)
             } else {
-                ("application/json", serde_json::to_vec(&indicators).map_err(|_| ApiError::internal())?)
+                ("json", "application/json", serde_json::to_vec(&indicators).map_err(|_| ApiError::internal())?)
             };
-            let answer = Answer { etag: etag(&who, exact, &fingerprint), content_type, body: body.into() };
+            let answer = Answer { etag: etag(&who, exact, format, &mut indicators)?, content_type, body: body.into() };
             st.stats_cache.put(key, generation, answer.clone());
             answer
         }
