@@ -265,11 +265,17 @@ pub fn todays_area(conn: &mut DbConn, unit_id: &str, path: &str) -> Result<(Area
     let mut seen = vec![unit_id.to_string()];
     let mut generation = vec![unit_id.to_string()];
     while !generation.is_empty() {
-        let preds: Vec<(String, String, String, String)> = unit_successions::table
-            .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
-            .filter(unit_successions::to_unit_id.eq_any(&generation))
-            .select((units::id, units::name, units::path, unit_successions::kind))
-            .load(conn)?;
+        // One unit at a time: a list of ids would make SQLite prepare the statement again at every
+        // call (a variable-length `IN`), and every statistics answer starts here; on the
+        // backend's own connection (`dispatch!`) for the same reason as `units::store::find`.
+        let mut preds: Vec<(String, String, String, String)> = Vec::new();
+        for successor in &generation {
+            preds.extend(crate::dispatch!(conn, |c| unit_successions::table
+                .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
+                .filter(unit_successions::to_unit_id.eq(successor))
+                .select((units::id, units::name, units::path, unit_successions::kind))
+                .load::<(String, String, String, String)>(c))?);
+        }
         generation = Vec::new();
         for (id, name, pred_path, kind) in preds {
             if seen.contains(&id) {

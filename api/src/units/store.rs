@@ -50,7 +50,9 @@ pub fn todays_area_of(conn: &mut DbConn, unit: &Unit) -> Result<Area, ApiError> 
 pub fn find(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Unit, ApiError> {
     // The scope checked here rather than by a `LIKE` in the statement: SQLite prepares a statement
     // with a bound `LIKE` again at every execution, and every statistics answer starts here.
-    let unit = units::table.find(id).select(Unit::as_select()).get_result(conn).optional()?;
+    // On the backend's own connection (`dispatch!`): the enum's would write the statement out
+    // twice at every call.
+    let unit = crate::dispatch!(conn, |c| units::table.find(id).select(Unit::as_select()).get_result(c)).optional()?;
     unit.filter(|u| scope.covers(Some(&u.path))).ok_or_else(ApiError::not_found)
 }
 
