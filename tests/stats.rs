@@ -561,7 +561,7 @@ async fn counters_survive_random_case_writes(app: TestApp) {
     };
     let spoil = |conn: &mut hoagiai::db::DbConn, year: i32| {
         diesel::update(case_rollup_years::table.filter(case_rollup_years::year.eq(year)))
-            .set(case_rollup_years::n.eq(case_rollup_years::n + 5))
+            .set(case_rollup_years::received.eq(case_rollup_years::received + 5))
             .execute(conn)
             .unwrap();
     };

@@ -217,8 +217,11 @@ async fn a_list_page_is_one_statement_with_its_names_and_total(app: TestApp) {
 /// The sum of every monthly counter.
 fn rollup_total(app: &TestApp) -> i64 {
     use hoagiai::db::schema::case_rollups;
-    let n: Vec<i64> = case_rollups::table.select(case_rollups::n).load(&mut *app.db.get().unwrap()).unwrap();
-    n.into_iter().sum()
+    let rows: Vec<(i64, i64, i64, i64)> = case_rollups::table
+        .select((case_rollups::received, case_rollups::successful, case_rollups::unsuccessful, case_rollups::out_of_scope))
+        .load(&mut *app.db.get().unwrap())
+        .unwrap();
+    rows.into_iter().map(|(r, s, u, o)| r + s + u + o).sum()
 }
 
 /// A concluded case whose first party has an ID number (written agreement for court recognition).

@@ -11,7 +11,7 @@
 
 mod names;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -607,16 +607,23 @@ fn seed_cases(conn: &mut DbConn, args: &Args, rng: &mut StdRng, province: &Provi
     }
     // The yearly rows of the years that are over are filled from these at the server's start
     // (`stats::fill_past_years`), as on any database.
-    let rollup_rows: Vec<_> = rollups
+    // One row per unit, month, dimension and code, its four metrics as columns.
+    let mut by_code: BTreeMap<(String, NaiveDate, &'static str, String), [i64; 4]> = BTreeMap::new();
+    for ((unit_id, month, metric, dimension, code), n) in rollups {
+        by_code.entry((unit_id, month, dimension, code)).or_default()[hoagiai::stats::counters::metric_column(metric)] += n;
+    }
+    let rollup_rows: Vec<_> = by_code
         .into_iter()
-        .map(|((unit_id, month, metric, dimension, code), n)| {
+        .map(|((unit_id, month, dimension, code), [received, successful, unsuccessful, out_of_scope])| {
             (
                 case_rollups::unit_id.eq(unit_id),
                 case_rollups::month.eq(month),
-                case_rollups::metric.eq(metric),
                 case_rollups::dimension.eq(dimension),
                 case_rollups::code.eq(code),
-                case_rollups::n.eq(n),
+                case_rollups::received.eq(received),
+                case_rollups::successful.eq(successful),
+                case_rollups::unsuccessful.eq(unsuccessful),
+                case_rollups::out_of_scope.eq(out_of_scope),
             )
         })
         .collect();

@@ -617,26 +617,30 @@ diesel::table! {
 }
 
 diesel::table! {
-    case_rollups (unit_id, dimension, month, metric, code, shard) {
+    case_rollups (unit_id, dimension, month, code, shard) {
         unit_id -> Text,
         month -> Date,
-        metric -> Text,
         dimension -> Text,
         code -> Text,
         shard -> SmallInt,
-        n -> BigInt,
+        received -> BigInt,
+        successful -> BigInt,
+        unsuccessful -> BigInt,
+        out_of_scope -> BigInt,
     }
 }
 
 diesel::table! {
-    case_rollup_years (unit_id, dimension, metric, code, year, shard) {
+    case_rollup_years (unit_id, dimension, code, year, shard) {
         unit_id -> Text,
         year -> Integer,
-        metric -> Text,
         dimension -> Text,
         code -> Text,
         shard -> SmallInt,
-        n -> BigInt,
+        received -> BigInt,
+        successful -> BigInt,
+        unsuccessful -> BigInt,
+        out_of_scope -> BigInt,
     }
 }
 

@@ -128,50 +128,71 @@ pub fn rollup_inserts(conn: &DbConn, before: Option<&Case>, after: Option<&Case>
     let sharded = hot_units(conn, before, after);
     let shard = rand::random_range(0..ROLLUP_SHARDS);
     let shard_of = |unit: &String| if sharded.contains(unit) { shard } else { 0 };
+    // A rollup row holds the four metrics of a unit's month (or year), dimension and code as
+    // columns: the deltas of one row's metrics go into one row of the upsert.
+    let mut monthly: BTreeMap<(String, NaiveDate, &'static str, String), [i64; 4]> = BTreeMap::new();
     // The yearly rows of the years that are over (`fill_past_years`): a case of this year, as
     // every create's, leaves them alone.
     let kept_through = last_year_over(today());
-    let mut yearly: BTreeMap<(String, i32, &'static str, &'static str, String), i64> = BTreeMap::new();
-    for ((unit, month, metric, dim, code), d) in deltas.iter().filter(|(k, _)| k.1.year() <= kept_through) {
-        *yearly.entry((unit.clone(), month.year(), *metric, *dim, code.clone())).or_default() += d;
-    }
-    let yearly: Vec<_> = yearly.into_iter().filter(|(_, d)| *d != 0).collect();
-    let mut monthly_rows = upsert("case_rollups", "month");
+    let mut yearly: BTreeMap<(String, i32, &'static str, String), [i64; 4]> = BTreeMap::new();
     for ((unit, month, metric, dim, code), d) in deltas {
+        let m = metric_column(metric);
+        if month.year() <= kept_through {
+            yearly.entry((unit.clone(), month.year(), dim, code.clone())).or_default()[m] += d;
+        }
+        monthly.entry((unit, month, dim, code)).or_default()[m] += d;
+    }
+    let mut monthly_rows = upsert("case_rollups", "month");
+    for ((unit, month, dim, code), metrics) in monthly.into_iter().filter(|(_, m)| m.iter().any(|d| *d != 0)) {
         let shard = shard_of(&unit);
         monthly_rows.push(unit);
         monthly_rows.push(month);
-        monthly_rows.push(metric);
         monthly_rows.push(dim);
         monthly_rows.push(code);
         monthly_rows.push(shard);
-        monthly_rows.push(d);
+        for d in metrics {
+            monthly_rows.push(d);
+        }
     }
     // A case of this year, or one moved within a year (a correction of its received day, say),
     // leaves the yearly rows as they were.
+    let yearly: Vec<_> = yearly.into_iter().filter(|(_, m)| m.iter().any(|d| *d != 0)).collect();
     if yearly.is_empty() {
         return vec![monthly_rows];
     }
     let mut yearly_rows = upsert("case_rollup_years", "year");
-    for ((unit, year, metric, dim, code), d) in yearly {
+    for ((unit, year, dim, code), metrics) in yearly {
         let shard = shard_of(&unit);
         yearly_rows.push(unit);
         yearly_rows.push(year);
-        yearly_rows.push(metric);
         yearly_rows.push(dim);
         yearly_rows.push(code);
         yearly_rows.push(shard);
-        yearly_rows.push(d);
+        for d in metrics {
+            yearly_rows.push(d);
+        }
     }
     vec![monthly_rows, yearly_rows]
+}
+
+/// The column of a metric in a rollup row (`METRICS` is the columns' order).
+pub fn metric_column(metric: &str) -> usize {
+    METRICS.iter().position(|m| *m == metric).unwrap_or_else(|| unreachable!("a metric of `contributions`: {metric}"))
 }
 
 /// The rollup upsert into `table`, whose period column is `period` (month or year). Values are
 /// bound, so the text depends only on the row count and the statement stays prepared on the
 /// connection (`db::bound`) instead of being parsed again for every case write.
 fn upsert(table: &'static str, period: &'static str) -> Insert {
-    Insert::into(format!("{table} (unit_id, {period}, metric, dimension, code, shard, n)"), "(?, ?, ?, ?, ?, ?, ?)")
-        .then(format!("ON CONFLICT (unit_id, dimension, metric, code, {period}, shard) DO UPDATE SET n = {table}.n + excluded.n"))
+    Insert::into(
+        format!("{table} (unit_id, {period}, dimension, code, shard, received, successful, unsuccessful, out_of_scope)"),
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .then(format!(
+        "ON CONFLICT (unit_id, dimension, {period}, code, shard) DO UPDATE SET received = {table}.received + excluded.received, \
+         successful = {table}.successful + excluded.successful, unsuccessful = {table}.unsuccessful + excluded.unsuccessful, \
+         out_of_scope = {table}.out_of_scope + excluded.out_of_scope"
+    ))
 }
 
 /// The last year that is over on `today`: the case writes keep the yearly rows up to it.
@@ -231,9 +252,10 @@ pub fn fill_past_years(conn: &mut DbConn, last: i32) -> Result<Option<i32>, ApiE
     let first = NaiveDate::from_ymd_opt(through + 1, 1, 1).ok_or_else(ApiError::internal)?;
     let after = NaiveDate::from_ymd_opt(last + 1, 1, 1).ok_or_else(ApiError::internal)?;
     Bound::new(format!(
-        "INSERT INTO case_rollup_years (unit_id, year, metric, dimension, code, shard, n) \
-         SELECT unit_id, {year_of_month}, metric, dimension, code, shard, SUM(n) FROM case_rollups \
-         WHERE month >= ? AND month < ? GROUP BY unit_id, {year_of_month}, metric, dimension, code, shard HAVING SUM(n) <> 0"
+        "INSERT INTO case_rollup_years (unit_id, year, dimension, code, shard, received, successful, unsuccessful, out_of_scope) \
+         SELECT unit_id, {year_of_month}, dimension, code, shard, SUM(received), SUM(successful), SUM(unsuccessful), SUM(out_of_scope) \
+         FROM case_rollups WHERE month >= ? AND month < ? GROUP BY unit_id, {year_of_month}, dimension, code, shard \
+         HAVING SUM(received) <> 0 OR SUM(successful) <> 0 OR SUM(unsuccessful) <> 0 OR SUM(out_of_scope) <> 0"
     ))
     .bind(first)
     .bind(after)
@@ -259,6 +281,8 @@ pub(crate) fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
 }
 
 type Key = (String, NaiveDate, String, String, String);
+/// A stored monthly rollup row: unit, month, dimension, code and the four metrics.
+type Stored = (String, NaiveDate, String, String, i64, i64, i64, i64);
 type YearKey = (String, i32, String, String, String);
 
 /// The rollups as the cases say they should be, and as they are, and the roster rollups as the
@@ -277,8 +301,11 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
         },
     )?;
     use case_rollups as cr;
-    type Stored = (String, NaiveDate, String, String, String, i64);
-    let monthly = by_key(cr::table.select((cr::unit_id, cr::month, cr::metric, cr::dimension, cr::code, cr::n)).load::<Stored>(conn)?);
+    let monthly = by_key(
+        cr::table
+            .select((cr::unit_id, cr::month, cr::dimension, cr::code, cr::received, cr::successful, cr::unsuccessful, cr::out_of_scope))
+            .load::<Stored>(conn)?,
+    );
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
     // The yearly rows the statistics may read: those of the years filled (`fill_past_years`).
     let kept_through = years_filled_through(conn)?;
@@ -288,23 +315,27 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     }
     use case_rollup_years as cy;
     let mut yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
-    for (u, y, metric, dim, code, n) in cy::table
+    for (u, y, dim, code, received, successful, unsuccessful, out_of_scope) in cy::table
         .filter(cy::year.le(kept_through))
-        .select((cy::unit_id, cy::year, cy::metric, cy::dimension, cy::code, cy::n))
-        .load::<(String, i32, String, String, String, i64)>(conn)?
+        .select((cy::unit_id, cy::year, cy::dimension, cy::code, cy::received, cy::successful, cy::unsuccessful, cy::out_of_scope))
+        .load::<(String, i32, String, String, i64, i64, i64, i64)>(conn)?
     {
-        *yearly.entry((u, y, metric, dim, code)).or_default() += n;
+        for (metric, n) in METRICS.iter().zip([received, successful, unsuccessful, out_of_scope]) {
+            *yearly.entry((u.clone(), y, metric.to_string(), dim.clone(), code.clone())).or_default() += n;
+        }
     }
     out.extend(differences("yearly rollup ", "the cases say", &expected_yearly, &yearly));
     out.extend(super::roster::check(conn)?);
     Ok(out)
 }
 
-/// Stored rows summed by key (the shards of a rollup row count as one).
-fn by_key(rows: Vec<(String, NaiveDate, String, String, String, i64)>) -> BTreeMap<Key, i64> {
+/// Stored rows summed by key, a metric at a time (the shards of a rollup row count as one).
+fn by_key(rows: Vec<Stored>) -> BTreeMap<Key, i64> {
     let mut out: BTreeMap<Key, i64> = BTreeMap::new();
-    for (u, d, metric, dim, code, n) in rows {
-        *out.entry((u, d, metric, dim, code)).or_default() += n;
+    for (u, d, dim, code, received, successful, unsuccessful, out_of_scope) in rows {
+        for (metric, n) in METRICS.iter().zip([received, successful, unsuccessful, out_of_scope]) {
+            *out.entry((u.clone(), d, metric.to_string(), dim.clone(), code.clone())).or_default() += n;
+        }
     }
     out
 }

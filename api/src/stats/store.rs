@@ -94,43 +94,54 @@ fn case_events(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Re
 
 /// A sum of monthly rollup rows (one unit, metric and code, over the months before the period or
 /// within it, or one month).
-#[derive(diesel::QueryableByName)]
+/// One metric's sum of one rollup key, dated: the day before the period (what came before it),
+/// the period's first day (what came within it), or a month of it (`by_month`).
 struct RollupSum {
+    unit_id: String,
+    dimension: String,
+    metric: &'static str,
+    code: String,
+    month: NaiveDate,
+    n: i64,
+}
+
+/// A rollup key's four metrics summed over a stretch of the period, as the statement returns them.
+#[derive(diesel::QueryableByName)]
+struct RollupRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     unit_id: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     dimension: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    metric: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
     code: String,
+    /// The day the sums are dated by (`RollupSum::month`).
     #[diesel(sql_type = diesel::sql_types::Date)]
-    month: NaiveDate,
+    at: NaiveDate,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+    received: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    successful: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    unsuccessful: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    out_of_scope: i64,
+}
+
+impl RollupRow {
+    /// A sum per metric that is not 0.
+    fn into_sums(self, out: &mut Vec<RollupSum>) {
+        let RollupRow { unit_id, dimension, code, at: month, received, successful, unsuccessful, out_of_scope } = self;
+        for (metric, n) in super::counters::METRICS.into_iter().zip([received, successful, unsuccessful, out_of_scope]) {
+            if n != 0 {
+                out.push(RollupSum { unit_id: unit_id.clone(), dimension: dimension.clone(), metric, code: code.clone(), month, n });
+            }
+        }
+    }
 }
 
 /// Whether a period is made of whole months, so the monthly rollups can answer it.
 fn whole_months(p: &Period) -> bool {
     p.from.day() == 1 && p.to.succ_opt().is_some_and(|d| d.day() == 1)
-}
-
-/// The two sums of one rollup key read in a single pass: the months before the period and the
-/// months within it.
-#[derive(diesel::QueryableByName)]
-struct RollupPair {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    unit_id: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    dimension: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    metric: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    code: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    before_n: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    within_n: i64,
 }
 
 /// The rollup sums of these dimensions (`all`, `category`, `basis`; fixed names) for these
@@ -165,73 +176,71 @@ fn rollup_sums(
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).ok_or_else(ApiError::internal)?;
     let filter = format!("unit_id IN ({}) AND dimension IN ({})", bound::list(unit_ids.len()), bound::list(dimensions.len()));
     let keys = || unit_ids.iter().map(String::as_str).chain(dimensions.iter().copied());
-    if !by_month {
+    let sums = |row: &str| {
+        format!(
+            "SELECT unit_id, dimension, code, {row}, CAST(SUM(received) AS BIGINT) AS received, \
+               CAST(SUM(successful) AS BIGINT) AS successful, CAST(SUM(unsuccessful) AS BIGINT) AS unsuccessful, \
+               CAST(SUM(out_of_scope) AS BIGINT) AS out_of_scope"
+        )
+    };
+    let rows: Vec<RollupRow> = if !by_month {
         // Years before `from`'s year are before the period; years from it up to `last_year` are
         // within it, and months from `first_month` to `to` are before or within it by `from`.
         let whole_years = from == year_start && to.month() == 12 && to.day() == 31;
         let (last_year, first_month) = if whole_years { (to.year(), to.succ_opt().unwrap_or(to)) } else { (from.year() - 1, year_start) };
-        // Each table summed on its own (the yearly rows in the order of their key, the months
-        // found by theirs, month third, and grouped in a small sort); a code may then come twice,
-        // once from each, and the figures add the two. One `GROUP BY` over the union would sort
-        // the yearly rows too.
+        // Each table summed on its own, each key's rows into the stretch before the period and
+        // the one within it (`at`: the day before `from` or `from`): the yearly rows read in the
+        // order of their key, the months found by theirs (month third) and grouped in a small
+        // sort. A key may then come from both, and the figures add the two. One `GROUP BY` over
+        // the union would sort the yearly rows too.
+        let years = sums("CASE WHEN year < ? THEN ? ELSE ? END AS at");
+        let months = sums("CASE WHEN month < ? THEN ? ELSE ? END AS at");
         let sql = format!(
-            "SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN year < ? THEN n ELSE 0 END) AS BIGINT) AS before_n, \
-               CAST(SUM(CASE WHEN year < ? THEN 0 ELSE n END) AS BIGINT) AS within_n \
-             FROM case_rollup_years WHERE {filter} AND year <= ? AND year <= {filled} GROUP BY unit_id, dimension, metric, code \
+            "{years} FROM case_rollup_years WHERE {filter} AND year <= ? AND year <= {filled} GROUP BY unit_id, dimension, code, at \
              UNION ALL \
-             SELECT unit_id, dimension, metric, code, CAST(SUM(CASE WHEN month < ? THEN n ELSE 0 END) AS BIGINT), \
-               CAST(SUM(CASE WHEN month < ? THEN 0 ELSE n END) AS BIGINT) \
-             FROM case_rollups WHERE {filter} AND month >= {months_from} AND month <= ? GROUP BY unit_id, dimension, metric, code"
+             {months} FROM case_rollups WHERE {filter} AND month >= {months_from} AND month <= ? GROUP BY unit_id, dimension, code, at"
         );
-        let pairs: Vec<RollupPair> = Bound::new(sql)
+        Bound::new(sql)
             .bind(from.year())
-            .bind(from.year())
+            .bind(before)
+            .bind(from)
             .binding(keys())
             .bind(last_year)
             .bind(from)
+            .bind(before)
             .bind(from)
             .binding(keys())
             .bind(first_month)
             .bind(to)
-            .load(conn)?;
-        let mut out = Vec::with_capacity(pairs.len() * 2);
-        for p in pairs {
-            for (month, n) in [(before, p.before_n), (from, p.within_n)] {
-                if n != 0 {
-                    out.push(RollupSum {
-                        unit_id: p.unit_id.clone(),
-                        dimension: p.dimension.clone(),
-                        metric: p.metric.clone(),
-                        code: p.code.clone(),
-                        month,
-                        n,
-                    });
-                }
-            }
-        }
-        return Ok(out);
+            .load(conn)?
+    } else {
+        let (years, months) = (sums("? AS at"), sums("? AS at"));
+        let sql = format!(
+            "{years} FROM case_rollup_years WHERE {filter} AND year < ? AND year <= {filled} GROUP BY unit_id, dimension, code \
+             UNION ALL \
+             {months} FROM case_rollups WHERE {filter} AND month >= {months_from} AND month < ? GROUP BY unit_id, dimension, code \
+             UNION ALL \
+             SELECT unit_id, dimension, code, month AS at, received, successful, unsuccessful, out_of_scope \
+               FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
+        );
+        Bound::new(sql)
+            .bind(before)
+            .binding(keys())
+            .bind(from.year())
+            .bind(before)
+            .binding(keys())
+            .bind(year_start)
+            .bind(from)
+            .binding(keys())
+            .bind(from)
+            .bind(to)
+            .load(conn)?
+    };
+    let mut out = Vec::with_capacity(rows.len() * 2);
+    for row in rows {
+        row.into_sums(&mut out);
     }
-    let sql = format!(
-        "SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
-           FROM case_rollup_years WHERE {filter} AND year < ? AND year <= {filled} GROUP BY unit_id, dimension, metric, code \
-         UNION ALL \
-         SELECT unit_id, dimension, metric, code, ? AS month, CAST(SUM(n) AS BIGINT) AS n \
-           FROM case_rollups WHERE {filter} AND month >= {months_from} AND month < ? GROUP BY unit_id, dimension, metric, code \
-         UNION ALL \
-         SELECT unit_id, dimension, metric, code, month, n FROM case_rollups WHERE {filter} AND month >= ? AND month <= ?"
-    );
-    Bound::new(sql)
-        .bind(before)
-        .binding(keys())
-        .bind(from.year())
-        .bind(before)
-        .binding(keys())
-        .bind(year_start)
-        .bind(from)
-        .binding(keys())
-        .bind(from)
-        .bind(to)
-        .load(conn)
+    Ok(out)
 }
 
 fn unit_ids_of_paths(paths: &[String]) -> Vec<String> {
@@ -248,7 +257,7 @@ fn unit_ids_of(conn: &mut DbConn, paths: Option<&[String]>) -> Result<Vec<String
 
 /// Events of the caller's whole unit from the rollups, as (day, metric, code, n) rows of `dimension`.
 fn rollup_events(rows: &[RollupSum], keep: impl Fn(&RollupSum) -> bool) -> Vec<(NaiveDate, &str, i64)> {
-    rows.iter().filter(|r| keep(r)).map(|r| (r.month, r.metric.as_str(), r.n)).collect()
+    rows.iter().filter(|r| keep(r)).map(|r| (r.month, r.metric, r.n)).collect()
 }
 
 /// The level just below, for a breakdown by unit.
