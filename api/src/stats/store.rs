@@ -92,8 +92,6 @@ fn case_events(conn: &mut DbConn, paths: Option<&[String]>, to: NaiveDate) -> Re
     Ok(rows)
 }
 
-/// A sum of monthly rollup rows (one unit, metric and code, over the months before the period or
-/// within it, or one month).
 /// One metric's sum of one rollup key, dated: the day before the period (what came before it),
 /// the period's first day (what came within it), or a month of it (`by_month`).
 struct RollupSum {
