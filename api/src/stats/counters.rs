@@ -142,37 +142,12 @@ pub fn rollup_inserts(conn: &DbConn, before: Option<&Case>, after: Option<&Case>
         }
         monthly.entry((unit, month, dim, code)).or_default()[m] += d;
     }
-    let mut monthly_rows = upsert("case_rollups", "month");
-    for ((unit, month, dim, code), metrics) in monthly.into_iter().filter(|(_, m)| m.iter().any(|d| *d != 0)) {
-        let shard = shard_of(&unit);
-        monthly_rows.push(unit);
-        monthly_rows.push(month);
-        monthly_rows.push(dim);
-        monthly_rows.push(code);
-        monthly_rows.push(shard);
-        for d in metrics {
-            monthly_rows.push(d);
-        }
-    }
     // A case of this year, or one moved within a year (a correction of its received day, say),
     // leaves the yearly rows as they were.
-    let yearly: Vec<_> = yearly.into_iter().filter(|(_, m)| m.iter().any(|d| *d != 0)).collect();
-    if yearly.is_empty() {
-        return vec![monthly_rows];
-    }
-    let mut yearly_rows = upsert("case_rollup_years", "year");
-    for ((unit, year, dim, code), metrics) in yearly {
-        let shard = shard_of(&unit);
-        yearly_rows.push(unit);
-        yearly_rows.push(year);
-        yearly_rows.push(dim);
-        yearly_rows.push(code);
-        yearly_rows.push(shard);
-        for d in metrics {
-            yearly_rows.push(d);
-        }
-    }
-    vec![monthly_rows, yearly_rows]
+    [upsert("case_rollups", "month", monthly, shard_of), upsert("case_rollup_years", "year", yearly, shard_of)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// The column of a metric in a rollup row (`METRICS` is the columns' order).
@@ -180,11 +155,17 @@ pub fn metric_column(metric: &str) -> usize {
     METRICS.iter().position(|m| *m == metric).unwrap_or_else(|| unreachable!("a metric of `contributions`: {metric}"))
 }
 
-/// The rollup upsert into `table`, whose period column is `period` (month or year). Values are
-/// bound, so the text depends only on the row count and the statement stays prepared on the
-/// connection (`db::bound`) instead of being parsed again for every case write.
-fn upsert(table: &'static str, period: &'static str) -> Insert {
-    Insert::into(
+/// The rollup upsert into `table`, whose period column is `period` (month or year), of the rows
+/// whose metrics moved; `None` when none did. Values are bound, so the text depends only on the
+/// row count and the statement stays prepared on the connection (`db::bound`) instead of being
+/// parsed again for every case write.
+fn upsert<P: Into<crate::db::bound::Value>>(
+    table: &'static str,
+    period: &'static str,
+    rows: BTreeMap<(String, P, &'static str, String), [i64; 4]>,
+    shard_of: impl Fn(&String) -> i16,
+) -> Option<Insert> {
+    let mut insert = Insert::into(
         format!("{table} (unit_id, {period}, dimension, code, shard, received, successful, unsuccessful, out_of_scope)"),
         "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -192,7 +173,21 @@ fn upsert(table: &'static str, period: &'static str) -> Insert {
         "ON CONFLICT (unit_id, dimension, {period}, code, shard) DO UPDATE SET received = {table}.received + excluded.received, \
          successful = {table}.successful + excluded.successful, unsuccessful = {table}.unsuccessful + excluded.unsuccessful, \
          out_of_scope = {table}.out_of_scope + excluded.out_of_scope"
-    ))
+    ));
+    let mut any = false;
+    for ((unit, at, dim, code), metrics) in rows.into_iter().filter(|(_, m)| m.iter().any(|d| *d != 0)) {
+        any = true;
+        let shard = shard_of(&unit);
+        insert.push(unit);
+        insert.push(at);
+        insert.push(dim);
+        insert.push(code);
+        insert.push(shard);
+        for d in metrics {
+            insert.push(d);
+        }
+    }
+    any.then_some(insert)
 }
 
 /// The last year that is over on `today`: the case writes keep the yearly rows up to it.
@@ -281,8 +276,8 @@ pub(crate) fn execute(conn: &mut DbConn, sql: &str) -> Result<(), ApiError> {
 }
 
 type Key = (String, NaiveDate, String, String, String);
-/// A stored monthly rollup row: unit, month, dimension, code and the four metrics.
-type Stored = (String, NaiveDate, String, String, i64, i64, i64, i64);
+/// A stored rollup row: unit, month or year, dimension, code and the four metrics.
+type Stored<P> = (String, P, String, String, i64, i64, i64, i64);
 type YearKey = (String, i32, String, String, String);
 
 /// The rollups as the cases say they should be, and as they are, and the roster rollups as the
@@ -304,7 +299,7 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
     let monthly = by_key(
         cr::table
             .select((cr::unit_id, cr::month, cr::dimension, cr::code, cr::received, cr::successful, cr::unsuccessful, cr::out_of_scope))
-            .load::<Stored>(conn)?,
+            .load::<Stored<NaiveDate>>(conn)?,
     );
     let mut out = differences("rollup ", "the cases say", &expected_monthly, &monthly);
     // The yearly rows the statistics may read: those of the years filled (`fill_past_years`).
@@ -314,27 +309,23 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
         *expected_yearly.entry((u, m.year(), metric, dim, code)).or_default() += n;
     }
     use case_rollup_years as cy;
-    let mut yearly: BTreeMap<YearKey, i64> = BTreeMap::new();
-    for (u, y, dim, code, received, successful, unsuccessful, out_of_scope) in cy::table
-        .filter(cy::year.le(kept_through))
-        .select((cy::unit_id, cy::year, cy::dimension, cy::code, cy::received, cy::successful, cy::unsuccessful, cy::out_of_scope))
-        .load::<(String, i32, String, String, i64, i64, i64, i64)>(conn)?
-    {
-        for (metric, n) in METRICS.iter().zip([received, successful, unsuccessful, out_of_scope]) {
-            *yearly.entry((u.clone(), y, metric.to_string(), dim.clone(), code.clone())).or_default() += n;
-        }
-    }
+    let yearly = by_key(
+        cy::table
+            .filter(cy::year.le(kept_through))
+            .select((cy::unit_id, cy::year, cy::dimension, cy::code, cy::received, cy::successful, cy::unsuccessful, cy::out_of_scope))
+            .load::<Stored<i32>>(conn)?,
+    );
     out.extend(differences("yearly rollup ", "the cases say", &expected_yearly, &yearly));
     out.extend(super::roster::check(conn)?);
     Ok(out)
 }
 
 /// Stored rows summed by key, a metric at a time (the shards of a rollup row count as one).
-fn by_key(rows: Vec<Stored>) -> BTreeMap<Key, i64> {
-    let mut out: BTreeMap<Key, i64> = BTreeMap::new();
-    for (u, d, dim, code, received, successful, unsuccessful, out_of_scope) in rows {
+fn by_key<P: Ord + Copy>(rows: Vec<Stored<P>>) -> BTreeMap<(String, P, String, String, String), i64> {
+    let mut out = BTreeMap::new();
+    for (u, at, dim, code, received, successful, unsuccessful, out_of_scope) in rows {
         for (metric, n) in METRICS.iter().zip([received, successful, unsuccessful, out_of_scope]) {
-            *out.entry((u.clone(), d, metric.to_string(), dim.clone(), code.clone())).or_default() += n;
+            *out.entry((u.clone(), at, metric.to_string(), dim.clone(), code.clone())).or_default() += n;
         }
     }
     out
