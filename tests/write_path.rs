@@ -12,6 +12,7 @@ use crate::common::{Resp, TestApp};
 on_both_backends!(
     keyed_creates_make_one_case_whatever_the_bearer_spelling,
     parallel_creates_for_one_team_take_consecutive_lines,
+    parallel_tries_of_one_case_make_it_once,
     a_planned_create_is_written_only_while_what_it_read_holds,
     a_list_page_is_one_statement_with_its_names_and_total,
     a_correction_keeps_what_it_does_not_name,
@@ -91,8 +92,36 @@ async fn parallel_creates_for_one_team_take_consecutive_lines(app: TestApp) {
     assert!(plain.body.get("total").is_none(), "no count unless asked: {}", plain.text);
 }
 
+/// A phone that lost its connection sends the same case again (same client-chosen id, no
+/// `Idempotency-Key`) while the first try is still being written: many tries planned at once all
+/// see no case with that id, and one of them is written. The others find it when they are made
+/// again, answer it (200, the same line) and write nothing.
+async fn parallel_tries_of_one_case_make_it_once(app: TestApp) {
+    let w = world(app).await;
+    let body = new_case(&w.team);
+    let tries = (0..32).map(|_| {
+        let (c, b) = (w.leader.clone(), body.clone());
+        async move { c.post("/api/v1/cases", &b).await }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let made = answers.iter().filter(|a| a.status == StatusCode::CREATED).count();
+    let found = answers.iter().filter(|a| a.status == StatusCode::OK).count();
+    assert_eq!((made, found), (1, 31), "one made, the others answered with it: {:?}", answers.iter().map(|a| &a.text).collect::<Vec<_>>());
+    for a in &answers {
+        assert_eq!(a.body["id"], body["id"], "{}", a.text);
+        assert_eq!(a.body["logbook_line"], 1, "{}", a.text);
+    }
+    assert_eq!(cases_of_team(&w.app, &w.team), vec![(body["id"].as_str().unwrap().to_string(), 1)]);
+    let audit = w.officer.get(&format!("/api/v1/audit-log?entity=case&entity_id={}", body["id"].as_str().unwrap())).await;
+    let creates = audit.body["items"].as_array().unwrap().iter().filter(|r| r["action"] == "create").count();
+    assert_eq!(creates, 1, "one audit row: {}", audit.text);
+    // The next case takes the next line: the tries that lost took none.
+    assert_eq!(create(&w.leader, &new_case(&w.team)).await.body["logbook_line"], 2);
+}
+
 /// A create is planned from reads and written at once (`db::planned`): when another case took the
-/// planned log-book line, or the team changed, in between, nothing is written; otherwise all of
+/// planned log-book line, the team changed, or a case with its id was made, in between, nothing is
+/// written; otherwise all of
 /// it — on PostgreSQL in one statement, no `BEGIN` or `COMMIT` around it.
 async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp) {
     use hoagiai::cases::store::{plan_create, CreatePlan};
@@ -136,6 +165,21 @@ async fn a_planned_create_is_written_only_while_what_it_read_holds(app: TestApp)
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
     assert_eq!(apply(&mut conn, writes), Applied::Stale);
     assert_eq!(served(&lost_team.id).await.status, StatusCode::NOT_FOUND);
+
+    // A case with the planned id is made in between, in another year's book so that the planned
+    // line is still free: the id alone makes the plan stale, and nothing of it is written (no
+    // unique-key error either: the guard looks for the id).
+    let same = new_case(&w.team);
+    let input_with_id: hoagiai::cases::dto::CreateCase = serde_json::from_value(same.clone()).unwrap();
+    let writes = match plan_create(&mut conn, &officer, &input_with_id, 30, &[]).unwrap() {
+        CreatePlan::New(_, writes) => writes,
+        CreatePlan::Existing(_) => panic!("a new id was planned as an existing case"),
+    };
+    let mut earlier = same.clone();
+    earlier["received_on"] = json!("2019-06-03");
+    let first = create(&w.leader, &earlier).await;
+    assert_eq!((first.body["id"].clone(), first.body["logbook_line"].clone()), (same["id"].clone(), json!(1)));
+    assert_eq!(apply(&mut conn, writes), Applied::Stale);
     let (lines_after, statistics_after) = (cases_of_team(&w.app, &w.team).len(), rollup_total(&w.app));
 
     // Nothing changes in between: all of it is written, and it is the case the plan answered with.

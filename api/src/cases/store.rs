@@ -938,12 +938,14 @@ fn logbook_line(conn: &mut DbConn, sql: &'static str, team_id: &str, year: i32) 
 }
 
 /// The guard of a new case's write (`db::planned`): takes the planned line of the team's book
-/// for the year if no other case took it meanwhile and the team is the one the rules were checked
-/// against (same version: not dissolved, not moved since). Writes nothing otherwise.
+/// for the year if no other case took it meanwhile, the team is the one the rules were checked
+/// against (same version: not dissolved, not moved since) and no case with the new one's id was
+/// made meanwhile (a retry racing its first try: the plan made again answers with that case).
+/// Writes nothing otherwise.
 fn logbook_line_guard(team: &Team, case: &Case) -> Bound {
     Bound::new(
         "INSERT INTO logbook_lines (team_id, year, last_line) SELECT ?, ?, ? \
-         WHERE EXISTS (SELECT 1 FROM teams WHERE id = ? AND version = ?) \
+         WHERE EXISTS (SELECT 1 FROM teams WHERE id = ? AND version = ?) AND NOT EXISTS (SELECT 1 FROM cases WHERE id = ?) \
          ON CONFLICT (team_id, year) DO UPDATE SET last_line = excluded.last_line \
          WHERE logbook_lines.last_line = excluded.last_line - 1",
     )
@@ -952,6 +954,7 @@ fn logbook_line_guard(team: &Team, case: &Case) -> Bound {
     .bind(case.logbook_line)
     .bind(team.id.as_str())
     .bind(team.version)
+    .bind(case.id.as_str())
 }
 
 /// The case's row as an insert of a planned write.
