@@ -16,6 +16,7 @@ on_both_backends!(
     machine_clients_pull_facts_incrementally,
     counters_survive_random_case_writes,
     merged_communes_and_boundaries,
+    todays_areas_walk_every_generation_at_once,
     a_write_is_seen_at_once_despite_the_answer_cache,
     roster_rollups_survive_random_roster_writes,
     rollups_are_filled_when_their_migrations_arrive,
@@ -714,6 +715,70 @@ async fn merged_communes_and_boundaries(app: TestApp) {
     let split = admin.get(&format!("/api/v1/stats/indicators?period={year}&unit_id={part_id}")).await;
     assert_eq!(split.body["needs_manual_mapping"][0]["unit_id"], w.tree.commune_b.as_str());
     assert_eq!(split.body["needs_manual_mapping"][0]["reason"], "split");
+}
+
+/// A unit's area today, and a whole breakdown's, is read in ONE statement whatever the
+/// generations of successions behind it: Xã Y took in Xã X, which had taken in Xã Đoàn Kết (two
+/// generations); Xã Hồng Quang split into Y and is named, not inherited; a succession recorded
+/// in a loop by mistake still ends.
+async fn todays_areas_walk_every_generation_at_once(app: TestApp) {
+    use diesel::RunQueryDsl;
+    use hoagiai::db::area::{todays_area, todays_areas, Area, SplitPredecessor};
+    use std::sync::atomic::Ordering;
+
+    let tree = app.tree().await;
+    let admin = &tree.admin;
+    let today = hoagiai::db::today();
+    let commune = |name: &str| {
+        let body = json!({"name": name, "level": "commune", "parent_id": tree.province, "valid_from": today});
+        async move {
+            let res = admin.post("/api/v1/units", &body).await;
+            assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+            res.body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let path_of = |id: &str| -> String {
+        use diesel::prelude::*;
+        use hoagiai::db::schema::units;
+        units::table.find(id).select(units::path).get_result(&mut *app.db.get().unwrap()).unwrap()
+    };
+    let (x, y) = (commune("Xã X").await, commune("Xã Y").await);
+    let (x_path, y_path) = (path_of(&x), path_of(&y));
+    for (from, to, kind) in [(&tree.commune_a, &x, "merge"), (&x, &y, "merge"), (&tree.commune_b, &y, "split")] {
+        let res = admin
+            .post("/api/v1/unit-successions", &json!({"from_unit_id": from, "to_unit_id": to, "kind": kind, "effective_date": today}))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    let a_path = path_of(&tree.commune_a);
+    let b_name = admin.get(&format!("/api/v1/units/{}", tree.commune_b)).await.body["name"].as_str().unwrap().to_string();
+
+    let mut conn = app.db.get().unwrap();
+    let statements = crate::common::count_statements(&mut conn);
+    let units = [(y.as_str(), y_path.as_str()), (x.as_str(), x_path.as_str()), (tree.commune_a.as_str(), a_path.as_str())];
+    let areas = todays_areas(&mut conn, &units).unwrap();
+    assert_eq!(statements.load(Ordering::Relaxed), 1, "three units, two generations: one statement");
+    let split = vec![SplitPredecessor { unit_id: tree.commune_b.clone(), name: b_name.clone() }];
+    assert_eq!(areas[0], (Area::of([y_path.clone(), x_path.clone(), a_path.clone()]), split.clone()), "Y: itself, X and X's predecessor");
+    assert_eq!(areas[1], (Area::of([x_path.clone(), a_path.clone()]), Vec::new()), "X: itself and Đoàn Kết");
+    assert_eq!(areas[2], (Area::of([a_path.clone()]), Vec::new()), "Đoàn Kết: inherits nothing");
+    assert_eq!(todays_area(&mut conn, &y, &y_path).unwrap(), areas[0].clone(), "one unit alone: the same walk");
+
+    // A loop (Y recorded as merged back into Đoàn Kết): every walk still ends, each unit once.
+    diesel::sql_query(
+        "INSERT INTO unit_successions (id, from_unit_id, to_unit_id, kind, effective_date, created_at) \
+         VALUES ('loop', $1, $2, 'merge', '2025-07-01', '2025-07-01 00:00:00')"
+            .replace("$1", &format!("'{y}'"))
+            .replace("$2", &format!("'{}'", tree.commune_a)),
+    )
+    .execute(&mut *conn)
+    .unwrap();
+    let looped = todays_areas(&mut conn, &units).unwrap();
+    let all = Area::of([y_path.clone(), x_path.clone(), a_path.clone()]);
+    for (area, splits) in &looped {
+        assert_eq!(area, &all, "in a loop each unit's walk reaches the others");
+        assert_eq!(splits, &split);
+    }
 }
 
 /// With the answer cache off every answer is computed afresh: the same figures keep their ETag

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{Bool, Text};
 
-use super::schema::{unit_successions, units};
+use super::schema::units;
 use super::{DbConn, MultiBackend};
 use crate::error::ApiError;
 
@@ -257,40 +257,86 @@ pub struct SplitPredecessor {
 }
 
 /// The area a unit answers for under today's boundaries: its own subtree and those of the units
-/// that merged into it, were renamed to it or transferred to it, transitively (a few indexed
-/// look-ups: one per generation of predecessors). Split predecessors are returned apart.
+/// that merged into it, were renamed to it or transferred to it, transitively. Split predecessors
+/// are returned apart.
 pub fn todays_area(conn: &mut DbConn, unit_id: &str, path: &str) -> Result<(Area, Vec<SplitPredecessor>), ApiError> {
-    let mut paths = vec![path.to_string()];
-    let mut splits: Vec<SplitPredecessor> = Vec::new();
-    let mut seen = vec![unit_id.to_string()];
-    let mut generation = vec![unit_id.to_string()];
-    while !generation.is_empty() {
-        // One unit at a time: a list of ids would make SQLite prepare the statement again at every
-        // call (a variable-length `IN`), and every statistics answer starts here; on the
-        // backend's own connection (`dispatch!`) for the same reason as `units::store::find`.
-        let mut preds: Vec<(String, String, String, String)> = Vec::new();
-        for successor in &generation {
-            preds.extend(crate::dispatch!(conn, |c| unit_successions::table
-                .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
-                .filter(unit_successions::to_unit_id.eq(successor))
-                .select((units::id, units::name, units::path, unit_successions::kind))
-                .load::<(String, String, String, String)>(c))?);
-        }
-        generation = Vec::new();
-        for (id, name, pred_path, kind) in preds {
-            if seen.contains(&id) {
-                continue;
-            }
-            seen.push(id.clone());
-            if kind == "split" {
-                splits.push(SplitPredecessor { unit_id: id, name });
-                continue;
-            }
-            paths.push(pred_path);
-            generation.push(id);
-        }
+    todays_areas(conn, &[(unit_id, path)])?.pop().ok_or_else(ApiError::internal)
+}
+
+/// A predecessor's succession into a unit, as `successions_reaching` reads it.
+#[derive(QueryableByName)]
+struct Succession {
+    #[diesel(sql_type = Text)]
+    successor: String,
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    path: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+}
+
+/// The successions into these units and, transitively, into every predecessor they inherit from
+/// (not through a split): ONE statement whatever the generations or the number of units — a
+/// merged commune's statistics answer, and a province's breakdown by commune, read them all at
+/// once instead of a look-up per unit and generation. `UNION` (not `ALL`) ends the walk at a unit
+/// already reached, so even a cycle recorded by mistake ends.
+fn successions_reaching(conn: &mut DbConn, unit_ids: &[&str]) -> Result<Vec<Succession>, ApiError> {
+    let sql = format!(
+        "WITH RECURSIVE reach(id) AS ( \
+           SELECT id FROM units WHERE id IN ({}) \
+           UNION \
+           SELECT s.from_unit_id FROM unit_successions s JOIN reach r ON s.to_unit_id = r.id WHERE s.kind <> 'split' \
+         ) \
+         SELECT s.to_unit_id AS successor, u.id AS id, u.name AS name, u.path AS path, s.kind AS kind \
+           FROM reach r JOIN unit_successions s ON s.to_unit_id = r.id JOIN units u ON u.id = s.from_unit_id \
+          ORDER BY u.path",
+        super::bound::list(unit_ids.len())
+    );
+    super::bound::Bound::new(sql).binding(unit_ids.iter().copied()).load(conn)
+}
+
+/// `todays_area` of each unit (id, path), in the order given, from one statement.
+pub fn todays_areas(conn: &mut DbConn, units: &[(&str, &str)]) -> Result<Vec<(Area, Vec<SplitPredecessor>)>, ApiError> {
+    if units.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok((Area::of(paths), splits))
+    let ids: Vec<&str> = units.iter().map(|(id, _)| *id).collect();
+    let successions = successions_reaching(conn, &ids)?;
+    let mut into: HashMap<&str, Vec<&Succession>> = HashMap::new();
+    for s in &successions {
+        into.entry(s.successor.as_str()).or_default().push(s);
+    }
+    // Each unit's walk, generation by generation as the records were made: a predecessor met
+    // again is not taken twice, a split one is named and not walked through.
+    Ok(units
+        .iter()
+        .map(|&(unit_id, path)| {
+            let mut paths = vec![path.to_string()];
+            let mut splits: Vec<SplitPredecessor> = Vec::new();
+            let mut seen = vec![unit_id];
+            let mut generation = vec![unit_id];
+            while !generation.is_empty() {
+                let mut next = Vec::new();
+                for pred in generation.iter().flat_map(|successor| into.get(successor).into_iter().flatten()) {
+                    if seen.contains(&pred.id.as_str()) {
+                        continue;
+                    }
+                    seen.push(&pred.id);
+                    if pred.kind == "split" {
+                        splits.push(SplitPredecessor { unit_id: pred.id.clone(), name: pred.name.clone() });
+                        continue;
+                    }
+                    paths.push(pred.path.clone());
+                    next.push(pred.id.as_str());
+                }
+                generation = next;
+            }
+            (Area::of(paths), splits)
+        })
+        .collect())
 }
 
 /// The inherited areas of scope units, remembered for `recheck` (like the principal cache): a

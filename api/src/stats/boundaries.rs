@@ -4,11 +4,11 @@
 //! communes — unless a predecessor was split and its records still wait for a manual mapping,
 //! which the check names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
-use crate::db::area::{todays_area, Area};
+use crate::db::area::{todays_areas, Area, SplitPredecessor};
 use crate::db::schema::{cases, units};
 use crate::db::{today, DbConn};
 use crate::error::ApiError;
@@ -48,13 +48,16 @@ pub fn check(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
         .load(conn)?;
     let mut out = Vec::new();
     let mut provinces_sum = 0;
-    for (id, name, path, _) in current.iter().filter(|u| u.3.is_none()) {
-        let (area, splits) = todays_area(conn, id, path)?;
-        let own = counts.in_area(&area);
+    // Every unit's area in one statement.
+    let units: Vec<(&str, &str)> = current.iter().map(|(id, _, path, _)| (id.as_str(), path.as_str())).collect();
+    let areas: HashMap<&str, (Area, Vec<SplitPredecessor>)> = units.iter().map(|(id, _)| *id).zip(todays_areas(conn, &units)?).collect();
+    for (id, name, _, _) in current.iter().filter(|u| u.3.is_none()) {
+        let (area, splits) = &areas[id.as_str()];
+        let own = counts.in_area(area);
         provinces_sum += own;
         let mut communes_sum = 0;
-        for (cid, _, cpath, _) in current.iter().filter(|u| u.3.as_deref() == Some(id.as_str())) {
-            communes_sum += counts.in_area(&todays_area(conn, cid, cpath)?.0);
+        for (cid, _, _, _) in current.iter().filter(|u| u.3.as_deref() == Some(id.as_str())) {
+            communes_sum += counts.in_area(&areas[cid.as_str()].0);
         }
         if own != communes_sum {
             let split =

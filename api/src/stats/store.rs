@@ -21,25 +21,30 @@ fn events<'a>(rows: &'a [Row], dimension: &str, keep: impl Fn(&Row) -> bool) -> 
     rows.iter().filter(|r| r.2 == dimension && keep(r)).map(|r| (r.0, r.1.as_str(), r.4)).collect()
 }
 
-/// The subtrees whose cases make up a unit's figures. Historical: the unit's own. Current: its
-/// area today (`crate::db::area`), a split predecessor reported as needing a manual mapping.
+/// The subtrees whose cases make up each unit's figures (units as id and path; one statement for
+/// all of them). Historical: the unit's own. Current: its area today (`crate::db::area`), a split
+/// predecessor reported as needing a manual mapping.
 fn sources(
     conn: &mut DbConn,
-    unit_id: &str,
-    path: &str,
+    units: &[(&str, &str)],
     boundaries: Boundaries,
     unmapped: &mut Vec<UnmappedUnit>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<Vec<String>>, ApiError> {
     if boundaries == Boundaries::Historical {
-        return Ok(vec![path.to_string()]);
+        return Ok(units.iter().map(|(_, path)| vec![path.to_string()]).collect());
     }
-    let (area, splits) = crate::db::area::todays_area(conn, unit_id, path)?;
-    for split in splits {
-        if !unmapped.iter().any(|u| u.unit_id == split.unit_id) {
-            unmapped.push(UnmappedUnit { unit_id: split.unit_id, name: split.name, reason: "split".into() });
-        }
-    }
-    Ok(area.paths().to_vec())
+    let areas = crate::db::area::todays_areas(conn, units)?;
+    Ok(areas
+        .into_iter()
+        .map(|(area, splits)| {
+            for split in splits {
+                if !unmapped.iter().any(|u| u.unit_id == split.unit_id) {
+                    unmapped.push(UnmappedUnit { unit_id: split.unit_id, name: split.name, reason: "split".into() });
+                }
+            }
+            area.paths().to_vec()
+        })
+        .collect())
 }
 
 /// Cases counted by the day of an event, its metric, category and basis.
@@ -416,7 +421,7 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
     let boundaries = q.boundaries.unwrap_or_default();
     let mut needs_manual_mapping = Vec::new();
     let paths = match &unit {
-        Some(u) => Some(sources(conn, &u.id, &u.path, boundaries, &mut needs_manual_mapping)?),
+        Some(u) => sources(conn, &[(&u.id, &u.path)], boundaries, &mut needs_manual_mapping)?.pop(),
         None => None,
     };
     // Whole months: the monthly rollups of the unit (and what merged into it); any other range of
@@ -496,10 +501,8 @@ pub fn indicators_with(conn: &mut DbConn, actor: &Actor, q: &IndicatorQuery, use
                 child_query = child_query.filter(area.contains(units::path));
             }
             let children: Vec<(String, String, String)> = child_query.load(conn)?;
-            let mut child_sources = Vec::new();
-            for (id, _, path) in &children {
-                child_sources.push(sources(conn, id, path, boundaries, &mut needs_manual_mapping)?);
-            }
+            let child_units: Vec<(&str, &str)> = children.iter().map(|(id, _, path)| (id.as_str(), path.as_str())).collect();
+            let child_sources = sources(conn, &child_units, boundaries, &mut needs_manual_mapping)?;
             // Whole months: one statement for every child's rollups.
             let sums = if monthly {
                 let all_ids: Vec<String> = child_sources.iter().flat_map(|ps| unit_ids_of_paths(ps)).collect();
