@@ -717,8 +717,8 @@ async fn merged_communes_and_boundaries(app: TestApp) {
     assert_eq!(split.body["needs_manual_mapping"][0]["reason"], "split");
 }
 
-/// A unit's area today, and a whole breakdown's, is read in ONE statement whatever the
-/// generations of successions behind it: Xã Y took in Xã X, which had taken in Xã Đoàn Kết (two
+/// The areas of several units today (a breakdown's) are read in ONE statement whatever the
+/// generations of successions behind them, and say what one unit's own look-ups say: Xã Y took in Xã X, which had taken in Xã Đoàn Kết (two
 /// generations); Xã Hồng Quang split into Y and is named, not inherited; a succession recorded
 /// in a loop by mistake still ends.
 async fn todays_areas_walk_every_generation_at_once(app: TestApp) {
