@@ -21,8 +21,8 @@ fn events<'a>(rows: &'a [Row], dimension: &str, keep: impl Fn(&Row) -> bool) -> 
     rows.iter().filter(|r| r.2 == dimension && keep(r)).map(|r| (r.0, r.1.as_str(), r.4)).collect()
 }
 
-/// The subtrees whose cases make up each unit's figures (units as id and path; one statement for
-/// all of them). Historical: the unit's own. Current: its area today (`crate::db::area`), a split
+/// The subtrees whose cases make up each unit's figures (units as id and path; several units'
+/// areas in one statement, `db::area::todays_areas`). Historical: the unit's own. Current: its area today (`crate::db::area`), a split
 /// predecessor reported as needing a manual mapping.
 fn sources(
     conn: &mut DbConn,
