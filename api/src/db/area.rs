@@ -263,41 +263,54 @@ pub struct SplitPredecessor {
 /// have no predecessor, and one look-up kept prepared answers that (measured: the commune-year
 /// counts lost 12–15 % of their rate to the walk, docs/performance.md, fourteenth pass).
 pub fn todays_area(conn: &mut DbConn, unit_id: &str, path: &str) -> Result<(Area, Vec<SplitPredecessor>), ApiError> {
+    walk(unit_id, path, |successor| {
+        // One unit at a time: a list of ids would make SQLite prepare the statement again at every
+        // call (a variable-length `IN`); on the backend's own connection (`dispatch!`) for the
+        // same reason as `units::store::find`.
+        let preds = crate::dispatch!(conn, |c| unit_successions::table
+            .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
+            .filter(unit_successions::to_unit_id.eq(successor))
+            .select((units::id, units::name, units::path, unit_successions::kind))
+            .load::<(String, String, String, String)>(c))?;
+        Ok(preds.into_iter().map(|(id, name, path, kind)| Succession { successor: successor.to_string(), id, name, path, kind }).collect())
+    })
+}
+
+/// One unit's walk through its predecessors, generation by generation as the records were made
+/// (`successions_into` answers a unit's own): a predecessor met again is not taken twice, a
+/// split one is named and not walked through.
+fn walk(
+    unit_id: &str,
+    path: &str,
+    mut successions_into: impl FnMut(&str) -> Result<Vec<Succession>, ApiError>,
+) -> Result<(Area, Vec<SplitPredecessor>), ApiError> {
     let mut paths = vec![path.to_string()];
     let mut splits: Vec<SplitPredecessor> = Vec::new();
     let mut seen = vec![unit_id.to_string()];
     let mut generation = vec![unit_id.to_string()];
     while !generation.is_empty() {
-        // One unit at a time: a list of ids would make SQLite prepare the statement again at every
-        // call (a variable-length `IN`); on the backend's own connection (`dispatch!`) for the
-        // same reason as `units::store::find`.
-        let mut preds: Vec<(String, String, String, String)> = Vec::new();
+        let mut next = Vec::new();
         for successor in &generation {
-            preds.extend(crate::dispatch!(conn, |c| unit_successions::table
-                .inner_join(units::table.on(units::id.eq(unit_successions::from_unit_id)))
-                .filter(unit_successions::to_unit_id.eq(successor))
-                .select((units::id, units::name, units::path, unit_successions::kind))
-                .load::<(String, String, String, String)>(c))?);
-        }
-        generation = Vec::new();
-        for (id, name, pred_path, kind) in preds {
-            if seen.contains(&id) {
-                continue;
+            for pred in successions_into(successor)? {
+                if seen.contains(&pred.id) {
+                    continue;
+                }
+                seen.push(pred.id.clone());
+                if pred.kind == "split" {
+                    splits.push(SplitPredecessor { unit_id: pred.id, name: pred.name });
+                    continue;
+                }
+                paths.push(pred.path);
+                next.push(pred.id);
             }
-            seen.push(id.clone());
-            if kind == "split" {
-                splits.push(SplitPredecessor { unit_id: id, name });
-                continue;
-            }
-            paths.push(pred_path);
-            generation.push(id);
         }
+        generation = next;
     }
     Ok((Area::of(paths), splits))
 }
 
 /// A predecessor's succession into a unit, as `successions_reaching` reads it.
-#[derive(QueryableByName)]
+#[derive(QueryableByName, Clone)]
 struct Succession {
     #[diesel(sql_type = Text)]
     successor: String,
@@ -345,34 +358,12 @@ pub fn todays_areas(conn: &mut DbConn, units: &[(&str, &str)]) -> Result<Vec<(Ar
     for s in &successions {
         into.entry(s.successor.as_str()).or_default().push(s);
     }
-    // Each unit's walk, generation by generation as the records were made: a predecessor met
-    // again is not taken twice, a split one is named and not walked through.
-    Ok(units
+    units
         .iter()
         .map(|&(unit_id, path)| {
-            let mut paths = vec![path.to_string()];
-            let mut splits: Vec<SplitPredecessor> = Vec::new();
-            let mut seen = vec![unit_id];
-            let mut generation = vec![unit_id];
-            while !generation.is_empty() {
-                let mut next = Vec::new();
-                for pred in generation.iter().flat_map(|successor| into.get(successor).into_iter().flatten()) {
-                    if seen.contains(&pred.id.as_str()) {
-                        continue;
-                    }
-                    seen.push(&pred.id);
-                    if pred.kind == "split" {
-                        splits.push(SplitPredecessor { unit_id: pred.id.clone(), name: pred.name.clone() });
-                        continue;
-                    }
-                    paths.push(pred.path.clone());
-                    next.push(pred.id.as_str());
-                }
-                generation = next;
-            }
-            (Area::of(paths), splits)
+            walk(unit_id, path, |successor| Ok(into.get(successor).into_iter().flatten().map(|&s| s.clone()).collect()))
         })
-        .collect())
+        .collect()
 }
 
 /// The inherited areas of scope units, remembered for `recheck` (like the principal cache): a
